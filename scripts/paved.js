@@ -34,7 +34,8 @@ function banner(lines) {
   const width = Math.max(...lines.map(l => l.length)) + 4;
   const bar = '!'.repeat(width);
   process.stdout.write(`\n${bar}\n`);
-  for (const line of lines) process.stdout.write(`! ${line.padEnd(width - 4)} !\n`);
+  for (const line of lines)
+    process.stdout.write(`! ${line.padEnd(width - 4)} !\n`);
   process.stdout.write(`${bar}\n\n`);
 }
 
@@ -102,7 +103,9 @@ function childEnv(runtime, extra = {}) {
   }
   const env = {
     ...process.env,
-    PATH: [SHIM_DIR, path.dirname(runtime.node), process.env.PATH].join(path.delimiter),
+    PATH: [SHIM_DIR, path.dirname(runtime.node), process.env.PATH].join(
+      path.delimiter,
+    ),
     YARN_ENABLE_TELEMETRY: '0',
     ...extra,
   };
@@ -140,7 +143,11 @@ function ensureDependencies(runtime, { immutable }) {
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) {
     return false;
   }
-  log(`installing dependencies with yarn${immutable ? ' (immutable lockfile)' : ''}`);
+  log(
+    `installing dependencies with yarn${
+      immutable ? ' (immutable lockfile)' : ''
+    }`,
+  );
   const args = [YARN_RELEASE, 'install'];
   if (immutable) args.push('--immutable');
   const res = spawnSync(runtime.node, args, {
@@ -179,10 +186,14 @@ function ensureChromium() {
   log('installing Debian chromium for the browser tests (once)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
-    stdio: 'inherit',
-    env,
-  });
+  const install = spawnSync(
+    'apt-get',
+    ['install', '-y', '--no-install-recommends', 'chromium'],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
   if (update.status !== 0 || install.status !== 0 || !fs.existsSync(CHROMIUM)) {
     fail('could not install chromium with apt-get');
   }
@@ -195,7 +206,10 @@ function ensureChromium() {
 async function probePostgres() {
   const url = process.env.PAVED_TEST_POSTGRES_URL || DEFAULT_PG_URL;
   const { Client } = require(require.resolve('pg', { paths: [ROOT] }));
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     const { rows } = await client.query('SHOW server_version_num');
@@ -249,13 +263,20 @@ async function commandTest() {
   const step = async (name, args, options) => {
     log(`── ${name}`);
     const code = await yarn(runtime, args, options);
-    record(name, code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+    record(
+      name,
+      code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 },
+    );
     return code === 0;
   };
   const jest = async (name, args, options) => {
     log(`── ${name}`);
     const out = path.join(RESULTS_DIR, `${name}.json`);
-    const code = await yarn(runtime, [...args, '--ci', '--json', `--outputFile=${out}`], options);
+    const code = await yarn(
+      runtime,
+      [...args, '--ci', '--json', `--outputFile=${out}`],
+      options,
+    );
     const counts = readJestResults(out);
     if (!counts) {
       record(name, { passed: 0, failed: 1 });
@@ -267,14 +288,22 @@ async function commandTest() {
   };
 
   const pg = await probePostgres();
-  const testEnv = { CI: 'true', BACKSTAGE_TEST_DISABLE_DOCKER: '1', ...(pg.ok ? pg.env : {}) };
+  const testEnv = {
+    CI: 'true',
+    BACKSTAGE_TEST_DISABLE_DOCKER: '1',
+    ...(pg.ok ? pg.env : {}),
+  };
   if (pg.ok) {
-    log(`PostgreSQL ${pg.major} found: database suites run on SQLite and PostgreSQL`);
+    log(
+      `PostgreSQL ${pg.major} found: database suites run on SQLite and PostgreSQL`,
+    );
   } else if (process.env.CI === 'true') {
     log(`PostgreSQL not reachable at ${pg.url}: ${pg.reason}`);
     record('postgresql available (CI=true)', { passed: 0, failed: 1 });
   } else {
-    notRun.push(`PostgreSQL database suites and the production boot test (no server at ${pg.url}: ${pg.reason})`);
+    notRun.push(
+      `PostgreSQL database suites and the production boot test (no server at ${pg.url}: ${pg.reason})`,
+    );
     banner([
       'PostgreSQL is not reachable, so the database suites run on SQLite ONLY',
       'and the production-config boot test is NOT RUN.',
@@ -286,11 +315,20 @@ async function commandTest() {
   await step('typecheck', ['tsc']);
   await step('lint', ['backstage-cli', 'repo', 'lint']);
   await step('prettier', ['prettier', '--check', '.']);
-  await jest('unit-and-integration', ['backstage-cli', 'repo', 'test'], { env: testEnv });
-  const built = await step('production build', ['backstage-cli', 'repo', 'build', '--all']);
+  await jest('unit-and-integration', ['backstage-cli', 'repo', 'test'], {
+    env: testEnv,
+  });
+  const built = await step('production build', [
+    'backstage-cli',
+    'repo',
+    'build',
+    '--all',
+  ]);
   if (built) {
     // Without PostgreSQL (outside CI) the production boot suite cannot run; it is listed as NOT RUN.
-    const ignore = pg.ok ? [] : ['--testPathIgnorePatterns', 'production\\.test'];
+    const ignore = pg.ok
+      ? []
+      : ['--testPathIgnorePatterns', 'production\\.test'];
     await jest('e2e', ['workspace', 'e2e-tests', 'test:e2e', ...ignore], {
       env: { ...testEnv, PAVED_CHROMIUM: CHROMIUM },
     });
@@ -304,12 +342,20 @@ async function commandTest() {
   process.stdout.write('\nSuites\n');
   for (const r of results) {
     process.stdout.write(
-      `  ${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${r.failed} failed\n`,
+      `  ${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${
+        r.failed
+      } failed\n`,
     );
   }
   for (const what of notRun) process.stdout.write(`  NOT RUN ${what}\n`);
-  process.stdout.write(`  wall time ${Math.round((Date.now() - started) / 1000)} s\n\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `  wall time ${Math.round((Date.now() - started) / 1000)} s\n\n`,
+  );
+  process.stdout.write(
+    `${passed} passed, ${failed} failed${
+      skipped ? `, ${skipped} skipped` : ''
+    }\n`,
+  );
   process.exit(failed ? 1 : 0);
 }
 
@@ -317,17 +363,25 @@ async function commandStart() {
   const runtime = ensureRuntime();
   ensureDependencies(runtime, { immutable: false });
   fs.mkdirSync(path.join(ROOT, 'data'), { recursive: true });
-  log('starting the portal: app on http://localhost:3000, backend on http://localhost:7007');
-  const code = await yarn(runtime, ['backstage-cli', 'repo', 'start', ...process.argv.slice(3)], {
-    env: { PAVED_DATA_DIR: path.join(ROOT, 'data') },
-  });
+  log(
+    'starting the portal: app on http://localhost:3000, backend on http://localhost:7007',
+  );
+  const code = await yarn(
+    runtime,
+    ['backstage-cli', 'repo', 'start', ...process.argv.slice(3)],
+    {
+      env: { PAVED_DATA_DIR: path.join(ROOT, 'data') },
+    },
+  );
   process.exit(code);
 }
 
 async function commandSetup() {
   const runtime = ensureRuntime();
   ensureDependencies(runtime, { immutable: process.env.CI === 'true' });
-  log(`ready: node ${runtime.node}; run other commands with \`npm run paved -- <yarn args>\``);
+  log(
+    `ready: node ${runtime.node}; run other commands with \`npm run paved -- <yarn args>\``,
+  );
 }
 
 /** `npm run paved -- tsc` runs any yarn command with the project's runtime. */
@@ -337,9 +391,16 @@ async function commandYarn() {
   process.exit(await yarn(runtime, process.argv.slice(3)));
 }
 
-const commands = { start: commandStart, test: commandTest, setup: commandSetup, yarn: commandYarn };
+const commands = {
+  start: commandStart,
+  test: commandTest,
+  setup: commandSetup,
+  yarn: commandYarn,
+};
 const command = commands[process.argv[2]];
 if (!command) {
-  fail(`usage: node scripts/paved.js <${Object.keys(commands).join('|')}> [args]`);
+  fail(
+    `usage: node scripts/paved.js <${Object.keys(commands).join('|')}> [args]`,
+  );
 }
 command().catch(error => fail(error.stack || String(error)));

@@ -1,28 +1,57 @@
-import { render, waitFor } from '@testing-library/react';
+import { Suspense } from 'react';
+import { githubAuthApiRef } from '@backstage/core-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { render, screen } from '@testing-library/react';
 import App from './App';
+import { PavedSignInPage } from './modules/signIn/signInModule';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('starts on the sign-in page offering guest in the embedded default', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Paved', baseUrl: 'http://localhost:3000' },
             backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
+            organization: { name: 'Kestrel Logistics' },
+            paved: { signIn: { providers: ['guest'] } },
           },
           context: 'test',
         },
       ] as any,
     };
+    render(App.createRoot());
+    expect(await screen.findByText('Guest')).toBeInTheDocument();
+    expect(screen.queryByText('GitHub')).not.toBeInTheDocument();
+  });
+});
 
-    const rendered = render(App.createRoot());
+describe('PavedSignInPage', () => {
+  const renderWith = (providers?: string[]) =>
+    renderInTestApp(
+      <Suspense fallback={null}>
+        <PavedSignInPage onSignInSuccess={() => {}} />
+      </Suspense>,
+      {
+        config: {
+          app: { title: 'Paved' },
+          backend: { baseUrl: 'http://localhost:7007' },
+          ...(providers && { paved: { signIn: { providers } } }),
+        },
+        // Only asked for a session once its button is clicked.
+        apis: [[githubAuthApiRef, {}]],
+      },
+    );
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+  it('offers only GitHub in production', async () => {
+    renderWith(['github']);
+    expect(await screen.findByText('GitHub')).toBeInTheDocument();
+    expect(screen.queryByText('Guest')).not.toBeInTheDocument();
+  });
+
+  it('falls back to guest when nothing is configured', async () => {
+    renderWith();
+    expect(await screen.findByText('Guest')).toBeInTheDocument();
   });
 });

@@ -38,6 +38,11 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Entities that fail processing (a broken catalogue file) are listed with their errors.
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+
+// events: carries catalogue, signals and notification events between replicas
+backend.add(import('@backstage/plugin-events-backend'));
 
 // permissions: allow-all for now; a real policy replaces it later
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -49,7 +54,9 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// No TechDocs collator: the embedded default builds no docs, and Lunr fails
+// every query while an index is empty. Add
+// @backstage/plugin-search-backend-module-techdocs once docs are published.
 
 // kubernetes: wired, no cluster configured by default
 backend.add(import('@backstage/plugin-kubernetes-backend'));

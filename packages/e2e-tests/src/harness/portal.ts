@@ -4,7 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The repository root. */
+/** The repository root (this package only runs from a checkout). */
+// eslint-disable-next-line no-restricted-syntax
 export const ROOT = path.resolve(__dirname, '../../../..');
 const BUNDLE = path.join(ROOT, 'packages/backend/dist/bundle.tar.gz');
 
@@ -32,7 +33,10 @@ export function unpackProductionBundle(): string {
   for (const file of IMAGE_FILES) {
     fs.cpSync(path.join(ROOT, file), path.join(dir, file), { recursive: true });
   }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.symlinkSync(
+    path.join(ROOT, 'node_modules'),
+    path.join(dir, 'node_modules'),
+  );
   return dir;
 }
 
@@ -84,7 +88,8 @@ function deepMerge(a: any, b: any): any {
   if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return b;
   if (Array.isArray(a) || Array.isArray(b)) return b;
   const out = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = k in a ? deepMerge(a[k], v) : v;
+  for (const [k, v] of Object.entries(b))
+    out[k] = k in a ? deepMerge(a[k], v) : v;
   return out;
 }
 
@@ -137,7 +142,9 @@ export async function startPortal(
   };
   while (Date.now() < deadline) {
     if (exited !== null) {
-      throw new Error(`backend exited with ${exited} before ready:\n${output()}`);
+      throw new Error(
+        `backend exited with ${exited} before ready:\n${output()}`,
+      );
     }
     try {
       const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
