@@ -221,7 +221,7 @@ async function probePostgres() {
       env: {
         [`BACKSTAGE_TEST_DATABASE_POSTGRES${major}_CONNECTION_STRING`]: base,
         PAVED_TEST_POSTGRES_URL: url,
-        PAVED_TEST_POSTGRES_ID: `POSTGRES${major}`,
+        PAVED_TEST_POSTGRES_ID: `POSTGRES_${major}`,
         PAVED_REQUIRE_POSTGRES: '1',
       },
     };
