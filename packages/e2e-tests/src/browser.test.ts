@@ -112,11 +112,15 @@ describe('portal in a browser', () => {
 
   it('lists the sample components in the catalogue', async () => {
     await page.goto(`${portal.baseUrl}/`);
-    // Every owner's components, not only the guest's team.
+    // Paved's own wordmark in the sidebar, not upstream's.
     await page
-      .getByRole('menuitem', { name: /^all/i })
+      .getByRole('img', { name: 'Paved' })
       .first()
-      .click({ timeout: 30_000 });
+      .waitFor({ timeout: 30_000 });
+    // Every owner's components, not only the guest's team.
+    await page.goto(
+      `${portal.baseUrl}/?filters%5Bkind%5D=component&filters%5Buser%5D=all`,
+    );
     await page
       .getByRole('link', { name: 'Order service', exact: true })
       .waitFor({ timeout: 30_000 });
