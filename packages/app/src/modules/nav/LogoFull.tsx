@@ -1,12 +1,10 @@
 import { makeStyles } from '@material-ui/core';
+import { PavedMark } from './PavedMark';
 
 const useStyles = makeStyles({
   svg: {
     width: 'auto',
     height: 30,
-  },
-  mark: {
-    fill: '#7df3e1',
   },
   word: {
     fill: '#ffffff',
@@ -17,7 +15,7 @@ const useStyles = makeStyles({
   },
 });
 
-/** Paved's wordmark: three paving slabs and the name. */
+/** Paved's wordmark: the mark and the name. */
 export const LogoFull = () => {
   const classes = useStyles();
   return (
@@ -28,23 +26,7 @@ export const LogoFull = () => {
       role="img"
       aria-label="Paved"
     >
-      <rect className={classes.mark} x="0" y="4" width="28" height="8" rx="2" />
-      <rect
-        className={classes.mark}
-        x="0"
-        y="14"
-        width="28"
-        height="8"
-        rx="2"
-      />
-      <rect
-        className={classes.mark}
-        x="0"
-        y="24"
-        width="28"
-        height="8"
-        rx="2"
-      />
+      <PavedMark fill="#7df3e1" y={4} />
       <text className={classes.word} x="38" y="30">
         Paved
       </text>

@@ -1,12 +1,10 @@
 import { makeStyles } from '@material-ui/core';
+import { PavedMark } from './PavedMark';
 
 const useStyles = makeStyles({
   svg: {
     width: 'auto',
     height: 28,
-  },
-  mark: {
-    fill: '#7df3e1',
   },
 });
 
@@ -21,23 +19,7 @@ export const LogoIcon = () => {
       role="img"
       aria-label="Paved"
     >
-      <rect className={classes.mark} x="0" y="0" width="28" height="8" rx="2" />
-      <rect
-        className={classes.mark}
-        x="0"
-        y="10"
-        width="28"
-        height="8"
-        rx="2"
-      />
-      <rect
-        className={classes.mark}
-        x="0"
-        y="20"
-        width="28"
-        height="8"
-        rx="2"
-      />
+      <PavedMark fill="#7df3e1" />
     </svg>
   );
 };
