@@ -48,10 +48,38 @@ function majorOf(version) {
   return Number(String(version).replace(/^v/, '').split('.')[0]);
 }
 
+/**
+ * Headers matching a Node binary, for node-gyp (which cannot download them
+ * offline). Looks where Node installs them (<prefix>/include/node) and where
+ * the npm registry's `node` package keeps them (node_modules/node-<platform>).
+ */
+function findHeaders(nodeBinary, major) {
+  const prefix = path.resolve(path.dirname(nodeBinary), '..');
+  const candidates = [prefix];
+  const nested = path.join(prefix, 'node_modules');
+  if (fs.existsSync(nested)) {
+    for (const d of fs.readdirSync(nested))
+      candidates.push(path.join(nested, d));
+  }
+  return candidates.find(dir => {
+    const header = path.join(dir, 'include', 'node', 'node_version.h');
+    return (
+      fs.existsSync(header) &&
+      new RegExp(`#define NODE_MAJOR_VERSION ${major}\\b`).test(
+        fs.readFileSync(header, 'utf8'),
+      )
+    );
+  });
+}
+
 /** Finds or installs a Node runtime Backstage accepts; returns its binary and headers. */
 function ensureRuntime() {
-  if (SUPPORTED_MAJORS.includes(majorOf(process.versions.node))) {
-    return { node: process.execPath, nodedir: undefined };
+  const machineMajor = majorOf(process.versions.node);
+  if (SUPPORTED_MAJORS.includes(machineMajor)) {
+    return {
+      node: process.execPath,
+      nodedir: findHeaders(process.execPath, machineMajor),
+    };
   }
   const pkgDir = path.join(RUNTIME_DIR, 'node_modules', 'node');
   const node = path.join(pkgDir, 'bin', 'node');
@@ -84,13 +112,7 @@ function ensureRuntime() {
       );
     }
   }
-  // Native modules (better-sqlite3) compile against these headers: node-gyp cannot download them offline.
-  const platformDir = path.join(pkgDir, 'node_modules');
-  const headers = fs
-    .readdirSync(platformDir)
-    .map(d => path.join(platformDir, d))
-    .find(d => fs.existsSync(path.join(d, 'include', 'node', 'node.h')));
-  return { node, nodedir: headers };
+  return { node, nodedir: findHeaders(node, majorOf(PINNED_NODE)) };
 }
 
 /** The environment every child process runs in: our node and yarn first on PATH. */
@@ -109,9 +131,11 @@ function childEnv(runtime, extra = {}) {
     YARN_ENABLE_TELEMETRY: '0',
     ...extra,
   };
-  // npm sets these for its own child; they would point yarn at npm's config.
+  // npm sets these for its own child; they would point yarn at npm's config,
+  // and an npmrc's nodedir may hold another Node's headers (a native module
+  // built against them fails to load), so only the runtime's own are passed.
   for (const key of Object.keys(env)) {
-    if (key.startsWith('npm_') && key !== 'npm_config_nodedir') delete env[key];
+    if (key.startsWith('npm_')) delete env[key];
   }
   if (runtime.nodedir) env.npm_config_nodedir = runtime.nodedir;
   return env;
