@@ -474,32 +474,6 @@ function subjects(opts) {
         'catalog',
         'templates',
       ],
-      devLocations: [
-        {
-          type: 'file',
-          target: './catalog/all.yaml',
-          rules: [
-            {
-              allow: [
-                'Component',
-                'System',
-                'API',
-                'Resource',
-                'Location',
-                'Domain',
-                'User',
-                'Group',
-              ],
-            },
-          ],
-        },
-        {
-          type: 'file',
-          target: './templates/all.yaml',
-          rules: [{ allow: ['Template', 'Location'] }],
-        },
-        { type: 'file', target: './catalog-info.yaml' },
-      ],
     },
   ];
   if (opts.stock) {
@@ -732,15 +706,6 @@ function unpackBundle(subject) {
   return out;
 }
 
-function deepMerge(a, b) {
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return b;
-  if (Array.isArray(a) || Array.isArray(b)) return b;
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b))
-    out[k] = k in a ? deepMerge(a[k], v) : v;
-  return out;
-}
-
 async function dropDatabases(prefix) {
   const { Client } = requirePg();
   const admin = new Client({
@@ -797,7 +762,7 @@ async function measureBackend(subject, node, mode) {
       );
     },
   );
-  let override = {
+  const override = {
     app: { baseUrl: base },
     backend: {
       baseUrl: base,
@@ -811,7 +776,7 @@ async function measureBackend(subject, node, mode) {
   let env = { PATH: process.env.PATH, HOME: process.env.HOME };
   if (mode === 'prod') {
     configs.push('app-config.production.yaml');
-    override = deepMerge(override, { backend: { database: { prefix } } });
+    override.backend.database = { prefix };
     env = {
       ...env,
       NODE_ENV: 'production',
@@ -824,11 +789,17 @@ async function measureBackend(subject, node, mode) {
       AUTH_GITHUB_CLIENT_SECRET: 'bench-client-secret',
     };
   } else {
-    // The default config's file locations are relative to packages/backend; the bundle runs from its root.
-    override = deepMerge(override, {
-      catalog: { locations: subject.devLocations },
-    });
-    env = { ...env, NODE_ENV: 'development', PAVED_DATA_DIR: dataDir };
+    // Stock's file locations are relative to packages/backend; ours take the
+    // repository root from PAVED_REPO_DIR. The bundle runs from its root.
+    if (subject.devLocations) {
+      override.catalog = { locations: subject.devLocations };
+    }
+    env = {
+      ...env,
+      NODE_ENV: 'development',
+      PAVED_DATA_DIR: dataDir,
+      PAVED_REPO_DIR: bundleDir,
+    };
   }
   const overrideFile = path.join(bundleDir, 'app-config.bench.json');
   fs.writeFileSync(overrideFile, JSON.stringify(override, null, 2));

@@ -5,9 +5,23 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { ConfigSources } from '@backstage/config-loader';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
+
+async function portalCatalogConfig() {
+  const config = await ConfigSources.toConfig(
+    ConfigSources.default({
+      argv: ['--config', path.join(ROOT, 'app-config.yaml')],
+      substitutionFunc: async name =>
+        name === 'PAVED_REPO_DIR' ? ROOT : undefined,
+    }),
+  );
+  const catalog = config.getConfig('catalog').get();
+  config.close();
+  return catalog;
+}
 
 /**
  * The catalogue as the portal runs it (its migrations, processing and API)
@@ -34,28 +48,9 @@ describe('catalogue on each database engine', () => {
         features: [
           catalogPlugin,
           mockServices.database.factory({ knex }),
+          // The catalogue config the portal runs with, rooted at the repository.
           mockServices.rootConfig.factory({
-            data: {
-              catalog: {
-                rules: [
-                  {
-                    allow: [
-                      'Component',
-                      'System',
-                      'API',
-                      'Resource',
-                      'Location',
-                      'Domain',
-                      'User',
-                      'Group',
-                    ],
-                  },
-                ],
-                locations: [
-                  { type: 'file', target: path.join(ROOT, 'catalog/all.yaml') },
-                ],
-              },
-            },
+            data: { catalog: await portalCatalogConfig() },
           }),
         ],
       });

@@ -6,6 +6,7 @@ import { launchChromium, screenshot, signInAsGuest } from './harness/browser';
 import {
   guestToken,
   Portal,
+  portalCatalogLocations,
   ROOT,
   startPortal,
   unpackProductionBundle,
@@ -41,35 +42,11 @@ describe('portal in a browser', () => {
       configs: ['app-config.yaml'],
       nodeEnv: 'development',
       env: { PAVED_DATA_DIR: data },
-      // File locations in app-config.yaml are relative to packages/backend in
-      // development; the unpacked bundle runs from its root.
+      // The portal's own locations, plus the broken file.
       config: {
         catalog: {
           locations: [
-            {
-              type: 'file',
-              target: './catalog/all.yaml',
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'API',
-                    'Resource',
-                    'Location',
-                    'Domain',
-                    'User',
-                    'Group',
-                  ],
-                },
-              ],
-            },
-            {
-              type: 'file',
-              target: './templates/all.yaml',
-              rules: [{ allow: ['Template', 'Location'] }],
-            },
-            { type: 'file', target: './catalog-info.yaml' },
+            ...(await portalCatalogLocations(dir)),
             {
               type: 'file',
               target: path.join(broken, 'location.yaml'),

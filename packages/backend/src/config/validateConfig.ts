@@ -8,12 +8,12 @@ function describeSchemaError(message: string): string {
   // config-loader reports "... at /backend/database" with JSON pointer paths.
   const match = message.match(/^(.*) at (\/\S*)$/);
   if (!match) return message;
-  const key = match[2].split('/').filter(Boolean).join('.') || '(root)';
+  const parts = match[2].split('/').filter(Boolean);
   const missing = match[1].match(/required property '([^']+)'/);
   if (missing) {
-    return `${key ? `${key}.` : ''}${missing[1]}: missing, it is required`;
+    return `${[...parts, missing[1]].join('.')}: missing, it is required`;
   }
-  return `${key}: ${match[1].replace(/^Config /, '')}`;
+  return `${parts.join('.') || '(root)'}: ${match[1].replace(/^Config /, '')}`;
 }
 
 /**

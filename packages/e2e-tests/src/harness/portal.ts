@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigSources } from '@backstage/config-loader';
 
 /** The repository root (this package only runs from a checkout). */
 // eslint-disable-next-line no-restricted-syntax
@@ -69,28 +70,45 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-function writeOverride(dir: string, port: number, extra: object = {}) {
+/** Config files for one run: the test's listener, then the caller's extra config. */
+function writeOverrides(dir: string, port: number, extra?: object): string[] {
   const baseUrl = `http://localhost:${port}`;
-  const file = path.join(dir, `app-config.test-${port}.json`);
-  const base = {
-    app: { baseUrl },
-    backend: {
-      baseUrl,
-      listen: { port, host: '127.0.0.1' },
-      cors: { origin: baseUrl },
-    },
-  };
-  fs.writeFileSync(file, JSON.stringify(deepMerge(base, extra)));
-  return file;
+  const listener = path.join(dir, `app-config.test-${port}.json`);
+  fs.writeFileSync(
+    listener,
+    JSON.stringify({
+      app: { baseUrl },
+      backend: {
+        baseUrl,
+        listen: { port, host: '127.0.0.1' },
+        cors: { origin: baseUrl },
+      },
+    }),
+  );
+  if (!extra) return [listener];
+  // Backstage merges config files in order, so the extra config is a file too.
+  const extraFile = path.join(dir, `app-config.test-${port}.extra.json`);
+  fs.writeFileSync(extraFile, JSON.stringify(extra));
+  return [listener, extraFile];
 }
 
-function deepMerge(a: any, b: any): any {
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return b;
-  if (Array.isArray(a) || Array.isArray(b)) return b;
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b))
-    out[k] = k in a ? deepMerge(a[k], v) : v;
-  return out;
+/**
+ * The catalogue locations app-config.yaml gives the portal, resolved for a
+ * repository (or unpacked bundle) at `repoDir`.
+ */
+export async function portalCatalogLocations(repoDir: string) {
+  const config = await ConfigSources.toConfig(
+    ConfigSources.default({
+      argv: ['--config', path.join(repoDir, 'app-config.yaml')],
+      substitutionFunc: async name =>
+        name === 'PAVED_REPO_DIR' ? repoDir : undefined,
+    }),
+  );
+  const locations = config
+    .getConfigArray('catalog.locations')
+    .map(l => l.get());
+  config.close();
+  return locations;
 }
 
 /** Runs the backend from an unpacked bundle; resolves once it exits. */
@@ -99,9 +117,13 @@ export function runBackend(
   options: StartOptions,
   port: number,
 ): { child: ChildProcess; output: () => string } {
-  const override = writeOverride(dir, port, options.config);
   const args = ['packages/backend'];
-  for (const c of [...options.configs, override]) args.push('--config', c);
+  for (const c of [
+    ...options.configs,
+    ...writeOverrides(dir, port, options.config),
+  ]) {
+    args.push('--config', c);
+  }
   let output = '';
   const child = spawn(process.execPath, args, {
     cwd: dir,
@@ -109,6 +131,8 @@ export function runBackend(
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: options.nodeEnv ?? 'production',
+      // app-config.yaml's file locations, resolved from the bundle's root.
+      PAVED_REPO_DIR: dir,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
