@@ -1,0 +1,7 @@
+/**
+ * GitHubRepoService: repositories born protected (rulesets, teams, environments, secrets, CODEOWNERS), on @octokit/rest.
+ *
+ * @packageDocumentation
+ */
+
+export {};

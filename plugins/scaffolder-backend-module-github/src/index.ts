@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions that harden a repository (paved:github:*) and publish to GitHub or to the local forge.
+ *
+ * @packageDocumentation
+ */
+
+export {};

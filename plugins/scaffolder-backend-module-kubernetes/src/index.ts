@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions kubernetes:namespace:provision, kubernetes:apply, kubernetes:rollout:wait, kubernetes:namespace:delete.
+ *
+ * @packageDocumentation
+ */
+
+export {};

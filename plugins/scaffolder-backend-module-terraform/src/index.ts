@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions terraform:plan, terraform:apply, terraform:destroy, terraform:output.
+ *
+ * @packageDocumentation
+ */
+
+export {};
