@@ -7,6 +7,7 @@ import {
   rootLoggerServiceFactory,
   validatedRootConfigServiceFactory,
 } from './config/serviceFactories';
+import { githubDiscoveryFeatureLoader } from './features/githubDiscovery';
 
 const backend = createBackend();
 
@@ -38,6 +39,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// GitHub discovery of repositories, teams and members, when GITHUB_ORG is set
+backend.add(githubDiscoveryFeatureLoader);
 // Entities that fail processing (a broken catalogue file) are listed with their errors.
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
