@@ -3,7 +3,7 @@ import { githubAuthApiRef } from '@backstage/core-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { render, screen } from '@testing-library/react';
 import App from './App';
-import { PavedSignInPage } from './modules/signIn/signInModule';
+import { PavedSignInPage } from './modules/signIn/PavedSignInPage';
 
 describe('App', () => {
   it('starts on the sign-in page offering guest in the embedded default', async () => {

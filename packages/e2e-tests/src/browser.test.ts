@@ -197,25 +197,6 @@ describe('portal in a browser', () => {
       { headers: { Authorization: `Bearer ${token}` } },
     );
     expect(ok.status).toBe(200);
-    // And the portal shows it to people.
-    await page.goto(`${portal.baseUrl}/catalog-unprocessed-entities`);
-    await page
-      .getByRole('tab', { name: /pending/i })
-      .click({ timeout: 30_000 });
-    // Upstream leaves the ref column empty here; the raw view has the entity and its errors.
-    await page
-      .getByRole('row', { name: /Location/ })
-      .getByRole('button')
-      .first()
-      .click({ timeout: 30_000 });
-    await page
-      .getByText(/broken-on-purpose/)
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await page
-      .getByText(/YAML error/)
-      .first()
-      .waitFor({ timeout: 30_000 });
   });
 
   it('lists the golden-path templates on the Create page', async () => {
