@@ -4,4 +4,66 @@
  * @packageDocumentation
  */
 
-export {};
+export type {
+  ApplyOptions,
+  ApplyResult,
+  DeleteNamespaceOptions,
+  DeleteNamespaceResult,
+  EnsureNamespaceOptions,
+  EnsureNamespaceResult,
+  KubernetesProvisioner,
+  KubernetesTarget,
+  ManifestLimits,
+  ObjectAction,
+  ObjectOutcome,
+  RolloutDiagnostics,
+  RolloutResult,
+  WaitForRolloutOptions,
+  WorkloadRef,
+  WorkloadRolloutStatus,
+} from './KubernetesProvisioner';
+export { DefaultKubernetesProvisioner } from './DefaultKubernetesProvisioner';
+export type { DefaultKubernetesProvisionerOptions } from './DefaultKubernetesProvisioner';
+export {
+  kubernetesProvisionerServiceFactory,
+  kubernetesProvisionerServiceRef,
+} from './kubernetesProvisionerServiceRef';
+export {
+  PAVED_LABELS,
+  PAVED_MANAGER,
+  assertDns1123Label,
+  namespaceNameFor,
+  ownerGroupName,
+  pavedLabels,
+  workloadLabels,
+  workloadSelector,
+} from './labels';
+export { readKubernetesProvisionerConfig } from './readKubernetesProvisionerConfig';
+export type {
+  KubernetesClusterAuth,
+  KubernetesClusterSettings,
+  KubernetesProvisionerSettings,
+  Quantities,
+  SizeName,
+  SizeTier,
+} from './readKubernetesProvisionerConfig';
+export {
+  parseManifests,
+  assertManifest,
+  assertManifestSize,
+} from './parseManifests';
+export type {
+  KubernetesManifest,
+  ParseManifestsOptions,
+} from './parseManifests';
+export {
+  checkGuardrails,
+  formatViolations,
+  podTemplatePaths,
+  withPavedConvention,
+} from './checkGuardrails';
+export type { GuardrailPolicy, GuardrailViolation } from './checkGuardrails';
+export {
+  NAMESPACE_OBJECT_NAMES,
+  renderNamespaceObjects,
+} from './renderNamespaceObjects';

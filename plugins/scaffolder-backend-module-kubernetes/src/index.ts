@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 
-export {};
+export { scaffolderModulePavedKubernetes as default } from './module';
+export * from './actions';

@@ -1,0 +1,1017 @@
+import net from 'node:net';
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  KubernetesTestServer,
+  KubernetesTestServerOptions,
+  sampleServiceManifests,
+  startKubernetesTestServer,
+} from '@paved/testkit';
+import { DefaultKubernetesProvisioner } from './DefaultKubernetesProvisioner';
+
+const target = {
+  component: 'shop',
+  environment: 'dev',
+  owner: 'group:default/team-shop',
+};
+const deploymentRef = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace: 'shop-dev',
+  name: 'web',
+};
+
+interface Setup {
+  server: KubernetesTestServer;
+  provisioner: DefaultKubernetesProvisioner;
+  logger: ReturnType<typeof mockServices.logger.mock>;
+  /** A provisioner with no cached discovery, as after a restart. */
+  fresh(): DefaultKubernetesProvisioner;
+}
+
+const servers: KubernetesTestServer[] = [];
+
+async function setup(
+  options: {
+    kubernetes?: Record<string, unknown>;
+    server?: KubernetesTestServerOptions;
+  } = {},
+): Promise<Setup> {
+  const server = await startKubernetesTestServer(options.server);
+  servers.push(server);
+  const logger = mockServices.logger.mock();
+  const config = new ConfigReader(
+    server.appConfig({
+      clusterName: 'dev',
+      paved: { kubernetes: { requestTimeout: '2s', ...options.kubernetes } },
+    }),
+  );
+  const fresh = () =>
+    DefaultKubernetesProvisioner.fromConfig(config, { logger });
+  return { server, provisioner: fresh(), logger, fresh };
+}
+
+const writes = (server: KubernetesTestServer) =>
+  server.requests.filter(r => r.write);
+const calls = (server: KubernetesTestServer) =>
+  server.requests.map(r => `${r.method} ${r.path} ${r.status}`);
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map(s => s.close()));
+});
+
+describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
+  it('creates a namespace that is safe by default within the round-trip budget', async () => {
+    const { server, provisioner } = await setup();
+    const result = await provisioner.ensureNamespace(target);
+
+    expect(result).toEqual({
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      dryRun: false,
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: 'shop-dev',
+          action: 'created',
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          name: 'paved-quota',
+          namespace: 'shop-dev',
+          action: 'created',
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'LimitRange',
+          name: 'paved-limits',
+          namespace: 'shop-dev',
+          action: 'created',
+        },
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          name: 'paved-default-deny',
+          namespace: 'shop-dev',
+          action: 'created',
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          name: 'paved-owner',
+          namespace: 'shop-dev',
+          action: 'created',
+        },
+      ],
+    });
+    // Discovery is fetched once per group version; a namespace that did not exist is not searched.
+    expect(calls(server)).toEqual([
+      'GET /api/v1 200',
+      'GET /api/v1/namespaces/shop-dev 404',
+      'PATCH /api/v1/namespaces/shop-dev 201',
+      'PATCH /api/v1/namespaces/shop-dev/resourcequotas/paved-quota 201',
+      'PATCH /api/v1/namespaces/shop-dev/limitranges/paved-limits 201',
+      'GET /apis/networking.k8s.io/v1 200',
+      'PATCH /apis/networking.k8s.io/v1/namespaces/shop-dev/networkpolicies/paved-default-deny 201',
+      'GET /apis/rbac.authorization.k8s.io/v1 200',
+      'PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/shop-dev/rolebindings/paved-owner 201',
+    ]);
+    expect(server.requests.length).toBeLessThanOrEqual(12);
+    expect(
+      writes(server).every(
+        r =>
+          r.contentType === 'application/apply-patch+yaml' &&
+          r.query.fieldManager === 'paved',
+      ),
+    ).toBe(true);
+
+    const ns = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: 'shop-dev',
+    })!;
+    expect(ns.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'paved',
+      'paved.kestrel.example/component': 'shop',
+      'paved.kestrel.example/environment': 'dev',
+      'paved.kestrel.example/owner': 'team-shop',
+      'paved.kestrel.example/size': 'small',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.33',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.33',
+      'kubernetes.io/metadata.name': 'shop-dev',
+    });
+    const quota = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      namespace: 'shop-dev',
+      name: 'paved-quota',
+    })!;
+    expect(quota.spec.hard).toEqual({
+      'requests.cpu': '2',
+      'requests.memory': '4Gi',
+      'limits.cpu': '4',
+      'limits.memory': '8Gi',
+      pods: '20',
+    });
+    const limits = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      namespace: 'shop-dev',
+      name: 'paved-limits',
+    })!;
+    expect(limits.spec.limits).toEqual([
+      {
+        type: 'Container',
+        default: { cpu: '500m', memory: '512Mi' },
+        defaultRequest: { cpu: '100m', memory: '128Mi' },
+      },
+    ]);
+    const policy = server.driver.getObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      namespace: 'shop-dev',
+      name: 'paved-default-deny',
+    })!;
+    expect(policy.spec.podSelector).toEqual({});
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(
+      policy.spec.ingress[1].from[0].namespaceSelector.matchLabels,
+    ).toEqual({ 'kubernetes.io/metadata.name': 'ingress-nginx' });
+    expect(policy.spec.egress[1].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    const binding = server.driver.getObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      namespace: 'shop-dev',
+      name: 'paved-owner',
+    })!;
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'edit',
+    });
+    expect(binding.subjects).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'team-shop',
+      },
+    ]);
+  });
+
+  it('writes nothing on a warm re-run, with or without cached discovery', async () => {
+    const { server, provisioner, fresh } = await setup();
+    await provisioner.ensureNamespace(target);
+
+    server.resetRequests();
+    const warm = await provisioner.ensureNamespace(target);
+    expect(warm.objects.map(o => o.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(writes(server)).toEqual([]);
+    expect(server.requests).toHaveLength(5);
+
+    server.resetRequests();
+    await fresh().ensureNamespace(target);
+    expect(writes(server)).toEqual([]);
+    expect(server.requests).toHaveLength(8);
+  });
+
+  it('updates only what changed when the size or owner changes', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+
+    const resized = await provisioner.ensureNamespace({
+      ...target,
+      size: 'large',
+    });
+    expect(resized.objects.map(o => `${o.kind}:${o.action}`)).toEqual([
+      'Namespace:updated',
+      'ResourceQuota:updated',
+      'LimitRange:updated',
+      'NetworkPolicy:unchanged',
+      'RoleBinding:unchanged',
+    ]);
+    expect(writes(server)).toHaveLength(3);
+    const quota = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      namespace: 'shop-dev',
+      name: 'paved-quota',
+    })!;
+    expect(quota.spec.hard['limits.memory']).toBe('128Gi');
+
+    const handedOver = await provisioner.ensureNamespace({
+      ...target,
+      size: 'large',
+      owner: 'group:default/team-payments',
+    });
+    expect(
+      handedOver.objects.filter(o => o.action === 'updated').map(o => o.kind),
+    ).toEqual(['Namespace', 'RoleBinding']);
+    const binding = server.driver.getObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      namespace: 'shop-dev',
+      name: 'paved-owner',
+    })!;
+    expect(binding.subjects[0].name).toBe('team-payments');
+  });
+
+  it('takes back hand edits of its guardrails and replaces a binding whose ClusterRole changed', async () => {
+    const first = await setup();
+    await first.provisioner.ensureNamespace(target);
+    first.server.driver.updateAs(
+      'kubectl-edit',
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        namespace: 'shop-dev',
+        name: 'paved-quota',
+      },
+      { spec: { hard: { pods: '500' } } },
+    );
+    const again = await first.provisioner.ensureNamespace(target);
+    expect(again.objects.find(o => o.kind === 'ResourceQuota')?.action).toBe(
+      'updated',
+    );
+    const quota = first.server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      namespace: 'shop-dev',
+      name: 'paved-quota',
+    })!;
+    expect(quota.spec.hard.pods).toBe('20');
+
+    // Same cluster, now configured to bind another ClusterRole: roleRef is immutable.
+    const config = new ConfigReader(
+      first.server.appConfig({
+        clusterName: 'dev',
+        paved: { kubernetes: { ownerClusterRole: 'view' } },
+      }),
+    );
+    const other = DefaultKubernetesProvisioner.fromConfig(config, {
+      logger: first.logger,
+    });
+    first.server.resetRequests();
+    const rebound = await other.ensureNamespace(target);
+    expect(rebound.objects.find(o => o.kind === 'RoleBinding')?.action).toBe(
+      'updated',
+    );
+    expect(writes(first.server).map(r => r.method)).toEqual([
+      'DELETE',
+      'PATCH',
+    ]);
+    const binding = first.server.driver.getObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      namespace: 'shop-dev',
+      name: 'paved-owner',
+    })!;
+    expect(binding.roleRef.name).toBe('view');
+  });
+
+  it('shows in a dry run what it would create, and changes nothing', async () => {
+    const { server, provisioner } = await setup();
+    const result = await provisioner.ensureNamespace({
+      ...target,
+      dryRun: true,
+    });
+    expect(result.dryRun).toBe(true);
+    expect(result.objects.map(o => o.action)).toEqual([
+      'created',
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
+    expect(writes(server)).toEqual([]);
+    expect(
+      server.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'shop-dev',
+      }),
+    ).toBeUndefined();
+  });
+
+  it('refuses a namespace it does not own, one of another component, and one being deleted', async () => {
+    const { server, provisioner } = await setup();
+    server.driver.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop-dev' },
+    });
+    await expect(provisioner.ensureNamespace(target)).rejects.toThrow(
+      'Namespace "shop-dev" already exists on cluster "dev" and is not managed by Paved (app.kubernetes.io/managed-by is not set)',
+    );
+
+    await provisioner.ensureNamespace({
+      ...target,
+      component: 'a-b',
+      environment: 'c',
+    });
+    await expect(
+      provisioner.ensureNamespace({
+        ...target,
+        component: 'a',
+        environment: 'b-c',
+      }),
+    ).rejects.toThrow(
+      'Namespace "a-b-c" on cluster "dev" belongs to component "a-b" in environment "c"',
+    );
+
+    server.driver.setNamespaceTermination('manual');
+    await provisioner.ensureNamespace({ ...target, environment: 'qa' });
+    await provisioner
+      .deleteNamespace({
+        ...target,
+        environment: 'qa',
+        timeoutMs: 20,
+        pollIntervalMs: 5,
+      })
+      .catch(() => undefined);
+    await expect(
+      provisioner.ensureNamespace({ ...target, environment: 'qa' }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ConflictError',
+        message:
+          'Namespace "shop-qa" on cluster "dev" is being deleted (Terminating); wait until it is gone, then run again',
+      }),
+    );
+  });
+
+  it('reports what it had done when a step fails, and converges on retry', async () => {
+    const { server, provisioner } = await setup();
+    const allow = server.driver.deny({
+      verb: 'patch',
+      resource: 'rolebindings',
+    });
+    const failure = provisioner.ensureNamespace(target);
+    await expect(failure).rejects.toThrow(
+      expect.objectContaining({
+        name: 'NotAllowedError',
+        message: `Kubernetes cluster "dev" refused applying RoleBinding "paved-owner": rolebindings.rbac.authorization.k8s.io "paved-owner" is forbidden: User "${server.user}" cannot patch resource "rolebindings" in API group "rbac.authorization.k8s.io" in the namespace "shop-dev". Before the failure Paved had applied to namespace "shop-dev" on cluster "dev": Namespace "shop-dev" (created), ResourceQuota "paved-quota" (created), LimitRange "paved-limits" (created), NetworkPolicy "paved-default-deny" (created); run the operation again to converge`,
+      }),
+    );
+    allow();
+    const retry = await provisioner.ensureNamespace(target);
+    expect(retry.objects.map(o => o.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'created',
+    ]);
+    server.resetRequests();
+    await provisioner.ensureNamespace(target);
+    expect(writes(server)).toEqual([]);
+  });
+
+  it.each([
+    [{ component: 'Shop' }, 'component: "Shop" is not a DNS-1123 label'],
+    [
+      { environment: 'prod/eu' },
+      'environment: "prod/eu" is not a DNS-1123 label',
+    ],
+    [
+      { size: 'huge' },
+      'size: expected one of small, medium, large, got "huge"',
+    ],
+    [{ owner: 'user:default/jane doe' }, 'owner: expected a group entity ref'],
+    [
+      { cluster: 'prod' },
+      'cluster: "prod" is not a configured Kubernetes cluster; configured: dev',
+    ],
+  ])(
+    'rejects bad input %j naming the field, before any request',
+    async (override, message) => {
+      const { server, provisioner } = await setup();
+      await expect(
+        provisioner.ensureNamespace({ ...target, ...(override as any) }),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          name: 'InputError',
+          message: expect.stringContaining(message),
+        }),
+      );
+      expect(server.requests).toEqual([]);
+    },
+  );
+
+  it('says plainly when no cluster is configured, and asks which when several are', async () => {
+    const logger = mockServices.logger.mock();
+    const none = DefaultKubernetesProvisioner.fromConfig(new ConfigReader({}), {
+      logger,
+    });
+    await expect(none.ensureNamespace(target)).rejects.toThrow(
+      'No Kubernetes cluster is configured for Paved: add one under kubernetes.clusterLocatorMethods (type: config) or paved.kubernetes.clusters in app-config',
+    );
+    const { server } = await setup();
+    const two = DefaultKubernetesProvisioner.fromConfig(
+      new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [server.clusterConfig('a'), server.clusterConfig('b')],
+            },
+          ],
+        },
+      }),
+      { logger },
+    );
+    expect(() => two.resolveCluster()).toThrow(
+      'cluster: several Kubernetes clusters are configured (a, b); name one, or set paved.kubernetes.defaultCluster',
+    );
+    expect(two.resolveCluster('b')).toBe('b');
+  });
+});
+
+describe('DefaultKubernetesProvisioner.apply', () => {
+  it('applies a ten-object service with the label convention, and writes nothing on a warm run', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+
+    const result = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+    });
+    expect(result.objects.map(o => `${o.kind}/${o.name}:${o.action}`)).toEqual([
+      'NetworkPolicy/web-allow-http:created',
+      'PodDisruptionBudget/web:created',
+      'ServiceAccount/web:created',
+      'ConfigMap/web-config:created',
+      'Role/web-reader:created',
+      'RoleBinding/web-reader:created',
+      'Service/web:created',
+      'Deployment/web:created',
+      'HorizontalPodAutoscaler/web:created',
+      'Ingress/web:created',
+    ]);
+    expect(writes(server)).toHaveLength(10);
+    const deployment = server.driver.getObject(deploymentRef)!;
+    expect(deployment.metadata.labels).toEqual({
+      app: 'web',
+      'app.kubernetes.io/managed-by': 'paved',
+      'backstage.io/kubernetes-id': 'shop',
+    });
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      app: 'web',
+      'backstage.io/kubernetes-id': 'shop',
+    });
+    expect(
+      deployment.metadata.managedFields.map(
+        (m: any) => `${m.manager}:${m.operation}`,
+      ),
+    ).toEqual(['paved:Apply']);
+
+    server.resetRequests();
+    const warm = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+    });
+    expect(warm.objects.every(o => o.action === 'unchanged')).toBe(true);
+    expect(writes(server)).toEqual([]);
+    expect(server.requests).toHaveLength(10);
+  });
+
+  it('updates a changed object and removes the fields a manifest no longer sets', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    await provisioner.apply({ ...target, manifests: sampleServiceManifests() });
+    server.resetRequests();
+
+    const changed = sampleServiceManifests({
+      image: 'ghcr.io/kestrel/web:1.5.0',
+    }).replace('  LOG_LEVEL: info\n', '');
+    const result = await provisioner.apply({ ...target, manifests: changed });
+    expect(
+      result.objects.filter(o => o.action === 'updated').map(o => o.kind),
+    ).toEqual(['ConfigMap', 'Deployment']);
+    expect(writes(server)).toHaveLength(2);
+    const cm = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'shop-dev',
+      name: 'web-config',
+    })!;
+    expect(cm.data).toEqual({ PORT: '8080' });
+    expect(
+      server.driver.getObject(deploymentRef)!.spec.template.spec.containers[0]
+        .image,
+    ).toBe('ghcr.io/kestrel/web:1.5.0');
+  });
+
+  it('rejects the whole set on guardrail violations, listing each, before any request', async () => {
+    const { server, provisioner } = await setup();
+    const bad = sampleServiceManifests()
+      .replace(
+        'image: ghcr.io/kestrel/web:1.4.2',
+        'image: ghcr.io/kestrel/web:latest',
+      )
+      .replace('allowPrivilegeEscalation: false', 'privileged: true');
+    const extra = `${bad}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: root\n`;
+    const error = await provisioner
+      .apply({ ...target, manifests: extra })
+      .catch(e => e);
+    expect(error.name).toBe('InputError');
+    expect(error.message.split('\n')).toEqual([
+      'The manifests break 4 guardrails:',
+      '- document 6 (Deployment "web"): spec.template.spec.containers[0].image: "ghcr.io/kestrel/web:latest" uses the latest tag; pin a version or a digest',
+      '- document 6 (Deployment "web"): spec.template.spec.containers[0].securityContext.privileged: privileged containers are not allowed',
+      '- document 6 (Deployment "web"): spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation: must be set to false (privilege escalation is not allowed)',
+      expect.stringMatching(
+        /^- document 11 \(ClusterRoleBinding "root"\): kind: rbac.authorization.k8s.io\/v1 ClusterRoleBinding is not an allowed kind/,
+      ),
+    ]);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('names every kind the cluster does not serve and writes nothing', async () => {
+    const { server, provisioner } = await setup({
+      kubernetes: {
+        allowedKinds: [
+          'ConfigMap',
+          'monitoring.coreos.com/ServiceMonitor',
+          'apps/Widget',
+        ],
+      },
+    });
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    const manifests = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'web' },
+      },
+      { apiVersion: 'apps/v1', kind: 'Widget', metadata: { name: 'w' } },
+    ];
+    await expect(provisioner.apply({ ...target, manifests })).rejects.toThrow(
+      'Unknown kinds; nothing was applied:\n' +
+        '- document 2 (ServiceMonitor "web"): monitoring.coreos.com/v1 ServiceMonitor is not served by cluster "dev"\n' +
+        '- document 3 (Widget "w"): apps/v1 Widget is not served by cluster "dev"',
+    );
+    expect(writes(server)).toEqual([]);
+  });
+
+  it('fails on a conflict with another field manager, and takes the field over with force', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    await provisioner.apply({ ...target, manifests: sampleServiceManifests() });
+    server.driver.updateAs('kubectl-scale', deploymentRef, {
+      spec: { replicas: 7 },
+    });
+
+    const scaled = sampleServiceManifests({ replicas: 3 });
+    const error = await provisioner
+      .apply({ ...target, manifests: scaled })
+      .catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toMatch(
+      /^Kubernetes cluster "dev": Apply failed with 1 conflict: conflict with "kubectl-scale" using apps\/v1 at \S+: \.spec\.replicas \(while applying Deployment "web"\); another field manager owns these fields: apply with force to take them over, or remove them from the manifests$/,
+    );
+    const forced = await provisioner.apply({
+      ...target,
+      manifests: scaled,
+      force: true,
+    });
+    expect(forced.objects.find(o => o.kind === 'Deployment')?.action).toBe(
+      'updated',
+    );
+    expect(server.driver.getObject(deploymentRef)!.spec.replicas).toBe(3);
+  });
+
+  it('says to provision first when the namespace does not exist', async () => {
+    const { provisioner } = await setup();
+    await expect(
+      provisioner.apply({ ...target, manifests: sampleServiceManifests() }),
+    ).rejects.toThrow(
+      'Namespace "shop-dev" does not exist on cluster "dev"; provision it first (kubernetes:namespace:provision)',
+    );
+  });
+
+  it('shows in a dry run what it would apply, and changes nothing', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    const result = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+      dryRun: true,
+    });
+    expect(result.objects).toHaveLength(10);
+    expect(result.objects.every(o => o.action === 'created')).toBe(true);
+    expect(writes(server)).toEqual([]);
+  });
+
+  it('refuses oversized and aliased YAML before contacting the cluster', async () => {
+    const { server, provisioner } = await setup({
+      kubernetes: { maxManifestBytes: 1024 },
+    });
+    await expect(
+      provisioner.apply({ ...target, manifests: sampleServiceManifests() }),
+    ).rejects.toThrow(
+      /^manifests: \d+ KiB \(\d+ bytes\) is over the limit of 1024 bytes/,
+    );
+    const aliased =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {x: y}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: *l\n';
+    await expect(
+      provisioner.apply({ ...target, manifests: aliased }),
+    ).rejects.toThrow(
+      'manifests: document 1: YAML anchors (&l) are not allowed',
+    );
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('DefaultKubernetesProvisioner.waitForRollout', () => {
+  async function deployed() {
+    const s = await setup();
+    await s.provisioner.ensureNamespace(target);
+    await s.provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests({ replicas: 3 }),
+    });
+    return s;
+  }
+
+  it('reports progress until the workloads are available', async () => {
+    const { server, provisioner } = await deployed();
+    const progress: string[] = [];
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+      onProgress: line => {
+        progress.push(line);
+        // The controller acts between polls.
+        if (progress.length === 1)
+          server.driver.progressRollout(deploymentRef, {
+            updated: 2,
+            ready: 1,
+            available: 1,
+          });
+        if (progress.length === 2) server.driver.completeRollout(deploymentRef);
+      },
+    });
+    expect(progress).toEqual([
+      'Deployment web: waiting for the controller to observe generation 1',
+      'Deployment web: 2/3 replicas updated, 1 available',
+      'Deployment web: 3/3 replicas updated, 3 available',
+    ]);
+    expect(result).toEqual({
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      outcome: 'available',
+      workloads: [
+        {
+          kind: 'Deployment',
+          name: 'web',
+          ready: true,
+          message: 'Deployment web: 3/3 replicas updated, 3 available',
+        },
+      ],
+    });
+  });
+
+  it('fails a crash loop with the pods warning events and the last lines of the log', async () => {
+    const { server, provisioner } = await deployed();
+    server.driver.crashLoop(deploymentRef, {
+      logs: Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).concat([
+        'Error: DATABASE_URL is not set',
+      ]),
+    });
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+      logTailLines: 3,
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.workloads[0].message).toMatch(
+      /^Deployment web: 3\/3 replicas updated, 0 available; pod web-\w+-\w+ container web: CrashLoopBackOff \(back-off 40s/,
+    );
+    expect(result.diagnostics!.events).toHaveLength(3);
+    expect(result.diagnostics!.events[0]).toEqual({
+      object: expect.stringMatching(/^Pod\/web-/),
+      reason: 'BackOff',
+      message: expect.stringMatching(
+        /^Back-off restarting failed container web in pod web-/,
+      ),
+      count: 3,
+    });
+    expect(result.diagnostics!.logs).toHaveLength(3);
+    expect(result.diagnostics!.logs[0]).toEqual({
+      pod: expect.stringMatching(/^web-/),
+      container: 'web',
+      lines: ['line 29', 'line 30', 'Error: DATABASE_URL is not set'],
+    });
+  });
+
+  it('fails a stuck rollout with the scheduling events', async () => {
+    const { server, provisioner } = await deployed();
+    server.driver.stallRollout(deploymentRef);
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.workloads[0].message).toMatch(
+      /^Deployment web: ReplicaSet "web-\w+" has timed out progressing\./,
+    );
+    expect(result.diagnostics!.events.map(e => e.reason)).toEqual([
+      'FailedScheduling',
+      'FailedScheduling',
+      'FailedScheduling',
+    ]);
+    expect(result.diagnostics!.logs).toEqual([]);
+  });
+
+  it('times out with diagnostics when nothing happens', async () => {
+    const { provisioner } = await deployed();
+    const started = Date.now();
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 5,
+      timeoutMs: 60,
+    });
+    expect(result.outcome).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.workloads).toEqual([
+      {
+        kind: 'Deployment',
+        name: 'web',
+        ready: false,
+        message:
+          'Deployment web: waiting for the controller to observe generation 1',
+      },
+    ]);
+    expect(result.diagnostics).toEqual({ events: [], logs: [] });
+  });
+
+  it('names a workload that does not exist', async () => {
+    const { provisioner } = await deployed();
+    await expect(
+      provisioner.waitForRollout({
+        ...target,
+        workloads: [{ kind: 'StatefulSet', name: 'db' }],
+        pollIntervalMs: 1,
+      }),
+    ).rejects.toThrow(
+      'StatefulSet "db" does not exist in namespace "shop-dev" on cluster "dev"',
+    );
+  });
+});
+
+describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
+  it('waits while the namespace is Terminating until it is gone, and is idempotent', async () => {
+    const { server, provisioner } = await setup({
+      server: { namespaceTermination: { afterGets: 2 } },
+    });
+    await provisioner.ensureNamespace(target);
+    const progress: string[] = [];
+    const result = await provisioner.deleteNamespace({
+      ...target,
+      pollIntervalMs: 1,
+      onProgress: l => progress.push(l),
+    });
+    expect(result).toEqual({
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      existed: true,
+      dryRun: false,
+    });
+    expect(progress).toEqual([
+      'Namespace "shop-dev" is Terminating; waiting for its content to be removed',
+      'Namespace "shop-dev" is gone',
+    ]);
+    expect(
+      server.requests
+        .filter(r => r.path === '/api/v1/namespaces/shop-dev')
+        .map(r => `${r.method} ${r.status}`),
+    ).toEqual([
+      'GET 404',
+      'PATCH 201',
+      'GET 200',
+      'DELETE 200',
+      'GET 200',
+      'GET 200',
+      'GET 404',
+    ]);
+    expect(
+      server.driver.listObjects('v1', 'ResourceQuota', 'shop-dev'),
+    ).toEqual([]);
+
+    server.resetRequests();
+    const again = await provisioner.deleteNamespace({
+      ...target,
+      pollIntervalMs: 1,
+    });
+    expect(again.existed).toBe(false);
+    expect(writes(server)).toEqual([]);
+
+    // A retried provisioning after deletion converges from scratch.
+    const back = await provisioner.ensureNamespace(target);
+    expect(back.objects.every(o => o.action === 'created')).toBe(true);
+  });
+
+  it('keeps waiting on a namespace already Terminating, and times out naming it', async () => {
+    const { server, provisioner } = await setup({
+      server: { namespaceTermination: 'manual' },
+    });
+    await provisioner.ensureNamespace(target);
+    await expect(
+      provisioner.deleteNamespace({
+        ...target,
+        pollIntervalMs: 5,
+        timeoutMs: 30,
+      }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ServiceUnavailableError',
+        message:
+          'Namespace "shop-dev" on cluster "dev" is still Terminating after 0s; run the deletion again to keep waiting',
+      }),
+    );
+    server.resetRequests();
+    const pending = provisioner.deleteNamespace({
+      ...target,
+      pollIntervalMs: 1,
+      onProgress: () => server.driver.finishNamespaceTermination('shop-dev'),
+    });
+    await expect(pending).resolves.toMatchObject({ existed: true });
+    expect(writes(server)).toEqual([]);
+  });
+
+  it('deletes only namespaces Paved provisioned for that component', async () => {
+    const { server, provisioner } = await setup();
+    server.driver.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop-dev', labels: { team: 'x' } },
+    });
+    await expect(provisioner.deleteNamespace(target)).rejects.toThrow(
+      expect.objectContaining({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'Paved deletes only the namespaces it created',
+        ),
+      }),
+    );
+    expect(writes(server)).toEqual([]);
+  });
+
+  it('does nothing in a dry run', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    await expect(
+      provisioner.deleteNamespace({ ...target, dryRun: true }),
+    ).resolves.toEqual({
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      existed: true,
+      dryRun: true,
+    });
+    expect(writes(server)).toEqual([]);
+  });
+});
+
+describe('DefaultKubernetesProvisioner faults', () => {
+  it('names the cluster and URL of an unreachable cluster, within the timeout', async () => {
+    const closed = net.createServer();
+    await new Promise<void>(r => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>(r => closed.close(() => r()));
+    const logger = mockServices.logger.mock();
+    const provisioner = DefaultKubernetesProvisioner.fromConfig(
+      new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'gone',
+                  url: `http://127.0.0.1:${port}`,
+                  serviceAccountToken: 'tok-unreachable',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+      }),
+      { logger },
+    );
+    const error = await provisioner.ensureNamespace(target).catch(e => e);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Kubernetes cluster "gone" at http://127.0.0.1:${port} is unreachable while reading Namespace "shop-dev": ECONNREFUSED`,
+      ),
+    );
+  });
+
+  it('gives up on a hung apiserver after the request timeout', async () => {
+    const { server, provisioner } = await setup({
+      kubernetes: { requestTimeout: { milliseconds: 150 } },
+    });
+    server.driver.hang({ path: '/api/v1/namespaces/shop-dev' });
+    const started = Date.now();
+    await expect(provisioner.ensureNamespace(target)).rejects.toThrow(
+      `Kubernetes cluster "dev" at ${server.url} did not answer within 0.2s while reading Namespace "shop-dev"`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports an expired token without ever printing it', async () => {
+    const { server, provisioner, logger } = await setup();
+    server.driver.expireToken();
+    const error = await provisioner.ensureNamespace(target).catch(e => e);
+    expect(error.name).toBe('AuthenticationError');
+    expect(error.message).toBe(
+      `Kubernetes cluster "dev" rejected Paved's credentials while reading Namespace "shop-dev" (401 Unauthorized); the service-account token may have expired or been revoked`,
+    );
+    expect(
+      JSON.stringify({
+        message: error.message,
+        stack: error.stack,
+        cause: String(error.cause),
+      }),
+    ).not.toContain(server.token);
+    const logged = JSON.stringify([
+      logger.info.mock.calls,
+      logger.warn.mock.calls,
+      logger.error.mock.calls,
+    ]);
+    expect(logged).not.toContain(server.token);
+  });
+
+  it('passes on the RBAC refusal from the Status body', async () => {
+    const { server, provisioner } = await setup();
+    server.driver.deny({ verb: 'get', resource: 'namespaces' });
+    await expect(provisioner.ensureNamespace(target)).rejects.toThrow(
+      `Kubernetes cluster "dev" refused reading Namespace "shop-dev": namespaces "shop-dev" is forbidden: User "${server.user}" cannot get resource "namespaces" in API group "" in the namespace "shop-dev"`,
+    );
+  });
+});

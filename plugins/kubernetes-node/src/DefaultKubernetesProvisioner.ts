@@ -1,0 +1,878 @@
+import { Config } from '@backstage/config';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  isError,
+} from '@backstage/errors';
+import {
+  KubernetesObject,
+  PatchStrategy,
+  loadYaml,
+} from '@kubernetes/client-node';
+import {
+  ApplyOptions,
+  ApplyResult,
+  DeleteNamespaceOptions,
+  DeleteNamespaceResult,
+  EnsureNamespaceOptions,
+  EnsureNamespaceResult,
+  KubernetesProvisioner,
+  ManifestLimits,
+  ObjectOutcome,
+  RolloutDiagnostics,
+  RolloutResult,
+  WaitForRolloutOptions,
+  WorkloadRef,
+  WorkloadRolloutStatus,
+} from './KubernetesProvisioner';
+import { KubernetesClusterClient } from './KubernetesClusterClient';
+import {
+  checkGuardrails,
+  formatViolations,
+  withPavedConvention,
+} from './checkGuardrails';
+import {
+  PAVED_LABELS,
+  PAVED_MANAGER,
+  namespaceNameFor,
+  workloadSelector,
+} from './labels';
+import { needsApply } from './needsApply';
+import {
+  KubernetesManifest,
+  assertManifest,
+  assertManifestSize,
+  parseManifests,
+} from './parseManifests';
+import {
+  KubernetesProvisionerSettings,
+  SizeName,
+  readKubernetesProvisionerConfig,
+} from './readKubernetesProvisionerConfig';
+import { renderNamespaceObjects } from './renderNamespaceObjects';
+import {
+  FATAL_WAITING_REASONS,
+  podSelectorOf,
+  rolloutState,
+} from './rolloutStatus';
+import { httpCodeOf, toKubernetesError } from './toKubernetesError';
+
+/**
+ * Options of {@link DefaultKubernetesProvisioner.create} and `fromConfig`.
+ *
+ * @public
+ */
+export interface DefaultKubernetesProvisionerOptions {
+  logger: LoggerService;
+  /** Where in-cluster credentials are mounted; the standard path by default. */
+  inClusterRoot?: string;
+  /** Environment for in-cluster discovery; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+// Helm's install order: what others depend on goes first.
+const APPLY_ORDER = [
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'ConfigMap',
+  'PersistentVolumeClaim',
+  'Role',
+  'RoleBinding',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'Ingress',
+];
+
+const DEFAULT_POLL_MS = 2000;
+const MAX_LOGGED_PODS = 5;
+
+function describe(obj: { kind: string; metadata: { name?: string } }): string {
+  return `${obj.kind} "${obj.metadata.name}"`;
+}
+
+function header(obj: KubernetesManifest) {
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: {
+      name: obj.metadata.name,
+      ...(obj.metadata.namespace && { namespace: obj.metadata.namespace }),
+    },
+  };
+}
+
+function outcome(
+  obj: KubernetesManifest,
+  action: ObjectOutcome['action'],
+): ObjectOutcome {
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name,
+    ...(obj.metadata.namespace && { namespace: obj.metadata.namespace }),
+    action,
+  };
+}
+
+/**
+ * The object in the client's model form. KubernetesObjectApi serializes
+ * built-in kinds through their models, which name some fields differently
+ * (`_default`, `_from`); a plain object would lose those fields. This is how
+ * the client's own apply example feeds it manifests.
+ */
+function toClientModel(obj: KubernetesManifest): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(obj));
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** What applying `obj` over `live` would do. */
+function classify(
+  obj: KubernetesManifest,
+  live: unknown,
+): ObjectOutcome['action'] {
+  if (!live) {
+    return 'created';
+  }
+  return needsApply(obj, live, PAVED_MANAGER, toClientModel(obj))
+    ? 'updated'
+    : 'unchanged';
+}
+
+/**
+ * Re-throws an error with what had already been written, so that a failure
+ * never leaves a half-done namespace or manifest set unreported.
+ */
+function withProgress(
+  error: unknown,
+  written: ObjectOutcome[],
+  what: string,
+): Error {
+  const err = isError(error) ? (error as Error) : new Error(String(error));
+  const changed = written.filter(
+    o => o.action === 'created' || o.action === 'updated',
+  );
+  if (changed.length === 0) {
+    return err;
+  }
+  const list = changed
+    .map(o => `${o.kind} "${o.name}" (${o.action})`)
+    .join(', ');
+  const message = `${err.message}. Before the failure Paved had ${what}: ${list}; run the operation again to converge`;
+  const Ctor = err.constructor as new (message: string) => Error;
+  try {
+    const wrapped = new Ctor(message);
+    if (wrapped.message === message) return wrapped;
+  } catch {
+    // fall through to a plain error
+  }
+  return new Error(message);
+}
+
+/**
+ * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`.
+ *
+ * @public
+ */
+export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
+  private readonly clients = new Map<string, KubernetesClusterClient>();
+
+  /** Reads the clusters and guardrails from app-config. */
+  static fromConfig(
+    config: Config,
+    options: DefaultKubernetesProvisionerOptions,
+  ): DefaultKubernetesProvisioner {
+    return DefaultKubernetesProvisioner.create({
+      ...options,
+      settings: readKubernetesProvisionerConfig(config),
+    });
+  }
+
+  /** Creates a provisioner from settings already read. */
+  static create(
+    options: DefaultKubernetesProvisionerOptions & {
+      settings: KubernetesProvisionerSettings;
+    },
+  ): DefaultKubernetesProvisioner {
+    return new DefaultKubernetesProvisioner(options.settings, options);
+  }
+
+  private constructor(
+    private readonly settings: KubernetesProvisionerSettings,
+    private readonly options: DefaultKubernetesProvisionerOptions,
+  ) {}
+
+  resolveCluster(cluster?: string): string {
+    const names = this.settings.clusters.map(c => c.name);
+    if (names.length === 0) {
+      throw new NotFoundError(
+        'No Kubernetes cluster is configured for Paved: add one under kubernetes.clusterLocatorMethods (type: config) or paved.kubernetes.clusters in app-config',
+      );
+    }
+    if (cluster !== undefined && cluster !== '') {
+      if (!names.includes(cluster)) {
+        throw new InputError(
+          `cluster: "${cluster}" is not a configured Kubernetes cluster; configured: ${names.join(
+            ', ',
+          )}`,
+        );
+      }
+      return cluster;
+    }
+    if (this.settings.defaultCluster) {
+      return this.settings.defaultCluster;
+    }
+    if (names.length === 1) {
+      return names[0];
+    }
+    throw new InputError(
+      `cluster: several Kubernetes clusters are configured (${names.join(
+        ', ',
+      )}); name one, or set paved.kubernetes.defaultCluster`,
+    );
+  }
+
+  getManifestLimits(): ManifestLimits {
+    return {
+      maxManifestBytes: this.settings.maxManifestBytes,
+      maxDocuments: this.settings.maxDocuments,
+    };
+  }
+
+  private client(name: string): KubernetesClusterClient {
+    let client = this.clients.get(name);
+    if (!client) {
+      const settings = this.settings.clusters.find(c => c.name === name)!;
+      client = KubernetesClusterClient.create(settings, {
+        timeoutMs: this.settings.requestTimeoutMs,
+        inClusterRoot: this.options.inClusterRoot,
+        env: this.options.env,
+      });
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  private async serverSideApply(
+    client: KubernetesClusterClient,
+    obj: KubernetesManifest,
+    force: boolean,
+  ) {
+    await client.call(`applying ${describe(obj)}`, () =>
+      client.objects.patch(
+        toClientModel(obj),
+        undefined,
+        undefined,
+        PAVED_MANAGER,
+        force,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+  }
+
+  async ensureNamespace(
+    options: EnsureNamespaceOptions,
+  ): Promise<EnsureNamespaceResult> {
+    const { component, environment, owner, dryRun = false } = options;
+    const namespace = namespaceNameFor(component, environment);
+    const size = (options.size ?? 'small') as SizeName;
+    if (!Object.prototype.hasOwnProperty.call(this.settings.sizes, size)) {
+      throw new InputError(
+        `size: expected one of ${Object.keys(this.settings.sizes).join(
+          ', ',
+        )}, got "${size}"`,
+      );
+    }
+    const desired = renderNamespaceObjects(
+      { namespace, component, environment, owner, size },
+      this.settings,
+    );
+    const cluster = this.resolveCluster(options.cluster);
+    const client = this.client(cluster);
+
+    const [nsObject, ...contents] = desired;
+    const liveNs: any = await client.read(
+      `reading Namespace "${namespace}"`,
+      () => client.objects.read(header(nsObject)),
+    );
+    if (liveNs) {
+      const labels = liveNs.metadata?.labels ?? {};
+      if (liveNs.status?.phase === 'Terminating') {
+        throw new ConflictError(
+          `Namespace "${namespace}" on cluster "${cluster}" is being deleted (Terminating); wait until it is gone, then run again`,
+        );
+      }
+      if (labels[PAVED_LABELS.managedBy] !== PAVED_MANAGER) {
+        throw new ConflictError(
+          `Namespace "${namespace}" already exists on cluster "${cluster}" and is not managed by Paved (${
+            PAVED_LABELS.managedBy
+          } is ${
+            labels[PAVED_LABELS.managedBy]
+              ? `"${labels[PAVED_LABELS.managedBy]}"`
+              : 'not set'
+          }); choose another component or environment name`,
+        );
+      }
+      if (
+        labels[PAVED_LABELS.component] !== component ||
+        labels[PAVED_LABELS.environment] !== environment
+      ) {
+        throw new ConflictError(
+          `Namespace "${namespace}" on cluster "${cluster}" belongs to component "${
+            labels[PAVED_LABELS.component]
+          }" in environment "${labels[PAVED_LABELS.environment]}"`,
+        );
+      }
+    }
+
+    const objects: ObjectOutcome[] = [];
+    try {
+      for (const obj of [nsObject, ...contents]) {
+        let live: unknown = liveNs;
+        if (obj !== nsObject) {
+          // A namespace that did not exist holds nothing: a cold run skips these reads.
+          live = liveNs
+            ? await client.read(`reading ${describe(obj)}`, () =>
+                client.objects.read(header(obj)),
+              )
+            : undefined;
+        }
+        const action = classify(obj, live);
+        if (action !== 'unchanged' && !dryRun) {
+          if (
+            obj.kind === 'RoleBinding' &&
+            live &&
+            JSON.stringify((live as any).roleRef) !==
+              JSON.stringify(obj.roleRef)
+          ) {
+            // roleRef is immutable: a changed ClusterRole means a new binding.
+            await client.call(`replacing ${describe(obj)}`, () =>
+              client.objects.delete(header(obj) as KubernetesObject),
+            );
+          }
+          // The guardrail objects are Paved's: hand edits are taken back.
+          await this.serverSideApply(client, obj, true);
+          this.options.logger.info(`${action} ${describe(obj)}`, {
+            cluster,
+            namespace,
+            kind: obj.kind,
+            name: obj.metadata.name,
+          });
+        }
+        objects.push(outcome(obj, action));
+      }
+    } catch (error) {
+      throw withProgress(
+        error,
+        objects,
+        `applied to namespace "${namespace}" on cluster "${cluster}"`,
+      );
+    }
+    return { cluster, namespace, objects, dryRun };
+  }
+
+  async apply(options: ApplyOptions): Promise<ApplyResult> {
+    const { component, environment, force = false, dryRun = false } = options;
+    const namespace = namespaceNameFor(component, environment);
+    const limits = this.getManifestLimits();
+    let manifests: KubernetesManifest[];
+    if (typeof options.manifests === 'string') {
+      manifests = parseManifests(options.manifests, {
+        maxBytes: limits.maxManifestBytes,
+        maxDocuments: limits.maxDocuments,
+      });
+    } else {
+      if (!Array.isArray(options.manifests)) {
+        throw new InputError(
+          'manifests: expected YAML text or a list of Kubernetes objects',
+        );
+      }
+      assertManifestSize(
+        Buffer.byteLength(JSON.stringify(options.manifests)),
+        limits.maxManifestBytes,
+      );
+      if (options.manifests.length > limits.maxDocuments) {
+        throw new InputError(
+          `manifests: ${options.manifests.length} objects; at most ${limits.maxDocuments} are allowed (paved.kubernetes.maxDocuments)`,
+        );
+      }
+      manifests = options.manifests.map((m, i) =>
+        assertManifest(m, `manifests: document ${i + 1}`),
+      );
+    }
+    if (manifests.length === 0) {
+      throw new InputError('manifests: no Kubernetes objects found');
+    }
+    const violations = checkGuardrails(manifests, {
+      namespace,
+      component,
+      allowedKinds: this.settings.allowedKinds,
+    });
+    if (violations.length > 0) {
+      throw new InputError(formatViolations(violations));
+    }
+    const cluster = this.resolveCluster(options.cluster);
+    const client = this.client(cluster);
+
+    const rank = (kind: string) => {
+      const i = APPLY_ORDER.indexOf(kind);
+      return i < 0 ? APPLY_ORDER.length : i;
+    };
+    const ordered = manifests
+      .map((m, index) => ({
+        obj: withPavedConvention(m, namespace, component),
+        document: index + 1,
+      }))
+      .sort(
+        (a, b) =>
+          rank(a.obj.kind) - rank(b.obj.kind) || a.document - b.document,
+      );
+
+    // Read everything first: unknown kinds and refused reads fail before any write.
+    const plan: Array<{
+      obj: KubernetesManifest;
+      action: ObjectOutcome['action'];
+    }> = [];
+    const unknown: string[] = [];
+    for (const { obj, document } of ordered) {
+      try {
+        const live = await client.read(`reading ${describe(obj)}`, () =>
+          client.objects.read(header(obj)),
+        );
+        plan.push({ obj, action: classify(obj, live) });
+      } catch (error) {
+        if (
+          isError(error) &&
+          error.name === 'InputError' &&
+          error.message.includes('does not serve')
+        ) {
+          unknown.push(
+            `- document ${document} (${describe(obj)}): ${obj.apiVersion} ${
+              obj.kind
+            } is not served by cluster "${cluster}"`,
+          );
+          continue;
+        }
+        throw error;
+      }
+    }
+    if (unknown.length > 0) {
+      throw new InputError(
+        `Unknown kinds; nothing was applied:\n${unknown.join('\n')}`,
+      );
+    }
+
+    const objects: ObjectOutcome[] = [];
+    try {
+      for (const { obj, action } of plan) {
+        if (action !== 'unchanged' && !dryRun) {
+          await this.serverSideApply(client, obj, force);
+          this.options.logger.info(`${action} ${describe(obj)}`, {
+            cluster,
+            namespace,
+            kind: obj.kind,
+            name: obj.metadata.name,
+          });
+        }
+        objects.push(outcome(obj, action));
+      }
+    } catch (error) {
+      if (
+        isError(error) &&
+        error.name === 'NotFoundError' &&
+        error.message.includes(`namespaces "${namespace}" not found`)
+      ) {
+        throw new NotFoundError(
+          `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (kubernetes:namespace:provision)`,
+        );
+      }
+      throw withProgress(
+        error,
+        objects,
+        `applied to namespace "${namespace}" on cluster "${cluster}"`,
+      );
+    }
+    return { cluster, namespace, objects, dryRun };
+  }
+
+  private async findWorkloads(
+    client: KubernetesClusterClient,
+    namespace: string,
+    component: string,
+    refs: WorkloadRef[] | undefined,
+  ): Promise<Array<{ kind: string; obj: any }>> {
+    if (refs && refs.length > 0) {
+      const found: Array<{ kind: string; obj: any }> = [];
+      for (const ref of refs) {
+        if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') {
+          throw new InputError(
+            `workloads: kind must be Deployment or StatefulSet, got "${ref.kind}"`,
+          );
+        }
+        const spec = {
+          apiVersion: 'apps/v1',
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace },
+        };
+        const obj = await client.read(`reading ${ref.kind} "${ref.name}"`, () =>
+          client.objects.read(spec),
+        );
+        if (!obj) {
+          throw new NotFoundError(
+            `${ref.kind} "${ref.name}" does not exist in namespace "${namespace}" on cluster "${client.name}"`,
+          );
+        }
+        found.push({ kind: ref.kind, obj });
+      }
+      return found;
+    }
+    const found: Array<{ kind: string; obj: any }> = [];
+    for (const kind of ['Deployment', 'StatefulSet']) {
+      const list = await client.call(
+        `listing ${kind}s in namespace "${namespace}"`,
+        () =>
+          client.objects.list(
+            'apps/v1',
+            kind,
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            workloadSelector(component),
+          ),
+      );
+      for (const obj of list.items) found.push({ kind, obj });
+    }
+    return found;
+  }
+
+  private async crashingContainers(
+    client: KubernetesClusterClient,
+    namespace: string,
+    obj: any,
+  ) {
+    const selector = podSelectorOf(obj);
+    if (!selector) return { pods: [] as any[], problems: [] as string[] };
+    const pods = await client.call(
+      `listing the pods of ${obj.kind ?? 'workload'} "${obj.metadata.name}"`,
+      () =>
+        client.core.listNamespacedPod({ namespace, labelSelector: selector }),
+    );
+    const problems: string[] = [];
+    for (const pod of pods.items) {
+      for (const status of [
+        ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.containerStatuses ?? []),
+      ]) {
+        const reason = status.state?.waiting?.reason;
+        if (reason && FATAL_WAITING_REASONS.includes(reason)) {
+          problems.push(
+            `pod ${pod.metadata?.name} container ${status.name}: ${reason}${
+              status.state?.waiting?.message
+                ? ` (${status.state.waiting.message})`
+                : ''
+            }`,
+          );
+        }
+      }
+    }
+    return { pods: pods.items, problems };
+  }
+
+  private async diagnose(
+    client: KubernetesClusterClient,
+    namespace: string,
+    failing: Array<{ kind: string; obj: any }>,
+    tailLines: number,
+  ): Promise<RolloutDiagnostics> {
+    const diagnostics: RolloutDiagnostics = { events: [], logs: [] };
+    const podNames = new Set<string>();
+    const pods: any[] = [];
+    for (const w of failing) {
+      const { pods: found } = await this.crashingContainers(
+        client,
+        namespace,
+        w.obj,
+      );
+      for (const pod of found) {
+        podNames.add(pod.metadata?.name);
+        pods.push(pod);
+      }
+    }
+    const events = await client.call(
+      `listing warning events in namespace "${namespace}"`,
+      () =>
+        client.core.listNamespacedEvent({
+          namespace,
+          fieldSelector: 'type=Warning',
+        }),
+    );
+    const workloadNames = failing.map(w => w.obj.metadata.name as string);
+    for (const e of events.items) {
+      const name = e.involvedObject?.name ?? '';
+      const relevant =
+        podNames.has(name) ||
+        workloadNames.some(w => name === w || name.startsWith(`${w}-`));
+      if (relevant) {
+        diagnostics.events.push({
+          object: `${e.involvedObject?.kind}/${name}`,
+          reason: e.reason ?? '',
+          message: e.message ?? '',
+          count: e.count ?? 1,
+        });
+      }
+    }
+    for (const pod of pods.slice(0, MAX_LOGGED_PODS)) {
+      for (const status of pod.status?.containerStatuses ?? []) {
+        if (status.ready) continue;
+        const podName = pod.metadata?.name;
+        try {
+          const log = await client.core.readNamespacedPodLog({
+            name: podName,
+            namespace,
+            container: status.name,
+            tailLines,
+          });
+          diagnostics.logs.push({
+            pod: podName,
+            container: status.name,
+            lines: String(log ?? '')
+              .split('\n')
+              .filter(l => l !== ''),
+          });
+        } catch (error) {
+          const err = toKubernetesError(error, {
+            cluster: client.name,
+            url: client.url,
+            action: `reading the log of ${podName}/${status.name}`,
+            timeoutMs: this.settings.requestTimeoutMs,
+          });
+          diagnostics.logs.push({
+            pod: podName,
+            container: status.name,
+            lines: [],
+            error: err.message,
+          });
+        }
+      }
+    }
+    return diagnostics;
+  }
+
+  async waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult> {
+    const { component, environment, onProgress, signal } = options;
+    const namespace = namespaceNameFor(component, environment);
+    const cluster = this.resolveCluster(options.cluster);
+    const client = this.client(cluster);
+    const timeoutMs = options.timeoutMs ?? this.settings.rolloutTimeoutMs;
+    const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+    const tailLines = options.logTailLines ?? 20;
+    const deadline = Date.now() + timeoutMs;
+    const reported = new Map<string, string>();
+
+    for (;;) {
+      const workloads = await this.findWorkloads(
+        client,
+        namespace,
+        component,
+        options.workloads,
+      );
+      const statuses: WorkloadRolloutStatus[] = [];
+      const notReady: Array<{ kind: string; obj: any }> = [];
+      let failed = false;
+      for (const w of workloads) {
+        const state = rolloutState(w.kind, w.obj);
+        let message = state.message;
+        if (!state.ready) {
+          notReady.push(w);
+          const { problems } = await this.crashingContainers(
+            client,
+            namespace,
+            w.obj,
+          );
+          if (problems.length > 0) {
+            failed = true;
+            message = `${message}; ${problems.join('; ')}`;
+          }
+          failed = failed || state.failed;
+        }
+        statuses.push({
+          kind: w.kind,
+          name: w.obj.metadata.name,
+          ready: state.ready,
+          message,
+        });
+        const key = `${w.kind}/${w.obj.metadata.name}`;
+        if (reported.get(key) !== message) {
+          reported.set(key, message);
+          onProgress?.(message);
+        }
+      }
+      if (workloads.length === 0 && !reported.has('')) {
+        reported.set('', 'none');
+        onProgress?.(
+          `No Deployments or StatefulSets labelled ${workloadSelector(
+            component,
+          )} in namespace "${namespace}"`,
+        );
+      }
+      if (notReady.length === 0) {
+        return {
+          cluster,
+          namespace,
+          outcome: 'available',
+          workloads: statuses,
+        };
+      }
+      if (failed || Date.now() >= deadline) {
+        const diagnostics = await this.diagnose(
+          client,
+          namespace,
+          notReady,
+          tailLines,
+        );
+        return {
+          cluster,
+          namespace,
+          outcome: failed ? 'failed' : 'timeout',
+          workloads: statuses,
+          diagnostics,
+        };
+      }
+      await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())), signal);
+    }
+  }
+
+  async deleteNamespace(
+    options: DeleteNamespaceOptions,
+  ): Promise<DeleteNamespaceResult> {
+    const {
+      component,
+      environment,
+      onProgress,
+      signal,
+      dryRun = false,
+    } = options;
+    const namespace = namespaceNameFor(component, environment);
+    const cluster = this.resolveCluster(options.cluster);
+    const client = this.client(cluster);
+    const timeoutMs =
+      options.timeoutMs ?? this.settings.namespaceDeletionTimeoutMs;
+    const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+    const spec = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    };
+    const read = () =>
+      client.read<any>(`reading Namespace "${namespace}"`, () =>
+        client.objects.read(spec),
+      );
+
+    const live = await read();
+    if (!live) {
+      onProgress?.(
+        `Namespace "${namespace}" does not exist on cluster "${cluster}"; nothing to delete`,
+      );
+      return { cluster, namespace, existed: false, dryRun };
+    }
+    const labels = live.metadata?.labels ?? {};
+    if (
+      labels[PAVED_LABELS.managedBy] !== PAVED_MANAGER ||
+      labels[PAVED_LABELS.component] !== component ||
+      labels[PAVED_LABELS.environment] !== environment
+    ) {
+      throw new NotAllowedError(
+        `Namespace "${namespace}" on cluster "${cluster}" was not provisioned by Paved for component "${component}" in environment "${environment}"; Paved deletes only the namespaces it created`,
+      );
+    }
+    if (dryRun) {
+      onProgress?.(
+        `Would delete namespace "${namespace}" on cluster "${cluster}"`,
+      );
+      return { cluster, namespace, existed: true, dryRun };
+    }
+    if (live.status?.phase !== 'Terminating') {
+      try {
+        await client.objects.delete(spec);
+        this.options.logger.info(`deleting Namespace "${namespace}"`, {
+          cluster,
+          namespace,
+        });
+      } catch (error) {
+        // 409: already terminating; 404: already gone. Both are where we want to be.
+        const code = httpCodeOf(error);
+        if (code !== 409 && code !== 404) {
+          throw toKubernetesError(error, {
+            cluster,
+            url: client.url,
+            action: `deleting Namespace "${namespace}"`,
+            timeoutMs: this.settings.requestTimeoutMs,
+          });
+        }
+      }
+    }
+    const deadline = Date.now() + timeoutMs;
+    let last: any = live;
+    for (;;) {
+      const current = await read();
+      if (!current) {
+        onProgress?.(`Namespace "${namespace}" is gone`);
+        return { cluster, namespace, existed: true, dryRun };
+      }
+      if (last === live) {
+        onProgress?.(
+          `Namespace "${namespace}" is Terminating; waiting for its content to be removed`,
+        );
+      }
+      last = current;
+      if (Date.now() >= deadline) {
+        const conditions = (current.status?.conditions ?? [])
+          .filter((c: any) => c.status === 'True')
+          .map((c: any) => `${c.type}: ${c.message}`)
+          .join('; ');
+        throw new ServiceUnavailableError(
+          `Namespace "${namespace}" on cluster "${cluster}" is still Terminating after ${Math.round(
+            timeoutMs / 1000,
+          )}s${
+            conditions ? ` (${conditions})` : ''
+          }; run the deletion again to keep waiting`,
+        );
+      }
+      await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())), signal);
+    }
+  }
+}

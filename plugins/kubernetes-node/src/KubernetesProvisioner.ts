@@ -1,0 +1,244 @@
+import { SizeName } from './readKubernetesProvisionerConfig';
+
+/**
+ * What an operation did, or in a dry run would do, to one object.
+ *
+ * @public
+ */
+export type ObjectAction = 'created' | 'updated' | 'unchanged' | 'deleted';
+
+/**
+ * One object an operation touched or checked.
+ *
+ * @public
+ */
+export interface ObjectOutcome {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  action: ObjectAction;
+}
+
+/**
+ * Where an operation happens: a component's environment on a cluster.
+ *
+ * @public
+ */
+export interface KubernetesTarget {
+  /** A configured cluster name; the default cluster when left out. */
+  cluster?: string;
+  /** The catalog component (a DNS-1123 label). */
+  component: string;
+  /** The environment (a DNS-1123 label), e.g. dev or prod. */
+  environment: string;
+}
+
+/**
+ * Options of {@link KubernetesProvisioner.ensureNamespace}.
+ *
+ * @public
+ */
+export interface EnsureNamespaceOptions extends KubernetesTarget {
+  /** The owning group, as an entity ref (`group:default/payments`) or name. */
+  owner: string;
+  /** The size tier of the quota and limit defaults. Default small. */
+  size?: SizeName;
+  /** Only read and report what would change. */
+  dryRun?: boolean;
+}
+
+/**
+ * What {@link KubernetesProvisioner.ensureNamespace} created, changed or left as it was.
+ *
+ * @public
+ */
+export interface EnsureNamespaceResult {
+  cluster: string;
+  namespace: string;
+  objects: ObjectOutcome[];
+  dryRun: boolean;
+}
+
+/**
+ * Options of {@link KubernetesProvisioner.apply}.
+ *
+ * @public
+ */
+export interface ApplyOptions extends KubernetesTarget {
+  /** YAML (one or more documents) or parsed objects. */
+  manifests: string | Array<Record<string, unknown>>;
+  /** Take over fields another field manager owns instead of failing on conflicts. */
+  force?: boolean;
+  /** Only check and report what would change. */
+  dryRun?: boolean;
+}
+
+/**
+ * What {@link KubernetesProvisioner.apply} did.
+ *
+ * @public
+ */
+export interface ApplyResult {
+  cluster: string;
+  namespace: string;
+  objects: ObjectOutcome[];
+  dryRun: boolean;
+}
+
+/**
+ * A Deployment or StatefulSet to wait for.
+ *
+ * @public
+ */
+export interface WorkloadRef {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+}
+
+/**
+ * Options of {@link KubernetesProvisioner.waitForRollout}.
+ *
+ * @public
+ */
+export interface WaitForRolloutOptions extends KubernetesTarget {
+  /** The workloads; every Deployment and StatefulSet labelled for the component when left out. */
+  workloads?: WorkloadRef[];
+  /** Default: `paved.kubernetes.rolloutTimeout`. */
+  timeoutMs?: number;
+  /** Default 2 seconds. */
+  pollIntervalMs?: number;
+  /** Lines of each failing container's log to report. Default 20. */
+  logTailLines?: number;
+  /** Called with a line whenever a workload's progress changes. */
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Where one workload's rollout stands.
+ *
+ * @public
+ */
+export interface WorkloadRolloutStatus {
+  kind: string;
+  name: string;
+  ready: boolean;
+  message: string;
+}
+
+/**
+ * The evidence gathered when a rollout fails.
+ *
+ * @public
+ */
+export interface RolloutDiagnostics {
+  /** Warning events of the workloads' pods (and of the workloads). */
+  events: Array<{
+    object: string;
+    reason: string;
+    message: string;
+    count: number;
+  }>;
+  /** The last lines of each failing container's log. */
+  logs: Array<{
+    pod: string;
+    container: string;
+    lines: string[];
+    error?: string;
+  }>;
+}
+
+/**
+ * What {@link KubernetesProvisioner.waitForRollout} found.
+ *
+ * @public
+ */
+export interface RolloutResult {
+  cluster: string;
+  namespace: string;
+  /** `available` when every workload is; otherwise why the wait ended. */
+  outcome: 'available' | 'failed' | 'timeout';
+  workloads: WorkloadRolloutStatus[];
+  /** Set when the outcome is not `available`. */
+  diagnostics?: RolloutDiagnostics;
+}
+
+/**
+ * Options of {@link KubernetesProvisioner.deleteNamespace}.
+ *
+ * @public
+ */
+export interface DeleteNamespaceOptions extends KubernetesTarget {
+  /** Default: `paved.kubernetes.namespaceDeletionTimeout`. */
+  timeoutMs?: number;
+  /** Default 2 seconds. */
+  pollIntervalMs?: number;
+  onProgress?: (message: string) => void;
+  /** Only report whether the namespace would be deleted. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link KubernetesProvisioner.deleteNamespace} did.
+ *
+ * @public
+ */
+export interface DeleteNamespaceResult {
+  cluster: string;
+  namespace: string;
+  /** False when the namespace was already gone. */
+  existed: boolean;
+  dryRun: boolean;
+}
+
+/**
+ * The limits applied to manifests, for callers that read files.
+ *
+ * @public
+ */
+export interface ManifestLimits {
+  maxManifestBytes: number;
+  maxDocuments: number;
+}
+
+/**
+ * Paved's Kubernetes driver: safe-by-default namespaces for a component's
+ * environment, guarded server-side apply, rollout waits and deletion.
+ *
+ * Every operation is idempotent: running it twice ends in the same state and
+ * the second run writes nothing.
+ *
+ * @public
+ */
+export interface KubernetesProvisioner {
+  /** The cluster an operation would use: the named one, else the default. */
+  resolveCluster(cluster?: string): string;
+
+  /** The manifest size limits `apply` enforces. */
+  getManifestLimits(): ManifestLimits;
+
+  /**
+   * Creates or updates the namespace of a component's environment with its
+   * labels, Pod Security Admission labels, ResourceQuota, LimitRange,
+   * default-deny NetworkPolicy and owner RoleBinding.
+   */
+  ensureNamespace(
+    options: EnsureNamespaceOptions,
+  ): Promise<EnsureNamespaceResult>;
+
+  /**
+   * Server-side applies manifests (field manager `paved`) into the
+   * component's namespace after checking every guardrail.
+   */
+  apply(options: ApplyOptions): Promise<ApplyResult>;
+
+  /** Waits until the workloads are available, or fails with diagnostics. */
+  waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult>;
+
+  /** Deletes the namespace and waits until it is gone. */
+  deleteNamespace(
+    options: DeleteNamespaceOptions,
+  ): Promise<DeleteNamespaceResult>;
+}

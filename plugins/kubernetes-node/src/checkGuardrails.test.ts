@@ -1,0 +1,164 @@
+import {
+  checkGuardrails,
+  formatViolations,
+  withPavedConvention,
+} from './checkGuardrails';
+import { KubernetesManifest } from './parseManifests';
+import { DEFAULT_ALLOWED_KINDS } from './readKubernetesProvisionerConfig';
+
+const policy = {
+  namespace: 'shop-dev',
+  component: 'shop',
+  allowedKinds: DEFAULT_ALLOWED_KINDS,
+};
+
+function deployment(
+  container: Record<string, any>,
+  podSpec: Record<string, any> = {},
+): KubernetesManifest {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', ...container }], ...podSpec },
+      },
+    },
+  };
+}
+
+const safe = {
+  image: 'registry.example:5000/shop/web:1.4.2',
+  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true },
+  resources: {
+    requests: { cpu: '100m', memory: '128Mi' },
+    limits: { cpu: '500m', memory: '256Mi' },
+  },
+};
+
+describe('checkGuardrails', () => {
+  it('passes a workload that follows every guardrail', () => {
+    expect(checkGuardrails([deployment(safe)], policy)).toEqual([]);
+    expect(
+      checkGuardrails(
+        [deployment({ ...safe, image: 'nginx@sha256:abc' })],
+        policy,
+      ),
+    ).toEqual([]);
+  });
+
+  it('lists every violation with the object and the field', () => {
+    const bad = deployment(
+      {
+        image: 'nginx',
+        securityContext: {
+          privileged: true,
+          allowPrivilegeEscalation: true,
+          runAsUser: 0,
+        },
+      },
+      {
+        hostNetwork: true,
+        hostPID: true,
+        volumes: [
+          { name: 'docker', hostPath: { path: '/var/run/docker.sock' } },
+        ],
+        initContainers: [{ ...safe, name: 'init', image: 'busybox:latest' }],
+      },
+    );
+    bad.metadata.namespace = 'other';
+    const violations = checkGuardrails([bad], policy);
+    const p = 'spec.template.spec';
+    expect(violations.map(v => `${v.document} ${v.object} ${v.field}`)).toEqual(
+      [
+        '1 Deployment "web" metadata.namespace',
+        `1 Deployment "web" ${p}.hostNetwork`,
+        `1 Deployment "web" ${p}.hostPID`,
+        `1 Deployment "web" ${p}.volumes[0].hostPath`,
+        `1 Deployment "web" ${p}.initContainers[0].image`,
+        `1 Deployment "web" ${p}.containers[0].image`,
+        `1 Deployment "web" ${p}.containers[0].securityContext.privileged`,
+        `1 Deployment "web" ${p}.containers[0].securityContext.allowPrivilegeEscalation`,
+        `1 Deployment "web" ${p}.containers[0].securityContext.runAsUser`,
+        `1 Deployment "web" ${p}.containers[0].resources`,
+      ],
+    );
+    expect(formatViolations(violations)).toContain(
+      `- document 1 (Deployment "web"): ${p}.containers[0].image: "nginx" has no tag; pin a version (e.g. nginx:1.2.3) or a digest`,
+    );
+    expect(formatViolations(violations)).toContain(
+      `${p}.initContainers[0].image: "busybox:latest" uses the latest tag`,
+    );
+    expect(formatViolations(violations)).toContain(
+      `${p}.containers[0].resources: missing requests.cpu, requests.memory, limits.cpu, limits.memory`,
+    );
+  });
+
+  it('requires runAsNonRoot on the container or the pod', () => {
+    const { securityContext, ...noContext } = safe;
+    const container = {
+      ...noContext,
+      securityContext: { allowPrivilegeEscalation: false },
+    };
+    expect(
+      checkGuardrails([deployment(container)], policy).map(v => v.field),
+    ).toEqual([
+      'spec.template.spec.containers[0].securityContext.runAsNonRoot',
+    ]);
+    expect(
+      checkGuardrails(
+        [deployment(container, { securityContext: { runAsNonRoot: true } })],
+        policy,
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses kinds outside the allowlist, wrong kubernetes-id labels and duplicates', () => {
+    const role: KubernetesManifest = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'admin-ish' },
+    };
+    const cm: KubernetesManifest = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'settings',
+        labels: { 'backstage.io/kubernetes-id': 'billing' },
+      },
+    };
+    const violations = checkGuardrails(
+      [role, cm, { ...cm, metadata: { name: 'settings' } }],
+      policy,
+    );
+    expect(
+      violations.map(v => `${v.document}: ${v.field}: ${v.message}`),
+    ).toEqual([
+      expect.stringMatching(
+        /^1: kind: rbac.authorization.k8s.io\/v1 ClusterRole is not an allowed kind; allowed: ConfigMap, /,
+      ),
+      '2: metadata.labels.backstage.io/kubernetes-id: must be "shop" (or left out), got "billing"',
+      '3: metadata.name: repeats ConfigMap "settings" of document 2',
+    ]);
+  });
+
+  it('applies the label convention to the object and its pod template', () => {
+    const decorated = withPavedConvention(deployment(safe), 'shop-dev', 'shop');
+    expect(decorated.metadata).toEqual({
+      name: 'web',
+      namespace: 'shop-dev',
+      labels: {
+        'app.kubernetes.io/managed-by': 'paved',
+        'backstage.io/kubernetes-id': 'shop',
+      },
+    });
+    expect(decorated.spec.template.metadata.labels).toEqual({
+      app: 'web',
+      'backstage.io/kubernetes-id': 'shop',
+    });
+    expect(decorated.spec.selector).toEqual({ matchLabels: { app: 'web' } });
+  });
+});

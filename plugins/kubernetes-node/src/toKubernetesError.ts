@@ -1,0 +1,159 @@
+import { ApiException } from '@kubernetes/client-node';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+
+/** Where a failed request went and what it was doing. */
+export interface KubernetesErrorContext {
+  cluster: string;
+  url: string;
+  /** e.g. `applying Deployment "web"` */
+  action: string;
+  timeoutMs: number;
+}
+
+interface StatusLike {
+  message?: string;
+  reason?: string;
+  details?: {
+    causes?: Array<{ reason?: string; message?: string; field?: string }>;
+  };
+}
+
+/** The Status body of an ApiException; the body may be raw text, parsed JSON or absent. */
+export function statusOf(error: unknown): StatusLike | undefined {
+  const body = (error as { body?: unknown })?.body;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof body === 'object' && body !== null
+    ? (body as StatusLike)
+    : undefined;
+}
+
+/** The HTTP code of an ApiException, if the error is one (a DOMException has a numeric code too). */
+export function httpCodeOf(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : undefined;
+}
+
+function networkCause(error: unknown): string | undefined {
+  let current: any = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current.name === 'TimeoutError' || current.name === 'AbortError') {
+      return 'timeout';
+    }
+    if (
+      typeof current.code === 'string' &&
+      /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code)
+    ) {
+      return `${current.code}${current.message ? ` (${current.message})` : ''}`;
+    }
+    current = current.cause;
+  }
+  if ((error as Error)?.message?.includes('fetch failed')) {
+    return 'fetch failed';
+  }
+  return undefined;
+}
+
+/**
+ * The apiVersion and kind a failed discovery request was for, when the
+ * cluster does not serve the group version (404) or the kind.
+ */
+export function discoveryMiss(error: unknown): string | undefined {
+  const text = error instanceof Error ? error.message : '';
+  const unknownKind = text.match(
+    /Unrecognized API version and kind: (\S+) (\S+)/,
+  );
+  if (unknownKind) {
+    return `${unknownKind[1]} ${unknownKind[2]}`;
+  }
+  const failed = text.match(
+    /^Failed to fetch resource metadata for (.+)\/([^/:]+): /,
+  );
+  if (failed && httpCodeOf(error) === 404) {
+    return `${failed[1]} ${failed[2]}`;
+  }
+  return undefined;
+}
+
+/**
+ * Turns what `@kubernetes/client-node` throws into an error from
+ * `@backstage/errors` that names the cluster and says what failed. The
+ * client's own message (which carries response headers) is never passed on,
+ * and nothing here can contain the credentials.
+ */
+export function toKubernetesError(
+  error: unknown,
+  ctx: KubernetesErrorContext,
+): Error {
+  const where = `Kubernetes cluster "${ctx.cluster}"`;
+  const code = httpCodeOf(error);
+  const discovery = discoveryMiss(error);
+  if (discovery) {
+    return new InputError(
+      `${where} does not serve ${discovery} (while ${ctx.action}); check apiVersion and kind, or install the CRD`,
+    );
+  }
+  if (code !== undefined) {
+    const status = statusOf(error);
+    const message = status?.message ?? `HTTP ${code}`;
+    switch (code) {
+      case 401:
+        return new AuthenticationError(
+          `${where} rejected Paved's credentials while ${ctx.action} (401 Unauthorized); the service-account token may have expired or been revoked`,
+        );
+      case 403:
+        return new NotAllowedError(
+          `${where} refused ${ctx.action}: ${message}`,
+        );
+      case 404:
+        return new NotFoundError(`${where}: ${message} (while ${ctx.action})`);
+      case 409: {
+        const conflicts = (status?.details?.causes ?? []).filter(
+          c => c.reason === 'FieldManagerConflict',
+        );
+        const hint =
+          conflicts.length > 0
+            ? '; another field manager owns these fields: apply with force to take them over, or remove them from the manifests'
+            : '';
+        return new ConflictError(
+          `${where}: ${message} (while ${ctx.action})${hint}`,
+        );
+      }
+      case 400:
+      case 422:
+        return new InputError(`${where} rejected ${ctx.action}: ${message}`);
+      default:
+        return new ServiceUnavailableError(
+          `${where} answered ${code} while ${ctx.action}: ${message}`,
+        );
+    }
+  }
+  const network = networkCause(error);
+  if (network === 'timeout') {
+    return new ServiceUnavailableError(
+      `${where} at ${ctx.url} did not answer within ${
+        Math.round(ctx.timeoutMs / 100) / 10
+      }s while ${ctx.action}`,
+    );
+  }
+  if (network) {
+    return new ServiceUnavailableError(
+      `${where} at ${ctx.url} is unreachable while ${ctx.action}: ${network}`,
+    );
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return new ServiceUnavailableError(
+    `${where} at ${ctx.url}: ${ctx.action} failed: ${text}`,
+  );
+}

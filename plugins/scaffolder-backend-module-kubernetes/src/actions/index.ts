@@ -1,0 +1,4 @@
+export { createKubernetesNamespaceProvisionAction } from './kubernetesNamespaceProvision';
+export { createKubernetesApplyAction } from './kubernetesApply';
+export { createKubernetesRolloutWaitAction } from './kubernetesRolloutWait';
+export { createKubernetesNamespaceDeleteAction } from './kubernetesNamespaceDelete';

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  KubernetesManifest,
+  KubernetesProvisioner,
+  namespaceNameFor,
+  parseManifests,
+  withPavedConvention,
+} from '@paved/plugin-kubernetes-node';
+import yaml from 'yaml';
+import { examples } from './kubernetesApply.examples';
+import { describeOutcomes, summarize } from './summarize';
+
+async function readManifests(
+  workspacePath: string,
+  paths: string[],
+  inline: string | undefined,
+  limits: { maxManifestBytes: number; maxDocuments: number },
+): Promise<KubernetesManifest[]> {
+  const manifests: KubernetesManifest[] = [];
+  let total = 0;
+  const add = (text: string, source: string) => {
+    total += Buffer.byteLength(text, 'utf8');
+    if (total > limits.maxManifestBytes) {
+      throw new InputError(
+        `${source}: the manifests add up to more than ${limits.maxManifestBytes} bytes (paved.kubernetes.maxManifestBytes)`,
+      );
+    }
+    manifests.push(
+      ...parseManifests(text, {
+        maxBytes: limits.maxManifestBytes,
+        maxDocuments: limits.maxDocuments,
+        source,
+      }),
+    );
+  };
+  for (const relative of paths) {
+    const file = resolveSafeChildPath(workspacePath, relative);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) {
+      throw new InputError(
+        `manifestPaths: ${relative} is not a file in the workspace`,
+      );
+    }
+    // Checked before reading, so a huge file is never loaded.
+    if (total + stat.size > limits.maxManifestBytes) {
+      throw new InputError(
+        `manifestPaths: ${relative} (${stat.size} bytes) takes the manifests over ${limits.maxManifestBytes} bytes (paved.kubernetes.maxManifestBytes)`,
+      );
+    }
+    add(await fs.readFile(file, 'utf8'), relative);
+  }
+  if (inline !== undefined) {
+    add(inline, 'manifests');
+  }
+  return manifests;
+}
+
+/** Secret values must not reach the task log, even in a dry run. */
+function redact(manifest: KubernetesManifest): KubernetesManifest {
+  if (manifest.kind !== 'Secret') {
+    return manifest;
+  }
+  const copy = structuredClone(manifest);
+  for (const key of ['data', 'stringData']) {
+    if (copy[key] && typeof copy[key] === 'object') {
+      copy[key] = Object.fromEntries(
+        Object.keys(copy[key]).map(k => [k, '<redacted>']),
+      );
+    }
+  }
+  return copy;
+}
+
+/**
+ * Creates the `kubernetes:apply` action: guarded server-side apply of
+ * workspace files or inline YAML into a component's namespace.
+ *
+ * @public
+ */
+export function createKubernetesApplyAction(options: {
+  provisioner: KubernetesProvisioner;
+}) {
+  const { provisioner } = options;
+  return createTemplateAction({
+    id: 'kubernetes:apply',
+    description:
+      "Server-side applies manifests (field manager paved) into a component's namespace, after checking Paved's guardrails: no privileged or root containers, no host access, resource requests and limits, pinned image tags, allowed kinds only.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z
+            .string()
+            .describe(
+              'The catalog component; its namespace is <component>-<environment>.',
+            ),
+        environment: z =>
+          z.string().describe('The environment, e.g. dev or prod.'),
+        manifestPaths: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'YAML files in the workspace, relative to it; each may hold several documents.',
+            ),
+        manifests: z =>
+          z.string().optional().describe('Inline YAML, one or more documents.'),
+        force: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Take over fields another field manager owns instead of failing on conflicts. Default false.',
+            ),
+        cluster: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A configured cluster name; the default cluster when left out.',
+            ),
+      },
+      output: {
+        cluster: z =>
+          z.string().describe('The cluster the manifests were applied to.'),
+        namespace: z =>
+          z.string().describe('The namespace they were applied to.'),
+        created: z =>
+          z.array(z.string()).describe('Objects created, as Kind/name.'),
+        updated: z =>
+          z.array(z.string()).describe('Objects changed, as Kind/name.'),
+        unchanged: z =>
+          z
+            .array(z.string())
+            .describe('Objects already as in the manifests, as Kind/name.'),
+      },
+    },
+    async handler(ctx) {
+      const {
+        component,
+        environment,
+        manifestPaths = [],
+        manifests: inline,
+        force = false,
+      } = ctx.input;
+      const namespace = namespaceNameFor(component, environment);
+      if (manifestPaths.length === 0 && inline === undefined) {
+        throw new InputError(
+          'manifestPaths or manifests: give the workspace files to apply, or inline YAML',
+        );
+      }
+      const manifests = await readManifests(
+        ctx.workspacePath,
+        manifestPaths,
+        inline,
+        provisioner.getManifestLimits(),
+      );
+      const cluster = provisioner.resolveCluster(ctx.input.cluster);
+      const request = { cluster, component, environment, manifests, force };
+
+      let summary;
+      if (ctx.isDryRun) {
+        const result = await provisioner.apply({ ...request, dryRun: true });
+        describeOutcomes(result.objects, true).forEach(line =>
+          ctx.logger.info(line),
+        );
+        for (const m of manifests) {
+          ctx.logger.info(
+            `${m.kind}/${
+              m.metadata.name
+            } as it would be applied:\n${yaml.stringify(
+              redact(withPavedConvention(m, namespace, component)),
+            )}`,
+          );
+        }
+        summary = summarize(result.objects);
+      } else {
+        const digest = createHash('sha256')
+          .update(JSON.stringify({ manifests, force }))
+          .digest('hex')
+          .slice(0, 12);
+        summary = await ctx.checkpoint({
+          key: `kubernetes.apply.${cluster}.${namespace}.${digest}`,
+          fn: async () => {
+            const result = await provisioner.apply(request);
+            describeOutcomes(result.objects, false).forEach(line =>
+              ctx.logger.info(line),
+            );
+            return summarize(result.objects);
+          },
+        });
+      }
+
+      ctx.output('cluster', cluster);
+      ctx.output('namespace', namespace);
+      ctx.output('created', summary.created);
+      ctx.output('updated', summary.updated);
+      ctx.output('unchanged', summary.unchanged);
+    },
+  });
+}

@@ -1,0 +1,127 @@
+import {
+  ServiceFactoryTester,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  KubernetesProvisioner,
+  kubernetesProvisionerServiceFactory,
+} from '@paved/plugin-kubernetes-node';
+import {
+  KubernetesTestServer,
+  startKubernetesTestServer,
+} from '@paved/testkit';
+import yaml from 'yaml';
+import { createKubernetesNamespaceDeleteAction } from './kubernetesNamespaceDelete';
+import { examples } from './kubernetesNamespaceDelete.examples';
+
+describe('kubernetes:namespace:delete', () => {
+  let server: KubernetesTestServer;
+  let provisioner: KubernetesProvisioner;
+
+  beforeEach(async () => {
+    server = await startKubernetesTestServer();
+    provisioner = await ServiceFactoryTester.from(
+      kubernetesProvisionerServiceFactory,
+      {
+        dependencies: [
+          mockServices.rootConfig.factory({
+            data: server.appConfig({ clusterName: 'dev' }),
+          }),
+        ],
+      },
+    ).getSubject();
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const run = (
+    input: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const logger = mockServices.logger.mock();
+    const ctx = {
+      ...createMockActionContext({ input: input as any, logger }),
+      ...extra,
+    };
+    const action = createKubernetesNamespaceDeleteAction({
+      provisioner,
+      pollIntervalMs: 1,
+    });
+    return { ctx, logger, done: action.handler(ctx as any) };
+  };
+
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example, twice: %s',
+    async (_, example) => {
+      const { input } = yaml.parse(example).steps[0];
+      await provisioner.ensureNamespace({ ...input, owner: 'team-payments' });
+      const keys: string[] = [];
+      const checkpoint = async ({
+        key,
+        fn,
+      }: {
+        key: string;
+        fn: () => Promise<any>;
+      }) => {
+        keys.push(key);
+        return fn();
+      };
+
+      const first = run(input, { checkpoint });
+      await first.done;
+      expect(first.ctx.output).toHaveBeenCalledWith('existed', true);
+      expect(first.logger.info).toHaveBeenCalledWith(
+        `Namespace "${input.component}-${input.environment}" is gone`,
+      );
+      expect(
+        server.driver.getObject({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: `${input.component}-${input.environment}`,
+        }),
+      ).toBeUndefined();
+
+      const second = run(input, { checkpoint });
+      await second.done;
+      expect(second.ctx.output).toHaveBeenCalledWith('existed', false);
+      expect(keys).toEqual([
+        `kubernetes.namespace-deletion.dev.${input.component}-${input.environment}`,
+        `kubernetes.namespace-deletion.dev.${input.component}-${input.environment}`,
+      ]);
+    },
+  );
+
+  it('only says what it would delete in a dry run', async () => {
+    await provisioner.ensureNamespace({
+      component: 'shop',
+      environment: 'preview',
+      owner: 'team-shop',
+    });
+    server.resetRequests();
+    const { ctx, logger, done } = run(
+      { component: 'shop', environment: 'preview' },
+      { isDryRun: true },
+    );
+    await done;
+    expect(logger.info).toHaveBeenCalledWith(
+      'Would delete namespace "shop-preview" on cluster "dev"',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('existed', true);
+    expect(server.requests.filter(r => r.write)).toEqual([]);
+  });
+
+  it('refuses a namespace Paved did not provision', async () => {
+    server.driver.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop-preview' },
+    });
+    const { done } = run({ component: 'shop', environment: 'preview' });
+    await expect(done).rejects.toThrow(
+      'Namespace "shop-preview" on cluster "dev" was not provisioned by Paved for component "shop" in environment "preview"; Paved deletes only the namespaces it created',
+    );
+  });
+});

@@ -1,0 +1,42 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      "Provision the namespace of a component's environment on the default cluster.",
+    example: yaml.stringify({
+      steps: [
+        {
+          action: 'kubernetes:namespace:provision',
+          id: 'namespace',
+          name: 'Provision the dev namespace',
+          input: {
+            component: 'payments-api',
+            environment: 'dev',
+            owner: 'group:default/team-payments',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description: 'Provision a large namespace on a named cluster.',
+    example: yaml.stringify({
+      steps: [
+        {
+          action: 'kubernetes:namespace:provision',
+          id: 'namespace',
+          name: 'Provision the production namespace',
+          input: {
+            component: 'payments-api',
+            environment: 'prod',
+            owner: 'group:default/team-payments',
+            size: 'large',
+            cluster: 'prod-eu',
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,177 @@
+import {
+  ServiceFactoryTester,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  KubernetesProvisioner,
+  kubernetesProvisionerServiceFactory,
+} from '@paved/plugin-kubernetes-node';
+import {
+  KubernetesTestServer,
+  startKubernetesTestServer,
+} from '@paved/testkit';
+import yaml from 'yaml';
+import { createKubernetesNamespaceProvisionAction } from './kubernetesNamespaceProvision';
+import { examples } from './kubernetesNamespaceProvision.examples';
+
+describe('kubernetes:namespace:provision', () => {
+  let server: KubernetesTestServer;
+  let provisioner: KubernetesProvisioner;
+
+  beforeEach(async () => {
+    server = await startKubernetesTestServer();
+    const data = server.appConfig({
+      clusterName: ['dev', 'prod-eu'],
+      paved: { kubernetes: { defaultCluster: 'dev' } },
+    });
+    provisioner = await ServiceFactoryTester.from(
+      kubernetesProvisionerServiceFactory,
+      {
+        dependencies: [mockServices.rootConfig.factory({ data })],
+      },
+    ).getSubject();
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_, example) => {
+      const { input } = yaml.parse(example).steps[0];
+      const action = createKubernetesNamespaceProvisionAction({ provisioner });
+      const ctx = createMockActionContext({ input });
+      await action.handler(ctx);
+      const namespace = `${input.component}-${input.environment}`;
+      expect(ctx.output).toHaveBeenCalledWith(
+        'cluster',
+        input.cluster ?? 'dev',
+      );
+      expect(ctx.output).toHaveBeenCalledWith('namespace', namespace);
+      expect(ctx.output).toHaveBeenCalledWith('created', [
+        `Namespace/${namespace}`,
+        'ResourceQuota/paved-quota',
+        'LimitRange/paved-limits',
+        'NetworkPolicy/paved-default-deny',
+        'RoleBinding/paved-owner',
+      ]);
+      expect(ctx.output).toHaveBeenCalledWith('updated', []);
+      expect(ctx.output).toHaveBeenCalledWith('unchanged', []);
+      const ns = server.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: namespace,
+      })!;
+      expect(ns.metadata.labels['paved.kestrel.example/size']).toBe(
+        input.size ?? 'small',
+      );
+    },
+  );
+
+  it('checkpoints the namespace under a key naming it, and converges when run again', async () => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const keys: string[] = [];
+    const input = {
+      component: 'shop',
+      environment: 'dev',
+      owner: 'group:default/team-shop',
+    };
+    const run = async () => {
+      const ctx = {
+        ...createMockActionContext({ input }),
+        checkpoint: async ({
+          key,
+          fn,
+        }: {
+          key: string;
+          fn: () => Promise<any>;
+        }) => {
+          keys.push(key);
+          return fn();
+        },
+      };
+      await action.handler(ctx as any);
+      return ctx;
+    };
+    await run();
+    server.resetRequests();
+    const second = await run();
+    expect(keys).toEqual([
+      'kubernetes.namespace.dev.shop-dev',
+      'kubernetes.namespace.dev.shop-dev',
+    ]);
+    expect(second.output).toHaveBeenCalledWith(
+      'unchanged',
+      expect.arrayContaining(['Namespace/shop-dev']),
+    );
+    expect(second.output).toHaveBeenCalledWith('created', []);
+    expect(server.requests.filter(r => r.write)).toEqual([]);
+  });
+
+  it('replays a finished checkpoint without calling the cluster', async () => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const stored = {
+      created: ['Namespace/shop-dev'],
+      updated: [],
+      unchanged: [],
+    };
+    const ctx = {
+      ...createMockActionContext({
+        input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
+      }),
+      checkpoint: async () => stored,
+    };
+    await action.handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('created', ['Namespace/shop-dev']);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('shows in a dry run what it would create, and creates nothing', async () => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const logger = mockServices.logger.mock();
+    const ctx = {
+      ...createMockActionContext({
+        input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
+        logger,
+      }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+    expect(logger.info.mock.calls.map(c => c[0])).toEqual([
+      'would create Namespace/shop-dev',
+      'would create ResourceQuota/paved-quota',
+      'would create LimitRange/paved-limits',
+      'would create NetworkPolicy/paved-default-deny',
+      'would create RoleBinding/paved-owner',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'created',
+      expect.arrayContaining(['Namespace/shop-dev']),
+    );
+    expect(server.requests.filter(r => r.write)).toEqual([]);
+  });
+
+  it.each([
+    [
+      { component: 'Shop', environment: 'dev', owner: 'team-shop' },
+      'component: "Shop" is not a DNS-1123 label',
+    ],
+    [
+      {
+        component: 'shop',
+        environment: 'dev',
+        owner: 'team-shop',
+        cluster: 'mars',
+      },
+      'cluster: "mars" is not a configured Kubernetes cluster; configured: dev, prod-eu',
+    ],
+  ])('rejects %j naming the field', async (input, message) => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const ctx = createMockActionContext({ input });
+    await expect(action.handler(ctx)).rejects.toThrow(message);
+    expect(ctx.output).not.toHaveBeenCalled();
+    expect(server.requests).toEqual([]);
+  });
+});

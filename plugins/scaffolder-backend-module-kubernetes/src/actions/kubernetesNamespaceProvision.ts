@@ -1,0 +1,109 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  KubernetesProvisioner,
+  namespaceNameFor,
+} from '@paved/plugin-kubernetes-node';
+import { examples } from './kubernetesNamespaceProvision.examples';
+import { describeOutcomes, summarize } from './summarize';
+
+/**
+ * Creates the `kubernetes:namespace:provision` action: the namespace of a
+ * component's environment with its guardrails (Pod Security, quota, limits,
+ * default-deny network policy, owner role binding).
+ *
+ * @public
+ */
+export function createKubernetesNamespaceProvisionAction(options: {
+  provisioner: KubernetesProvisioner;
+}) {
+  const { provisioner } = options;
+  return createTemplateAction({
+    id: 'kubernetes:namespace:provision',
+    description:
+      "Creates or updates the namespace of a component's environment, safe by default: Pod Security restricted, a ResourceQuota and LimitRange from a size tier, a default-deny NetworkPolicy and a RoleBinding for the owning group.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z
+            .string()
+            .describe(
+              'The catalog component (a DNS-1123 label, e.g. payments-api).',
+            ),
+        environment: z =>
+          z
+            .string()
+            .describe('The environment (a DNS-1123 label, e.g. dev or prod).'),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'The owning group, as an entity ref such as group:default/team-payments.',
+            ),
+        size: z =>
+          z
+            .enum(['small', 'medium', 'large'])
+            .optional()
+            .describe(
+              'The size tier of the quota and container defaults. Default small.',
+            ),
+        cluster: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A configured cluster name; the default cluster when left out.',
+            ),
+      },
+      output: {
+        cluster: z => z.string().describe('The cluster the namespace is on.'),
+        namespace: z =>
+          z.string().describe('The namespace name, <component>-<environment>.'),
+        created: z =>
+          z.array(z.string()).describe('Objects created, as Kind/name.'),
+        updated: z =>
+          z.array(z.string()).describe('Objects changed, as Kind/name.'),
+        unchanged: z =>
+          z
+            .array(z.string())
+            .describe('Objects already as they should be, as Kind/name.'),
+      },
+    },
+    async handler(ctx) {
+      const { component, environment, owner, size } = ctx.input;
+      const namespace = namespaceNameFor(component, environment);
+      const cluster = provisioner.resolveCluster(ctx.input.cluster);
+      const request = { cluster, component, environment, owner, size };
+
+      let summary;
+      if (ctx.isDryRun) {
+        const result = await provisioner.ensureNamespace({
+          ...request,
+          dryRun: true,
+        });
+        describeOutcomes(result.objects, true).forEach(line =>
+          ctx.logger.info(line),
+        );
+        summary = summarize(result.objects);
+      } else {
+        summary = await ctx.checkpoint({
+          key: `kubernetes.namespace.${cluster}.${namespace}`,
+          fn: async () => {
+            const result = await provisioner.ensureNamespace(request);
+            describeOutcomes(result.objects, false).forEach(line =>
+              ctx.logger.info(line),
+            );
+            return summarize(result.objects);
+          },
+        });
+      }
+
+      ctx.output('cluster', cluster);
+      ctx.output('namespace', namespace);
+      ctx.output('created', summary.created);
+      ctx.output('updated', summary.updated);
+      ctx.output('unchanged', summary.unchanged);
+    },
+  });
+}

@@ -1,0 +1,168 @@
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  KubernetesProvisioner,
+  WorkloadRef,
+  namespaceNameFor,
+} from '@paved/plugin-kubernetes-node';
+import { examples } from './kubernetesRolloutWait.examples';
+
+function parseWorkload(value: string): WorkloadRef {
+  const [kind, name] = value.includes('/')
+    ? value.split('/', 2)
+    : ['Deployment', value];
+  if ((kind !== 'Deployment' && kind !== 'StatefulSet') || !name) {
+    throw new InputError(
+      `workloads: expected "Deployment/<name>", "StatefulSet/<name>" or a Deployment name, got "${value}"`,
+    );
+  }
+  return { kind, name };
+}
+
+/**
+ * Creates the `kubernetes:rollout:wait` action: waits for a component's
+ * Deployments and StatefulSets, with progress in the task log, and on failure
+ * logs the pods' warning events and the end of each failing container's log.
+ *
+ * @public
+ */
+export function createKubernetesRolloutWaitAction(options: {
+  provisioner: KubernetesProvisioner;
+  /** How often to poll; 2 seconds by default. */
+  pollIntervalMs?: number;
+}) {
+  const { provisioner, pollIntervalMs } = options;
+  return createTemplateAction({
+    id: 'kubernetes:rollout:wait',
+    description:
+      "Waits until the component's Deployments and StatefulSets are available, logging progress; on a crash loop, a stuck rollout or the timeout it fails with the pods' warning events and the last lines of each failing container's log.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z
+            .string()
+            .describe(
+              'The catalog component; its namespace is <component>-<environment>.',
+            ),
+        environment: z =>
+          z.string().describe('The environment, e.g. dev or prod.'),
+        workloads: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Deployment/<name> or StatefulSet/<name> (a bare name is a Deployment). Default: every workload labelled backstage.io/kubernetes-id=<component>.',
+            ),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe(
+              'How long to wait. Default paved.kubernetes.rolloutTimeout (5 minutes).',
+            ),
+        logTailLines: z =>
+          z
+            .number()
+            .int()
+            .positive()
+            .max(500)
+            .optional()
+            .describe(
+              "Lines of each failing container's log to show. Default 20.",
+            ),
+        cluster: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A configured cluster name; the default cluster when left out.',
+            ),
+      },
+      output: {
+        cluster: z => z.string().describe('The cluster waited on.'),
+        namespace: z => z.string().describe('The namespace of the workloads.'),
+        workloads: z =>
+          z
+            .array(z.string())
+            .describe('The workloads that became available, as Kind/name.'),
+      },
+    },
+    async handler(ctx) {
+      const { component, environment, timeoutSeconds, logTailLines } =
+        ctx.input;
+      const namespace = namespaceNameFor(component, environment);
+      const workloads = ctx.input.workloads?.map(parseWorkload);
+      const cluster = provisioner.resolveCluster(ctx.input.cluster);
+
+      let available: string[];
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Would wait for ${
+            workloads
+              ? workloads.map(w => `${w.kind}/${w.name}`).join(', ')
+              : `every workload of ${component}`
+          } in namespace ${namespace} on cluster ${cluster}`,
+        );
+        available = workloads?.map(w => `${w.kind}/${w.name}`) ?? [];
+      } else {
+        available = await ctx.checkpoint({
+          key: `kubernetes.rollout.${cluster}.${namespace}`,
+          fn: async () => {
+            const result = await provisioner.waitForRollout({
+              cluster,
+              component,
+              environment,
+              workloads,
+              timeoutMs:
+                timeoutSeconds !== undefined
+                  ? timeoutSeconds * 1000
+                  : undefined,
+              pollIntervalMs,
+              logTailLines,
+              signal: ctx.signal,
+              onProgress: line => ctx.logger.info(line),
+            });
+            if (result.outcome !== 'available') {
+              const notReady = result.workloads.filter(w => !w.ready);
+              for (const e of result.diagnostics?.events ?? []) {
+                ctx.logger.warn(
+                  `${e.object}: ${e.reason}: ${e.message}${
+                    e.count > 1 ? ` (x${e.count})` : ''
+                  }`,
+                );
+              }
+              for (const log of result.diagnostics?.logs ?? []) {
+                const body =
+                  log.error ??
+                  (log.lines.length > 0 ? log.lines.join('\n') : '(empty)');
+                ctx.logger.warn(
+                  `Last lines of ${log.pod}/${log.container}:\n${body}`,
+                );
+              }
+              const why =
+                result.outcome === 'timeout'
+                  ? 'did not become available in time'
+                  : 'failed';
+              throw new ServiceUnavailableError(
+                `The rollout in namespace ${namespace} on cluster ${cluster} ${why}: ${notReady
+                  .map(w => w.message)
+                  .join(
+                    '; ',
+                  )}. Warning events and container logs are in the log above.`,
+              );
+            }
+            return result.workloads.map(w => `${w.kind}/${w.name}`);
+          },
+        });
+      }
+
+      ctx.output('cluster', cluster);
+      ctx.output('namespace', namespace);
+      ctx.output('workloads', available);
+    },
+  });
+}
