@@ -4,4 +4,10 @@
  * @packageDocumentation
  */
 
-export {};
+export { terraformModule as default } from './module';
+export {
+  createTerraformApplyAction,
+  createTerraformDestroyAction,
+  createTerraformOutputAction,
+  createTerraformPlanAction,
+} from './actions';

@@ -4,4 +4,22 @@
  * @packageDocumentation
  */
 
-export {};
+export * from './TerraformRunner';
+export { DefaultTerraformRunner } from './DefaultTerraformRunner';
+export { terraformRunnerServiceRef } from './terraformRunnerServiceRef';
+export {
+  readTerraformRunnerConfig,
+  type TerraformBackendSettings,
+  type TerraformRunnerSettings,
+} from './readTerraformRunnerConfig';
+export {
+  ModuleCatalog,
+  type TerraformModule,
+  type TerraformModuleVariable,
+} from './ModuleCatalog';
+export {
+  TerraformRunError,
+  type TerraformRunErrorReason,
+  type TerraformStateLock,
+} from './TerraformRunError';
+export { SecretRedactor } from './SecretRedactor';

@@ -1,0 +1,4 @@
+export { createTerraformPlanAction } from './terraformPlan';
+export { createTerraformApplyAction } from './terraformApply';
+export { createTerraformDestroyAction } from './terraformDestroy';
+export { createTerraformOutputAction } from './terraformOutput';

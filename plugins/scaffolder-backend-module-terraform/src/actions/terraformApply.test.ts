@@ -1,0 +1,290 @@
+import {
+  createMockDirectory,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
+import { FakeTerraform, parseTemplateExampleSteps } from '@paved/testkit';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  createTestRunner,
+  DB_PASSWORD,
+  postgresScenario,
+  PROVIDER_SECRET,
+  runExampleSteps,
+  TestTask,
+} from '../__testUtils__/createTestRunner';
+import { createTerraformApplyAction } from './terraformApply';
+import { examples } from './terraformApply.examples';
+import { createTerraformPlanAction } from './terraformPlan';
+
+jest.setTimeout(60_000);
+
+const redisScenario = {
+  resources: [
+    {
+      address: 'random_password.auth',
+      values: { result: '${random}' },
+      sensitive: ['result'],
+    },
+    {
+      address: 'aws_elasticache_parameter_group.this',
+      values: { name: '${var.name}-params' },
+    },
+    {
+      address: 'aws_elasticache_replication_group.this',
+      values: {
+        replication_group_id: '${var.name}',
+        node_type: '${var.node_type}',
+      },
+      forceNew: ['node_type'],
+    },
+  ],
+};
+
+describe('terraform:apply', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const mockDir = createMockDirectory();
+  let runner: DefaultTerraformRunner;
+  let fake: FakeTerraform;
+  let logs: string[];
+  let dir: string;
+  let count = 0;
+
+  const variables = {
+    name: 'orders',
+    owner: 'fulfilment',
+    master_password: DB_PASSWORD,
+  };
+
+  beforeEach(async () => {
+    logs = [];
+    dir = path.join(mockDir.path, `case-${++count}`);
+    ({ runner, fake } = await createTestRunner({
+      dir,
+      knex: await databases.init('SQLITE_3'),
+      logs,
+    }));
+  });
+
+  it('runs the example applying the plan of an earlier step', async () => {
+    const task = new TestTask('task-example-1', logs);
+    await runExampleSteps(
+      parseTemplateExampleSteps(examples[0].example),
+      [
+        createTerraformPlanAction({ runner }),
+        createTerraformApplyAction({ runner }),
+      ],
+      task,
+    );
+    expect(task.outputs.apply).toEqual({
+      applied: true,
+      added: 4,
+      changed: 0,
+      destroyed: 0,
+      resources:
+        task.outputs.plan.summary &&
+        (task.outputs.plan.summary as any).resources,
+      summaryText:
+        'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
+    });
+    expect(
+      fs.existsSync(path.join(dir, 'work', 'orders-db', 'terraform.tfstate')),
+    ).toBe(true);
+  });
+
+  it('runs the example allowing a replacement', async () => {
+    fake.setScenario(redisScenario);
+    const baseline = await runner.plan({
+      module: 'redis-cache',
+      workspace: 'orders-cache',
+      variables: { name: 'orders-cache', owner: 'fulfilment' },
+    });
+    await runner.apply({ planId: baseline.planId });
+
+    const task = new TestTask('task-example-2', logs);
+    await runExampleSteps(
+      parseTemplateExampleSteps(examples[1].example),
+      [
+        createTerraformPlanAction({ runner }),
+        createTerraformApplyAction({ runner }),
+      ],
+      task,
+    );
+    expect(task.outputs.plan.summary).toMatchObject({
+      add: 1,
+      destroy: 1,
+      replace: 1,
+    });
+    expect(task.outputs.apply).toMatchObject({
+      applied: true,
+      added: 1,
+      destroyed: 1,
+      resources: [
+        {
+          address: 'aws_elasticache_replication_group.this',
+          action: 'replace',
+        },
+      ],
+    });
+  });
+
+  it('refuses a plan that replaces resources unless allowDestroy is set', async () => {
+    const plan = createTerraformPlanAction({ runner });
+    const apply = createTerraformApplyAction({ runner });
+    const first = new TestTask('task-first', logs);
+    await plan.handler(
+      first.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables,
+      }),
+    );
+    await apply.handler(
+      first.context('apply', {
+        planId: first.outputs.plan.planId as string,
+        allowDestroy: false,
+      }),
+    );
+
+    const task = new TestTask('task-rename', logs);
+    await plan.handler(
+      task.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables: { ...variables, name: 'orders-v2' },
+      }),
+    );
+    const planId = task.outputs.plan.planId as string;
+    const error = await apply
+      .handler(task.context('apply', { planId, allowDestroy: false }))
+      .catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `Plan ${planId} would destroy 1 resource(s) (aws_db_instance.this: replace); set allowDestroy to apply it`,
+    );
+    // A plan of another task is refused too.
+    const other = new TestTask('task-other', logs);
+    await expect(
+      apply.handler(other.context('apply', { planId, allowDestroy: true })),
+    ).rejects.toThrow(`planId: plan ${planId} belongs to another task`);
+  });
+
+  it('stops before applying in a dry run', async () => {
+    const task = new TestTask('task-dry', logs);
+    const plan = createTerraformPlanAction({ runner });
+    const apply = createTerraformApplyAction({ runner });
+    await plan.handler(
+      task.context(
+        'plan',
+        { module: 'postgres-database', workspace: 'orders-db', variables },
+        { isDryRun: true },
+      ),
+    );
+    await apply.handler(
+      task.context(
+        'apply',
+        { planId: task.outputs.plan.planId as string, allowDestroy: false },
+        { isDryRun: true },
+      ),
+    );
+    expect(task.outputs.apply).toMatchObject({
+      applied: false,
+      added: 4,
+      summaryText: 'Plan: 4 to add, 0 to change, 0 to destroy.',
+    });
+    expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+    expect(await runner.output({ workspace: 'orders-db' })).toEqual({});
+    expect(task.checkpoints.size).toBe(1);
+  });
+
+  it('resumes a crashed apply when the task is retried, then returns the checkpoint', async () => {
+    fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
+    const plan = createTerraformPlanAction({ runner });
+    const apply = createTerraformApplyAction({ runner });
+    const task = new TestTask('task-crash', logs);
+    await plan.handler(
+      task.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables,
+      }),
+    );
+    const planId = task.outputs.plan.planId as string;
+
+    const error = await apply
+      .handler(task.context('apply', { planId, allowDestroy: false }))
+      .catch(e => e);
+    expect(error.name).toBe('TerraformRunError');
+    expect(error.message).toContain(
+      'crashed (exit code 11) after applying 2 of 4 change(s)',
+    );
+    expect(
+      task.checkpoints.get(`v1.task.checkpoint.apply.terraform.apply.${planId}`)
+        ?.status,
+    ).toBe('failed');
+
+    // The retry of the task: the plan step's checkpoint returns the same plan,
+    // the apply step resumes it.
+    fake.setScenario(postgresScenario());
+    await plan.handler(
+      task.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables,
+      }),
+    );
+    expect(task.outputs.plan.planId).toBe(planId);
+    await apply.handler(task.context('apply', { planId, allowDestroy: false }));
+    expect(task.outputs.apply).toMatchObject({ applied: true, added: 4 });
+    expect(logs).toContainEqual(
+      expect.stringContaining(`Resuming plan ${planId}`),
+    );
+
+    const calls = fake.invocations().length;
+    await apply.handler(task.context('apply', { planId, allowDestroy: false }));
+    expect(fake.invocations()).toHaveLength(calls);
+    expect(task.outputs.apply).toMatchObject({ applied: true, added: 4 });
+
+    const visible = JSON.stringify([
+      logs,
+      task.outputs,
+      [...task.checkpoints],
+      error.message,
+    ]);
+    expect(visible).not.toContain(DB_PASSWORD);
+    expect(visible).not.toContain(PROVIDER_SECRET);
+  });
+
+  it('cancels terraform when the task is cancelled', async () => {
+    const scenario = postgresScenario();
+    scenario.resources![1].applyMs = 20_000;
+    fake.setScenario(scenario);
+    const task = new TestTask('task-cancel', logs);
+    await createTerraformPlanAction({ runner }).handler(
+      task.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables,
+      }),
+    );
+    const controller = new AbortController();
+    const running = createTerraformApplyAction({ runner })
+      .handler(
+        task.context(
+          'apply',
+          { planId: task.outputs.plan.planId as string, allowDestroy: false },
+          { signal: controller.signal },
+        ),
+      )
+      .catch(e => e);
+    while (!logs.some(l => l.includes('aws_db_instance.this: Creating...'))) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    controller.abort();
+    const error = await running;
+    expect(error.message).toBe(
+      'terraform apply in workspace orders-db was cancelled: it stopped after SIGINT; the state lock is released. Applied before it stopped: random_password.master (create). Retry to resume.',
+    );
+  });
+});

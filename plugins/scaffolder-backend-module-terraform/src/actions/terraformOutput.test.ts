@@ -1,0 +1,88 @@
+import {
+  createMockDirectory,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
+import { parseTemplateExampleSteps } from '@paved/testkit';
+import path from 'node:path';
+import {
+  createTestRunner,
+  DB_PASSWORD,
+  runExampleSteps,
+  TestTask,
+} from '../__testUtils__/createTestRunner';
+import { createTerraformOutputAction } from './terraformOutput';
+import { examples } from './terraformOutput.examples';
+
+jest.setTimeout(60_000);
+
+describe('terraform:output', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const mockDir = createMockDirectory();
+  let runner: DefaultTerraformRunner;
+  let logs: string[];
+  let count = 0;
+
+  beforeEach(async () => {
+    logs = [];
+    ({ runner } = await createTestRunner({
+      dir: path.join(mockDir.path, `case-${++count}`),
+      knex: await databases.init('SQLITE_3'),
+      logs,
+    }));
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'orders-db',
+      variables: {
+        name: 'orders',
+        owner: 'fulfilment',
+        master_password: DB_PASSWORD,
+      },
+    });
+    await runner.apply({ planId: plan.planId });
+  });
+
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_description, example) => {
+      const task = new TestTask('task-outputs', logs);
+      const rendered = await runExampleSteps(
+        parseTemplateExampleSteps(example),
+        [createTerraformOutputAction({ runner })],
+        task,
+      );
+      expect(task.outputs.outputs).toEqual({
+        outputs: {
+          database_name: 'orders',
+          endpoint: expect.stringMatching(/^address-/),
+        },
+        sensitiveOutputs: ['master_password'],
+      });
+      // A later step reads a value.
+      expect((rendered.log as any).message).toBe(
+        `Database at ${(task.outputs.outputs.outputs as any).endpoint}`,
+      );
+      // The sensitive value is handed to the runner's callers only.
+      expect(
+        (await runner.output({ workspace: 'orders-db' })).master_password.value,
+      ).toBe(DB_PASSWORD);
+      expect(
+        JSON.stringify([logs, task.outputs, [...task.checkpoints]]),
+      ).not.toContain(DB_PASSWORD);
+      expect(logs).toContainEqual(
+        expect.stringMatching(
+          /^info Read 3 output\(s\) of workspace orders-db \(sensitive, not shown: master_password\)/,
+        ),
+      );
+    },
+  );
+
+  it('reads nothing in a dry run', async () => {
+    const task = new TestTask('task-dry', logs);
+    await createTerraformOutputAction({ runner }).handler(
+      task.context('outputs', { workspace: 'orders-db' }, { isDryRun: true }),
+    );
+    expect(task.outputs.outputs).toEqual({ outputs: {}, sensitiveOutputs: [] });
+    expect(task.checkpoints.size).toBe(0);
+  });
+});

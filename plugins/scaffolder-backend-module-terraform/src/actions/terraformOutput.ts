@@ -1,0 +1,69 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { TerraformOutput, TerraformRunner } from '@paved/plugin-terraform-node';
+import { examples } from './terraformOutput.examples';
+import { progressLogger } from './progressLogger';
+
+/**
+ * `terraform:output`: the workspace's root outputs. Only non-sensitive
+ * values become task outputs; sensitive outputs are listed by name and
+ * stay with the TerraformRunner's callers (a backend writing them to a
+ * secret store), never in the task, its log or its checkpoints.
+ *
+ * @public
+ */
+export function createTerraformOutputAction(options: {
+  runner: TerraformRunner;
+}) {
+  const { runner } = options;
+  return createTemplateAction({
+    id: 'terraform:output',
+    description:
+      "Reads a workspace's outputs: non-sensitive values as task outputs, sensitive ones only by name.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        workspace: z => z.string().describe('The workspace to read.'),
+      },
+      output: {
+        outputs: z =>
+          z
+            .record(z.unknown())
+            .describe('Non-sensitive output values by name.'),
+        sensitiveOutputs: z =>
+          z
+            .array(z.string())
+            .describe('Names of sensitive outputs, whose values are withheld.'),
+      },
+    },
+    async handler(ctx) {
+      const { workspace } = ctx.input;
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: outputs of workspace ${workspace} are read after apply`,
+        );
+        ctx.output('outputs', {});
+        ctx.output('sensitiveOutputs', []);
+        return;
+      }
+      const read = await ctx.checkpoint({
+        key: `terraform.output.${workspace}`,
+        fn: async () => {
+          const all = await runner.output(
+            { workspace },
+            { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
+          );
+          const outputs: Record<string, TerraformOutput['value']> = {};
+          const sensitiveOutputs: string[] = [];
+          for (const [name, output] of Object.entries(all)) {
+            if (output.sensitive) sensitiveOutputs.push(name);
+            else outputs[name] = output.value;
+          }
+          return { outputs, sensitiveOutputs };
+        },
+      });
+      ctx.output('outputs', read.outputs);
+      ctx.output('sensitiveOutputs', read.sensitiveOutputs);
+    },
+  });
+}

@@ -1,0 +1,141 @@
+export interface Config {
+  paved?: {
+    /**
+     * The Terraform driver (@paved/plugin-terraform-node): how the
+     * TerraformRunner runs vetted modules.
+     */
+    terraform?: {
+      /**
+       * The terraform or tofu binary: a name looked up on PATH or a path.
+       * Default: terraform.
+       */
+      binary?: string;
+      /**
+       * Directory of the vetted modules, one folder per module with a
+       * module.json manifest. Relative paths resolve from the backend's
+       * working directory. Default: templates/terraform/modules in the
+       * nearest parent directory that has one.
+       */
+      modulesDir?: string;
+      /**
+       * Where each run gets its working directory
+       * (<workDir>/<workspace>/runs/<runId>), and local state lives. Plan
+       * files stay here between plan and apply: with several replicas, use
+       * a shared volume. Default: data/terraform beside the modules'
+       * repository.
+       */
+      workDir?: string;
+      /**
+       * A saved plan older than this is refused by apply. Default: 1 hour.
+       */
+      planMaxAge?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /**
+       * After cancellation, how long terraform has to stop after SIGINT
+       * before it is killed. Default: 30 seconds.
+       */
+      cancelGracePeriod?:
+        | string
+        | {
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /**
+       * Lease of the per-workspace run lock in the database; renewed while
+       * the run lives, taken over once it expires. Default: 2 minutes.
+       */
+      lockLease?:
+        | string
+        | {
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /**
+       * How long terraform waits for a state lock held elsewhere
+       * (-lock-timeout). Default: 0 seconds.
+       */
+      stateLockTimeout?:
+        | string
+        | {
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /**
+       * Extra environment for terraform that is not secret, for example
+       * AWS_REGION or TF_PLUGIN_CACHE_DIR.
+       */
+      environment?: { [name: string]: string };
+      /**
+       * Provider credentials for terraform's environment, for example
+       * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Never written to files
+       * or arguments; redacted from every log line and error.
+       * @visibility secret
+       */
+      secretEnvironment?: { [name: string]: string };
+      /**
+       * Where state is kept. Default: local.
+       */
+      backend?: {
+        /**
+         * local (development only), pg, s3 or gcs.
+         */
+        type: 'local' | 'pg' | 's3' | 'gcs';
+        local?: {
+          /**
+           * Directory holding <workspace>/terraform.tfstate. Default:
+           * workDir.
+           */
+          directory?: string;
+        };
+        pg?: {
+          /**
+           * PostgreSQL connection string for the state (passed as
+           * PG_CONN_STR). Default: the connection of the portal's own
+           * database for this plugin.
+           * @visibility secret
+           */
+          connectionString?: string;
+          /**
+           * Each workspace gets the schema <schemaPrefix><workspace>.
+           * Default: tfstate_.
+           */
+          schemaPrefix?: string;
+        };
+        s3?: {
+          bucket: string;
+          region: string;
+          /** State key is <keyPrefix><workspace>/terraform.tfstate. */
+          keyPrefix?: string;
+          /** DynamoDB table for locks; without it, S3 lock files. */
+          dynamodbTable?: string;
+          /** @visibility secret */
+          accessKeyId?: string;
+          /** @visibility secret */
+          secretAccessKey?: string;
+          /** @visibility secret */
+          sessionToken?: string;
+        };
+        gcs?: {
+          bucket: string;
+          /** State prefix is <prefix><workspace>. */
+          prefix?: string;
+          /**
+           * Service account key JSON (passed as GOOGLE_CREDENTIALS).
+           * @visibility secret
+           */
+          credentials?: string;
+        };
+      };
+    };
+  };
+}

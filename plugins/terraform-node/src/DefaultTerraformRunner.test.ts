@@ -1,0 +1,1228 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  FakeTerraform,
+  FakeTerraformScenario,
+  fakeTerraformPath,
+} from '@paved/testkit';
+import { Knex } from 'knex';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultTerraformRunner } from './DefaultTerraformRunner';
+import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
+import { TerraformProgressEvent } from './TerraformRunner';
+
+jest.setTimeout(60_000);
+
+const MODULES = path.resolve(__dirname, '../../../templates/terraform/modules');
+const PROVIDER_SECRET = 'provider-secret-key-9f8e7d6c';
+const DB_PASSWORD = 'db-master-password-5c4b3a21';
+const S3_SECRET = 's3-secret-access-key-11aa22bb';
+
+const databases = TestDatabases.create();
+
+/** A logger that keeps every line, fields included, to grep for secrets. */
+function captureLogger(lines: string[], fields: object = {}): LoggerService {
+  const log = (level: string) => (message: string, meta?: Error | object) =>
+    lines.push(
+      JSON.stringify({
+        level,
+        message,
+        meta: String(meta && JSON.stringify(meta)),
+        fields,
+      }),
+    );
+  return {
+    error: log('error'),
+    warn: log('warn'),
+    info: log('info'),
+    debug: log('debug'),
+    child: more => captureLogger(lines, { ...fields, ...more }),
+  };
+}
+
+/** The postgres-database module as the stand-in plans and applies it. */
+function postgresScenario(
+  extra: FakeTerraformScenario = {},
+): FakeTerraformScenario {
+  return {
+    resources: [
+      {
+        address: 'random_password.master',
+        values: { length: 32, result: '${random}' },
+        sensitive: ['result'],
+      },
+      {
+        address: 'aws_db_instance.this',
+        values: {
+          identifier: '${var.name}',
+          instance_class: '${var.instance_class}',
+          password: '${var.master_password}',
+          tags: '${var.tags}',
+        },
+        sensitive: ['password'],
+        forceNew: ['identifier'],
+        computed: ['address', 'arn'],
+      },
+      {
+        address: 'aws_secretsmanager_secret.master',
+        values: { name: 'paved/postgres/${var.name}/master' },
+        computed: ['arn'],
+      },
+      {
+        address: 'aws_secretsmanager_secret_version.master',
+        values: { secret_string: '${var.master_password}' },
+        sensitive: ['secret_string'],
+      },
+    ],
+    outputs: {
+      endpoint: { value: '${aws_db_instance.this.address}' },
+      database_name: { value: '${var.name}' },
+      master_password: { value: '${var.master_password}', sensitive: true },
+    },
+    ...extra,
+  };
+}
+
+const postgresVariables = {
+  name: 'orders',
+  owner: 'fulfilment',
+  master_password: DB_PASSWORD,
+};
+
+describe('DefaultTerraformRunner with the stand-in terraform', () => {
+  const mockDir = createMockDirectory();
+  let root: string;
+  let fake: FakeTerraform;
+  let logs: string[];
+  let events: TerraformProgressEvent[];
+  let knex: Knex;
+  let count = 0;
+
+  function settings(
+    overrides: Partial<TerraformRunnerSettings> = {},
+  ): TerraformRunnerSettings {
+    return {
+      binary: fakeTerraformPath,
+      modulesDir: MODULES,
+      workDir: path.join(root, 'work'),
+      backend: { type: 'local' },
+      planMaxAgeMs: 3_600_000,
+      cancelGracePeriodMs: 2_000,
+      lockLeaseMs: 60_000,
+      stateLockTimeoutMs: 0,
+      environment: fake.env,
+      secretEnvironment: { AWS_SECRET_ACCESS_KEY: PROVIDER_SECRET },
+      ...overrides,
+    };
+  }
+
+  async function createRunner(
+    options: {
+      settings?: Partial<TerraformRunnerSettings>;
+      knex?: Knex;
+      now?: () => number;
+      replicaId?: string;
+    } = {},
+  ) {
+    return DefaultTerraformRunner.create({
+      settings: settings(options.settings),
+      logger: captureLogger(logs),
+      database: mockServices.database({
+        knex: options.knex ?? knex,
+        migrations: { skip: false },
+      }),
+      now: options.now,
+      replicaId: options.replicaId,
+    });
+  }
+
+  const onProgress = (e: TerraformProgressEvent) => events.push(e);
+
+  /** Everything a secret must never reach: logs, progress, stored plans. */
+  async function everythingVisible(...more: unknown[]) {
+    const plans = await knex('paved_terraform__plans');
+    return JSON.stringify([logs, events, plans, more.map(String)]);
+  }
+
+  beforeAll(async () => {
+    knex = await databases.init('SQLITE_3');
+  });
+
+  beforeEach(() => {
+    count++;
+    root = path.join(mockDir.path, `case-${count}`);
+    fake = FakeTerraform.create({ dir: path.join(root, 'fake') });
+    fake.setScenario(postgresScenario());
+    logs = [];
+    events = [];
+  });
+
+  it('plans, shows the summary, applies exactly the plan and reads outputs', async () => {
+    const runner = await createRunner();
+    const plan = await runner.plan(
+      {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables: postgresVariables,
+        owner: 'task-1',
+      },
+      { onProgress },
+    );
+
+    expect(plan).toMatchObject({
+      workspace: 'orders-db',
+      module: 'postgres-database',
+      hasChanges: true,
+      destroy: false,
+      status: 'planned',
+    });
+    expect(plan.summary).toMatchObject({
+      add: 4,
+      change: 0,
+      destroy: 0,
+      replace: 0,
+      text: 'Plan: 4 to add, 0 to change, 0 to destroy.',
+      terraformVersion: '1.11.4',
+    });
+    expect(plan.summary.resources.map(r => [r.address, r.action])).toEqual([
+      ['random_password.master', 'create'],
+      ['aws_db_instance.this', 'create'],
+      ['aws_secretsmanager_secret.master', 'create'],
+      ['aws_secretsmanager_secret_version.master', 'create'],
+    ]);
+    expect(plan.summary.resources[1].after).toEqual({
+      identifier: 'orders',
+      instance_class: 'db.t4g.micro',
+      password: '(sensitive value)',
+      tags: {},
+      address: '(known after apply)',
+      arn: '(known after apply)',
+      id: '(known after apply)',
+    });
+    expect(plan.summary.outputs).toEqual([
+      { name: 'endpoint', action: 'create', sensitive: false },
+      { name: 'database_name', action: 'create', sensitive: false },
+      { name: 'master_password', action: 'create', sensitive: true },
+    ]);
+
+    const lines = events.map(e => e.message);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '1/4 resources planned: random_password.master will create',
+        '2/4 resources planned: aws_db_instance.this will create',
+        'Plan: 4 to add, 0 to change, 0 to destroy.',
+        '  + aws_db_instance.this (create)',
+        '  + aws_secretsmanager_secret_version.master (create)',
+      ]),
+    );
+    expect(
+      lines.indexOf('Plan: 4 to add, 0 to change, 0 to destroy.'),
+    ).toBeLessThan(lines.indexOf('  + aws_db_instance.this (create)'));
+
+    // The run directory: the module's files, a generated backend and the
+    // variables as JSON, nothing else written by the runner.
+    const runDir = path.join(root, 'work', 'orders-db', 'runs', plan.planId);
+    expect(fs.readdirSync(runDir).sort()).toEqual([
+      '.terraform',
+      'main.tf',
+      'outputs.tf',
+      'paved.auto.tfvars.json',
+      'paved.tfplan',
+      'paved_backend.tf.json',
+      'variables.tf',
+      'versions.tf',
+    ]);
+    expect(
+      JSON.parse(
+        fs.readFileSync(path.join(runDir, 'paved_backend.tf.json'), 'utf8'),
+      ),
+    ).toEqual({ terraform: { backend: { local: {} } } });
+    expect(
+      JSON.parse(
+        fs.readFileSync(path.join(runDir, 'paved.auto.tfvars.json'), 'utf8'),
+      ),
+    ).toEqual(postgresVariables);
+    expect(
+      fs.statSync(path.join(runDir, 'paved.auto.tfvars.json')).mode & 0o077,
+    ).toBe(0);
+
+    const before = fake.invocations().length;
+    const result = await runner.apply(
+      { planId: plan.planId, owner: 'task-1' },
+      { onProgress },
+    );
+    expect(result).toEqual({
+      planId: plan.planId,
+      workspace: 'orders-db',
+      added: 4,
+      changed: 0,
+      destroyed: 0,
+      resources: plan.summary.resources.map(r => ({
+        address: r.address,
+        action: 'create',
+      })),
+      resumed: false,
+      text: 'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
+    });
+    // Exactly the saved plan file was applied.
+    const applyCall = fake
+      .invocations()
+      .slice(before)
+      .find(i => i.argv[0] === 'apply')!;
+    expect(applyCall.argv).toEqual([
+      'apply',
+      '-json',
+      '-input=false',
+      '-lock-timeout=0s',
+      'paved.tfplan',
+    ]);
+    expect(applyCall.cwd).toBe(runDir);
+    expect(events.map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Applying 1\/4: random_password\.master: Creating\.\.\.$/,
+        ),
+        expect.stringMatching(
+          /^4\/4 applied: aws_secretsmanager_secret_version\.master: Creation complete after 0s \[id=.+\]$/,
+        ),
+        'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
+      ]),
+    );
+    // The plan file (which holds variable values) is gone once applied.
+    expect(fs.existsSync(runDir)).toBe(false);
+
+    // Applying it again returns the result without running terraform.
+    const calls = fake.invocations().length;
+    await expect(
+      runner.apply({ planId: plan.planId, owner: 'task-1' }),
+    ).resolves.toEqual(result);
+    expect(fake.invocations()).toHaveLength(calls);
+
+    const outputs = await runner.output(
+      { workspace: 'orders-db' },
+      { onProgress },
+    );
+    expect(outputs.database_name).toEqual({
+      value: 'orders',
+      sensitive: false,
+      type: 'string',
+    });
+    expect(outputs.endpoint.value).toMatch(/^address-/);
+    expect(outputs.master_password).toEqual({
+      value: DB_PASSWORD,
+      sensitive: true,
+      type: 'string',
+    });
+    expect(events.at(-1)?.message).toBe(
+      'Read 3 output(s) of workspace orders-db (sensitive, not shown: master_password)',
+    );
+
+    // Nothing left to do: the next plan is empty.
+    const again = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'orders-db',
+      variables: postgresVariables,
+    });
+    expect(again.hasChanges).toBe(false);
+    expect(again.summary.text).toBe(
+      'Plan: 0 to add, 0 to change, 0 to destroy.',
+    );
+
+    const visible = await everythingVisible();
+    expect(visible).not.toContain(DB_PASSWORD);
+    expect(visible).not.toContain(PROVIDER_SECRET);
+  });
+
+  it('passes credentials only through the environment, never in arguments or files', async () => {
+    const runner = await createRunner({
+      settings: {
+        backend: {
+          type: 's3',
+          bucket: 'paved-state',
+          region: 'eu-west-1',
+          keyPrefix: 'workspaces/',
+          accessKeyId: 'AKIAEXAMPLEKEYID01',
+          secretAccessKey: S3_SECRET,
+        },
+      },
+    });
+    fake.setScenario(
+      postgresScenario({ remoteStorageDir: path.join(root, 'bucket') }),
+    );
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'orders-db',
+      variables: postgresVariables,
+    });
+    await runner.apply({ planId: plan.planId });
+
+    const invocations = fake.invocations();
+    const init = invocations.find(i => i.argv[0] === 'init')!;
+    expect(init.argv).toEqual([
+      'init',
+      '-input=false',
+      '-no-color',
+      '-backend-config=bucket=paved-state',
+      '-backend-config=key=workspaces/orders-db/terraform.tfstate',
+      '-backend-config=region=eu-west-1',
+      '-backend-config=use_lockfile=true',
+    ]);
+    expect(init.envKeys).toEqual(
+      expect.arrayContaining([
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'TF_IN_AUTOMATION',
+      ]),
+    );
+    // The portal's own environment does not leak into terraform's.
+    expect(init.envKeys).not.toContain(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
+    );
+    expect(JSON.stringify(invocations.map(i => i.argv))).not.toMatch(
+      new RegExp(`${S3_SECRET}|${PROVIDER_SECRET}|AKIAEXAMPLEKEYID01`),
+    );
+    // The state is in the bucket, not beside the runs.
+    expect(
+      fs.existsSync(
+        path.join(
+          root,
+          'bucket',
+          'paved-state',
+          'workspaces',
+          'orders-db',
+          'terraform.tfstate',
+        ),
+      ),
+    ).toBe(true);
+    const written = fs
+      .readdirSync(path.join(root, 'work'), {
+        recursive: true,
+        withFileTypes: true,
+      })
+      .filter(e => e.isFile())
+      .map(e => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+      .join('\n');
+    expect(written).not.toContain(S3_SECRET);
+    expect(await everythingVisible()).not.toMatch(
+      new RegExp(`${S3_SECRET}|${DB_PASSWORD}`),
+    );
+  });
+
+  it('puts a value that tries to inject HCL or JSON into the state verbatim, creating nothing else', async () => {
+    const injection =
+      '"}\nresource "aws_iam_user" "evil" { name = "x" }\n# ${file("/etc/passwd")} {"a":1}';
+    const runner = await createRunner();
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'inject',
+      variables: {
+        ...postgresVariables,
+        tags: { note: injection, 'weird "key"': '{}' },
+      },
+    });
+    expect(plan.summary.resources.map(r => r.address)).not.toContain(
+      'aws_iam_user.evil',
+    );
+    expect(plan.summary.resources).toHaveLength(4);
+    const runDir = path.join(root, 'work', 'inject', 'runs', plan.planId);
+    for (const file of [
+      'main.tf',
+      'variables.tf',
+      'outputs.tf',
+      'versions.tf',
+    ]) {
+      expect(fs.readFileSync(path.join(runDir, file), 'utf8')).toBe(
+        fs.readFileSync(path.join(MODULES, 'postgres-database', file), 'utf8'),
+      );
+    }
+    await runner.apply({ planId: plan.planId });
+    const state = JSON.parse(
+      fs.readFileSync(
+        path.join(root, 'work', 'inject', 'terraform.tfstate'),
+        'utf8',
+      ),
+    );
+    const db = state.resources.find((r: any) => r.type === 'aws_db_instance');
+    expect(db.instances[0].attributes.tags).toEqual({
+      note: injection,
+      'weird "key"': '{}',
+    });
+    expect(
+      state.resources.map((r: any) => `${r.type}.${r.name}`).sort(),
+    ).toEqual([
+      'aws_db_instance.this',
+      'aws_secretsmanager_secret.master',
+      'aws_secretsmanager_secret_version.master',
+      'random_password.master',
+    ]);
+  });
+
+  it('refuses bad input before anything runs or is written', async () => {
+    const runner = await createRunner();
+    const attempts: Array<[object, string]> = [
+      [
+        { module: 'mongo', workspace: 'w' },
+        'module: unknown module "mongo"; available: object-bucket, postgres-database, redis-cache',
+      ],
+      [
+        { module: 'object-bucket', workspace: '../etc' },
+        'workspace: expected 1-63 lowercase letters, digits and dashes, starting and ending with a letter or digit, got "../etc"',
+      ],
+      [
+        {
+          module: 'object-bucket',
+          workspace: 'w',
+          variables: { owner: 'team' },
+        },
+        'Invalid variables for module "object-bucket": variables.name: missing, required (string)',
+      ],
+      [
+        {
+          module: 'object-bucket',
+          workspace: 'w',
+          variables: { name: 'bucket-a', owner: 'team', versioning: 'yes' },
+        },
+        'Invalid variables for module "object-bucket": variables.versioning: expected a bool, got a string',
+      ],
+      [
+        {
+          module: 'postgres-database',
+          workspace: 'w',
+          variables: { name: 'x"} resource', owner: 'team' },
+        },
+        'Invalid variables for module "postgres-database": variables.name: The name must be 3-40 lowercase letters, digits or dashes, starting with a letter. (must match ^[a-z][a-z0-9-]{2,39}$), got "x\\"} resource"',
+      ],
+    ];
+    for (const [request, message] of attempts) {
+      const error = await runner.plan(request as any).catch(e => e);
+      expect({ name: error.name, message: error.message }).toEqual({
+        name: 'InputError',
+        message,
+      });
+    }
+    expect(fake.invocations()).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'work'))).toBe(false);
+    expect(
+      await knex('paved_terraform__plans').where({ workspace: 'w' }),
+    ).toEqual([]);
+  });
+
+  it('says when the binary is not found, leaving nothing behind', async () => {
+    const runner = await createRunner({
+      settings: { binary: path.join(root, 'no-such-terraform') },
+    });
+    const error = await runner
+      .plan({
+        module: 'postgres-database',
+        workspace: 'nobin',
+        variables: postgresVariables,
+      })
+      .catch(e => e);
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toBe(
+      `Terraform binary not found: "${path.join(
+        root,
+        'no-such-terraform',
+      )}" does not exist (set paved.terraform.binary to the path of terraform or tofu)`,
+    );
+    expect(
+      await knex('paved_terraform__workspace_leases').where({
+        workspace: 'nobin',
+      }),
+    ).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'work', 'nobin'))).toBe(false);
+  });
+
+  it('says when the state backend is unreachable, without its credentials', async () => {
+    const runner = await createRunner({
+      settings: {
+        backend: {
+          type: 'pg',
+          connectionString: `postgres://terraform:${DB_PASSWORD}@127.0.0.1:1/state?sslmode=disable`,
+          schemaPrefix: 'tfstate_',
+        },
+      },
+    });
+    const error = await runner
+      .plan({
+        module: 'object-bucket',
+        workspace: 'unreachable',
+        variables: { name: 'bucket-a', owner: 'team' },
+      })
+      .catch(e => e);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toBe(
+      'The pg state backend of workspace unreachable is unreachable: dial tcp 127.0.0.1:1: connect: connection refused',
+    );
+    expect(
+      fake.invocations().find(i => i.argv[0] === 'init')!.envKeys,
+    ).toContain('PG_CONN_STR');
+    expect(await everythingVisible(error.message)).not.toContain(DB_PASSWORD);
+    expect(
+      await knex('paved_terraform__plans').where({ workspace: 'unreachable' }),
+    ).toEqual([]);
+    expect(
+      fs.readdirSync(path.join(root, 'work', 'unreachable', 'runs')),
+    ).toEqual([]);
+  });
+
+  it('refuses a plan that destroys or replaces unless allowed', async () => {
+    const runner = await createRunner();
+    const first = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'policy',
+      variables: postgresVariables,
+    });
+    await runner.apply({ planId: first.planId });
+
+    // Renaming the instance forces its replacement.
+    const renamed = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'policy',
+      variables: { ...postgresVariables, name: 'orders-v2' },
+    });
+    expect(renamed.summary).toMatchObject({
+      add: 1,
+      change: 1,
+      destroy: 1,
+      replace: 1,
+    });
+    const replaced = renamed.summary.resources.find(
+      r => r.address === 'aws_db_instance.this',
+    )!;
+    expect(replaced).toMatchObject({
+      action: 'replace',
+      reason: 'replace_because_cannot_update',
+      replacePaths: ['identifier'],
+    });
+    const error = await runner.apply({ planId: renamed.planId }).catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `Plan ${renamed.planId} would destroy 1 resource(s) (aws_db_instance.this: replace); set allowDestroy to apply it`,
+    );
+    expect((await runner.getPlan(renamed.planId))?.status).toBe('planned');
+
+    const result = await runner.apply({
+      planId: renamed.planId,
+      allowDestroy: true,
+    });
+    expect(result).toMatchObject({ added: 1, changed: 1, destroyed: 1 });
+  });
+
+  it('refuses a plan older than the configured age, of another task, or changed on disk', async () => {
+    let now = Date.now();
+    const runner = await createRunner({ now: () => now });
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'aged',
+      variables: postgresVariables,
+      owner: 'task-a',
+    });
+    const other = await runner
+      .apply({ planId: plan.planId, owner: 'task-b' })
+      .catch(e => e);
+    expect(other.name).toBe('NotAllowedError');
+    expect(other.message).toBe(
+      `planId: plan ${plan.planId} belongs to another task; a plan is applied by the task that made it`,
+    );
+
+    now += 2 * 3_600_000;
+    const old = await runner
+      .apply({ planId: plan.planId, owner: 'task-a' })
+      .catch(e => e);
+    expect(old.name).toBe('NotAllowedError');
+    expect(old.message).toBe(
+      `planId: plan ${plan.planId} was made 2 h ago, longer than the allowed 1 h (paved.terraform.planMaxAge); plan again`,
+    );
+
+    const fresh = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'aged',
+      variables: postgresVariables,
+    });
+    // The next plan in the workspace expired the old one and removed its file.
+    expect((await runner.getPlan(plan.planId))?.status).toBe('expired');
+    expect(
+      fs.existsSync(path.join(root, 'work', 'aged', 'runs', plan.planId)),
+    ).toBe(false);
+
+    fs.appendFileSync(
+      path.join(root, 'work', 'aged', 'runs', fresh.planId, 'paved.tfplan'),
+      ' ',
+    );
+    const tampered = await runner.apply({ planId: fresh.planId }).catch(e => e);
+    expect(tampered.name).toBe('ConflictError');
+    expect(tampered.message).toBe(
+      `planId: the plan file of plan ${fresh.planId} changed since it was reviewed (checksum mismatch); plan again`,
+    );
+
+    const missing = await runner
+      .apply({ planId: '00000000-0000-4000-8000-000000000000' })
+      .catch(e => e);
+    expect(missing.name).toBe('NotFoundError');
+    const malformed = await runner.apply({ planId: 'x' }).catch(e => e);
+    expect(malformed.message).toBe(
+      'planId: expected the id of a saved plan (a UUID), got "x"',
+    );
+  });
+
+  it('refuses a stale plan: the state changed after it was made', async () => {
+    const runner = await createRunner();
+    const a = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'stale',
+      variables: postgresVariables,
+    });
+    const b = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'stale',
+      variables: postgresVariables,
+    });
+    await runner.apply({ planId: b.planId });
+    const error = await runner.apply({ planId: a.planId }).catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      `Plan ${a.planId} is stale: the state of workspace stale changed since it was planned; plan again`,
+    );
+    expect((await runner.getPlan(a.planId))?.status).toBe('stale');
+  });
+
+  it('reports the partial state when terraform crashes mid-apply, and resumes on retry', async () => {
+    const runner = await createRunner();
+    fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'crash',
+      variables: postgresVariables,
+    });
+    const error = await runner
+      .apply({ planId: plan.planId }, { onProgress })
+      .catch(e => e);
+    expect(error.name).toBe('TerraformRunError');
+    expect(error.reason).toBe('crashed');
+    expect(error.message).toBe(
+      `terraform apply of plan ${plan.planId} in workspace crash crashed (exit code 11) after applying 2 of 4 change(s). ` +
+        'Applied: random_password.master (create), aws_db_instance.this (create). ' +
+        'Not applied: aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create). ' +
+        'The state now holds 2 resource(s): random_password.master, aws_db_instance.this. ' +
+        'Retry to resume: what is left of the reviewed plan is planned and applied.',
+    );
+    expect(error.stateResources).toEqual([
+      'random_password.master',
+      'aws_db_instance.this',
+    ]);
+    expect((await runner.getPlan(plan.planId))?.status).toBe('failed');
+
+    // The retry plans what is left (checked against the reviewed plan) and applies it.
+    fake.setScenario(postgresScenario());
+    events = [];
+    const result = await runner.apply({ planId: plan.planId }, { onProgress });
+    expect(result).toMatchObject({ added: 4, resumed: true });
+    expect(events.map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        `Resuming plan ${plan.planId}: its last apply stopped part way, planning what is left`,
+        'Left to apply from the reviewed plan: aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create)',
+      ]),
+    );
+    const state = JSON.parse(
+      fs.readFileSync(
+        path.join(root, 'work', 'crash', 'terraform.tfstate'),
+        'utf8',
+      ),
+    );
+    expect(state.resources).toHaveLength(4);
+    expect((await runner.getPlan(plan.planId))?.status).toBe('applied');
+    expect(await everythingVisible(error.message)).not.toContain(DB_PASSWORD);
+  });
+
+  it('will not resume when what is left differs from the reviewed plan', async () => {
+    const runner = await createRunner();
+    fake.setScenario(postgresScenario({ apply: { crashAfter: 1 } }));
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'drift',
+      variables: postgresVariables,
+    });
+    await expect(runner.apply({ planId: plan.planId })).rejects.toThrow(
+      'crashed',
+    );
+    // Meanwhile the module would also create something not reviewed.
+    const scenario = postgresScenario();
+    scenario.resources!.push({ address: 'aws_iam_role.extra', values: {} });
+    fake.setScenario(scenario);
+    const error = await runner.apply({ planId: plan.planId }).catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      `Plan ${plan.planId} cannot be resumed: what is left to do differs from the reviewed plan (aws_iam_role.extra: create); plan again and review the new plan`,
+    );
+  });
+
+  it('cancels with SIGINT: terraform stops, releases its lock, and the apply resumes later', async () => {
+    const runner = await createRunner();
+    const scenario = postgresScenario({ delays: { progressIntervalMs: 50 } });
+    scenario.resources![1].applyMs = 20_000;
+    fake.setScenario(scenario);
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'cancel',
+      variables: postgresVariables,
+    });
+    const controller = new AbortController();
+    const started = Date.now();
+    const error = await runner
+      .apply(
+        { planId: plan.planId },
+        {
+          signal: controller.signal,
+          onProgress: e => {
+            events.push(e);
+            if (/Still creating/.test(e.message)) controller.abort();
+          },
+        },
+      )
+      .catch(e => e);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error.name).toBe('TerraformRunError');
+    expect(error.reason).toBe('cancelled');
+    expect(error.message).toBe(
+      'terraform apply in workspace cancel was cancelled: it stopped after SIGINT; the state lock is released. ' +
+        'Applied before it stopped: random_password.master (create). Retry to resume.',
+    );
+    expect(events.map(e => e.message)).toContain(
+      'Interrupt received.\nPlease wait for Terraform to exit or data loss may occur.\nGracefully shutting down...',
+    );
+    expect(
+      fs.existsSync(
+        path.join(root, 'work', 'cancel', '.terraform.tfstate.lock.info'),
+      ),
+    ).toBe(false);
+
+    fake.setScenario(postgresScenario());
+    await expect(runner.apply({ planId: plan.planId })).resolves.toMatchObject({
+      resumed: true,
+      added: 4,
+    });
+  });
+
+  it('kills terraform after the grace period and says the lock was released when it was', async () => {
+    const runner = await createRunner({
+      settings: { cancelGracePeriodMs: 300 },
+    });
+    const scenario = postgresScenario({ interrupt: 'ignore' });
+    scenario.resources![0].applyMs = 20_000;
+    fake.setScenario(scenario);
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'killed',
+      variables: postgresVariables,
+    });
+    const controller = new AbortController();
+    const error = await runner
+      .apply(
+        { planId: plan.planId },
+        {
+          signal: controller.signal,
+          onProgress: e => e.type === 'apply_start' && controller.abort(),
+        },
+      )
+      .catch(e => e);
+    expect(error.message).toBe(
+      'terraform apply in workspace killed was cancelled: it did not stop within 300 ms of SIGINT and was killed (SIGKILL); the state lock is released. ' +
+        'Applied before it stopped: none. Retry to resume.',
+    );
+    // The killed process's lock died with it: the check took the lock and
+    // released it, which also cleared the stale lock info file.
+    expect(
+      fs.existsSync(
+        path.join(root, 'work', 'killed', '.terraform.tfstate.lock.info'),
+      ),
+    ).toBe(false);
+    expect(fake.invocations().at(-1)?.argv).toEqual([
+      'plan',
+      '-json',
+      '-input=false',
+      '-lock-timeout=0s',
+      '-refresh=false',
+    ]);
+  });
+
+  it('kills terraform and names the state lock it left held in a remote backend', async () => {
+    const runner = await createRunner({
+      settings: {
+        cancelGracePeriodMs: 300,
+        backend: {
+          type: 's3',
+          bucket: 'paved-state',
+          region: 'eu-west-1',
+          keyPrefix: '',
+          accessKeyId: 'AKIAEXAMPLEKEYID01',
+          secretAccessKey: S3_SECRET,
+        },
+      },
+    });
+    const scenario = postgresScenario({
+      interrupt: 'ignore',
+      remoteStorageDir: path.join(root, 'bucket'),
+    });
+    scenario.resources![0].applyMs = 20_000;
+    fake.setScenario(scenario);
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'held',
+      variables: postgresVariables,
+    });
+    const controller = new AbortController();
+    const error = await runner
+      .apply(
+        { planId: plan.planId },
+        {
+          signal: controller.signal,
+          onProgress: e => e.type === 'apply_start' && controller.abort(),
+        },
+      )
+      .catch(e => e);
+    const lockInfo = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          root,
+          'bucket',
+          'paved-state',
+          'held',
+          'terraform.tfstate.tflock',
+        ),
+        'utf8',
+      ),
+    );
+    expect(error.reason).toBe('cancelled');
+    expect(error.stateLock).toMatchObject({
+      id: lockInfo.ID,
+      operation: 'OperationTypeApply',
+      who: lockInfo.Who,
+    });
+    expect(error.message).toContain(
+      `was killed (SIGKILL); the state lock is still held: operation error S3: PutObject, https response error StatusCode: 412, api error PreconditionFailed: At least one of the pre-conditions you specified did not hold (held by ${lockInfo.Who}, for OperationTypeApply, since `,
+    );
+    expect(error.message).toContain(
+      `lock ID ${lockInfo.ID}, path paved-state/held/terraform.tfstate); once no terraform run uses the workspace, release it with "terraform force-unlock ${lockInfo.ID}".`,
+    );
+  });
+
+  it('names the holder when another terraform run holds the state lock', async () => {
+    const runner = await createRunner();
+    // A colleague runs terraform by hand against the same state.
+    const colleagueDir = path.join(root, 'colleague');
+    const colleague = FakeTerraform.create({
+      dir: path.join(root, 'colleague-fake'),
+    });
+    colleague.setScenario({
+      resources: [{ address: 'aws_s3_bucket.manual', applyMs: 20_000 }],
+    });
+    fs.mkdirSync(colleagueDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(colleagueDir, 'backend.tf.json'),
+      JSON.stringify({ terraform: { backend: { local: {} } } }),
+    );
+    const statePath = path.join(root, 'work', 'shared', 'terraform.tfstate');
+    const env = {
+      ...process.env,
+      ...colleague.env,
+      PAVED_FAKE_TERRAFORM_WHO: 'alice@laptop',
+    };
+    const init = spawn(
+      fakeTerraformPath,
+      ['init', `-backend-config=path=${statePath}`],
+      { cwd: colleagueDir, env },
+    );
+    await new Promise(r => init.once('close', r));
+    const manual = spawn(
+      fakeTerraformPath,
+      ['apply', '-json', '-auto-approve'],
+      { cwd: colleagueDir, env },
+    );
+    try {
+      const lockFile = path.join(
+        root,
+        'work',
+        'shared',
+        '.terraform.tfstate.lock.info',
+      );
+      while (!fs.existsSync(lockFile))
+        await new Promise(r => setTimeout(r, 20));
+      const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+
+      const error = await runner
+        .plan({
+          module: 'postgres-database',
+          workspace: 'shared',
+          variables: postgresVariables,
+        })
+        .catch(e => e);
+      expect(error.name).toBe('ConflictError');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^The Terraform state of workspace shared is locked by another run: resource temporarily unavailable \\(held by alice@laptop, for OperationTypeApply, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+ \\+0000 UTC, lock ID ${lock.ID}, path terraform\\.tfstate\\)$`,
+        ),
+      );
+      expect(
+        await knex('paved_terraform__plans').where({ workspace: 'shared' }),
+      ).toEqual([]);
+    } finally {
+      manual.kill('SIGKILL');
+      await new Promise(r => manual.once('close', r));
+    }
+  });
+
+  it('runs one run at a time per workspace across replicas', async () => {
+    const replicaA = await createRunner({ replicaId: 'replica-a' });
+    const replicaB = await createRunner({ replicaId: 'replica-b' });
+    const scenario = postgresScenario();
+    scenario.resources![0].applyMs = 20_000;
+    fake.setScenario(scenario);
+    const plan = await replicaA.plan({
+      module: 'postgres-database',
+      workspace: 'busy',
+      variables: postgresVariables,
+    });
+    const controller = new AbortController();
+    let applying!: () => void;
+    const started = new Promise<void>(r => (applying = r));
+    const running = replicaA
+      .apply(
+        { planId: plan.planId },
+        {
+          signal: controller.signal,
+          onProgress: e => e.type === 'apply_start' && applying(),
+        },
+      )
+      .catch(e => e);
+    await started;
+    const error = await replicaB
+      .plan({
+        module: 'postgres-database',
+        workspace: 'busy',
+        variables: postgresVariables,
+      })
+      .catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Workspace "busy" is busy: run [0-9a-f-]{36} \\(apply\\) holds it on host .+ since .+Z; its lease expires at .+Z unless renewed$`,
+      ),
+    );
+    controller.abort();
+    expect((await running).reason).toBe('cancelled');
+    // Once the first run ended, the other replica may run.
+    fake.setScenario(postgresScenario());
+    await expect(
+      replicaB.plan({
+        module: 'postgres-database',
+        workspace: 'busy',
+        variables: postgresVariables,
+      }),
+    ).resolves.toMatchObject({ hasChanges: true });
+  });
+
+  it('reports plan diagnostics and removes the failed run', async () => {
+    const runner = await createRunner();
+    fake.setScenario(
+      postgresScenario({
+        fail: {
+          plan: {
+            summary: 'Invalid provider configuration',
+            detail: `region missing; key ${PROVIDER_SECRET}`,
+          },
+        },
+      }),
+    );
+    const error = await runner
+      .plan({
+        module: 'postgres-database',
+        workspace: 'broken',
+        variables: postgresVariables,
+      })
+      .catch(e => e);
+    expect(error.name).toBe('TerraformRunError');
+    expect(error.message).toBe(
+      'terraform plan failed in workspace broken: Invalid provider configuration: region missing; key ***',
+    );
+    expect(fs.readdirSync(path.join(root, 'work', 'broken', 'runs'))).toEqual(
+      [],
+    );
+    expect(await everythingVisible(error.message)).not.toContain(
+      PROVIDER_SECRET,
+    );
+  });
+
+  it('plans without keeping anything for a dry run, and destroys a workspace', async () => {
+    const runner = await createRunner();
+    const dry = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'lifecycle',
+      variables: postgresVariables,
+      discard: true,
+    });
+    expect(dry.status).toBe('discarded');
+    expect(
+      fs.existsSync(path.join(root, 'work', 'lifecycle', 'runs', dry.planId)),
+    ).toBe(false);
+    await expect(runner.apply({ planId: dry.planId })).rejects.toThrow(
+      `planId: plan ${dry.planId} is discarded and cannot be applied; plan again`,
+    );
+
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'lifecycle',
+      variables: postgresVariables,
+    });
+    await runner.apply({ planId: plan.planId });
+    const preview = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'lifecycle',
+      variables: postgresVariables,
+      destroy: true,
+      discard: true,
+    });
+    expect(preview.summary).toMatchObject({
+      add: 0,
+      destroy: 4,
+      text: 'Plan: 0 to add, 0 to change, 4 to destroy.',
+    });
+
+    const destroyed = await runner.destroy(
+      {
+        module: 'postgres-database',
+        workspace: 'lifecycle',
+        variables: postgresVariables,
+      },
+      { onProgress },
+    );
+    expect(destroyed).toMatchObject({
+      workspace: 'lifecycle',
+      added: 0,
+      destroyed: 4,
+      text: 'Destroy complete! Resources: 4 destroyed.',
+    });
+    expect(destroyed.resources.map(r => r.action)).toEqual([
+      'delete',
+      'delete',
+      'delete',
+      'delete',
+    ]);
+    expect(await runner.output({ workspace: 'lifecycle' })).toEqual({});
+    expect(
+      fs.readdirSync(path.join(root, 'work', 'lifecycle', 'runs')),
+    ).toEqual([]);
+  });
+});
+
+const postgresIds = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+
+// PostgreSQL runs whenever its connection string is set (npm test sets it);
+// the engine list itself is checked in DatabaseWorkspaceLock.test.ts.
+if (postgresIds.length) {
+  describe.each(postgresIds)(
+    'DefaultTerraformRunner with the pg state backend (%s)',
+    databaseId => {
+      const mockDir = createMockDirectory();
+
+      async function setup(id: TestDatabaseId) {
+        const knex = await databases.init(id);
+        const fake = FakeTerraform.create({
+          dir: path.join(mockDir.path, 'fake'),
+        });
+        fake.setScenario(postgresScenario());
+        const logs: string[] = [];
+        const runner = await DefaultTerraformRunner.create({
+          settings: {
+            binary: fakeTerraformPath,
+            modulesDir: MODULES,
+            workDir: path.join(mockDir.path, 'work'),
+            backend: { type: 'pg', schemaPrefix: 'tfstate_' },
+            planMaxAgeMs: 3_600_000,
+            cancelGracePeriodMs: 300,
+            lockLeaseMs: 60_000,
+            stateLockTimeoutMs: 0,
+            environment: fake.env,
+            secretEnvironment: {},
+          },
+          logger: captureLogger(logs),
+          database: mockServices.database({
+            knex,
+            migrations: { skip: false },
+          }),
+        });
+        return { knex, fake, runner, logs };
+      }
+
+      it('keeps state in the portal’s PostgreSQL, a schema per workspace', async () => {
+        const { knex, fake, runner, logs } = await setup(databaseId);
+        const plan = await runner.plan({
+          module: 'postgres-database',
+          workspace: 'orders-db',
+          variables: postgresVariables,
+        });
+        await runner.apply({ planId: plan.planId });
+        const rows = await knex('tfstate_orders_db.states').select(
+          'name',
+          'data',
+        );
+        expect(rows.map(r => r.name)).toEqual(['default']);
+        const state = JSON.parse(rows[0].data);
+        expect(
+          state.resources.map((r: any) => `${r.type}.${r.name}`),
+        ).toHaveLength(4);
+        expect(
+          (await runner.output({ workspace: 'orders-db' })).database_name.value,
+        ).toBe('orders');
+        // The connection string (with its password, if any) only in the environment.
+        const init = fake.invocations().find(i => i.argv[0] === 'init')!;
+        expect(init.argv).toEqual([
+          'init',
+          '-input=false',
+          '-no-color',
+          '-backend-config=schema_name=tfstate_orders_db',
+        ]);
+        expect(init.envKeys).toContain('PG_CONN_STR');
+        expect(JSON.stringify(logs)).not.toContain(DB_PASSWORD);
+      });
+
+      it('releases the PostgreSQL lock when terraform is killed', async () => {
+        const { knex, fake, runner } = await setup(databaseId);
+        const scenario = postgresScenario({ interrupt: 'ignore' });
+        scenario.resources![0].applyMs = 20_000;
+        fake.setScenario(scenario);
+        const plan = await runner.plan({
+          module: 'postgres-database',
+          workspace: 'killed-pg',
+          variables: postgresVariables,
+        });
+        const controller = new AbortController();
+        const error = await runner
+          .apply(
+            { planId: plan.planId },
+            {
+              signal: controller.signal,
+              onProgress: e => e.type === 'apply_start' && controller.abort(),
+            },
+          )
+          .catch(e => e);
+        expect(error.message).toContain(
+          'was killed (SIGKILL); the state lock is released.',
+        );
+        const locks = await knex.raw(
+          "select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())",
+        );
+        expect(locks.rows[0].n).toBe(0);
+      });
+    },
+  );
+}

@@ -1,0 +1,171 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where state is kept, with its non-secret settings and its credentials.
+ *
+ * @public
+ */
+export type TerraformBackendSettings =
+  | { type: 'local'; directory?: string }
+  | { type: 'pg'; connectionString?: string; schemaPrefix: string }
+  | {
+      type: 's3';
+      bucket: string;
+      region: string;
+      keyPrefix: string;
+      dynamodbTable?: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      sessionToken?: string;
+    }
+  | { type: 'gcs'; bucket: string; prefix: string; credentials?: string };
+
+/**
+ * Settings of the TerraformRunner, read from `paved.terraform`.
+ *
+ * @public
+ */
+export interface TerraformRunnerSettings {
+  binary: string;
+  modulesDir: string;
+  workDir: string;
+  backend: TerraformBackendSettings;
+  planMaxAgeMs: number;
+  cancelGracePeriodMs: number;
+  lockLeaseMs: number;
+  stateLockTimeoutMs: number;
+  environment: Record<string, string>;
+  secretEnvironment: Record<string, string>;
+}
+
+const MODULES_SUBDIR = path.join('templates', 'terraform', 'modules');
+
+/** A duration such as "30s", "PT5M" or { minutes: 5 }, in milliseconds. */
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+): number {
+  if (!config?.has(key)) return fallbackMs;
+  const d = readDurationFromConfig(config, { key });
+  return (
+    (d.milliseconds ?? 0) +
+    (d.seconds ?? 0) * 1000 +
+    (d.minutes ?? 0) * 60_000 +
+    (d.hours ?? 0) * 3_600_000 +
+    (d.days ?? 0) * 86_400_000 +
+    (d.weeks ?? 0) * 604_800_000 +
+    (d.months ?? 0) * 2_592_000_000 +
+    (d.years ?? 0) * 31_536_000_000
+  );
+}
+
+function stringMap(config: Config | undefined, key: string) {
+  const out: Record<string, string> = {};
+  const sub = config?.getOptionalConfig(key);
+  for (const name of sub?.keys() ?? []) out[name] = sub!.getString(name);
+  return out;
+}
+
+/** The nearest `templates/terraform/modules` above the working directory. */
+function findModulesDir(from: string): string | undefined {
+  let dir = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(dir, MODULES_SUBDIR);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Reads `paved.terraform` with its defaults.
+ *
+ * @public
+ */
+export function readTerraformRunnerConfig(
+  rootConfig: Config,
+  options: { cwd?: string } = {},
+): TerraformRunnerSettings {
+  const cwd = options.cwd ?? process.cwd();
+  const config = rootConfig.getOptionalConfig('paved.terraform');
+  const configuredModules = config?.getOptionalString('modulesDir');
+  const found = findModulesDir(cwd);
+  const modulesDir = configuredModules
+    ? path.resolve(cwd, configuredModules)
+    : found ?? path.resolve(cwd, MODULES_SUBDIR);
+  const repoRoot = found ? path.resolve(found, '../../..') : cwd;
+  const configuredWork = config?.getOptionalString('workDir');
+  const workDir = configuredWork
+    ? path.resolve(cwd, configuredWork)
+    : path.join(repoRoot, 'data', 'terraform');
+
+  const backendConfig = config?.getOptionalConfig('backend');
+  const type = backendConfig?.getOptionalString('type') ?? 'local';
+  let backend: TerraformBackendSettings;
+  switch (type) {
+    case 'local': {
+      const dir = backendConfig?.getOptionalString('local.directory');
+      backend = {
+        type: 'local',
+        ...(dir ? { directory: path.resolve(cwd, dir) } : {}),
+      };
+      break;
+    }
+    case 'pg':
+      backend = {
+        type: 'pg',
+        connectionString: backendConfig!.getOptionalString(
+          'pg.connectionString',
+        ),
+        schemaPrefix:
+          backendConfig!.getOptionalString('pg.schemaPrefix') ?? 'tfstate_',
+      };
+      if (!/^[a-z_][a-z0-9_]{0,30}$/.test(backend.schemaPrefix)) {
+        throw new Error(
+          `paved.terraform.backend.pg.schemaPrefix: expected lowercase letters, digits and underscores, got "${backend.schemaPrefix}"`,
+        );
+      }
+      break;
+    case 's3':
+      backend = {
+        type: 's3',
+        bucket: backendConfig!.getString('s3.bucket'),
+        region: backendConfig!.getString('s3.region'),
+        keyPrefix: backendConfig!.getOptionalString('s3.keyPrefix') ?? '',
+        dynamodbTable: backendConfig!.getOptionalString('s3.dynamodbTable'),
+        accessKeyId: backendConfig!.getOptionalString('s3.accessKeyId'),
+        secretAccessKey: backendConfig!.getOptionalString('s3.secretAccessKey'),
+        sessionToken: backendConfig!.getOptionalString('s3.sessionToken'),
+      };
+      break;
+    case 'gcs':
+      backend = {
+        type: 'gcs',
+        bucket: backendConfig!.getString('gcs.bucket'),
+        prefix: backendConfig!.getOptionalString('gcs.prefix') ?? '',
+        credentials: backendConfig!.getOptionalString('gcs.credentials'),
+      };
+      break;
+    default:
+      throw new Error(
+        `paved.terraform.backend.type: expected one of local, pg, s3, gcs, got "${type}"`,
+      );
+  }
+
+  return {
+    binary: config?.getOptionalString('binary') ?? 'terraform',
+    modulesDir,
+    workDir,
+    backend,
+    planMaxAgeMs: durationMs(config, 'planMaxAge', 3_600_000),
+    cancelGracePeriodMs: durationMs(config, 'cancelGracePeriod', 30_000),
+    lockLeaseMs: durationMs(config, 'lockLease', 120_000),
+    stateLockTimeoutMs: durationMs(config, 'stateLockTimeout', 0),
+    environment: stringMap(config, 'environment'),
+    secretEnvironment: stringMap(config, 'secretEnvironment'),
+  };
+}
