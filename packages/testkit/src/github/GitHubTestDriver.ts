@@ -1,0 +1,865 @@
+/**
+ * The state behind the GitHub test server (organisations, teams, tokens,
+ * repositories with their bare git repository on disk) and the driver a test
+ * uses to seed it, inspect it, and inject faults.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sodium from 'libsodium-wrappers';
+import {
+  commitFiles,
+  git,
+  initBare,
+  listBranches,
+  readTreeFiles,
+  revParse,
+} from './gitCli';
+
+/** A team of an organisation. @public */
+export interface GitHubTestTeam {
+  slug: string;
+  name?: string;
+}
+
+/** An organisation the server knows. @public */
+export interface GitHubTestOrg {
+  login: string;
+  teams?: GitHubTestTeam[];
+  /** The branch new repositories report before their first push; `main` by default. */
+  defaultBranch?: string;
+}
+
+/**
+ * A personal access token (classic). Its scopes are sent back in
+ * `x-oauth-scopes`; endpoints needing another scope answer 403 and name the
+ * scopes they accept in `x-accepted-oauth-scopes`.
+ *
+ * @public
+ */
+export interface GitHubTestToken {
+  token: string;
+  login: string;
+  /** By default `repo`, `admin:org` and `workflow`. */
+  scopes?: string[];
+}
+
+/** Where a GitHub App is installed, and what the installation may do. @public */
+export interface GitHubTestInstallation {
+  id: number;
+  /** The organisation (or user) login the app is installed on. */
+  account: string;
+  /**
+   * Permission name to `read` or `write`; by default administration,
+   * contents, workflows, secrets, variables, environments, pull_requests
+   * and members, all `write` (members `read`).
+   */
+  permissions?: Record<string, 'read' | 'write'>;
+  /** `all` by default; with `selected`, only `repositories` are accessible. */
+  repositorySelection?: 'all' | 'selected';
+  repositories?: string[];
+}
+
+/** A GitHub App and where it is installed. @public */
+export interface GitHubTestApp {
+  appId: number;
+  /** The app's public key (PEM), to verify its JSON Web Tokens. */
+  publicKey: string;
+  slug?: string;
+  installations: GitHubTestInstallation[];
+}
+
+/**
+ * How the server answers ruleset (or branch protection) endpoints:
+ * `available`; `upgrade-required` (403 "Upgrade to GitHub Pro…", a private
+ * repository on the Free plan); or `not-found` (404, a GitHub Enterprise
+ * Server release without the feature).
+ *
+ * @public
+ */
+export type GitHubTestFeatureSupport =
+  | 'available'
+  | 'upgrade-required'
+  | 'not-found';
+
+/**
+ * A fault the server answers instead of handling a request.
+ *
+ * @public
+ */
+export interface GitHubTestFault {
+  /** HTTP method; any when left out. */
+  method?: string;
+  /**
+   * The REST path (without `/api/v3`), e.g.
+   * `/repos/kestrel/shop/environments/production`; a string matches exactly,
+   * a RegExp is tested.
+   */
+  path: string | RegExp;
+  /** The status answered (502 by default), with GitHub's error body. */
+  status?: number;
+  /** The `message` of the error body. */
+  message?: string;
+  /** Cut the connection instead of answering. */
+  dropConnection?: boolean;
+  /** How many matching requests fail; 1 by default. */
+  times?: number;
+}
+
+/** A repository as the test inspects it. @public */
+export interface GitHubTestRepository {
+  id: number;
+  owner: string;
+  name: string;
+  fullName: string;
+  private: boolean;
+  visibility: string;
+  description: string | null;
+  topics: string[];
+  defaultBranch: string;
+  /** Rulesets with their full bodies, as GitHub stores them. */
+  rulesets: Array<Record<string, any>>;
+  /** Branch name to the body of the last PUT .../protection. */
+  branchProtection: Record<string, Record<string, any>>;
+  /** Team slug to permission. */
+  teams: Record<string, string>;
+  /** Collaborator login to permission. */
+  collaborators: Record<string, string>;
+  /** Environment name to its settings. */
+  environments: Record<
+    string,
+    {
+      waitTimer: number;
+      preventSelfReview: boolean;
+      reviewers: Array<{ type: string; id: number }>;
+      deploymentBranchPolicy: unknown;
+    }
+  >;
+  secretNames: string[];
+  variables: Record<string, string>;
+  pullRequests: Array<{
+    number: number;
+    state: string;
+    title: string;
+    body: string | null;
+    head: string;
+    base: string;
+  }>;
+}
+
+/** @internal */
+export interface TeamState {
+  id: number;
+  nodeId: string;
+  slug: string;
+  name: string;
+}
+
+/** @internal */
+export interface OrgState {
+  id: number;
+  login: string;
+  defaultBranch: string;
+  teams: Map<string, TeamState>;
+}
+
+/** @internal */
+export interface UserState {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+/** @internal */
+export interface EnvironmentState {
+  id: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  wait_timer: number;
+  prevent_self_review: boolean;
+  reviewers: Array<{ type: 'User' | 'Team'; id: number }>;
+  deployment_branch_policy: {
+    protected_branches: boolean;
+    custom_branch_policies: boolean;
+  } | null;
+  ruleIds: { waitTimer: number; reviewers: number; branchPolicy: number };
+}
+
+/** @internal */
+export interface RepoState {
+  id: number;
+  nodeId: string;
+  owner: string;
+  ownerType: 'Organization' | 'User';
+  name: string;
+  private: boolean;
+  visibility: string;
+  description: string | null;
+  topics: string[];
+  defaultBranch: string;
+  createdAt: string;
+  updatedAt: string;
+  pushedAt: string | null;
+  gitDir: string;
+  rulesets: Map<number, Record<string, any>>;
+  branchProtection: Map<string, Record<string, any>>;
+  teams: Map<string, string>;
+  collaborators: Map<string, string>;
+  environments: Map<string, EnvironmentState>;
+  secrets: Map<
+    string,
+    {
+      encryptedValue: string;
+      keyId: string;
+      createdAt: string;
+      updatedAt: string;
+    }
+  >;
+  variables: Map<
+    string,
+    { value: string; createdAt: string; updatedAt: string }
+  >;
+  pulls: Array<Record<string, any>>;
+  keyPair?: { keyId: string; publicKey: Uint8Array; privateKey: Uint8Array };
+  transient: { notFound: number; unprocessable: number };
+  failNextPush?: 'before-apply' | 'after-apply';
+}
+
+/** @internal */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds. */
+  reset: number;
+}
+
+/** @internal */
+export interface SecondaryLimitTrigger {
+  remaining: number;
+  retryAfter: number | undefined;
+  status: 403 | 429;
+  writesOnly: boolean;
+}
+
+/** @internal */
+export interface InstallationTokenState {
+  installationId: number;
+  appId: number;
+  account: string;
+  permissions: Record<string, 'read' | 'write'>;
+  repositorySelection: 'all' | 'selected';
+  repositories?: string[];
+  expiresAt: number;
+}
+
+/** The permissions an installation has when the test names none. */
+export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
+  string,
+  'read' | 'write'
+> = {
+  administration: 'write',
+  contents: 'write',
+  workflows: 'write',
+  secrets: 'write',
+  variables: 'write',
+  environments: 'write',
+  pull_requests: 'write',
+  members: 'read',
+  metadata: 'read',
+};
+
+const DEFAULT_SCOPES = ['repo', 'admin:org', 'workflow'];
+
+/**
+ * Inspects and steers a running GitHub test server.
+ *
+ * @public
+ */
+export class GitHubTestDriver {
+  /** @internal */
+  readonly orgs = new Map<string, OrgState>();
+  /** @internal */
+  readonly users = new Map<string, UserState>();
+  /** @internal */
+  readonly tokens = new Map<string, { login: string; scopes: string[] }>();
+  /** @internal */
+  readonly installationTokens = new Map<string, InstallationTokenState>();
+  /** @internal */
+  readonly apps = new Map<
+    string,
+    { app: GitHubTestApp; publicKey: crypto.KeyObject }
+  >();
+  /** @internal */
+  readonly repos = new Map<string, RepoState>();
+  /** @internal */
+  readonly rateLimits = new Map<string, RateLimitState>();
+  /** @internal */
+  readonly writeTimes = new Map<string, number[]>();
+  /** @internal */
+  secondary: SecondaryLimitTrigger | undefined;
+  /** @internal */
+  readonly faults: GitHubTestFault[] = [];
+  /** @internal */
+  rulesetSupport: GitHubTestFeatureSupport = 'available';
+  /** @internal */
+  branchProtectionSupport: GitHubTestFeatureSupport = 'available';
+  /** @internal */
+  environmentProtectionSupport: 'available' | 'upgrade-required' =
+    'available';
+  /** @internal */
+  transientAfterCreate = { notFound: 0, unprocessable: 0 };
+  /** @internal */
+  rateLimitStatus: 403 | 429 = 403;
+  /** @internal */
+  defaultRateLimit = 5000;
+  /**
+   * GitHub's documented secondary limits on content-creating requests
+   * (POST, PATCH, PUT, DELETE) per identity.
+   *
+   * @internal
+   */
+  contentLimits: { perMinute: number; perHour: number } | undefined = {
+    perMinute: 80,
+    perHour: 500,
+  };
+
+  private nextId = 1000;
+
+  /** @internal */
+  constructor(private readonly reposDir: string) {}
+
+  /** @internal */
+  newId(): number {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  /** @internal */
+  key(owner: string, name: string): string {
+    return `${owner.toLowerCase()}/${name.toLowerCase()}`;
+  }
+
+  /** @internal */
+  gitDirFor(owner: string, name: string): string {
+    return path.join(
+      this.reposDir,
+      owner.toLowerCase(),
+      `${name.toLowerCase()}.git`,
+    );
+  }
+
+  /** Adds an organisation (and its teams). */
+  addOrg(org: GitHubTestOrg): void {
+    const state: OrgState = {
+      id: this.newId(),
+      login: org.login,
+      defaultBranch: org.defaultBranch ?? 'main',
+      teams: new Map(),
+    };
+    this.orgs.set(org.login.toLowerCase(), state);
+    for (const team of org.teams ?? []) {
+      this.addTeam(org.login, team);
+    }
+  }
+
+  /** Adds a team to an organisation. */
+  addTeam(org: string, team: GitHubTestTeam): TeamState {
+    const state = this.orgs.get(org.toLowerCase());
+    if (!state) throw new Error(`No organisation ${org}`);
+    const id = this.newId();
+    const created: TeamState = {
+      id,
+      nodeId: Buffer.from(`Team:${id}`).toString('base64'),
+      slug: team.slug,
+      name: team.name ?? team.slug,
+    };
+    state.teams.set(team.slug.toLowerCase(), created);
+    return created;
+  }
+
+  /** The id of a team, as GitHub reports it. */
+  teamId(org: string, slug: string): number {
+    const team = this.orgs.get(org.toLowerCase())?.teams.get(slug.toLowerCase());
+    if (!team) throw new Error(`No team ${org}/${slug}`);
+    return team.id;
+  }
+
+  /** Adds a user account. */
+  addUser(login: string, type: 'User' | 'Bot' = 'User'): UserState {
+    const existing = this.users.get(login.toLowerCase());
+    if (existing) return existing;
+    const user: UserState = { id: this.newId(), login, type };
+    this.users.set(login.toLowerCase(), user);
+    return user;
+  }
+
+  /** The id of a user, as GitHub reports it. */
+  userId(login: string): number {
+    const user = this.users.get(login.toLowerCase());
+    if (!user) throw new Error(`No user ${login}`);
+    return user.id;
+  }
+
+  /** Adds a personal access token (classic). */
+  addToken(token: GitHubTestToken): void {
+    this.addUser(token.login);
+    this.tokens.set(token.token, {
+      login: token.login,
+      scopes: token.scopes ?? DEFAULT_SCOPES,
+    });
+  }
+
+  /** Registers a GitHub App and its installations. */
+  addApp(app: GitHubTestApp): void {
+    this.addUser(`${app.slug ?? `app-${app.appId}`}[bot]`, 'Bot');
+    this.apps.set(String(app.appId), {
+      app,
+      publicKey: crypto.createPublicKey(app.publicKey),
+    });
+  }
+
+  /**
+   * Creates a repository directly, optionally with content on its default
+   * branch (for "already exists" cases). Records no request.
+   */
+  async createRepository(
+    owner: string,
+    name: string,
+    options: {
+      private?: boolean;
+      visibility?: 'private' | 'internal' | 'public';
+      defaultBranch?: string;
+      files?: Record<string, string>;
+      description?: string;
+      topics?: string[];
+    } = {},
+  ): Promise<RepoState> {
+    const org = this.orgs.get(owner.toLowerCase());
+    const visibility =
+      options.visibility ??
+      (options.private === false ? 'public' : 'private');
+    const repo = await this.insertRepo({
+      owner: org?.login ?? owner,
+      ownerType: org ? 'Organization' : 'User',
+      name,
+      private: visibility !== 'public',
+      visibility,
+      description: options.description ?? null,
+      defaultBranch: options.defaultBranch ?? org?.defaultBranch ?? 'main',
+    });
+    repo.topics = [...(options.topics ?? [])];
+    if (options.files) {
+      await commitFiles(repo.gitDir, {
+        branch: repo.defaultBranch,
+        files: options.files,
+        message: 'Initial commit',
+      });
+      repo.pushedAt = new Date().toISOString();
+    }
+    return repo;
+  }
+
+  /** @internal */
+  async insertRepo(fields: {
+    owner: string;
+    ownerType: 'Organization' | 'User';
+    name: string;
+    private: boolean;
+    visibility: string;
+    description: string | null;
+    defaultBranch: string;
+  }): Promise<RepoState> {
+    const id = this.newId();
+    const gitDir = this.gitDirFor(fields.owner, fields.name);
+    await initBare(gitDir, fields.defaultBranch);
+    await installPreReceiveHook(gitDir);
+    const now = new Date().toISOString();
+    const repo: RepoState = {
+      ...fields,
+      id,
+      nodeId: Buffer.from(`Repository:${id}`).toString('base64'),
+      topics: [],
+      createdAt: now,
+      updatedAt: now,
+      pushedAt: null,
+      gitDir,
+      rulesets: new Map(),
+      branchProtection: new Map(),
+      teams: new Map(),
+      collaborators: new Map(),
+      environments: new Map(),
+      secrets: new Map(),
+      variables: new Map(),
+      pulls: [],
+      transient: { notFound: 0, unprocessable: 0 },
+    };
+    this.repos.set(this.key(fields.owner, fields.name), repo);
+    return repo;
+  }
+
+  /** @internal */
+  repo(owner: string, name: string): RepoState | undefined {
+    return this.repos.get(this.key(owner, name));
+  }
+
+  /** @internal */
+  async keyPairOf(repo: RepoState) {
+    if (!repo.keyPair) {
+      await sodium.ready;
+      const pair = sodium.crypto_box_keypair();
+      repo.keyPair = {
+        keyId: String(this.newId() * 1000 + 7),
+        publicKey: pair.publicKey,
+        privateKey: pair.privateKey,
+      };
+    }
+    return repo.keyPair;
+  }
+
+  /** The repository as the test inspects it, or undefined. */
+  repository(owner: string, name: string): GitHubTestRepository | undefined {
+    const repo = this.repo(owner, name);
+    if (!repo) return undefined;
+    return {
+      id: repo.id,
+      owner: repo.owner,
+      name: repo.name,
+      fullName: `${repo.owner}/${repo.name}`,
+      private: repo.private,
+      visibility: repo.visibility,
+      description: repo.description,
+      topics: [...repo.topics],
+      defaultBranch: repo.defaultBranch,
+      rulesets: [...repo.rulesets.values()].map(r => structuredClone(r)),
+      branchProtection: Object.fromEntries(
+        [...repo.branchProtection].map(([k, v]) => [k, structuredClone(v)]),
+      ),
+      teams: Object.fromEntries(repo.teams),
+      collaborators: Object.fromEntries(repo.collaborators),
+      environments: Object.fromEntries(
+        [...repo.environments].map(([k, v]) => [
+          k,
+          {
+            waitTimer: v.wait_timer,
+            preventSelfReview: v.prevent_self_review,
+            reviewers: v.reviewers.map(r => ({ ...r })),
+            deploymentBranchPolicy: v.deployment_branch_policy,
+          },
+        ]),
+      ),
+      secretNames: [...repo.secrets.keys()].sort(),
+      variables: Object.fromEntries(
+        [...repo.variables].map(([k, v]) => [k, v.value]),
+      ),
+      pullRequests: repo.pulls.map(p => ({
+        number: p.number,
+        state: p.state,
+        title: p.title,
+        body: p.body,
+        head: p.head.ref,
+        base: p.base.ref,
+      })),
+    };
+  }
+
+  /**
+   * Opens the sealed box of an Actions secret with the repository's private
+   * key: the value as the client encrypted it.
+   */
+  async decryptSecret(
+    owner: string,
+    name: string,
+    secret: string,
+  ): Promise<string> {
+    const repo = this.repo(owner, name);
+    const stored = repo?.secrets.get(secret);
+    if (!repo || !stored || !repo.keyPair) {
+      throw new Error(`No secret ${secret} in ${owner}/${name}`);
+    }
+    await sodium.ready;
+    const plain = sodium.crypto_box_seal_open(
+      sodium.from_base64(
+        stored.encryptedValue,
+        sodium.base64_variants.ORIGINAL,
+      ),
+      repo.keyPair.publicKey,
+      repo.keyPair.privateKey,
+    );
+    return sodium.to_string(plain);
+  }
+
+  /** The bare repository's folder on disk. */
+  gitDir(owner: string, name: string): string {
+    const repo = this.repo(owner, name);
+    if (!repo) throw new Error(`No repository ${owner}/${name}`);
+    return repo.gitDir;
+  }
+
+  /** The files at a ref (the default branch by default), path to content. */
+  async files(
+    owner: string,
+    name: string,
+    ref?: string,
+  ): Promise<Record<string, string>> {
+    const repo = this.repo(owner, name);
+    if (!repo) throw new Error(`No repository ${owner}/${name}`);
+    return readTreeFiles(
+      repo.gitDir,
+      ref ?? `refs/heads/${repo.defaultBranch}`,
+    );
+  }
+
+  /** Branch name to commit sha. */
+  async branches(owner: string, name: string): Promise<Record<string, string>> {
+    return Object.fromEntries(await listBranches(this.gitDir(owner, name)));
+  }
+
+  /** The commit a branch points at, or undefined. */
+  async head(owner: string, name: string, branch: string) {
+    return revParse(this.gitDir(owner, name), `refs/heads/${branch}`);
+  }
+
+  /** The number of commits on a branch. */
+  async commitCount(owner: string, name: string, branch: string) {
+    const out = await git(this.gitDir(owner, name), [
+      'rev-list',
+      '--count',
+      `refs/heads/${branch}`,
+    ]);
+    return Number(out.toString().trim());
+  }
+
+  /** Commits files onto a branch of an existing repository. */
+  async commit(
+    owner: string,
+    name: string,
+    branch: string,
+    files: Record<string, string>,
+    message = 'Update',
+  ): Promise<string> {
+    const { commit } = await commitFiles(this.gitDir(owner, name), {
+      branch,
+      files,
+      message,
+    });
+    return commit;
+  }
+
+  /**
+   * Sets a token's primary rate limit budget; `resetInSeconds` from now
+   * (an hour by default) it refills. For an installation token, pass the
+   * installation token itself.
+   */
+  setRateLimit(
+    token: string,
+    budget: { limit?: number; remaining: number; resetInSeconds?: number },
+  ): void {
+    this.rateLimits.set(token, {
+      limit: budget.limit ?? this.defaultRateLimit,
+      remaining: budget.remaining,
+      reset: Math.floor(Date.now() / 1000) + (budget.resetInSeconds ?? 3600),
+    });
+  }
+
+  /** The token's current primary budget. */
+  rateLimit(token: string): RateLimitState | undefined {
+    const state = this.rateLimits.get(token);
+    return state ? { ...state } : undefined;
+  }
+
+  /** Answer primary rate limit exhaustion with 403 (GitHub's usual) or 429. */
+  setRateLimitStatus(status: 403 | 429): void {
+    this.rateLimitStatus = status;
+  }
+
+  /**
+   * The next `requests` requests (content-creating ones only unless
+   * `writesOnly` is false) hit a secondary rate limit: 403 (or 429) with
+   * `retry-after` (1 s by default; `undefined` to send none).
+   */
+  triggerSecondaryRateLimit(
+    options: {
+      requests?: number;
+      retryAfter?: number | undefined;
+      status?: 403 | 429;
+      writesOnly?: boolean;
+    } = {},
+  ): void {
+    this.secondary = {
+      remaining: options.requests ?? 1,
+      retryAfter: 'retryAfter' in options ? options.retryAfter : 1,
+      status: options.status ?? 403,
+      writesOnly: options.writesOnly ?? true,
+    };
+  }
+
+  /**
+   * Changes (or with `undefined`, lifts) the secondary limits on
+   * content-creating requests; GitHub's documented 80 a minute and 500 an
+   * hour by default.
+   */
+  setContentCreationLimits(
+    limits: { perMinute: number; perHour: number } | undefined,
+  ): void {
+    this.contentLimits = limits;
+    this.writeTimes.clear();
+  }
+
+  /**
+   * Cuts the connection of the next push to the repository: before
+   * receive-pack applies it (nothing lands), or after (it lands but the
+   * client never hears so).
+   */
+  failNextPush(
+    owner: string,
+    name: string,
+    when: 'before-apply' | 'after-apply' = 'before-apply',
+  ): void {
+    const repo = this.repo(owner, name);
+    if (!repo) throw new Error(`No repository ${owner}/${name}`);
+    repo.failNextPush = when;
+  }
+
+  /** Answers matching REST requests with an error (or a cut connection). */
+  injectFault(fault: GitHubTestFault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  /**
+   * After each repository creation through the API, its next requests answer
+   * 404 (`notFound` of them) and then 422 (`unprocessable`), as GitHub does
+   * while a new repository propagates.
+   */
+  setTransientErrorsAfterCreate(options: {
+    notFound?: number;
+    unprocessable?: number;
+  }): void {
+    this.transientAfterCreate = {
+      notFound: options.notFound ?? 0,
+      unprocessable: options.unprocessable ?? 0,
+    };
+  }
+
+  /** How ruleset endpoints answer. */
+  setRulesetSupport(support: GitHubTestFeatureSupport): void {
+    this.rulesetSupport = support;
+  }
+
+  /** How branch protection endpoints answer. */
+  setBranchProtectionSupport(support: GitHubTestFeatureSupport): void {
+    this.branchProtectionSupport = support;
+  }
+
+  /**
+   * Whether environments of private repositories may have reviewers and
+   * wait timers (GitHub Free answers 422 for them).
+   */
+  setEnvironmentProtectionSupport(
+    support: 'available' | 'upgrade-required',
+  ): void {
+    this.environmentProtectionSupport = support;
+  }
+
+  /**
+   * The branches an active rule forbids direct changes to, with what it
+   * forbids, for the pre-receive hook and the contents API.
+   *
+   * @internal
+   */
+  branchRules(
+    repo: RepoState,
+    branch: string,
+  ): { pullRequest: boolean; nonFastForward: boolean; deletion: boolean } {
+    const rules = { pullRequest: false, nonFastForward: false, deletion: false };
+    for (const ruleset of repo.rulesets.values()) {
+      if (ruleset.enforcement !== 'active' || ruleset.target !== 'branch') {
+        continue;
+      }
+      const include: string[] = ruleset.conditions?.ref_name?.include ?? [];
+      const exclude: string[] = ruleset.conditions?.ref_name?.exclude ?? [];
+      const matches = (pattern: string) =>
+        pattern === '~ALL' ||
+        (pattern === '~DEFAULT_BRANCH' && branch === repo.defaultBranch) ||
+        pattern === `refs/heads/${branch}`;
+      if (!include.some(matches) || exclude.some(matches)) continue;
+      for (const rule of ruleset.rules ?? []) {
+        if (rule.type === 'pull_request') rules.pullRequest = true;
+        if (rule.type === 'non_fast_forward') rules.nonFastForward = true;
+        if (rule.type === 'deletion') rules.deletion = true;
+      }
+    }
+    const protection = repo.branchProtection.get(branch);
+    if (protection) {
+      if (protection.required_pull_request_reviews) rules.pullRequest = true;
+      if (!protection.allow_force_pushes) rules.nonFastForward = true;
+      if (!protection.allow_deletions) rules.deletion = true;
+    }
+    return rules;
+  }
+}
+
+/**
+ * The repository's pre-receive hook, as GitHub's would refuse: workflow files
+ * from a token without the `workflow` scope (or an app without the
+ * `workflows` permission), and updates an active rule forbids. The server
+ * passes what applies in the environment of `git http-backend`.
+ */
+async function installPreReceiveHook(gitDir: string): Promise<void> {
+  const hook = path.join(gitDir, 'hooks', 'pre-receive');
+  await fs.mkdir(path.dirname(hook), { recursive: true });
+  await fs.writeFile(
+    hook,
+    [
+      '#!/bin/sh',
+      'z=0000000000000000000000000000000000000000',
+      'status=0',
+      'while read old new ref; do',
+      '  for p in $GH_TEST_PR_REFS; do',
+      '    if [ "$p" = "$ref" ]; then',
+      '      echo "error: GH013: Repository rule violations found for $ref." >&2',
+      '      echo "- Changes must be made through a pull request." >&2',
+      '      status=1',
+      '    fi',
+      '  done',
+      '  if [ "$new" = "$z" ]; then',
+      '    for p in $GH_TEST_NODELETE_REFS; do',
+      '      if [ "$p" = "$ref" ]; then',
+      '        echo "error: GH013: Repository rule violations found for $ref." >&2',
+      '        echo "- Cannot delete this branch" >&2',
+      '        status=1',
+      '      fi',
+      '    done',
+      '    continue',
+      '  fi',
+      '  if [ "$old" != "$z" ]; then',
+      '    for p in $GH_TEST_NOFORCE_REFS; do',
+      '      if [ "$p" = "$ref" ] && ! git merge-base --is-ancestor "$old" "$new"; then',
+      '        echo "error: GH013: Repository rule violations found for $ref." >&2',
+      '        echo "- Cannot force-push to this branch" >&2',
+      '        status=1',
+      '      fi',
+      '    done',
+      '  fi',
+      '  [ "$GH_TEST_WORKFLOW_SCOPE" = "1" ] && continue',
+      '  if [ "$old" = "$z" ]; then',
+      '    files=$(git ls-tree -r --name-only "$new" -- .github/workflows)',
+      '  else',
+      '    files=$(git diff --name-only "$old" "$new" -- .github/workflows)',
+      '  fi',
+      '  for f in $files; do',
+      '    if [ "$GH_TEST_ACTOR" = "app" ]; then',
+      '      echo "refusing to allow a GitHub App to create or update workflow \\`$f\\` without \\`workflows\\` permission" >&2',
+      '    else',
+      '      echo "refusing to allow a Personal Access Token to create or update workflow \\`$f\\` without \\`workflow\\` scope" >&2',
+      '    fi',
+      '    status=1',
+      '    break',
+      '  done',
+      'done',
+      'exit $status',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+}
