@@ -82,7 +82,11 @@ export interface KubernetesObjectRef {
  * @public
  */
 export interface CrashLoopOptions {
-  /** The failing container; the pod template's first container by default. */
+  /**
+   * The failing container; the pod template's first container by default.
+   * An init container's name makes the pods fail in Init:CrashLoopBackOff,
+   * with the containers after it waiting in PodInitializing.
+   */
   container?: string;
   /** Its log, oldest line first. */
   logs?: string[];
@@ -583,6 +587,11 @@ export class KubernetesTestDriver {
         : `${workload.obj.metadata.name}-${i}`;
       const containers: Array<{ name: string; image?: string }> =
         template.spec?.containers ?? [];
+      const initContainers: Array<{ name: string; image?: string }> =
+        template.spec?.initContainers ?? [];
+      const initFailure =
+        state === 'crashloop' &&
+        initContainers.some(c => c.name === crash.container);
       const ownerEntry = isDeployment
         ? store.get(this.type('apps/v1', 'ReplicaSet'), ns, owner)!
         : workload;
@@ -609,6 +618,76 @@ export class KubernetesTestDriver {
       names.push(name);
       uids.set(name, entry.obj.metadata.uid);
       const now = nowTimestamp();
+      const crashing = (c: { name: string; image?: string }) => ({
+        name: c.name,
+        image: c.image,
+        ready: false,
+        started: false,
+        restartCount: crash.restartCount ?? 3,
+        state: {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off 40s restarting failed container=${c.name} pod=${name}_${ns}(${entry.obj.metadata.uid})`,
+          },
+        },
+        lastState: {
+          terminated: {
+            exitCode: crash.exitCode ?? 1,
+            reason: 'Error',
+            startedAt: now,
+            finishedAt: now,
+          },
+        },
+      });
+      const waiting = (
+        c: { name: string; image?: string },
+        reason: string,
+      ) => ({
+        name: c.name,
+        image: c.image,
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { waiting: { reason } },
+      });
+      if (initFailure) {
+        const failing = initContainers.findIndex(
+          c => c.name === crash.container,
+        );
+        store.setStatus(entry, {
+          phase: 'Pending',
+          podIP: `10.0.0.${i + 10}`,
+          startTime: now,
+          conditions: [
+            condition('PodScheduled', 'True'),
+            condition('Initialized', 'False', 'ContainersNotInitialized'),
+            condition('Ready', 'False', 'ContainersNotReady'),
+          ],
+          initContainerStatuses: initContainers.map((c, index) => {
+            if (index < failing) {
+              return {
+                name: c.name,
+                image: c.image,
+                ready: true,
+                restartCount: 0,
+                state: {
+                  terminated: {
+                    exitCode: 0,
+                    reason: 'Completed',
+                    startedAt: now,
+                    finishedAt: now,
+                  },
+                },
+              };
+            }
+            return index === failing
+              ? crashing(c)
+              : waiting(c, 'PodInitializing');
+          }),
+          containerStatuses: containers.map(c => waiting(c, 'PodInitializing')),
+        });
+        continue;
+      }
       store.setStatus(entry, {
         phase: state === 'pending' ? 'Pending' : 'Running',
         ...(state !== 'pending' && {
@@ -632,34 +711,18 @@ export class KubernetesTestDriver {
               ]),
         ],
         ...(state !== 'pending' && {
-          containerStatuses: containers.map(c => {
-            const failing = state === 'crashloop' && c.name === crash.container;
-            return {
-              name: c.name,
-              image: c.image,
-              ready: !failing,
-              started: !failing,
-              restartCount: failing ? crash.restartCount ?? 3 : 0,
-              state: failing
-                ? {
-                    waiting: {
-                      reason: 'CrashLoopBackOff',
-                      message: `back-off 40s restarting failed container=${c.name} pod=${name}_${ns}(${entry.obj.metadata.uid})`,
-                    },
-                  }
-                : { running: { startedAt: now } },
-              ...(failing && {
-                lastState: {
-                  terminated: {
-                    exitCode: crash.exitCode ?? 1,
-                    reason: 'Error',
-                    startedAt: now,
-                    finishedAt: now,
-                  },
+          containerStatuses: containers.map(c =>
+            state === 'crashloop' && c.name === crash.container
+              ? crashing(c)
+              : {
+                  name: c.name,
+                  image: c.image,
+                  ready: true,
+                  started: true,
+                  restartCount: 0,
+                  state: { running: { startedAt: now } },
                 },
-              }),
-            };
-          }),
+          ),
         }),
       });
     }

@@ -630,6 +630,159 @@ describe('startKubernetesTestServer', () => {
     ]);
   });
 
+  it('merge patches as another field manager, with resourceVersion preconditions', async () => {
+    await clients.objects.patch(
+      deployment('web'),
+      undefined,
+      undefined,
+      'paved',
+      undefined,
+      PatchStrategy.ServerSideApply,
+    );
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'team' },
+    };
+    const patched: any = await clients.objects.patch(
+      {
+        ...ref,
+        metadata: { ...ref.metadata, labels: { tier: 'front' } },
+        spec: { replicas: 4 },
+      } as any,
+      undefined,
+      undefined,
+      'kubectl-patch',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(patched.spec.replicas).toBe(4);
+    expect(patched.metadata.labels).toEqual({ app: 'web', tier: 'front' });
+    // The merge patch moved .spec.replicas to its manager; a null removes a key.
+    expect(
+      patched.metadata.managedFields.map(
+        (m: any) => `${m.manager}:${m.operation}`,
+      ),
+    ).toEqual(['paved:Apply', 'kubectl-patch:Update']);
+    expect(patched.metadata.managedFields[1].fieldsV1['f:spec']).toEqual({
+      'f:replicas': {},
+    });
+    const removed: any = await clients.objects.patch(
+      { ...ref, metadata: { ...ref.metadata, labels: { tier: null } } } as any,
+      undefined,
+      undefined,
+      'kubectl-patch',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(removed.metadata.labels).toEqual({ app: 'web' });
+    expect(
+      server.requests
+        .filter(r => r.verb === 'patch')
+        .map(r => `${r.contentType} ${r.status}`),
+    ).toEqual([
+      'application/apply-patch+yaml 201',
+      'application/merge-patch+json 200',
+      'application/merge-patch+json 200',
+    ]);
+
+    const stale = await statusOf(
+      clients.objects.patch(
+        {
+          ...ref,
+          metadata: {
+            ...ref.metadata,
+            resourceVersion: patched.metadata.resourceVersion,
+          },
+          spec: { replicas: 1 },
+        } as any,
+        undefined,
+        undefined,
+        'kubectl-patch',
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    expect(stale).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+      message:
+        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+    });
+    const force = await statusOf(
+      clients.objects.patch(
+        { ...ref, spec: { replicas: 1 } } as any,
+        undefined,
+        undefined,
+        'kubectl-patch',
+        true,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    expect(force).toMatchObject({
+      code: 422,
+      message: expect.stringContaining(
+        'force: Forbidden: may not be specified for non-apply patch',
+      ),
+    });
+  });
+
+  it('rolls every new generation out at once in immediate mode', async () => {
+    server.driver.setRolloutMode('immediate');
+    await clients.objects.patch(
+      deployment('api', 3),
+      undefined,
+      undefined,
+      'paved',
+      undefined,
+      PatchStrategy.ServerSideApply,
+    );
+    const dep = await clients.apps.readNamespacedDeployment({
+      name: 'api',
+      namespace: 'team',
+    });
+    expect(dep.status).toMatchObject({
+      observedGeneration: 1,
+      availableReplicas: 3,
+    });
+    const pods = await clients.core.listNamespacedPod({
+      namespace: 'team',
+      labelSelector: 'app=api',
+    });
+    expect(pods.items).toHaveLength(3);
+  });
+
+  it('serves HTTPS with a certificate of its own when asked', async () => {
+    const tls = await startKubernetesTestServer({ tls: true });
+    try {
+      expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(tls.clusterConfig('secure')).toEqual({
+        name: 'secure',
+        url: tls.url,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: tls.token,
+        caData: tls.caData,
+        skipMetricsLookup: true,
+      });
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser(
+        {
+          name: 'secure',
+          server: tls.url,
+          caData: tls.caData!,
+          skipTLSVerify: false,
+        },
+        { name: 'test', token: tls.token },
+      );
+      const ns = await kc
+        .makeApiClient(CoreV1Api)
+        .readNamespace({ name: 'default' });
+      expect(ns.metadata?.name).toBe('default');
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('records every request with its verb and answer', async () => {
     server.resetRequests();
     await clients.core.readNamespace({ name: 'team' });

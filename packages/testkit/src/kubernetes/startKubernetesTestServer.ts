@@ -4,8 +4,10 @@
  * lifecycle, with an in-memory store and a driver for the test.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import selfsigned from 'selfsigned';
 import { parse as parseYaml } from 'yaml';
 import {
   KubernetesTestDriver,
@@ -64,6 +66,12 @@ export interface KubernetesTestServerOptions {
   rollouts?: RolloutMode;
   /** When terminating namespaces disappear; after one read by default. */
   namespaceTermination?: NamespaceTerminationMode;
+  /**
+   * Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (which no
+   * public CA signed, so clients must be given `caData` or `caFile`), as a
+   * real apiserver with its cluster CA does. Plain HTTP by default.
+   */
+  tls?: boolean;
 }
 
 /**
@@ -72,8 +80,10 @@ export interface KubernetesTestServerOptions {
  * @public
  */
 export interface KubernetesTestServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://` with `tls`. */
   url: string;
+  /** With `tls`: the certificate the server presents, base64-encoded PEM (a kubeconfig's `certificate-authority-data`). */
+  caData?: string;
   token: string;
   user: string;
   /** Every request received, in order. */
@@ -778,9 +788,10 @@ export async function startKubernetesTestServer(
       return;
     }
     const lines = store.logs.get(`${namespace}/${name}/${container}`);
-    const status = (pod.obj.status?.containerStatuses ?? []).find(
-      (c: { name: string }) => c.name === container,
-    );
+    const status = [
+      ...(pod.obj.status?.initContainerStatuses ?? []),
+      ...(pod.obj.status?.containerStatuses ?? []),
+    ].find((c: { name: string }) => c.name === container);
     if (
       !lines &&
       (!status || status.state?.waiting?.reason === 'ContainerCreating')
@@ -807,28 +818,34 @@ export async function startKubernetesTestServer(
     res.end(text);
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch(error => {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(String(error));
     });
-  });
+  };
+  const pems = options.tls ? selfSignedCertificate() : undefined;
+  const server = pems
+    ? https.createServer({ key: pems.private, cert: pems.cert }, listener)
+    : http.createServer(listener);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   address = `127.0.0.1:${port}`;
-  const url = `http://${address}`;
+  const url = `${pems ? 'https' : 'http'}://${address}`;
+  const caData = pems && Buffer.from(pems.cert).toString('base64');
 
   const clusterConfig = (name = 'test') => ({
     name,
     url,
     authProvider: 'serviceAccount',
     serviceAccountToken: state.token,
-    skipTLSVerify: true,
+    ...(caData ? { caData } : { skipTLSVerify: true }),
     skipMetricsLookup: true,
   });
 
   return {
     url,
+    ...(caData && { caData }),
     token: state.token,
     user: state.user,
     requests,
@@ -859,6 +876,30 @@ export async function startKubernetesTestServer(
       await new Promise<void>(resolve => server.close(() => resolve()));
     },
   };
+}
+
+/** A certificate for 127.0.0.1 that is its own CA, like a test cluster's. */
+function selfSignedCertificate() {
+  return selfsigned.generate(
+    [{ name: 'commonName', value: 'kube-apiserver' }],
+    {
+      days: 2,
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        { name: 'keyUsage', keyCertSign: true, digitalSignature: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'localhost' },
+          ],
+        },
+      ],
+    },
+  );
 }
 
 /** The Kubernetes verb of a request, as RBAC sees it. */
