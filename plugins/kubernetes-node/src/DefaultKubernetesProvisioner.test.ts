@@ -138,6 +138,7 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
       'paved.kestrel.example/environment': 'dev',
       'paved.kestrel.example/owner': 'team-shop',
       'paved.kestrel.example/size': 'small',
+      'backstage.io/kubernetes-id': 'shop',
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': 'v1.33',
       'pod-security.kubernetes.io/warn': 'restricted',
@@ -356,7 +357,7 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
       metadata: { name: 'shop-dev' },
     });
     await expect(provisioner.ensureNamespace(target)).rejects.toThrow(
-      'Namespace "shop-dev" already exists on cluster "dev" and is not managed by Paved (app.kubernetes.io/managed-by is not set)',
+      'Namespace "shop-dev" already exists on cluster "dev" and is not managed by Paved (app.kubernetes.io/managed-by is not set); choose another component or environment name',
     );
 
     await provisioner.ensureNamespace({
@@ -371,7 +372,7 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
         environment: 'b-c',
       }),
     ).rejects.toThrow(
-      'Namespace "a-b-c" on cluster "dev" belongs to component "a-b" in environment "c"',
+      'Namespace "a-b-c" already exists on cluster "dev" and belongs to component "a-b" in environment "c"; choose another component or environment name',
     );
 
     server.driver.setNamespaceTermination('manual');
@@ -420,6 +421,30 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
     server.resetRequests();
     await provisioner.ensureNamespace(target);
     expect(writes(server)).toEqual([]);
+  });
+
+  it('says which write may have landed when the cluster stops answering part-way', async () => {
+    const { server, provisioner } = await setup({
+      kubernetes: { requestTimeout: { milliseconds: 200 } },
+    });
+    const answer = server.driver.hang({
+      method: 'PATCH',
+      path: '/api/v1/namespaces/shop-dev/limitranges',
+    });
+    const error = await provisioner.ensureNamespace(target).catch(e => e);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toBe(
+      `Kubernetes cluster "dev" at ${server.url} did not answer within 0.2s while applying LimitRange "paved-limits". Before the failure Paved had applied to namespace "shop-dev" on cluster "dev": Namespace "shop-dev" (created), ResourceQuota "paved-quota" (created); it was applying LimitRange "paved-limits" when the cluster stopped answering, so that one may or may not have been applied; run the operation again to converge`,
+    );
+    answer();
+    const retry = await provisioner.ensureNamespace(target);
+    expect(retry.objects.map(o => `${o.kind}:${o.action}`)).toEqual([
+      'Namespace:unchanged',
+      'ResourceQuota:unchanged',
+      'LimitRange:created',
+      'NetworkPolicy:created',
+      'RoleBinding:created',
+    ]);
   });
 
   it.each([
@@ -475,6 +500,8 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
       }),
       { logger },
     );
+    // Clusters of the kubernetes plugin's config are on entity pages: no warning.
+    expect(logger.warn).not.toHaveBeenCalled();
     expect(() => two.resolveCluster()).toThrow(
       'cluster: several Kubernetes clusters are configured (a, b); name one, or set paved.kubernetes.defaultCluster',
     );
@@ -509,6 +536,8 @@ describe('DefaultKubernetesProvisioner.apply', () => {
     expect(deployment.metadata.labels).toEqual({
       app: 'web',
       'app.kubernetes.io/managed-by': 'paved',
+      'paved.kestrel.example/component': 'shop',
+      'paved.kestrel.example/environment': 'dev',
       'backstage.io/kubernetes-id': 'shop',
     });
     expect(deployment.spec.template.metadata.labels).toEqual({
@@ -528,7 +557,101 @@ describe('DefaultKubernetesProvisioner.apply', () => {
     });
     expect(warm.objects.every(o => o.action === 'unchanged')).toBe(true);
     expect(writes(server)).toEqual([]);
-    expect(server.requests).toHaveLength(10);
+    // The namespace (is it Paved's?) and one read per object.
+    expect(server.requests).toHaveLength(11);
+  });
+
+  it("applies only into the namespace Paved provisioned for the component's environment", async () => {
+    const { server, provisioner } = await setup();
+    // component "kube" in environment "system" names kube-system, which Paved did not create.
+    await expect(
+      provisioner.apply({
+        ...target,
+        component: 'kube',
+        environment: 'system',
+        manifests: sampleServiceManifests(),
+      }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'NotAllowedError',
+        message:
+          'Namespace "kube-system" on cluster "dev" is not managed by Paved (app.kubernetes.io/managed-by is not set); Paved applies only into namespaces it provisioned',
+      }),
+    );
+    await provisioner.ensureNamespace({
+      ...target,
+      component: 'a-b',
+      environment: 'c',
+    });
+    await expect(
+      provisioner.apply({
+        ...target,
+        component: 'a',
+        environment: 'b-c',
+        manifests: sampleServiceManifests(),
+      }),
+    ).rejects.toThrow(
+      'Namespace "a-b-c" on cluster "dev" belongs to component "a-b" in environment "c"; Paved applies only into namespaces it provisioned',
+    );
+    expect(
+      writes(server).filter(r => r.path.includes('/namespaces/kube-system')),
+    ).toEqual([]);
+  });
+
+  it('refuses cluster-scoped kinds even when they are allowed, and writes nothing', async () => {
+    const { server, provisioner } = await setup({
+      kubernetes: {
+        allowedKinds: ['ConfigMap', 'rbac.authorization.k8s.io/ClusterRole'],
+      },
+    });
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    const error = await provisioner
+      .apply({
+        ...target,
+        manifests: [
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: 'shop-admin' },
+            rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+          },
+        ],
+      })
+      .catch(e => e);
+    expect(error.name).toBe('InputError');
+    expect(error.message).toBe(
+      'Kinds the cluster cannot take into a namespace; nothing was applied:\n- document 2 (ClusterRole "shop-admin"): rbac.authorization.k8s.io/v1 ClusterRole is cluster-scoped; only namespaced objects can be applied into a component\'s namespace',
+    );
+    expect(writes(server)).toEqual([]);
+  });
+
+  it('reports what it had applied when a write is refused part-way, and converges on retry', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    const allow = server.driver.deny({
+      verb: 'patch',
+      resource: 'deployments',
+    });
+    const error = await provisioner
+      .apply({ ...target, manifests: sampleServiceManifests() })
+      .catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `Kubernetes cluster "dev" refused applying Deployment "web": deployments.apps "web" is forbidden: User "${server.user}" cannot patch resource "deployments" in API group "apps" in the namespace "shop-dev". Before the failure Paved had applied to namespace "shop-dev" on cluster "dev": NetworkPolicy "web-allow-http" (created), PodDisruptionBudget "web" (created), ServiceAccount "web" (created), ConfigMap "web-config" (created), Role "web-reader" (created), RoleBinding "web-reader" (created), Service "web" (created); run the operation again to converge`,
+    );
+    allow();
+    const retry = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+    });
+    expect(
+      retry.objects.filter(o => o.action === 'created').map(o => o.kind),
+    ).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Ingress']);
+    server.resetRequests();
+    await provisioner.apply({ ...target, manifests: sampleServiceManifests() });
+    expect(writes(server)).toEqual([]);
   });
 
   it('updates a changed object and removes the fields a manifest no longer sets', async () => {
@@ -605,7 +728,7 @@ describe('DefaultKubernetesProvisioner.apply', () => {
       { apiVersion: 'apps/v1', kind: 'Widget', metadata: { name: 'w' } },
     ];
     await expect(provisioner.apply({ ...target, manifests })).rejects.toThrow(
-      'Unknown kinds; nothing was applied:\n' +
+      'Kinds the cluster cannot take into a namespace; nothing was applied:\n' +
         '- document 2 (ServiceMonitor "web"): monitoring.coreos.com/v1 ServiceMonitor is not served by cluster "dev"\n' +
         '- document 3 (Widget "w"): apps/v1 Widget is not served by cluster "dev"',
     );
@@ -646,6 +769,23 @@ describe('DefaultKubernetesProvisioner.apply', () => {
     ).rejects.toThrow(
       'Namespace "shop-dev" does not exist on cluster "dev"; provision it first (kubernetes:namespace:provision)',
     );
+  });
+
+  it('shows in a dry run what a template would apply before its namespace exists', async () => {
+    const { server, provisioner } = await setup();
+    const result = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+      dryRun: true,
+    });
+    expect(result.objects.map(o => o.action)).toEqual(
+      Array(10).fill('created'),
+    );
+    expect(writes(server)).toEqual([]);
+    // Without the dry run there is nothing to apply into.
+    await expect(
+      provisioner.apply({ ...target, manifests: sampleServiceManifests() }),
+    ).rejects.toThrow('provision it first');
   });
 
   it('shows in a dry run what it would apply, and changes nothing', async () => {
@@ -808,6 +948,69 @@ describe('DefaultKubernetesProvisioner.waitForRollout', () => {
     expect(result.diagnostics).toEqual({ events: [], logs: [] });
   });
 
+  it('fails an init container crash loop with that container’s log, not the ones waiting behind it', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    const withMigration = sampleServiceManifests().replace(
+      '      containers:\n',
+      `      initContainers:
+        - name: migrate
+          image: ghcr.io/kestrel/web-migrate:1.4.2
+          securityContext:
+            allowPrivilegeEscalation: false
+          resources:
+            requests: { cpu: 50m, memory: 64Mi }
+            limits: { cpu: 100m, memory: 64Mi }
+      containers:\n`,
+    );
+    await provisioner.apply({ ...target, manifests: withMigration });
+    server.driver.crashLoop(deploymentRef, {
+      container: 'migrate',
+      logs: ['running migrations', 'error: relation "orders" already exists'],
+    });
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.workloads[0].message).toContain(
+      'container migrate: CrashLoopBackOff',
+    );
+    expect(result.diagnostics!.logs).toEqual([
+      {
+        pod: expect.stringMatching(/^web-/),
+        container: 'migrate',
+        lines: [
+          'running migrations',
+          'error: relation "orders" already exists',
+        ],
+      },
+      {
+        pod: expect.stringMatching(/^web-/),
+        container: 'migrate',
+        lines: [
+          'running migrations',
+          'error: relation "orders" already exists',
+        ],
+      },
+    ]);
+  });
+
+  it('fails plainly when there is nothing to wait for', async () => {
+    const { provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    await expect(
+      provisioner.waitForRollout({ ...target, pollIntervalMs: 1 }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'NotFoundError',
+        message:
+          'No Deployments or StatefulSets labelled backstage.io/kubernetes-id=shop in namespace "shop-dev" on cluster "dev"; apply the workloads first (kubernetes:apply)',
+      }),
+    );
+  });
+
   it('names a workload that does not exist', async () => {
     const { provisioner } = await deployed();
     await expect(
@@ -912,9 +1115,8 @@ describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
     await expect(provisioner.deleteNamespace(target)).rejects.toThrow(
       expect.objectContaining({
         name: 'NotAllowedError',
-        message: expect.stringContaining(
-          'Paved deletes only the namespaces it created',
-        ),
+        message:
+          'Namespace "shop-dev" on cluster "dev" is not managed by Paved (app.kubernetes.io/managed-by is not set); Paved deletes only the namespaces it provisioned',
       }),
     );
     expect(writes(server)).toEqual([]);

@@ -8,11 +8,7 @@ import {
   ServiceUnavailableError,
   isError,
 } from '@backstage/errors';
-import {
-  KubernetesObject,
-  PatchStrategy,
-  loadYaml,
-} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   ApplyOptions,
   ApplyResult,
@@ -56,6 +52,7 @@ import {
 import { renderNamespaceObjects } from './renderNamespaceObjects';
 import {
   FATAL_WAITING_REASONS,
+  failingContainers,
   podSelectorOf,
   rolloutState,
 } from './rolloutStatus';
@@ -129,16 +126,6 @@ function outcome(
   };
 }
 
-/**
- * The object in the client's model form. KubernetesObjectApi serializes
- * built-in kinds through their models, which name some fields differently
- * (`_default`, `_from`); a plain object would lose those fields. This is how
- * the client's own apply example feeds it manifests.
- */
-function toClientModel(obj: KubernetesManifest): KubernetesObject {
-  return loadYaml<KubernetesObject>(JSON.stringify(obj));
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -160,37 +147,60 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** What applying `obj` over `live` would do. */
 function classify(
+  client: KubernetesClusterClient,
   obj: KubernetesManifest,
   live: unknown,
 ): ObjectOutcome['action'] {
   if (!live) {
     return 'created';
   }
-  return needsApply(obj, live, PAVED_MANAGER, toClientModel(obj))
+  return needsApply(obj, live, PAVED_MANAGER, client.toModel(obj))
     ? 'updated'
     : 'unchanged';
 }
 
 /**
- * Re-throws an error with what had already been written, so that a failure
- * never leaves a half-done namespace or manifest set unreported.
+ * Re-throws an error with what had already been written, and the write that
+ * was under way when the cluster stopped answering, so that a failure never
+ * leaves a half-done namespace or manifest set unreported.
  */
 function withProgress(
   error: unknown,
   written: ObjectOutcome[],
-  what: string,
+  inFlight: ObjectOutcome | undefined,
+  where: string,
 ): Error {
   const err = isError(error) ? (error as Error) : new Error(String(error));
   const changed = written.filter(
     o => o.action === 'created' || o.action === 'updated',
   );
-  if (changed.length === 0) {
+  // A timeout or a dropped connection says nothing about whether the write landed.
+  const uncertain =
+    inFlight && err.name === 'ServiceUnavailableError' ? inFlight : undefined;
+  if (changed.length === 0 && !uncertain) {
     return err;
   }
-  const list = changed
-    .map(o => `${o.kind} "${o.name}" (${o.action})`)
-    .join(', ');
-  const message = `${err.message}. Before the failure Paved had ${what}: ${list}; run the operation again to converge`;
+  const parts: string[] = [];
+  if (changed.length > 0) {
+    parts.push(
+      `Before the failure Paved had applied to ${where}: ${changed
+        .map(o => `${o.kind} "${o.name}" (${o.action})`)
+        .join(', ')}`,
+    );
+  }
+  if (uncertain) {
+    parts.push(
+      `${changed.length > 0 ? 'it' : 'Paved'} was applying ${uncertain.kind} "${
+        uncertain.name
+      }" ${
+        changed.length > 0 ? '' : `to ${where} `
+      }when the cluster stopped answering, so that one may or may not have been applied`,
+    );
+  }
+  const message = `${err.message}. ${parts.join(
+    '; ',
+  )}; run the operation again to converge`;
+  // Same class (so callers can still check error.name); no cause, which @backstage/errors would append to the message.
   const Ctor = err.constructor as new (message: string) => Error;
   try {
     const wrapped = new Ctor(message);
@@ -202,12 +212,56 @@ function withProgress(
 }
 
 /**
+ * Why a live namespace is not the one Paved provisioned for a component's
+ * environment; undefined when it is.
+ */
+function foreignNamespace(
+  live: any,
+  component: string,
+  environment: string,
+): string | undefined {
+  const labels = live.metadata?.labels ?? {};
+  const managedBy = labels[PAVED_LABELS.managedBy];
+  if (managedBy !== PAVED_MANAGER) {
+    return `is not managed by Paved (${PAVED_LABELS.managedBy} is ${
+      managedBy ? `"${managedBy}"` : 'not set'
+    })`;
+  }
+  if (
+    labels[PAVED_LABELS.component] !== component ||
+    labels[PAVED_LABELS.environment] !== environment
+  ) {
+    return `belongs to component "${
+      labels[PAVED_LABELS.component]
+    }" in environment "${labels[PAVED_LABELS.environment]}"`;
+  }
+  return undefined;
+}
+
+function missingNamespace(namespace: string, cluster: string) {
+  return new NotFoundError(
+    `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (kubernetes:namespace:provision)`,
+  );
+}
+
+function assertNotTerminating(live: any, cluster: string) {
+  if (live.status?.phase === 'Terminating') {
+    throw new ConflictError(
+      `Namespace "${live.metadata?.name}" on cluster "${cluster}" is being deleted (Terminating); wait until it is gone, then run again`,
+    );
+  }
+}
+
+/**
  * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`.
  *
  * @public
  */
 export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
-  private readonly clients = new Map<string, KubernetesClusterClient>();
+  private readonly clients = new Map<
+    string,
+    Promise<KubernetesClusterClient>
+  >();
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -232,7 +286,14 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   private constructor(
     private readonly settings: KubernetesProvisionerSettings,
     private readonly options: DefaultKubernetesProvisionerOptions,
-  ) {}
+  ) {
+    for (const c of settings.clusters.filter(x => !x.onEntityPages)) {
+      options.logger.warn(
+        `Kubernetes cluster "${c.name}" is only in paved.kubernetes.clusters: Paved provisions into it, but entity pages will not show its workloads until it is also under kubernetes.clusterLocatorMethods`,
+        { cluster: c.name },
+      );
+    }
+  }
 
   resolveCluster(cluster?: string): string {
     const names = this.settings.clusters.map(c => c.name);
@@ -271,7 +332,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     };
   }
 
-  private client(name: string): KubernetesClusterClient {
+  /** The cluster's clients, built on first use; a failed build is retried next time. */
+  private client(name: string): Promise<KubernetesClusterClient> {
     let client = this.clients.get(name);
     if (!client) {
       const settings = this.settings.clusters.find(c => c.name === name)!;
@@ -281,6 +343,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         env: this.options.env,
       });
       this.clients.set(name, client);
+      client.catch(() => this.clients.delete(name));
     }
     return client;
   }
@@ -291,14 +354,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     force: boolean,
   ) {
     await client.call(`applying ${describe(obj)}`, () =>
-      client.objects.patch(
-        toClientModel(obj),
-        undefined,
-        undefined,
-        PAVED_MANAGER,
-        force,
-        PatchStrategy.ServerSideApply,
-      ),
+      client.serverSideApply(obj, PAVED_MANAGER, force),
     );
   }
 
@@ -320,7 +376,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       this.settings,
     );
     const cluster = this.resolveCluster(options.cluster);
-    const client = this.client(cluster);
+    const client = await this.client(cluster);
 
     const [nsObject, ...contents] = desired;
     const liveNs: any = await client.read(
@@ -328,36 +384,17 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       () => client.objects.read(header(nsObject)),
     );
     if (liveNs) {
-      const labels = liveNs.metadata?.labels ?? {};
-      if (liveNs.status?.phase === 'Terminating') {
+      assertNotTerminating(liveNs, cluster);
+      const problem = foreignNamespace(liveNs, component, environment);
+      if (problem) {
         throw new ConflictError(
-          `Namespace "${namespace}" on cluster "${cluster}" is being deleted (Terminating); wait until it is gone, then run again`,
-        );
-      }
-      if (labels[PAVED_LABELS.managedBy] !== PAVED_MANAGER) {
-        throw new ConflictError(
-          `Namespace "${namespace}" already exists on cluster "${cluster}" and is not managed by Paved (${
-            PAVED_LABELS.managedBy
-          } is ${
-            labels[PAVED_LABELS.managedBy]
-              ? `"${labels[PAVED_LABELS.managedBy]}"`
-              : 'not set'
-          }); choose another component or environment name`,
-        );
-      }
-      if (
-        labels[PAVED_LABELS.component] !== component ||
-        labels[PAVED_LABELS.environment] !== environment
-      ) {
-        throw new ConflictError(
-          `Namespace "${namespace}" on cluster "${cluster}" belongs to component "${
-            labels[PAVED_LABELS.component]
-          }" in environment "${labels[PAVED_LABELS.environment]}"`,
+          `Namespace "${namespace}" already exists on cluster "${cluster}" and ${problem}; choose another component or environment name`,
         );
       }
     }
 
     const objects: ObjectOutcome[] = [];
+    let inFlight: ObjectOutcome | undefined;
     try {
       for (const obj of [nsObject, ...contents]) {
         let live: unknown = liveNs;
@@ -369,8 +406,9 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
               )
             : undefined;
         }
-        const action = classify(obj, live);
+        const action = classify(client, obj, live);
         if (action !== 'unchanged' && !dryRun) {
+          inFlight = outcome(obj, action);
           if (
             obj.kind === 'RoleBinding' &&
             live &&
@@ -384,6 +422,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
           }
           // The guardrail objects are Paved's: hand edits are taken back.
           await this.serverSideApply(client, obj, true);
+          inFlight = undefined;
           this.options.logger.info(`${action} ${describe(obj)}`, {
             cluster,
             namespace,
@@ -397,7 +436,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       throw withProgress(
         error,
         objects,
-        `applied to namespace "${namespace}" on cluster "${cluster}"`,
+        inFlight,
+        `namespace "${namespace}" on cluster "${cluster}"`,
       );
     }
     return { cluster, namespace, objects, dryRun };
@@ -438,13 +478,14 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const violations = checkGuardrails(manifests, {
       namespace,
       component,
+      environment,
       allowedKinds: this.settings.allowedKinds,
     });
     if (violations.length > 0) {
       throw new InputError(formatViolations(violations));
     }
     const cluster = this.resolveCluster(options.cluster);
-    const client = this.client(cluster);
+    const client = await this.client(cluster);
 
     const rank = (kind: string) => {
       const i = APPLY_ORDER.indexOf(kind);
@@ -452,7 +493,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     };
     const ordered = manifests
       .map((m, index) => ({
-        obj: withPavedConvention(m, namespace, component),
+        obj: withPavedConvention(m, { namespace, component, environment }),
         document: index + 1,
       }))
       .sort(
@@ -460,45 +501,71 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
           rank(a.obj.kind) - rank(b.obj.kind) || a.document - b.document,
       );
 
-    // Read everything first: unknown kinds and refused reads fail before any write.
+    // Only into the namespace Paved provisioned for this component and environment.
+    const liveNs = await client.read(`reading Namespace "${namespace}"`, () =>
+      client.objects.read({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace },
+      }),
+    );
+    if (liveNs) {
+      assertNotTerminating(liveNs, cluster);
+      const problem = foreignNamespace(liveNs, component, environment);
+      if (problem) {
+        throw new NotAllowedError(
+          `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved applies only into namespaces it provisioned`,
+        );
+      }
+    } else if (!dryRun) {
+      throw missingNamespace(namespace, cluster);
+    }
+
+    // Check and read everything first: unknown and cluster-scoped kinds and refused reads fail before any write.
     const plan: Array<{
       obj: KubernetesManifest;
       action: ObjectOutcome['action'];
     }> = [];
-    const unknown: string[] = [];
+    const refused: string[] = [];
     for (const { obj, document } of ordered) {
-      try {
-        const live = await client.read(`reading ${describe(obj)}`, () =>
-          client.objects.read(header(obj)),
-        );
-        plan.push({ obj, action: classify(obj, live) });
-      } catch (error) {
-        if (
-          isError(error) &&
-          error.name === 'InputError' &&
-          error.message.includes('does not serve')
-        ) {
-          unknown.push(
-            `- document ${document} (${describe(obj)}): ${obj.apiVersion} ${
-              obj.kind
-            } is not served by cluster "${cluster}"`,
-          );
-          continue;
-        }
-        throw error;
+      const at = `- document ${document} (${describe(obj)}): ${
+        obj.apiVersion
+      } ${obj.kind}`;
+      const resource = await client.resourceOf(obj.apiVersion, obj.kind);
+      if (!resource) {
+        refused.push(`${at} is not served by cluster "${cluster}"`);
+        continue;
       }
+      if (!resource.namespaced) {
+        refused.push(
+          `${at} is cluster-scoped; only namespaced objects can be applied into a component's namespace`,
+        );
+        continue;
+      }
+      // In a dry run before the namespace exists (a template's provision step did not run), everything would be created.
+      const live = liveNs
+        ? await client.read(`reading ${describe(obj)}`, () =>
+            client.objects.read(header(obj)),
+          )
+        : undefined;
+      plan.push({ obj, action: classify(client, obj, live) });
     }
-    if (unknown.length > 0) {
+    if (refused.length > 0) {
       throw new InputError(
-        `Unknown kinds; nothing was applied:\n${unknown.join('\n')}`,
+        `Kinds the cluster cannot take into a namespace; nothing was applied:\n${refused.join(
+          '\n',
+        )}`,
       );
     }
 
     const objects: ObjectOutcome[] = [];
+    let inFlight: ObjectOutcome | undefined;
     try {
       for (const { obj, action } of plan) {
         if (action !== 'unchanged' && !dryRun) {
+          inFlight = outcome(obj, action);
           await this.serverSideApply(client, obj, force);
+          inFlight = undefined;
           this.options.logger.info(`${action} ${describe(obj)}`, {
             cluster,
             namespace,
@@ -509,19 +576,17 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         objects.push(outcome(obj, action));
       }
     } catch (error) {
-      if (
+      const err =
         isError(error) &&
         error.name === 'NotFoundError' &&
         error.message.includes(`namespaces "${namespace}" not found`)
-      ) {
-        throw new NotFoundError(
-          `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (kubernetes:namespace:provision)`,
-        );
-      }
+          ? missingNamespace(namespace, cluster)
+          : error;
       throw withProgress(
-        error,
+        err,
         objects,
-        `applied to namespace "${namespace}" on cluster "${cluster}"`,
+        inFlight,
+        `namespace "${namespace}" on cluster "${cluster}"`,
       );
     }
     return { cluster, namespace, objects, dryRun };
@@ -656,19 +721,18 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       }
     }
     for (const pod of pods.slice(0, MAX_LOGGED_PODS)) {
-      for (const status of pod.status?.containerStatuses ?? []) {
-        if (status.ready) continue;
+      for (const container of failingContainers(pod)) {
         const podName = pod.metadata?.name;
         try {
           const log = await client.core.readNamespacedPodLog({
             name: podName,
             namespace,
-            container: status.name,
+            container,
             tailLines,
           });
           diagnostics.logs.push({
             pod: podName,
-            container: status.name,
+            container,
             lines: String(log ?? '')
               .split('\n')
               .filter(l => l !== ''),
@@ -677,12 +741,12 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
           const err = toKubernetesError(error, {
             cluster: client.name,
             url: client.url,
-            action: `reading the log of ${podName}/${status.name}`,
+            action: `reading the log of ${podName}/${container}`,
             timeoutMs: this.settings.requestTimeoutMs,
           });
           diagnostics.logs.push({
             pod: podName,
-            container: status.name,
+            container,
             lines: [],
             error: err.message,
           });
@@ -696,7 +760,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const { component, environment, onProgress, signal } = options;
     const namespace = namespaceNameFor(component, environment);
     const cluster = this.resolveCluster(options.cluster);
-    const client = this.client(cluster);
+    const client = await this.client(cluster);
     const timeoutMs = options.timeoutMs ?? this.settings.rolloutTimeoutMs;
     const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     const tailLines = options.logTailLines ?? 20;
@@ -710,6 +774,14 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         component,
         options.workloads,
       );
+      if (workloads.length === 0) {
+        // Nothing to wait for is a mistake (a wrong component, nothing applied yet), not a success.
+        throw new NotFoundError(
+          `No Deployments or StatefulSets labelled ${workloadSelector(
+            component,
+          )} in namespace "${namespace}" on cluster "${cluster}"; apply the workloads first (kubernetes:apply)`,
+        );
+      }
       const statuses: WorkloadRolloutStatus[] = [];
       const notReady: Array<{ kind: string; obj: any }> = [];
       let failed = false;
@@ -740,14 +812,6 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
           reported.set(key, message);
           onProgress?.(message);
         }
-      }
-      if (workloads.length === 0 && !reported.has('')) {
-        reported.set('', 'none');
-        onProgress?.(
-          `No Deployments or StatefulSets labelled ${workloadSelector(
-            component,
-          )} in namespace "${namespace}"`,
-        );
       }
       if (notReady.length === 0) {
         return {
@@ -788,7 +852,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     } = options;
     const namespace = namespaceNameFor(component, environment);
     const cluster = this.resolveCluster(options.cluster);
-    const client = this.client(cluster);
+    const client = await this.client(cluster);
     const timeoutMs =
       options.timeoutMs ?? this.settings.namespaceDeletionTimeoutMs;
     const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
@@ -809,14 +873,10 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       );
       return { cluster, namespace, existed: false, dryRun };
     }
-    const labels = live.metadata?.labels ?? {};
-    if (
-      labels[PAVED_LABELS.managedBy] !== PAVED_MANAGER ||
-      labels[PAVED_LABELS.component] !== component ||
-      labels[PAVED_LABELS.environment] !== environment
-    ) {
+    const problem = foreignNamespace(live, component, environment);
+    if (problem) {
       throw new NotAllowedError(
-        `Namespace "${namespace}" on cluster "${cluster}" was not provisioned by Paved for component "${component}" in environment "${environment}"; Paved deletes only the namespaces it created`,
+        `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved deletes only the namespaces it provisioned`,
       );
     }
     if (dryRun) {

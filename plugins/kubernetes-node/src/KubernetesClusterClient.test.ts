@@ -34,12 +34,13 @@ describe('KubernetesClusterClient', () => {
 
   it('connects with the pod service account token file', async () => {
     dir.setContent({ 'serviceaccount/token': server.token });
-    const client = KubernetesClusterClient.create(
+    const client = await KubernetesClusterClient.create(
       {
         name: 'pod',
         url: server.url,
         auth: { type: 'inCluster' },
         skipTLSVerify: true,
+        onEntityPages: true,
       },
       { timeoutMs: 2000, inClusterRoot: dir.resolve('serviceaccount') },
     );
@@ -48,26 +49,30 @@ describe('KubernetesClusterClient', () => {
     });
   });
 
-  it('finds the API server from the pod environment, and says when the token file is missing', () => {
+  it('finds the API server from the pod environment, and says when the token file is missing', async () => {
     dir.setContent({ 'serviceaccount/token': 'x' });
-    const client = KubernetesClusterClient.create(
-      { name: 'pod', auth: { type: 'inCluster' }, skipTLSVerify: false },
-      {
-        timeoutMs: 2000,
-        inClusterRoot: dir.resolve('serviceaccount'),
-        env: {
-          KUBERNETES_SERVICE_HOST: '10.96.0.1',
-          KUBERNETES_SERVICE_PORT: '443',
-        },
+    const inCluster = {
+      name: 'pod',
+      auth: { type: 'inCluster' as const },
+      skipTLSVerify: false,
+      onEntityPages: true,
+    };
+    const client = await KubernetesClusterClient.create(inCluster, {
+      timeoutMs: 2000,
+      inClusterRoot: dir.resolve('serviceaccount'),
+      env: {
+        KUBERNETES_SERVICE_HOST: '10.96.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
       },
-    );
+    });
     expect(client.url).toBe('https://10.96.0.1:443');
-    expect(() =>
-      KubernetesClusterClient.create(
-        { name: 'pod', auth: { type: 'inCluster' }, skipTLSVerify: false },
-        { timeoutMs: 2000, inClusterRoot: dir.resolve('nowhere'), env: {} },
-      ),
-    ).toThrow(
+    await expect(
+      KubernetesClusterClient.create(inCluster, {
+        timeoutMs: 2000,
+        inClusterRoot: dir.resolve('nowhere'),
+        env: {},
+      }),
+    ).rejects.toThrow(
       `cluster "pod" uses in-cluster credentials, but ${dir.resolve(
         'nowhere/token',
       )} does not exist`,
@@ -106,8 +111,9 @@ contexts:
         context: 'test',
       },
       skipTLSVerify: false,
+      onEntityPages: false,
     };
-    const client = KubernetesClusterClient.create(settings, {
+    const client = await KubernetesClusterClient.create(settings, {
       timeoutMs: 2000,
     });
     expect(client.url).toBe(server.url);
@@ -115,17 +121,17 @@ contexts:
       metadata: { name: 'default' },
     });
 
-    expect(() =>
+    await expect(
       KubernetesClusterClient.create(
         { ...settings, auth: { ...settings.auth, context: 'prod' } },
         { timeoutMs: 2000 },
       ),
-    ).toThrow(
+    ).rejects.toThrow(
       `cluster "k": the kubeconfig file ${dir.resolve(
         'kubeconfig',
       )} has no context "prod"; it has "test", "other"`,
     );
-    expect(() =>
+    await expect(
       KubernetesClusterClient.create(
         {
           ...settings,
@@ -133,13 +139,14 @@ contexts:
         },
         { timeoutMs: 2000 },
       ),
-    ).toThrow(
+    ).rejects.toThrow(
       `cluster "k": the kubeconfig file ${dir.resolve(
         'missing',
       )} does not exist`,
     );
 
     // The same through app-config: paved.kubernetes.clusters adds a kubeconfig cluster.
+    const logger = mockServices.logger.mock();
     const provisioner = DefaultKubernetesProvisioner.fromConfig(
       new ConfigReader({
         paved: {
@@ -156,7 +163,12 @@ contexts:
           },
         },
       }),
-      { logger: mockServices.logger.mock() },
+      { logger },
+    );
+    // Only Paved knows this cluster: said once at start, since entity pages cannot show it.
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Kubernetes cluster "lab" is only in paved.kubernetes.clusters: Paved provisions into it, but entity pages will not show its workloads until it is also under kubernetes.clusterLocatorMethods',
+      { cluster: 'lab' },
     );
     const result = await provisioner.ensureNamespace({
       component: 'shop',
@@ -173,32 +185,87 @@ contexts:
     ).toBeDefined();
   });
 
-  it('refuses plain HTTP without skipTLSVerify and auth providers it cannot use', () => {
-    expect(() =>
+  it('refuses plain HTTP without skipTLSVerify and auth providers it cannot use', async () => {
+    await expect(
       KubernetesClusterClient.create(
         {
           name: 'dev',
           url: server.url,
           auth: { type: 'serviceAccountToken', token: 'secret-token' },
           skipTLSVerify: false,
+          onEntityPages: true,
         },
         { timeoutMs: 2000 },
       ),
-    ).toThrow(
+    ).rejects.toThrow(
       `cluster "dev": ${server.url} is plain HTTP; use https, or set skipTLSVerify: true for a local test cluster`,
     );
-    expect(() =>
+    await expect(
       KubernetesClusterClient.create(
         {
           name: 'gke',
           url: 'https://gke.example',
           auth: { type: 'unsupported', authProvider: 'google' },
           skipTLSVerify: false,
+          onEntityPages: true,
         },
         { timeoutMs: 2000 },
       ),
-    ).toThrow(
+    ).rejects.toThrow(
       'cluster "gke" uses authProvider "google", which the Paved provisioner does not support',
     );
+  });
+
+  it('verifies the cluster certificate against the configured CA, and says when it cannot', async () => {
+    const tls = await startKubernetesTestServer({ tls: true });
+    try {
+      expect(tls.url).toMatch(/^https:/);
+      const cluster = {
+        name: 'secure',
+        url: tls.url,
+        auth: { type: 'serviceAccountToken' as const, token: tls.token },
+        skipTLSVerify: false,
+        onEntityPages: true,
+      };
+      const withCaData = await KubernetesClusterClient.create(
+        { ...cluster, caData: tls.caData },
+        { timeoutMs: 2000 },
+      );
+      await expect(readDefault(withCaData)).resolves.toMatchObject({
+        metadata: { name: 'default' },
+      });
+
+      dir.setContent({
+        'ca.crt': Buffer.from(tls.caData!, 'base64').toString('utf8'),
+      });
+      const withCaFile = await KubernetesClusterClient.create(
+        { ...cluster, caFile: dir.resolve('ca.crt') },
+        { timeoutMs: 2000 },
+      );
+      await expect(readDefault(withCaFile)).resolves.toMatchObject({
+        metadata: { name: 'default' },
+      });
+
+      // Another cluster's CA: the certificate is not trusted, and the error says what to set.
+      const other = await startKubernetesTestServer({ tls: true });
+      await other.close();
+      const wrongCa = await KubernetesClusterClient.create(
+        { ...cluster, caData: other.caData },
+        { timeoutMs: 2000 },
+      );
+      const error = await readDefault(wrongCa).catch(e => e);
+      expect(error.name).toBe('ServiceUnavailableError');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Kubernetes cluster "secure" at ${tls.url.replace(
+            /\./g,
+            '\\.',
+          )} presented a TLS certificate Paved does not trust while reading Namespace "default": [A-Z_]+ \\(.+\\); give the cluster's CA as caData or caFile$`,
+        ),
+      );
+      expect(tls.requests).toHaveLength(2 * 2);
+    } finally {
+      await tls.close();
+    }
   });
 });

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
+import type {
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
   KubernetesObjectApi,
-  ServerConfiguration,
-  createConfiguration,
+  V1APIResource,
 } from '@kubernetes/client-node';
 import { InputError } from '@backstage/errors';
+import { ClientNodeModule, loadClientNode } from './clientNode';
 import { KubernetesClusterSettings } from './readKubernetesProvisionerConfig';
 import {
   discoveryMiss,
@@ -26,21 +27,33 @@ export class KubernetesClusterClient {
   private constructor(
     readonly name: string,
     readonly url: string,
-    readonly objects: KubernetesObjectApi,
+    readonly objects: KubernetesObjectApi & {
+      /** The discovery entry of a kind, cached per apiVersion by the client. */
+      discover(
+        apiVersion: string,
+        kind: string,
+      ): Promise<V1APIResource | undefined>;
+    },
     readonly core: CoreV1Api,
+    private readonly lib: ClientNodeModule,
     private readonly timeoutMs: number,
   ) {}
 
-  /** Builds the clients; bad connection settings fail here, naming the cluster. */
-  static create(
+  /**
+   * Builds the clients, loading `@kubernetes/client-node` on first use; bad
+   * connection settings fail here, naming the cluster.
+   */
+  static async create(
     settings: KubernetesClusterSettings,
     options: {
       timeoutMs: number;
       inClusterRoot?: string;
       env?: NodeJS.ProcessEnv;
     },
-  ): KubernetesClusterClient {
+  ): Promise<KubernetesClusterClient> {
+    const lib = await loadClientNode();
     const kc = KubernetesClusterClient.kubeConfigFor(
+      lib,
       settings,
       options.inClusterRoot ?? IN_CLUSTER_ROOT,
       options.env ?? process.env,
@@ -53,8 +66,8 @@ export class KubernetesClusterClient {
         `cluster "${settings.name}": ${server} is plain HTTP; use https, or set skipTLSVerify: true for a local test cluster`,
       );
     }
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
+    const configuration = lib.createConfiguration({
+      baseServer: new lib.ServerConfiguration(server, {}),
       authMethods: { default: kc },
       promiseMiddleware: [
         {
@@ -71,21 +84,28 @@ export class KubernetesClusterClient {
         },
       ],
     });
+    class ObjectApi extends lib.KubernetesObjectApi {
+      discover(apiVersion: string, kind: string) {
+        return this.resource(apiVersion, kind);
+      }
+    }
     return new KubernetesClusterClient(
       settings.name,
       server,
-      new KubernetesObjectApi(configuration),
-      new CoreV1Api(configuration),
+      new ObjectApi(configuration),
+      new lib.CoreV1Api(configuration),
+      lib,
       options.timeoutMs,
     );
   }
 
   private static kubeConfigFor(
+    lib: ClientNodeModule,
     settings: KubernetesClusterSettings,
     inClusterRoot: string,
     env: NodeJS.ProcessEnv,
   ): KubeConfig {
-    const kc = new KubeConfig();
+    const kc = new lib.KubeConfig();
     const where = `cluster "${settings.name}"`;
     const cluster = (server: string) => ({
       name: settings.name,
@@ -190,6 +210,55 @@ export class KubernetesClusterClient {
           `${where} uses authProvider "${settings.auth.authProvider}", which the Paved provisioner does not support; use serviceAccount, or add a paved.kubernetes.clusters entry named "${settings.name}" with a kubeconfig or inCluster`,
         );
     }
+  }
+
+  /**
+   * An object in the client's model form. KubernetesObjectApi serializes
+   * built-in kinds through their models, which name some fields differently
+   * (`_default`, `_from`); a plain object would lose those fields. This is how
+   * the client's own apply example feeds it manifests.
+   */
+  toModel(obj: Record<string, unknown>): KubernetesObject {
+    return this.lib.loadYaml<KubernetesObject>(JSON.stringify(obj));
+  }
+
+  /**
+   * How the cluster serves a kind (from the discovery document the client
+   * caches per apiVersion); undefined when it does not serve it.
+   */
+  async resourceOf(
+    apiVersion: string,
+    kind: string,
+  ): Promise<V1APIResource | undefined> {
+    try {
+      return await this.objects.discover(apiVersion, kind);
+    } catch (error) {
+      if (httpCodeOf(error) === 404) {
+        return undefined;
+      }
+      throw toKubernetesError(error, {
+        cluster: this.name,
+        url: this.url,
+        action: `looking up ${apiVersion} ${kind}`,
+        timeoutMs: this.timeoutMs,
+      });
+    }
+  }
+
+  /** Server-side applies an object with the given field manager. */
+  serverSideApply(
+    obj: Record<string, unknown>,
+    fieldManager: string,
+    force: boolean,
+  ): Promise<KubernetesObject> {
+    return this.objects.patch(
+      this.toModel(obj),
+      undefined,
+      undefined,
+      fieldManager,
+      force,
+      this.lib.PatchStrategy.ServerSideApply,
+    );
   }
 
   /** Runs one API call, turning failures into errors that name the cluster and the action. */

@@ -9,6 +9,7 @@ import { DEFAULT_ALLOWED_KINDS } from './readKubernetesProvisionerConfig';
 const policy = {
   namespace: 'shop-dev',
   component: 'shop',
+  environment: 'dev',
   allowedKinds: DEFAULT_ALLOWED_KINDS,
 };
 
@@ -145,13 +146,63 @@ describe('checkGuardrails', () => {
     ]);
   });
 
+  it("refuses to replace the namespace's own guardrails or relabel objects as another component's", () => {
+    const openPolicy: KubernetesManifest = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'paved-default-deny' },
+      spec: { podSelector: {}, ingress: [{}], egress: [{}] },
+    };
+    const widerBinding: KubernetesManifest = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'paved-owner' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'edit',
+      },
+      subjects: [{ kind: 'Group', name: 'everyone' }],
+    };
+    const relabelled = deployment(safe);
+    relabelled.metadata.labels = {
+      'paved.kestrel.example/environment': 'prod',
+      'app.kubernetes.io/managed-by': 'helm',
+    };
+    relabelled.spec.template.metadata.labels['backstage.io/kubernetes-id'] =
+      'billing';
+    // A same-named object of another kind is not the guardrail.
+    const cm: KubernetesManifest = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'paved-owner' },
+    };
+    expect(
+      checkGuardrails([openPolicy, widerBinding, relabelled, cm], policy).map(
+        v => `${v.document} ${v.object}: ${v.field}: ${v.message}`,
+      ),
+    ).toEqual([
+      `1 NetworkPolicy "paved-default-deny": metadata.name: "paved-default-deny" is the namespace's own NetworkPolicy, which kubernetes:namespace:provision manages; choose another name`,
+      `2 RoleBinding "paved-owner": metadata.name: "paved-owner" is the namespace's own RoleBinding, which kubernetes:namespace:provision manages; choose another name`,
+      '3 Deployment "web": metadata.labels.app.kubernetes.io/managed-by: must be "paved" (or left out), got "helm"',
+      '3 Deployment "web": metadata.labels.paved.kestrel.example/environment: must be "dev" (or left out), got "prod"',
+      '3 Deployment "web": spec.template.metadata.labels.backstage.io/kubernetes-id: must be "shop" (or left out), got "billing"',
+    ]);
+  });
+
   it('applies the label convention to the object and its pod template', () => {
-    const decorated = withPavedConvention(deployment(safe), 'shop-dev', 'shop');
+    const decorated = withPavedConvention(deployment(safe), {
+      namespace: 'shop-dev',
+      component: 'shop',
+      environment: 'dev',
+    });
     expect(decorated.metadata).toEqual({
       name: 'web',
       namespace: 'shop-dev',
       labels: {
         'app.kubernetes.io/managed-by': 'paved',
+        'paved.kestrel.example/component': 'shop',
+        'paved.kestrel.example/environment': 'dev',
         'backstage.io/kubernetes-id': 'shop',
       },
     });

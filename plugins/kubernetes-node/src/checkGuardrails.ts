@@ -1,5 +1,6 @@
 import { KubernetesManifest } from './parseManifests';
-import { PAVED_LABELS, PAVED_MANAGER } from './labels';
+import { pavedLabels, workloadLabels } from './labels';
+import { NAMESPACE_OBJECT_NAMES } from './renderNamespaceObjects';
 
 /**
  * One broken guardrail: which object, which field, what is wrong.
@@ -26,6 +27,8 @@ export interface GuardrailPolicy {
   namespace: string;
   /** The component; `backstage.io/kubernetes-id` may be left out or must equal it. */
   component: string;
+  /** The environment; its label may be left out or must equal it. */
+  environment: string;
   /** `Kind` for the core group, `group/Kind` otherwise. */
   allowedKinds: string[];
 }
@@ -33,6 +36,14 @@ export interface GuardrailPolicy {
 const DNS1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The guardrail objects ensureNamespace writes, by kind: applied manifests may not replace them. */
+const RESERVED: Record<string, string> = {
+  ResourceQuota: NAMESPACE_OBJECT_NAMES.resourceQuota,
+  LimitRange: NAMESPACE_OBJECT_NAMES.limitRange,
+  NetworkPolicy: NAMESPACE_OBJECT_NAMES.networkPolicy,
+  RoleBinding: NAMESPACE_OBJECT_NAMES.roleBinding,
+};
 
 /** `apps` for `apps/v1`, `''` for `v1`. */
 export function groupOf(apiVersion: string): string {
@@ -228,6 +239,12 @@ export function checkGuardrails(
           : `"${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')`,
       );
     }
+    if (RESERVED[m.kind] === name) {
+      report(
+        'metadata.name',
+        `"${name}" is the namespace's own ${m.kind}, which kubernetes:namespace:provision manages; choose another name`,
+      );
+    }
     const namespace = m.metadata.namespace;
     if (namespace !== undefined && namespace !== policy.namespace) {
       report(
@@ -235,20 +252,17 @@ export function checkGuardrails(
         `must be "${policy.namespace}" (or left out), got "${namespace}"`,
       );
     }
+    // The convention's labels may be written out, but only with the values Paved sets.
     const labels = m.metadata.labels ?? {};
-    const id = labels[PAVED_LABELS.kubernetesId];
-    if (id !== undefined && id !== policy.component) {
-      report(
-        `metadata.labels.${PAVED_LABELS.kubernetesId}`,
-        `must be "${policy.component}" (or left out), got "${id}"`,
-      );
-    }
-    const managedBy = labels[PAVED_LABELS.managedBy];
-    if (managedBy !== undefined && managedBy !== PAVED_MANAGER) {
-      report(
-        `metadata.labels.${PAVED_LABELS.managedBy}`,
-        `must be "${PAVED_MANAGER}" (or left out), got "${managedBy}"`,
-      );
+    for (const [label, value] of Object.entries(
+      pavedLabels(policy.component, policy.environment),
+    )) {
+      if (labels[label] !== undefined && labels[label] !== value) {
+        report(
+          `metadata.labels.${label}`,
+          `must be "${value}" (or left out), got "${labels[label]}"`,
+        );
+      }
     }
     const duplicateOf = seen.get(`${groupOf(m.apiVersion)}/${m.kind}/${name}`);
     if (duplicateOf !== undefined) {
@@ -259,12 +273,19 @@ export function checkGuardrails(
 
     const paths = podTemplatePaths(m.kind);
     if (paths) {
-      const templateId = at(m, paths.labels)?.[PAVED_LABELS.kubernetesId];
-      if (templateId !== undefined && templateId !== policy.component) {
-        report(
-          `${paths.labels.join('.')}.${PAVED_LABELS.kubernetesId}`,
-          `must be "${policy.component}" (or left out), got "${templateId}"`,
-        );
+      const templateLabels = at(m, paths.labels) ?? {};
+      for (const [label, value] of Object.entries(
+        workloadLabels(policy.component),
+      )) {
+        if (
+          templateLabels[label] !== undefined &&
+          templateLabels[label] !== value
+        ) {
+          report(
+            `${paths.labels.join('.')}.${label}`,
+            `must be "${value}" (or left out), got "${templateLabels[label]}"`,
+          );
+        }
       }
       checkPodSpec(at(m, paths.spec), paths.spec.join('.'), report);
     }
@@ -288,24 +309,22 @@ export function formatViolations(violations: GuardrailViolation[]): string {
 }
 
 /**
- * A copy of a manifest with Paved's convention applied: the target
- * namespace, `app.kubernetes.io/managed-by: paved`, and
- * `backstage.io/kubernetes-id: <component>` on the object and on its pod
- * template, so the Backstage kubernetes plugin finds the workload and its pods.
+ * A copy of a manifest with Paved's label convention applied (see the
+ * package README): the target namespace, {@link pavedLabels} on the object,
+ * and {@link workloadLabels} on its pod template, so that the Backstage
+ * kubernetes plugin finds the workload and its pods.
  *
  * @public
  */
 export function withPavedConvention(
   manifest: KubernetesManifest,
-  namespace: string,
-  component: string,
+  target: { namespace: string; component: string; environment: string },
 ): KubernetesManifest {
   const m = structuredClone(manifest);
-  m.metadata.namespace = namespace;
+  m.metadata.namespace = target.namespace;
   m.metadata.labels = {
     ...m.metadata.labels,
-    [PAVED_LABELS.managedBy]: PAVED_MANAGER,
-    [PAVED_LABELS.kubernetesId]: component,
+    ...pavedLabels(target.component, target.environment),
   };
   const paths = podTemplatePaths(m.kind);
   if (paths && m.kind !== 'Pod') {
@@ -314,7 +333,7 @@ export function withPavedConvention(
       node[key] = node[key] ?? {};
       node = node[key];
     }
-    node.labels = { ...node.labels, [PAVED_LABELS.kubernetesId]: component };
+    node.labels = { ...node.labels, ...workloadLabels(target.component) };
   }
   return m;
 }

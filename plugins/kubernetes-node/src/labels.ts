@@ -1,15 +1,7 @@
 /**
- * Paved's Kubernetes naming and label convention, written down once.
- *
- * - A component's environment lives in the namespace `<component>-<environment>`.
- * - Everything Paved creates carries `app.kubernetes.io/managed-by: paved` and
- *   the `paved.kestrel.example/component` and `.../environment` labels; the
- *   namespace also carries the owner and size.
- * - Every applied object, and the pod template of every workload, carries
- *   `backstage.io/kubernetes-id: <component>`; the catalog entity carries the
- *   annotation `backstage.io/kubernetes-id: <component>`, so the Backstage
- *   kubernetes plugin finds the workloads and their pods with the label
- *   selector `backstage.io/kubernetes-id=<component>`.
+ * Paved's Kubernetes naming and label convention. It is written down in the
+ * package README ("The label convention"); this module is its only
+ * implementation, used by the provisioner and its guardrails.
  */
 import { InputError } from '@backstage/errors';
 
@@ -108,7 +100,8 @@ export function ownerGroupName(owner: string): string {
 }
 
 /**
- * The labels on every object Paved creates for a component in an environment.
+ * The labels on every object Paved writes for a component in an environment:
+ * its namespace, the namespace's guardrails and every applied object.
  *
  * @public
  */
@@ -120,11 +113,13 @@ export function pavedLabels(
     [PAVED_LABELS.managedBy]: PAVED_MANAGER,
     [PAVED_LABELS.component]: component,
     [PAVED_LABELS.environment]: environment,
+    ...workloadLabels(component),
   };
 }
 
 /**
- * The labels Paved puts on applied workloads and on their pod templates.
+ * The labels Paved puts on the pod templates of applied workloads, so the
+ * pods carry them too.
  *
  * @public
  */

@@ -59,6 +59,7 @@ describe('readKubernetesProvisionerConfig', () => {
         caData: 'Q0E=',
         caFile: undefined,
         skipTLSVerify: false,
+        onEntityPages: true,
       },
       {
         name: 'prod',
@@ -71,6 +72,7 @@ describe('readKubernetesProvisionerConfig', () => {
         caData: undefined,
         caFile: undefined,
         skipTLSVerify: false,
+        onEntityPages: true,
       },
       {
         name: 'pod',
@@ -79,6 +81,7 @@ describe('readKubernetesProvisionerConfig', () => {
         caData: undefined,
         caFile: undefined,
         skipTLSVerify: false,
+        onEntityPages: true,
       },
       {
         name: 'lab',
@@ -87,6 +90,7 @@ describe('readKubernetesProvisionerConfig', () => {
         caData: undefined,
         caFile: undefined,
         skipTLSVerify: false,
+        onEntityPages: false,
       },
     ]);
     expect(settings.defaultCluster).toBe('dev');

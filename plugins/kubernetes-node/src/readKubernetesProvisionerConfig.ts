@@ -25,6 +25,11 @@ export interface KubernetesClusterSettings {
   caData?: string;
   caFile?: string;
   skipTLSVerify: boolean;
+  /**
+   * True when the cluster is one of the kubernetes plugin's
+   * (`kubernetes.clusterLocatorMethods`), so entity pages show its workloads.
+   */
+  onEntityPages: boolean;
 }
 
 /**
@@ -276,6 +281,7 @@ function readUpstreamClusters(config: Config): KubernetesClusterSettings[] {
         caData: c.getOptionalString('caData'),
         caFile: c.getOptionalString('caFile'),
         skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+        onEntityPages: true,
       });
     });
   });
@@ -313,6 +319,7 @@ function readPavedClusters(
       caData: c.getOptionalString('caData'),
       caFile: c.getOptionalString('caFile'),
       skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+      onEntityPages: false,
     };
   });
 }
@@ -357,7 +364,11 @@ export function readKubernetesProvisionerConfig(
     pavedNames.add(extra.name);
     const index = clusters.findIndex(c => c.name === extra.name);
     if (index >= 0) {
-      clusters[index] = { ...extra, url: extra.url ?? clusters[index].url };
+      clusters[index] = {
+        ...extra,
+        url: extra.url ?? clusters[index].url,
+        onEntityPages: true,
+      };
     } else {
       clusters.push(extra);
     }

@@ -75,14 +75,58 @@ export function rolloutState(kind: string, obj: any): RolloutState {
   };
 }
 
-/** The label selector string of a workload's `spec.selector.matchLabels`. */
+/** The label selector string of a workload's `spec.selector` (matchLabels and matchExpressions). */
 export function podSelectorOf(obj: any): string | undefined {
-  const labels: Record<string, string> | undefined =
-    obj?.spec?.selector?.matchLabels;
-  if (!labels || Object.keys(labels).length === 0) {
-    return undefined;
+  const selector = obj?.spec?.selector ?? {};
+  const terms = Object.entries<string>(selector.matchLabels ?? {}).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  for (const e of selector.matchExpressions ?? []) {
+    const values = `(${(e.values ?? []).join(',')})`;
+    switch (e.operator) {
+      case 'In':
+        terms.push(`${e.key} in ${values}`);
+        break;
+      case 'NotIn':
+        terms.push(`${e.key} notin ${values}`);
+        break;
+      case 'Exists':
+        terms.push(e.key);
+        break;
+      case 'DoesNotExist':
+        terms.push(`!${e.key}`);
+        break;
+      default:
+        return undefined;
+    }
   }
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  return terms.length > 0 ? terms.join(',') : undefined;
+}
+
+/**
+ * The containers of a pod whose log says why it fails: not ready and run at
+ * least once (running, terminated, or restarting after a termination), init
+ * containers included unless they completed. A container that never started
+ * (image pull, PodInitializing) has no log; its events say why.
+ */
+export function failingContainers(pod: any): string[] {
+  const names: string[] = [];
+  const statuses = [
+    ...(pod?.status?.initContainerStatuses ?? []).map((s: any) => ({
+      s,
+      init: true,
+    })),
+    ...(pod?.status?.containerStatuses ?? []).map((s: any) => ({
+      s,
+      init: false,
+    })),
+  ];
+  for (const { s, init } of statuses) {
+    if (s.ready) continue;
+    if (init && s.state?.terminated?.exitCode === 0) continue;
+    const ran =
+      s.state?.running || s.state?.terminated || s.lastState?.terminated;
+    if (ran) names.push(s.name);
+  }
+  return names;
 }

@@ -1,4 +1,3 @@
-import { ApiException } from '@kubernetes/client-node';
 import {
   AuthenticationError,
   ConflictError,
@@ -40,27 +39,49 @@ export function statusOf(error: unknown): StatusLike | undefined {
     : undefined;
 }
 
-/** The HTTP code of an ApiException, if the error is one (a DOMException has a numeric code too). */
+/**
+ * The HTTP code of the client's ApiException, if the error is one. Checked by
+ * shape, so this module does not load the client; a DOMException has a
+ * numeric code too, but no body or headers.
+ */
 export function httpCodeOf(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
+  const e = error as { code?: unknown; headers?: unknown };
+  return error instanceof Error &&
+    typeof e.code === 'number' &&
+    'body' in error &&
+    typeof e.headers === 'object'
+    ? e.code
+    : undefined;
 }
 
-function networkCause(error: unknown): string | undefined {
+/** OpenSSL's verification failures, as Node reports them in `error.code`. */
+const TLS_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_(HAS_EXPIRED|NOT_YET_VALID|SIGNATURE_FAILURE|UNTRUSTED|REVOKED)|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+function networkCause(
+  error: unknown,
+): { kind: 'timeout' | 'tls' | 'network'; detail: string } | undefined {
   let current: any = error;
   for (let depth = 0; current && depth < 5; depth++) {
     if (current.name === 'TimeoutError' || current.name === 'AbortError') {
-      return 'timeout';
+      return { kind: 'timeout', detail: 'timeout' };
+    }
+    const detail = `${current.code}${
+      current.message ? ` (${current.message})` : ''
+    }`;
+    if (typeof current.code === 'string' && TLS_CODES.test(current.code)) {
+      return { kind: 'tls', detail };
     }
     if (
       typeof current.code === 'string' &&
       /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code)
     ) {
-      return `${current.code}${current.message ? ` (${current.message})` : ''}`;
+      return { kind: 'network', detail };
     }
     current = current.cause;
   }
   if ((error as Error)?.message?.includes('fetch failed')) {
-    return 'fetch failed';
+    return { kind: 'network', detail: 'fetch failed' };
   }
   return undefined;
 }
@@ -140,16 +161,21 @@ export function toKubernetesError(
     }
   }
   const network = networkCause(error);
-  if (network === 'timeout') {
+  if (network?.kind === 'timeout') {
     return new ServiceUnavailableError(
       `${where} at ${ctx.url} did not answer within ${
         Math.round(ctx.timeoutMs / 100) / 10
       }s while ${ctx.action}`,
     );
   }
+  if (network?.kind === 'tls') {
+    return new ServiceUnavailableError(
+      `${where} at ${ctx.url} presented a TLS certificate Paved does not trust while ${ctx.action}: ${network.detail}; give the cluster's CA as caData or caFile`,
+    );
+  }
   if (network) {
     return new ServiceUnavailableError(
-      `${where} at ${ctx.url} is unreachable while ${ctx.action}: ${network}`,
+      `${where} at ${ctx.url} is unreachable while ${ctx.action}: ${network.detail}`,
     );
   }
   const text = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   TemplateAction,
@@ -73,5 +75,93 @@ describe('scaffolderModulePavedKubernetes', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('fails plainly when no cluster is configured, as in the embedded default', async () => {
+    const actions: TemplateAction<any, any, any>[] = [];
+    await startTestBackend({
+      extensionPoints: [
+        [
+          scaffolderActionsExtensionPoint,
+          { addActions: (...added: any[]) => actions.push(...added) },
+        ],
+      ],
+      features: [
+        scaffolderModulePavedKubernetes,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              serviceLocatorMethod: { type: 'multiTenant' },
+              clusterLocatorMethods: [{ type: 'config', clusters: [] }],
+            },
+          },
+        }),
+      ],
+    });
+    for (const action of actions) {
+      const ctx = createMockActionContext({
+        input: {
+          component: 'shop',
+          environment: 'dev',
+          owner: 'group:default/team-shop',
+          manifests: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+        },
+      });
+      await expect(action.handler(ctx)).rejects.toThrow(
+        expect.objectContaining({
+          name: 'NotFoundError',
+          message:
+            'No Kubernetes cluster is configured for Paved: add one under kubernetes.clusterLocatorMethods (type: config) or paved.kubernetes.clusters in app-config',
+        }),
+      );
+    }
+    expect(actions).toHaveLength(4);
+  });
+
+  it('loads @kubernetes/client-node on first use, not when the backend starts', async () => {
+    // A fresh process (Jest's module registry would hide what Node loads),
+    // watching every resolution of the client, as the backend would load it.
+    const script = `
+      const { registerHooks } = require('node:module');
+      let loads = 0;
+      registerHooks({
+        resolve(specifier, context, next) {
+          if (specifier === '@kubernetes/client-node') loads += 1;
+          return next(specifier, context);
+        },
+      });
+      const { ConfigReader } = require('@backstage/config');
+      const { startKubernetesTestServer } = require('@paved/testkit');
+      require('./src/index.ts');
+      const { kubernetesProvisionerServiceFactory, DefaultKubernetesProvisioner } = require('@paved/plugin-kubernetes-node');
+      const logger = { info() {}, warn() {}, error() {}, debug() {}, child() { return logger; } };
+      (async () => {
+        const server = await startKubernetesTestServer();
+        const provisioner = DefaultKubernetesProvisioner.fromConfig(
+          new ConfigReader(server.appConfig({ clusterName: 'dev' })), { logger });
+        provisioner.resolveCluster();
+        provisioner.getManifestLimits();
+        const atStart = loads;
+        const result = await provisioner.ensureNamespace({ component: 'shop', environment: 'dev', owner: 'team-shop' });
+        await server.close();
+        console.log(JSON.stringify({ factory: typeof kubernetesProvisionerServiceFactory, atStart, afterFirstUse: loads, created: result.objects.length }));
+      })().catch(e => { console.error(e); process.exit(1); });
+    `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '-e',
+        script,
+      ],
+      { cwd: `${__dirname}/..`, timeout: 60_000 },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
+      factory: 'object',
+      atStart: 0,
+      afterFirstUse: 1,
+      created: 5,
+    });
   });
 });

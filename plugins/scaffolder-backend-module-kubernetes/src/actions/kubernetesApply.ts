@@ -174,7 +174,9 @@ export function createKubernetesApplyAction(options: {
             `${m.kind}/${
               m.metadata.name
             } as it would be applied:\n${yaml.stringify(
-              redact(withPavedConvention(m, namespace, component)),
+              redact(
+                withPavedConvention(m, { namespace, component, environment }),
+              ),
             )}`,
           );
         }

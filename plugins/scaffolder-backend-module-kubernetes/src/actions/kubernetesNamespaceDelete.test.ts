@@ -121,7 +121,7 @@ describe('kubernetes:namespace:delete', () => {
     });
     const { done } = run({ component: 'shop', environment: 'preview' });
     await expect(done).rejects.toThrow(
-      'Namespace "shop-preview" on cluster "dev" was not provisioned by Paved for component "shop" in environment "preview"; Paved deletes only the namespaces it created',
+      'Namespace "shop-preview" on cluster "dev" is not managed by Paved (app.kubernetes.io/managed-by is not set); Paved deletes only the namespaces it provisioned',
     );
   });
 });
