@@ -1,0 +1,61 @@
+import { Entity } from '@backstage/catalog-model';
+import { ForgeUrls } from '@paved/plugin-forge-node';
+import { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';
+
+describe('ForgeSourceLocationProcessor', () => {
+  const processor = new ForgeSourceLocationProcessor(
+    ForgeUrls.forBackend('http://localhost:7007'),
+  );
+  const entity: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'invoices', annotations: { a: 'b' } },
+  };
+  const run = (target: string, e: Entity = entity) =>
+    processor.preProcessEntity(e, { type: 'url', target });
+  const base = 'http://localhost:7007/api/forge/kestrel/invoices';
+
+  it("points the source location at the catalogue file's folder on the forge", async () => {
+    await expect(run(`${base}/blob/main/catalog-info.yaml`)).resolves.toEqual({
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          a: 'b',
+          'backstage.io/source-location': `url:${base}/tree/main/`,
+        },
+      },
+    });
+    const nested = await run(
+      `${base}/raw/feature/x/services/api/catalog-info.yaml`,
+    );
+    expect(nested.metadata.annotations!['backstage.io/source-location']).toBe(
+      `url:${base}/tree/feature/x/services/api/`,
+    );
+  });
+
+  it('leaves other locations, and an annotation the entity sets, alone', async () => {
+    await expect(
+      run('https://github.com/kestrel/invoices/blob/main/catalog-info.yaml'),
+    ).resolves.toBe(entity);
+    await expect(run(`${base}/tree/main`)).resolves.toBe(entity);
+    const own: Entity = {
+      ...entity,
+      metadata: {
+        name: 'x',
+        annotations: {
+          'backstage.io/source-location': 'url:https://elsewhere/',
+        },
+      },
+    };
+    await expect(run(`${base}/blob/main/catalog-info.yaml`, own)).resolves.toBe(
+      own,
+    );
+    await expect(
+      processor.preProcessEntity(entity, {
+        type: 'file',
+        target: '/tmp/catalog-info.yaml',
+      }),
+    ).resolves.toBe(entity);
+  });
+});

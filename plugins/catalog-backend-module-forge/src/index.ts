@@ -1,0 +1,8 @@
+/**
+ * Catalogue module for the local forge: entities read from a forge repository get their source location.
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleForge as default } from './module';
+export { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';
