@@ -96,15 +96,20 @@ export class DatabasePlanStore {
     return changed === 1;
   }
 
-  /** Plans of a workspace not applied and older than the given age. */
-  async listUnapplied(
-    workspace: string,
-    olderThanMs: number,
-  ): Promise<PlanRecord[]> {
-    const rows = await this.knex(TABLE)
-      .where({ workspace })
+  /**
+   * Plans not applied (planned, failed part way or stale) and older than
+   * the given age, of one workspace or of all, oldest first.
+   */
+  async listUnapplied(options: {
+    olderThanMs: number;
+    workspace?: string;
+  }): Promise<PlanRecord[]> {
+    let query = this.knex(TABLE)
       .whereIn('status', ['planned', 'failed', 'stale'])
-      .where('created_at', '<', this.now() - olderThanMs);
+      .where('created_at', '<', this.now() - options.olderThanMs);
+    if (options.workspace)
+      query = query.where({ workspace: options.workspace });
+    const rows = await query.orderBy('created_at', 'asc');
     return rows.map(toRecord);
   }
 }

@@ -4,6 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultTerraformRunner } from './DefaultTerraformRunner';
@@ -64,6 +65,10 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
   let logs: string[];
   let events: TerraformProgressEvent[];
   let runner: DefaultTerraformRunner;
+  let fakeEnv: Record<string, string>;
+  let createRunner: (
+    cancelGracePeriodMs: number,
+  ) => Promise<DefaultTerraformRunner>;
 
   beforeAll(async () => {
     const fake = FakeTerraform.create({ dir: path.join(mockDir.path, 'fake') });
@@ -93,6 +98,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
         token: { value: '${var.token}', sensitive: true },
       },
     });
+    fakeEnv = { ...fake.env, TF_CLI_CONFIG_FILE: '/dev/null' };
     logs = [];
     const logger = mockServices.logger.mock({
       info: (m, meta) => void logs.push(`${m} ${JSON.stringify(meta)}`),
@@ -100,25 +106,28 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
       error: (m, meta) => void logs.push(`${m} ${JSON.stringify(meta)}`),
     });
     logger.child.mockReturnValue(logger);
-    runner = await DefaultTerraformRunner.create({
-      settings: {
-        binary,
-        modulesDir: FIXTURES,
-        workDir: path.join(mockDir.path, 'work'),
-        backend: { type: 'local' },
-        planMaxAgeMs: 3_600_000,
-        cancelGracePeriodMs: 10_000,
-        lockLeaseMs: 60_000,
-        stateLockTimeoutMs: 0,
-        environment: { ...fake.env, TF_CLI_CONFIG_FILE: '/dev/null' },
-        secretEnvironment: {},
-      },
-      logger,
-      database: mockServices.database({
-        knex: await databases.init('SQLITE_3'),
-        migrations: { skip: false },
-      }),
-    });
+    const knex = await databases.init('SQLITE_3');
+    createRunner = async cancelGracePeriodMs =>
+      DefaultTerraformRunner.create({
+        settings: {
+          binary,
+          modulesDir: FIXTURES,
+          workDir: path.join(mockDir.path, 'work'),
+          backend: { type: 'local' },
+          planMaxAgeMs: 3_600_000,
+          cancelGracePeriodMs,
+          lockLeaseMs: 60_000,
+          stateLockTimeoutMs: 0,
+          environment: fakeEnv,
+          secretEnvironment: {},
+        },
+        logger,
+        database: mockServices.database({
+          knex,
+          migrations: { skip: false },
+        }),
+      });
+    runner = await createRunner(10_000);
   });
 
   beforeEach(() => {
@@ -262,5 +271,146 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
       workspace: 'echo-cancel',
       variables: slow,
     });
+  });
+  it('kills an apply that outlives the grace period, then resumes it on retry', async () => {
+    const impatient = await createRunner(1);
+    const slow = { ...variables, delay_seconds: 3 };
+    const plan = await impatient.plan({
+      module: 'echo',
+      workspace: 'echo-killed',
+      variables: slow,
+    });
+    const controller = new AbortController();
+    const error = await impatient
+      .apply(
+        { planId: plan.planId },
+        {
+          signal: controller.signal,
+          onProgress: e => {
+            if (
+              e.type === 'apply_start' &&
+              e.address === 'terraform_data.slow'
+            ) {
+              setTimeout(() => controller.abort(), 200);
+            }
+          },
+        },
+      )
+      .catch(e => e);
+    expect(error.reason).toBe('cancelled');
+    expect(error.message).toMatch(
+      /^terraform apply in workspace echo-killed was cancelled: it did not stop within 1 ms of SIGINT and was killed \(SIGKILL\); the state lock is released\. Applied before it stopped: .*\. Retry to resume\.$/,
+    );
+    expect(error.pendingResources).toContain('terraform_data.slow');
+    expect((await impatient.getPlan(plan.planId))?.status).toBe('failed');
+
+    // The retry plans what is left, checks it against the reviewed plan and applies it.
+    events = [];
+    const result = await impatient.apply(
+      { planId: plan.planId },
+      { onProgress: e => events.push(e) },
+    );
+    expect(result).toMatchObject({ added: 3, resumed: true });
+    // What is left depends on when the kill landed; real terraform writes the
+    // slow resource to the state before its provisioner runs.
+    expect(events.map(e => e.message)).toContainEqual(
+      expect.stringMatching(
+        /^Left to apply from the reviewed plan: (.*terraform_data\.slow \(create\).*|no resource changes, only outputs)$/,
+      ),
+    );
+    const outputs = await impatient.output({ workspace: 'echo-killed' });
+    expect(outputs.name.value).toBe(INJECTION);
+    await impatient.destroy({
+      module: 'echo',
+      workspace: 'echo-killed',
+      variables: slow,
+    });
+  });
+
+  it('refuses a saved plan made stale by a later apply', async () => {
+    const first = await runner.plan({
+      module: 'echo',
+      workspace: 'echo-stale',
+      variables,
+    });
+    const second = await runner.plan({
+      module: 'echo',
+      workspace: 'echo-stale',
+      variables,
+    });
+    await runner.apply({ planId: second.planId });
+    const error = await runner.apply({ planId: first.planId }).catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      `Plan ${first.planId} is stale: the state of workspace echo-stale changed since it was planned; plan again`,
+    );
+    await runner.destroy({
+      module: 'echo',
+      workspace: 'echo-stale',
+      variables,
+    });
+  });
+
+  it('names the holder of a state lock taken by a terraform run outside the portal', async () => {
+    // Someone runs the same binary by hand against the workspace's state.
+    const manualDir = path.join(mockDir.path, 'manual');
+    fs.mkdirSync(manualDir, { recursive: true });
+    fs.copyFileSync(
+      path.join(FIXTURES, 'echo', 'main.tf'),
+      path.join(manualDir, 'main.tf'),
+    );
+    fs.writeFileSync(
+      path.join(manualDir, 'backend.tf.json'),
+      JSON.stringify({ terraform: { backend: { local: {} } } }),
+    );
+    fs.writeFileSync(
+      path.join(manualDir, 'terraform.tfvars.json'),
+      JSON.stringify({ name: 'by-hand', delay_seconds: 4 }),
+    );
+    const statePath = path.join(
+      mockDir.path,
+      'work',
+      'echo-locked',
+      'terraform.tfstate',
+    );
+    const env = { ...process.env, ...fakeEnv };
+    const run = (args: string[]) => {
+      const child = spawn(binary, args, { cwd: manualDir, env });
+      return {
+        child,
+        done: new Promise<number | null>(r => child.once('close', r)),
+      };
+    };
+    expect(
+      await run(['init', '-input=false', `-backend-config=path=${statePath}`])
+        .done,
+    ).toBe(0);
+    const manual = run(['apply', '-auto-approve', '-json', '-input=false']);
+    try {
+      const lockFile = path.join(
+        path.dirname(statePath),
+        '.terraform.tfstate.lock.info',
+      );
+      while (!fs.existsSync(lockFile))
+        await new Promise(r => setTimeout(r, 20));
+      await new Promise(r => setTimeout(r, 200));
+      const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+      const error = await runner
+        .plan({ module: 'echo', workspace: 'echo-locked', variables })
+        .catch(e => e);
+      expect(error.name).toBe('ConflictError');
+      expect(error.message).toBe(
+        `The Terraform state of workspace echo-locked is locked by another run: resource temporarily unavailable (held by ${
+          lock.Who
+        }, for OperationTypeApply, since ${
+          error.message.match(/since ([^,]+),/)?.[1]
+        }, lock ID ${lock.ID}, path ${statePath})`,
+      );
+      expect(error.message).toMatch(
+        /since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \+0000 UTC,/,
+      );
+    } finally {
+      expect(await manual.done).toBe(0);
+    }
   });
 });

@@ -24,6 +24,7 @@ const MODULES = path.resolve(__dirname, '../../../templates/terraform/modules');
 const PROVIDER_SECRET = 'provider-secret-key-9f8e7d6c';
 const DB_PASSWORD = 'db-master-password-5c4b3a21';
 const S3_SECRET = 's3-secret-access-key-11aa22bb';
+const GCS_KEY_ID = 'gcs-private-key-id-33cc44dd';
 
 const databases = TestDatabases.create();
 
@@ -191,13 +192,14 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       text: 'Plan: 4 to add, 0 to change, 0 to destroy.',
       terraformVersion: '1.11.4',
     });
+    // By address, as terraform lists a plan.
     expect(plan.summary.resources.map(r => [r.address, r.action])).toEqual([
-      ['random_password.master', 'create'],
       ['aws_db_instance.this', 'create'],
       ['aws_secretsmanager_secret.master', 'create'],
       ['aws_secretsmanager_secret_version.master', 'create'],
+      ['random_password.master', 'create'],
     ]);
-    expect(plan.summary.resources[1].after).toEqual({
+    expect(plan.summary.resources[0].after).toEqual({
       identifier: 'orders',
       instance_class: 'db.t4g.micro',
       password: '(sensitive value)',
@@ -215,8 +217,8 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     const lines = events.map(e => e.message);
     expect(lines).toEqual(
       expect.arrayContaining([
-        '1/4 resources planned: random_password.master will create',
-        '2/4 resources planned: aws_db_instance.this will create',
+        '1/4 resources planned: aws_db_instance.this will create',
+        '4/4 resources planned: random_password.master will create',
         'Plan: 4 to add, 0 to change, 0 to destroy.',
         '  + aws_db_instance.this (create)',
         '  + aws_secretsmanager_secret_version.master (create)',
@@ -415,6 +417,139 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     );
   });
 
+  it('keeps gcs state in the bucket, its key only in GOOGLE_CREDENTIALS', async () => {
+    const key = JSON.stringify({
+      type: 'service_account',
+      private_key_id: GCS_KEY_ID,
+      private_key: `-----BEGIN PRIVATE KEY-----\n${GCS_KEY_ID}-body\n-----END PRIVATE KEY-----\n`,
+    });
+    const runner = await createRunner({
+      settings: {
+        backend: {
+          type: 'gcs',
+          bucket: 'paved-state',
+          prefix: 'paved/',
+          credentials: key,
+        },
+      },
+    });
+    fake.setScenario(
+      postgresScenario({ remoteStorageDir: path.join(root, 'bucket') }),
+    );
+    const plan = await runner.plan(
+      {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables: postgresVariables,
+      },
+      { onProgress },
+    );
+    await runner.apply({ planId: plan.planId }, { onProgress });
+    const init = fake.invocations().find(i => i.argv[0] === 'init')!;
+    expect(init.argv).toEqual([
+      'init',
+      '-input=false',
+      '-no-color',
+      '-backend-config=bucket=paved-state',
+      '-backend-config=prefix=paved/orders-db',
+    ]);
+    expect(init.envKeys).toContain('GOOGLE_CREDENTIALS');
+    expect(
+      fs.existsSync(
+        path.join(
+          root,
+          'bucket',
+          'paved-state',
+          'paved/orders-db',
+          'default.tfstate',
+        ),
+      ),
+    ).toBe(true);
+    expect(events.map(e => e.message)).toContain(
+      'Initialized the gcs state backend of workspace orders-db',
+    );
+    const visible = await everythingVisible(
+      JSON.stringify(fake.invocations().map(i => i.argv)),
+    );
+    expect(visible).not.toContain(GCS_KEY_ID);
+    expect(visible).not.toContain('PRIVATE KEY');
+  });
+
+  it('runs tofu as well: the binary is whatever paved.terraform.binary names', async () => {
+    const tofu = path.join(root, 'bin', 'tofu');
+    fs.mkdirSync(path.dirname(tofu), { recursive: true });
+    fs.symlinkSync(fakeTerraformPath, tofu);
+    fake.setScenario(postgresScenario({ version: '1.8.3' }));
+    const runner = await createRunner({ settings: { binary: tofu } });
+    const plan = await runner.plan(
+      {
+        module: 'postgres-database',
+        workspace: 'tofu-db',
+        variables: postgresVariables,
+      },
+      { onProgress },
+    );
+    expect(events[0].message).toBe(
+      `Planning module postgres-database in workspace tofu-db with tofu 1.8.3 (run ${plan.planId})`,
+    );
+    expect(plan.summary.terraformVersion).toBe('1.8.3');
+  });
+
+  it('expires unapplied plans past the maximum age, with their plan files, but not under a running run', async () => {
+    let now = Date.now();
+    // A database of its own: the other tests' plans are old by this clock.
+    const own = await databases.init('SQLITE_3');
+    const runner = await createRunner({ now: () => now, knex: own });
+    const old = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'old-a',
+      variables: postgresVariables,
+    });
+    expect(Date.parse(old.expiresAt) - Date.parse(old.createdAt)).toBe(
+      3_600_000,
+    );
+    const busy = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'old-b',
+      variables: postgresVariables,
+    });
+    now += 3_600_001;
+    const recent = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'old-c',
+      variables: postgresVariables,
+    });
+    // A run holds old-b's workspace: its plan stays until the next time.
+    await own('paved_terraform__workspace_leases').insert({
+      workspace: 'old-b',
+      holder: 'replica-x/run-x',
+      host: 'x',
+      run_id: 'run-x',
+      operation: 'apply',
+      acquired_at: now,
+      expires_at: now + 60_000,
+    });
+    try {
+      await expect(runner.expirePlans()).resolves.toBe(1);
+    } finally {
+      await own('paved_terraform__workspace_leases')
+        .where({ workspace: 'old-b' })
+        .delete();
+    }
+    const runDir = (p: { workspace: string; planId: string }) =>
+      path.join(root, 'work', p.workspace, 'runs', p.planId);
+    expect((await runner.getPlan(old.planId))?.status).toBe('expired');
+    expect(fs.existsSync(runDir(old))).toBe(false);
+    expect((await runner.getPlan(busy.planId))?.status).toBe('planned');
+    expect(fs.existsSync(runDir(busy))).toBe(true);
+    expect((await runner.getPlan(recent.planId))?.status).toBe('planned');
+    await expect(runner.expirePlans()).resolves.toBe(1);
+    expect(fs.existsSync(runDir(busy))).toBe(false);
+    await expect(runner.apply({ planId: old.planId })).rejects.toThrow(
+      `planId: plan ${old.planId} is expired and cannot be applied; plan again`,
+    );
+  });
+
   it('puts a value that tries to inject HCL or JSON into the state verbatim, creating nothing else', async () => {
     const injection =
       '"}\nresource "aws_iam_user" "evil" { name = "x" }\n# ${file("/etc/passwd")} {"a":1}';
@@ -530,7 +665,14 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       `Terraform binary not found: "${path.join(
         root,
         'no-such-terraform',
-      )}" does not exist (set paved.terraform.binary to the path of terraform or tofu)`,
+      )}" does not exist (paved.terraform.binary: set it to the path of terraform or tofu)`,
+    );
+    // A bare name is looked up on PATH, and the error says so.
+    const onPath = await createRunner({
+      settings: { binary: 'paved-no-such-tofu' },
+    });
+    await expect(onPath.output({ workspace: 'nobin' })).rejects.toThrow(
+      'Terraform binary not found: "paved-no-such-tofu" is not on PATH (paved.terraform.binary: set it to the path of terraform or tofu)',
     );
     expect(
       await knex('paved_terraform__workspace_leases').where({
@@ -967,7 +1109,9 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       expect(error.name).toBe('ConflictError');
       expect(error.message).toMatch(
         new RegExp(
-          `^The Terraform state of workspace shared is locked by another run: resource temporarily unavailable \\(held by alice@laptop, for OperationTypeApply, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+ \\+0000 UTC, lock ID ${lock.ID}, path terraform\\.tfstate\\)$`,
+          `^The Terraform state of workspace shared is locked by another run: resource temporarily unavailable \\(held by alice@laptop, for OperationTypeApply, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+ \\+0000 UTC, lock ID ${
+            lock.ID
+          }, path ${statePath.replace(/[.]/g, '\\.')}\\)$`,
         ),
       );
       expect(

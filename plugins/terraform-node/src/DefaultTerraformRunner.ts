@@ -1,4 +1,8 @@
-import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  LoggerService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   ConflictError,
@@ -7,7 +11,6 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { Knex } from 'knex';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +28,7 @@ import {
 } from './runTerraformCommand';
 import { SecretRedactor } from './SecretRedactor';
 import { summarizePlan } from './summarizePlan';
+import { TerraformStateBackend } from './TerraformStateBackend';
 import { TerraformProgress } from './TerraformProgress';
 import {
   describeStateLock,
@@ -90,57 +94,6 @@ function sha256File(file: string) {
     .then(data => crypto.createHash('sha256').update(data).digest('hex'));
 }
 
-function pgConnectionString(knex: Knex): string {
-  const client = String((knex.client as any).config?.client ?? '');
-  const connection = (knex.client as any).config?.connection;
-  if (!/^(pg|postgres|postgresql)$/.test(client) || !connection) {
-    throw new Error(
-      'paved.terraform.backend.type is pg but the portal database is not PostgreSQL: set paved.terraform.backend.pg.connectionString',
-    );
-  }
-  if (typeof connection === 'string') return connection;
-  if (connection.connectionString) return connection.connectionString;
-  const url = new URL('postgres://localhost');
-  url.hostname = connection.host ?? 'localhost';
-  url.port = String(connection.port ?? 5432);
-  url.username = encodeURIComponent(connection.user ?? 'postgres');
-  if (connection.password)
-    url.password = encodeURIComponent(String(connection.password));
-  url.pathname = `/${encodeURIComponent(connection.database ?? 'postgres')}`;
-  url.searchParams.set('sslmode', connection.ssl ? 'require' : 'disable');
-  return url.toString();
-}
-
-function backendSecrets(
-  settings: TerraformRunnerSettings,
-  pgConn?: string,
-): unknown[] {
-  const values: unknown[] = Object.values(settings.secretEnvironment);
-  const b = settings.backend;
-  if (b.type === 's3')
-    values.push(b.accessKeyId, b.secretAccessKey, b.sessionToken);
-  if (b.type === 'gcs' && b.credentials) {
-    values.push(b.credentials);
-    try {
-      const key = JSON.parse(b.credentials);
-      values.push(key.private_key, key.private_key_id);
-    } catch {
-      // not JSON: the whole string is redacted
-    }
-  }
-  if (pgConn) {
-    values.push(pgConn);
-    try {
-      const url = new URL(pgConn);
-      if (url.password) values.push(decodeURIComponent(url.password));
-    } catch {
-      const m = /password=(\S+)/.exec(pgConn);
-      if (m) values.push(m[1]);
-    }
-  }
-  return values;
-}
-
 /**
  * Runs terraform or tofu on vetted modules, each run in its own working
  * directory, with variables as `*.tfvars.json` and generated configuration
@@ -158,7 +111,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     private readonly locks: DatabaseWorkspaceLock,
     private readonly plans: DatabasePlanStore,
     private readonly redactor: SecretRedactor,
-    private readonly pgConnection: string | undefined,
+    private readonly stateBackend: TerraformStateBackend,
     private readonly now: () => number,
   ) {}
 
@@ -188,11 +141,11 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const { settings, logger } = options;
     const knex = await migrateDatabase(options.database);
     const now = options.now ?? Date.now;
-    let pgConnection: string | undefined;
-    if (settings.backend.type === 'pg') {
-      pgConnection =
-        settings.backend.connectionString ?? pgConnectionString(knex);
-    }
+    const stateBackend = TerraformStateBackend.create({
+      settings: settings.backend,
+      workDir: settings.workDir,
+      knex,
+    });
     return new DefaultTerraformRunner(
       settings,
       logger,
@@ -205,8 +158,11 @@ export class DefaultTerraformRunner implements TerraformRunner {
         now,
       }),
       DatabasePlanStore.create({ knex, now }),
-      SecretRedactor.create(backendSecrets(settings, pgConnection)),
-      pgConnection,
+      SecretRedactor.create([
+        ...Object.values(settings.secretEnvironment),
+        ...stateBackend.secrets(),
+      ]),
+      stateBackend,
       now,
     );
   }
@@ -217,7 +173,40 @@ export class DefaultTerraformRunner implements TerraformRunner {
 
   async getPlan(planId: string): Promise<TerraformPlan | undefined> {
     const record = await this.plans.get(planId);
-    return record ? toPlan(record) : undefined;
+    return record ? toPlan(record, this.settings.planMaxAgeMs) : undefined;
+  }
+
+  /**
+   * Expires every unapplied plan older than `paved.terraform.planMaxAge`
+   * and removes its plan file, which holds the plan's variable values.
+   * Workspaces with a run in progress are left for the next time. Returns
+   * how many plans expired.
+   */
+  async expirePlans(): Promise<number> {
+    const old = await this.plans.listUnapplied({
+      olderThanMs: this.settings.planMaxAgeMs,
+    });
+    let expired = 0;
+    for (const workspace of new Set(old.map(p => p.workspace))) {
+      let lease;
+      try {
+        lease = await this.locks.acquire({
+          workspace,
+          runId: crypto.randomUUID(),
+          operation: 'expire-plans',
+        });
+      } catch (error) {
+        if ((error as Error).name === 'ConflictError') continue;
+        throw error;
+      }
+      try {
+        expired += await this.expireOldPlans(workspace);
+      } finally {
+        await lease.release();
+      }
+    }
+    if (expired) this.logger.info('Expired old terraform plans', { expired });
+    return expired;
   }
 
   async plan(
@@ -230,7 +219,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const variables = catalog.validateVariables(mod.name, request.variables);
     const redactor = this.runRedactor(catalog, mod.name, variables);
     options.signal?.throwIfAborted();
-    const version = await this.ensureBinary();
+    const version = await this.ready();
 
     const runId = crypto.randomUUID();
     const emit = this.emitter(options, redactor);
@@ -319,7 +308,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
         destroy: summary.destroy,
         discarded: Boolean(request.discard),
       });
-      return toPlan(record);
+      return toPlan(record, this.settings.planMaxAgeMs);
     } catch (error) {
       if (runDir) await removeDir(runDir);
       log.warn('terraform plan failed', {
@@ -342,11 +331,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       );
     }
     if (record.status === 'applied' && record.result) return record.result;
-    if (['discarded', 'expired', 'stale'].includes(record.status)) {
-      throw new ConflictError(
-        `planId: plan ${record.planId} is ${record.status} and cannot be applied; plan again`,
-      );
-    }
+    checkApplicable(record);
     const age = this.now() - record.createdAt;
     if (age > this.settings.planMaxAgeMs) {
       throw new NotAllowedError(
@@ -372,7 +357,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const catalog = await this.catalog();
     const redactor = await this.planRedactor(catalog, record);
     options.signal?.throwIfAborted();
-    await this.ensureBinary();
+    await this.ready();
 
     const runId = crypto.randomUUID();
     const emit = this.emitter(options, redactor);
@@ -391,6 +376,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       // Under the lease: another replica may have finished it meanwhile.
       const current = (await this.loadPlan(record.planId))!;
       if (current.status === 'applied' && current.result) return current.result;
+      checkApplicable(current);
       const runDir = path.resolve(this.settings.workDir, current.runDir);
       await this.verifyPlanFile(current, runDir);
 
@@ -522,7 +508,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const variables = catalog.validateVariables(mod.name, request.variables);
     const redactor = this.runRedactor(catalog, mod.name, variables);
     options.signal?.throwIfAborted();
-    await this.ensureBinary();
+    await this.ready();
 
     const runId = crypto.randomUUID();
     const emit = this.emitter(options, redactor);
@@ -604,7 +590,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
   ): Promise<Record<string, TerraformOutput>> {
     const workspace = checkWorkspace(request.workspace);
     options.signal?.throwIfAborted();
-    await this.ensureBinary();
+    await this.ready();
     const runId = crypto.randomUUID();
     const emit = this.emitter(options, this.redactor);
     // Reading outputs needs the backend only: no module, no providers.
@@ -666,6 +652,13 @@ export class DefaultTerraformRunner implements TerraformRunner {
     return this.catalogPromise;
   }
 
+  /** The binary's version, once the binary and the state backend are usable. */
+  private async ready(): Promise<string> {
+    const version = await this.ensureBinary();
+    this.stateBackend.check();
+    return version;
+  }
+
   private ensureBinary(): Promise<string> {
     if (!this.versionPromise) {
       this.versionPromise = (async () => {
@@ -718,71 +711,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       this.settings.environment,
       this.settings.secretEnvironment,
     );
-    const b = this.settings.backend;
-    if (b.type === 'pg' && this.pgConnection)
-      env.PG_CONN_STR = this.pgConnection;
-    if (b.type === 's3') {
-      if (b.accessKeyId) env.AWS_ACCESS_KEY_ID = b.accessKeyId;
-      if (b.secretAccessKey) env.AWS_SECRET_ACCESS_KEY = b.secretAccessKey;
-      if (b.sessionToken) env.AWS_SESSION_TOKEN = b.sessionToken;
-    }
-    if (b.type === 'gcs' && b.credentials)
-      env.GOOGLE_CREDENTIALS = b.credentials;
-    return env;
-  }
-
-  private backendConfig(workspace: string): {
-    json: unknown;
-    flags: string[];
-  } {
-    const b = this.settings.backend;
-    switch (b.type) {
-      case 'local': {
-        const dir = b.directory ?? this.settings.workDir;
-        return {
-          json: { terraform: { backend: { local: {} } } },
-          flags: [
-            `-backend-config=path=${path.join(
-              dir,
-              workspace,
-              'terraform.tfstate',
-            )}`,
-          ],
-        };
-      }
-      case 'pg':
-        return {
-          json: { terraform: { backend: { pg: {} } } },
-          flags: [
-            `-backend-config=schema_name=${b.schemaPrefix}${workspace.replace(
-              /-/g,
-              '_',
-            )}`,
-          ],
-        };
-      case 's3':
-        return {
-          json: { terraform: { backend: { s3: {} } } },
-          flags: [
-            `-backend-config=bucket=${b.bucket}`,
-            `-backend-config=key=${b.keyPrefix}${workspace}/terraform.tfstate`,
-            `-backend-config=region=${b.region}`,
-            b.dynamodbTable
-              ? `-backend-config=dynamodb_table=${b.dynamodbTable}`
-              : '-backend-config=use_lockfile=true',
-          ],
-        };
-      case 'gcs':
-        return {
-          json: { terraform: { backend: { gcs: {} } } },
-          flags: [
-            `-backend-config=bucket=${b.bucket}`,
-            `-backend-config=prefix=${b.prefix}${workspace}`,
-          ],
-        };
-      default:
-        throw new Error('unknown backend');
-    }
+    return { ...env, ...this.stateBackend.environment() };
   }
 
   /** A run directory: the module's files, the backend and the variables. */
@@ -792,17 +721,20 @@ export class DefaultTerraformRunner implements TerraformRunner {
     moduleName?: string,
     variables?: Record<string, unknown>,
   ): Promise<string> {
-    const runDir = path.join(this.settings.workDir, workspace, 'runs', runId);
+    // The workspace is checked already; the helper refuses any way out anyway.
+    const runDir = resolveSafeChildPath(
+      this.settings.workDir,
+      path.join(workspace, 'runs', runId),
+    );
     await fs.mkdir(runDir, { recursive: true, mode: 0o700 });
     if (moduleName) {
       for (const file of await (await this.catalog()).files(moduleName)) {
         await fs.copyFile(file, path.join(runDir, path.basename(file)));
       }
     }
-    const { json } = this.backendConfig(workspace);
     await fs.writeFile(
       path.join(runDir, BACKEND_FILE),
-      `${JSON.stringify(json, null, 2)}\n`,
+      `${JSON.stringify(this.stateBackend.configuration(), null, 2)}\n`,
     );
     if (variables) {
       // JSON variable files: a value is data, never configuration.
@@ -827,7 +759,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
         'init',
         '-input=false',
         '-no-color',
-        ...this.backendConfig(workspace).flags,
+        ...this.stateBackend.initFlags(workspace),
       ],
       runDir,
       { signal },
@@ -841,7 +773,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       );
       if (UNREACHABLE.test(message)) {
         throw new ServiceUnavailableError(
-          `The ${this.settings.backend.type} state backend of workspace ${workspace} is unreachable: ${message}`,
+          `The ${this.stateBackend.type} state backend of workspace ${workspace} is unreachable: ${message}`,
         );
       }
       throw new TerraformRunError(
@@ -852,7 +784,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     emit({
       level: 'info',
       type: 'runner',
-      message: `Initialized the ${this.settings.backend.type} state backend of workspace ${workspace}`,
+      message: `Initialized the ${this.stateBackend.type} state backend of workspace ${workspace}`,
     });
   }
 
@@ -990,9 +922,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
     emit({
       level: 'info',
       type: 'runner',
-      message: `Left to apply from the reviewed plan: ${remaining.resources
-        .map(r => `${r.address} (${r.action})`)
-        .join(', ')}`,
+      message: `Left to apply from the reviewed plan: ${
+        remaining.resources.map(r => `${r.address} (${r.action})`).join(', ') ||
+        'no resource changes, only outputs'
+      }`,
     });
     return remaining;
   }
@@ -1255,17 +1188,25 @@ export class DefaultTerraformRunner implements TerraformRunner {
     return record;
   }
 
-  private async expireOldPlans(workspace: string) {
-    for (const old of await this.plans.listUnapplied(
+  /** Expires a workspace's unapplied plans older than the maximum age. */
+  private async expireOldPlans(workspace: string): Promise<number> {
+    let expired = 0;
+    for (const old of await this.plans.listUnapplied({
       workspace,
-      this.settings.planMaxAgeMs,
-    )) {
-      await removeDir(path.resolve(this.settings.workDir, old.runDir));
-      await this.plans.update(old.planId, {
-        status: 'expired',
-        from: ['planned', 'failed', 'stale'],
-      });
+      olderThanMs: this.settings.planMaxAgeMs,
+    })) {
+      // The file goes only once the plan can no longer be applied.
+      if (
+        await this.plans.update(old.planId, {
+          status: 'expired',
+          from: ['planned', 'failed', 'stale'],
+        })
+      ) {
+        await removeDir(path.resolve(this.settings.workDir, old.runDir));
+        expired++;
+      }
     }
+    return expired;
   }
 
   private runRedactor(
@@ -1323,6 +1264,14 @@ export class DefaultTerraformRunner implements TerraformRunner {
   }
 }
 
+function checkApplicable(record: PlanRecord) {
+  if (['discarded', 'expired', 'stale'].includes(record.status)) {
+    throw new ConflictError(
+      `planId: plan ${record.planId} is ${record.status} and cannot be applied; plan again`,
+    );
+  }
+}
+
 function checkWorkspace(workspace: unknown): string {
   if (typeof workspace !== 'string' || !WORKSPACE.test(workspace)) {
     throw new InputError(
@@ -1357,12 +1306,13 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
-function toPlan(record: PlanRecord): TerraformPlan {
+function toPlan(record: PlanRecord, maxAgeMs: number): TerraformPlan {
   return {
     planId: record.planId,
     workspace: record.workspace,
     module: record.module,
     createdAt: new Date(record.createdAt).toISOString(),
+    expiresAt: new Date(record.createdAt + maxAgeMs).toISOString(),
     hasChanges: record.hasChanges,
     destroy: record.destroy,
     status: record.status,

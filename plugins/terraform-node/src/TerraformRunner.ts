@@ -68,6 +68,8 @@ export interface TerraformPlan {
   workspace: string;
   module: string;
   createdAt: string;
+  /** After this, apply refuses the plan (`paved.terraform.planMaxAge`). */
+  expiresAt: string;
   hasChanges: boolean;
   /** A plan that destroys the workspace's resources. */
   destroy: boolean;

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 /**
  * One line of terraform's `-json` output stream.
@@ -130,11 +131,12 @@ export function runTerraformCommand(options: {
     child.once('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
+        let problem = 'does not exist';
+        if (error.code === 'EACCES') problem = 'is not executable';
+        else if (!options.binary.includes(path.sep)) problem = 'is not on PATH';
         reject(
           new NotFoundError(
-            `Terraform binary not found: "${options.binary}" ${
-              error.code === 'EACCES' ? 'is not executable' : 'does not exist'
-            } (set paved.terraform.binary to the path of terraform or tofu)`,
+            `Terraform binary not found: "${options.binary}" ${problem} (paved.terraform.binary: set it to the path of terraform or tofu)`,
           ),
         );
       } else {

@@ -8,8 +8,9 @@ import { TerraformRunner } from './TerraformRunner';
 
 /**
  * The TerraformRunner of a plugin. Its default factory reads
- * `paved.terraform` and keeps run leases and saved plans in the plugin's
- * database.
+ * `paved.terraform`, keeps run leases and saved plans in the plugin's own
+ * database, and expires old plans (and their plan files) every 10 minutes
+ * with the plugin's scheduler.
  *
  * @public
  */
@@ -23,9 +24,25 @@ export const terraformRunnerServiceRef = createServiceRef<TerraformRunner>({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
       },
-      async factory({ config, logger, database }) {
-        return DefaultTerraformRunner.fromConfig(config, { logger, database });
+      async factory({ config, logger, database, scheduler }) {
+        const runner = await DefaultTerraformRunner.fromConfig(config, {
+          logger,
+          database,
+        });
+        await scheduler.scheduleTask({
+          id: 'paved-terraform-expire-plans',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          // Plan files are on this replica's disk unless workDir is shared.
+          scope: 'local',
+          fn: async () => {
+            await runner.expirePlans();
+          },
+        });
+        return runner;
       },
     }),
 });

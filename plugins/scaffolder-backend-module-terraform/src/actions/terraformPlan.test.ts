@@ -95,19 +95,19 @@ describe('terraform:plan', () => {
       destroy: 0,
       replace: 0,
       resources: [
-        { address: 'random_password.master', action: 'create' },
         { address: 'aws_db_instance.this', action: 'create' },
         { address: 'aws_secretsmanager_secret.master', action: 'create' },
         {
           address: 'aws_secretsmanager_secret_version.master',
           action: 'create',
         },
+        { address: 'random_password.master', action: 'create' },
       ],
     });
     expect(logs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^info 2\/4 resources planned: aws_db_instance\.this will create /,
+          /^info 1\/4 resources planned: aws_db_instance\.this will create /,
         ),
         expect.stringMatching(
           /^info Plan: 4 to add, 0 to change, 0 to destroy\. /,
