@@ -1,7 +1,51 @@
 /**
- * GitHubRepoService: repositories born protected (rulesets, teams, environments, secrets, CODEOWNERS), on @octokit/rest.
+ * GitHubRepoService: repositories born protected (rulesets, teams,
+ * environments, secrets, CODEOWNERS), on @octokit/rest.
  *
  * @packageDocumentation
  */
 
-export {};
+export type {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  EnsureCodeOwnersOptions,
+  EnsureCodeOwnersResult,
+  EnsureEnvironmentsOptions,
+  EnsureEnvironmentsResult,
+  GitHubEnvironmentReviewer,
+  GitHubEnvironmentSpec,
+  GitHubRepoPermission,
+  GitHubRepoRef,
+  GitHubRepoService,
+  GitHubRepoVisibility,
+  GrantTeamAccessOptions,
+  GrantTeamAccessResult,
+  OpenPullRequestOptions,
+  OpenPullRequestResult,
+  ProtectDefaultBranchOptions,
+  ProtectDefaultBranchResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+  SetActionsSecretsOptions,
+  SetActionsSecretsResult,
+  SetActionsVariablesOptions,
+  SetActionsVariablesResult,
+} from './GitHubRepoService';
+export { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
+export type { DefaultGitHubRepoServiceOptions } from './DefaultGitHubRepoService';
+export {
+  gitHubRepoServiceFactory,
+  gitHubRepoServiceRef,
+} from './gitHubRepoServiceRef';
+export { hasGitHubCredentials } from './hasGitHubCredentials';
+export { GitHubRateLimitError } from './errors';
+export {
+  assertActionsName,
+  assertBranchName,
+  assertOwnerName,
+  assertRepositoryName,
+  assertTopics,
+} from './names';
+export { readGitHubRepoServiceConfig } from './readGitHubRepoServiceConfig';
+export type { GitHubRepoServiceSettings } from './readGitHubRepoServiceConfig';
+export { codeOwnerFor, codeOwnersContent } from './codeOwners';

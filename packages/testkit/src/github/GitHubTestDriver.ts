@@ -305,8 +305,7 @@ export class GitHubTestDriver {
   /** @internal */
   branchProtectionSupport: GitHubTestFeatureSupport = 'available';
   /** @internal */
-  environmentProtectionSupport: 'available' | 'upgrade-required' =
-    'available';
+  environmentProtectionSupport: 'available' | 'upgrade-required' = 'available';
   /** @internal */
   transientAfterCreate = { notFound: 0, unprocessable: 0 };
   /** @internal */
@@ -380,7 +379,9 @@ export class GitHubTestDriver {
 
   /** The id of a team, as GitHub reports it. */
   teamId(org: string, slug: string): number {
-    const team = this.orgs.get(org.toLowerCase())?.teams.get(slug.toLowerCase());
+    const team = this.orgs
+      .get(org.toLowerCase())
+      ?.teams.get(slug.toLowerCase());
     if (!team) throw new Error(`No team ${org}/${slug}`);
     return team.id;
   }
@@ -437,8 +438,7 @@ export class GitHubTestDriver {
   ): Promise<RepoState> {
     const org = this.orgs.get(owner.toLowerCase());
     const visibility =
-      options.visibility ??
-      (options.private === false ? 'public' : 'private');
+      options.visibility ?? (options.private === false ? 'public' : 'private');
     const repo = await this.insertRepo({
       owner: org?.login ?? owner,
       ownerType: org ? 'Organization' : 'User',
@@ -771,7 +771,11 @@ export class GitHubTestDriver {
     repo: RepoState,
     branch: string,
   ): { pullRequest: boolean; nonFastForward: boolean; deletion: boolean } {
-    const rules = { pullRequest: false, nonFastForward: false, deletion: false };
+    const rules = {
+      pullRequest: false,
+      nonFastForward: false,
+      deletion: false,
+    };
     for (const ruleset of repo.rulesets.values()) {
       if (ruleset.enforcement !== 'active' || ruleset.target !== 'branch') {
         continue;

@@ -301,7 +301,9 @@ function validateRuleset(
   }
   for (const [i, rule] of (body.rules ?? []).entries()) {
     if (!rule || !RULE_TYPES.has(rule.type)) {
-      errors.push(`Invalid property /rules/${i}: data matches no possible input`);
+      errors.push(
+        `Invalid property /rules/${i}: data matches no possible input`,
+      );
     }
     if (
       rule?.type === 'pull_request' &&
@@ -418,13 +420,17 @@ async function pullJson(req: RestRequest, repo: RepoState, pull: any) {
     head: {
       label: `${repo.owner}:${pull.head.ref}`,
       ref: pull.head.ref,
-      sha: (await revParse(repo.gitDir, `refs/heads/${pull.head.ref}`)) ?? pull.head.sha,
+      sha:
+        (await revParse(repo.gitDir, `refs/heads/${pull.head.ref}`)) ??
+        pull.head.sha,
       repo: base,
     },
     base: {
       label: `${repo.owner}:${pull.base.ref}`,
       ref: pull.base.ref,
-      sha: (await revParse(repo.gitDir, `refs/heads/${pull.base.ref}`)) ?? pull.base.sha,
+      sha:
+        (await revParse(repo.gitDir, `refs/heads/${pull.base.ref}`)) ??
+        pull.base.sha,
       repo: base,
     },
     merged: false,
@@ -610,7 +616,11 @@ export const routes: Route[] = [
       const repo = req.repo!;
       const branches = await listBranches(repo.gitDir);
       if (branches.size === 0) {
-        throw new GitHubHttpError(409, 'Git Repository is empty.', docs.listCommits);
+        throw new GitHubHttpError(
+          409,
+          'Git Repository is empty.',
+          docs.listCommits,
+        );
       }
       const ref = req.query.get('sha') ?? repo.defaultBranch;
       const out = await runGit(repo.gitDir, [
@@ -640,7 +650,10 @@ export const routes: Route[] = [
     repo: true,
     async handler(req) {
       const repo = req.repo!;
-      const sha = await revParse(repo.gitDir, `refs/heads/${req.params.branch}`);
+      const sha = await revParse(
+        repo.gitDir,
+        `refs/heads/${req.params.branch}`,
+      );
       if (!sha) throw notFound(docs.branch, 'Branch not found');
       return {
         status: 200,
@@ -793,7 +806,8 @@ export const routes: Route[] = [
         throw notFound(docs.getBranchProtection, 'Branch not found');
       }
       const body = repo.branchProtection.get(branch);
-      if (!body) throw notFound(docs.getBranchProtection, 'Branch not protected');
+      if (!body)
+        throw notFound(docs.getBranchProtection, 'Branch not protected');
       return {
         status: 200,
         body: branchProtectionJson(
@@ -1234,7 +1248,9 @@ export const routes: Route[] = [
     permission: 'secrets=read',
     repo: true,
     handler(req) {
-      const secret = req.repo!.secrets.get(req.params.secret_name.toUpperCase());
+      const secret = req.repo!.secrets.get(
+        req.params.secret_name.toUpperCase(),
+      );
       if (!secret) throw notFound(docs.getSecret);
       return {
         status: 200,
@@ -1347,7 +1363,8 @@ export const routes: Route[] = [
     handler(req) {
       const repo = req.repo!;
       const body = requireBody(req, docs.variables);
-      if (typeof body.name !== 'string') throw notSupplied('name', docs.variables);
+      if (typeof body.name !== 'string')
+        throw notSupplied('name', docs.variables);
       if (typeof body.value !== 'string') {
         throw notSupplied('value', docs.variables);
       }
@@ -1510,7 +1527,11 @@ export const routes: Route[] = [
       });
       if (branches.size === 0 && branch !== repo.defaultBranch) {
         repo.defaultBranch = branch;
-        await runGit(repo.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+        await runGit(repo.gitDir, [
+          'symbolic-ref',
+          'HEAD',
+          `refs/heads/${branch}`,
+        ]);
       }
       repo.pushedAt = now();
       const blob = (await readBlob(repo.gitDir, commit, filePath))!;
@@ -1598,10 +1619,18 @@ export const routes: Route[] = [
       const baseSha = await revParse(repo.gitDir, `refs/heads/${body.base}`);
       const errors: unknown[] = [];
       if (!baseSha) {
-        errors.push({ resource: 'PullRequest', field: 'base', code: 'invalid' });
+        errors.push({
+          resource: 'PullRequest',
+          field: 'base',
+          code: 'invalid',
+        });
       }
       if (!headSha) {
-        errors.push({ resource: 'PullRequest', field: 'head', code: 'invalid' });
+        errors.push({
+          resource: 'PullRequest',
+          field: 'head',
+          code: 'invalid',
+        });
       }
       if (errors.length) throw validationFailed(docs.pulls, errors);
       const ahead = Number(
@@ -1625,7 +1654,10 @@ export const routes: Route[] = [
         ]);
       }
       const open = repo.pulls.find(
-        p => p.state === 'open' && p.head.ref === head.branch && p.base.ref === body.base,
+        p =>
+          p.state === 'open' &&
+          p.head.ref === head.branch &&
+          p.base.ref === body.base,
       );
       if (open) {
         throw validationFailed(docs.pulls, [
@@ -1639,16 +1671,13 @@ export const routes: Route[] = [
       const stamp = now();
       const pull = {
         id: req.driver.newId(),
-        number:
-          repo.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1,
+        number: repo.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1,
         state: 'open',
         title: body.title,
         body: body.body ?? null,
         draft: Boolean(body.draft),
         maintainer_can_modify: body.maintainer_can_modify,
-        user: req.identity.user
-          ? userJson(req.identity.user, req.urls)
-          : null,
+        user: req.identity.user ? userJson(req.identity.user, req.urls) : null,
         head: { ref: head.branch, sha: headSha },
         base: { ref: body.base, sha: baseSha },
         created_at: stamp,
@@ -1739,7 +1768,9 @@ export const routes: Route[] = [
         status: 201,
         body: {
           token,
-          expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          expires_at: new Date(expiresAt)
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
           permissions,
           repository_selection: inst.repositorySelection ?? 'all',
         },

@@ -206,7 +206,9 @@ export function environmentJson(
     url: `${urls.api}/repos/${full}/environments/${encodeURIComponent(
       env.name,
     )}`,
-    html_url: `${urls.web}/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(
+    html_url: `${
+      urls.web
+    }/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(
       env.name,
     )}`,
     created_at: env.createdAt,
@@ -218,10 +220,7 @@ export function environmentJson(
 }
 
 /** The protection object `GET/PUT .../branches/{b}/protection` answers. */
-export function branchProtectionJson(
-  body: Record<string, any>,
-  url: string,
-) {
+export function branchProtectionJson(body: Record<string, any>, url: string) {
   const checks = body.required_status_checks;
   const reviews = body.required_pull_request_reviews;
   const flag = (value: unknown) => ({ enabled: Boolean(value) });
@@ -303,7 +302,9 @@ export function fileJson(
       ? {
           encoding: 'base64',
           // GitHub wraps the base64 at 60 characters.
-          content: `${(blob.content.toString('base64').match(/.{1,60}/g) ?? [''])
+          content: `${(
+            blob.content.toString('base64').match(/.{1,60}/g) ?? ['']
+          )
             .join('\n')
             .concat('\n')}`,
         }

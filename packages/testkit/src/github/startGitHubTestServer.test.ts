@@ -131,9 +131,9 @@ describe('startGitHubTestServer', () => {
       );
       expect(res.headers['x-oauth-scopes']).toBe('repo, admin:org, workflow');
       // The member who creates a repository becomes its admin.
-      expect(server.driver.repository('kestrel', 'shop')!.collaborators).toEqual(
-        { 'paved-bot': 'admin' },
-      );
+      expect(
+        server.driver.repository('kestrel', 'shop')!.collaborators,
+      ).toEqual({ 'paved-bot': 'admin' });
     });
 
     it('answers 422 "name already exists on this account" with the body GitHub sends', async () => {
@@ -191,15 +191,16 @@ describe('startGitHubTestServer', () => {
       });
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const error = await failureOf(
-        clientFor(server, 'ghp_repoonly').rest.teams.addOrUpdateRepoPermissionsInOrg(
-          {
-            org: 'kestrel',
-            team_slug: 'platform',
-            owner: 'kestrel',
-            repo: 'shop',
-            permission: 'maintain',
-          },
-        ),
+        clientFor(
+          server,
+          'ghp_repoonly',
+        ).rest.teams.addOrUpdateRepoPermissionsInOrg({
+          org: 'kestrel',
+          team_slug: 'platform',
+          owner: 'kestrel',
+          repo: 'shop',
+          permission: 'maintain',
+        }),
       );
       expect(error.status).toBe(403);
       expect(error.response.data.message).toBe(
@@ -254,7 +255,8 @@ describe('startGitHubTestServer', () => {
         unprocessable: 1,
       });
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
-      const get = () => octokit.rest.repos.get({ owner: 'kestrel', repo: 'shop' });
+      const get = () =>
+        octokit.rest.repos.get({ owner: 'kestrel', repo: 'shop' });
       expect((await failureOf(get())).status).toBe(404);
       expect((await failureOf(get())).status).toBe(404);
       expect((await failureOf(get())).status).toBe(422);
@@ -264,7 +266,10 @@ describe('startGitHubTestServer', () => {
     it('serves the REST API both at the root and under /api/v3', async () => {
       const root = new Octokit({ baseUrl: server.url, auth: server.token });
       await root.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
-      const res = await octokit.rest.repos.get({ owner: 'kestrel', repo: 'shop' });
+      const res = await octokit.rest.repos.get({
+        owner: 'kestrel',
+        repo: 'shop',
+      });
       expect(res.data.full_name).toBe('kestrel/shop');
     });
   });
@@ -340,7 +345,10 @@ describe('startGitHubTestServer', () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const dir = await workTree({ 'README.md': '# shop\n' }, 'trunk');
       await gitIn(dir, 'push', '-q', remote('shop'), 'trunk');
-      const repo = await octokit.rest.repos.get({ owner: 'kestrel', repo: 'shop' });
+      const repo = await octokit.rest.repos.get({
+        owner: 'kestrel',
+        repo: 'shop',
+      });
       expect(repo.data.default_branch).toBe('trunk');
       expect(repo.data.pushed_at).not.toBeNull();
       const clone = path.join(work, 'clone');
@@ -351,7 +359,9 @@ describe('startGitHubTestServer', () => {
       expect(await server.driver.files('kestrel', 'shop')).toEqual({
         'README.md': '# shop\n',
       });
-      expect(server.requests.filter(r => r.kind === 'git').length).toBeGreaterThan(0);
+      expect(
+        server.requests.filter(r => r.kind === 'git').length,
+      ).toBeGreaterThan(0);
     });
 
     it('asks for credentials and refuses unknown tokens', async () => {
@@ -368,7 +378,11 @@ describe('startGitHubTestServer', () => {
     });
 
     it('refuses workflow files from a token without the workflow scope', async () => {
-      server.driver.addToken({ token: 'ghp_noflow', login: 'dev', scopes: ['repo'] });
+      server.driver.addToken({
+        token: 'ghp_noflow',
+        login: 'dev',
+        scopes: ['repo'],
+      });
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const dir = await workTree({ '.github/workflows/ci.yaml': 'name: CI\n' });
       await expect(
@@ -383,10 +397,14 @@ describe('startGitHubTestServer', () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const dir = await workTree({ a: '1' });
       server.driver.failNextPush('kestrel', 'shop', 'before-apply');
-      await expect(gitIn(dir, 'push', '-q', remote('shop'), 'main')).rejects.toThrow();
+      await expect(
+        gitIn(dir, 'push', '-q', remote('shop'), 'main'),
+      ).rejects.toThrow();
       expect(await server.driver.branches('kestrel', 'shop')).toEqual({});
       server.driver.failNextPush('kestrel', 'shop', 'after-apply');
-      await expect(gitIn(dir, 'push', '-q', remote('shop'), 'main')).rejects.toThrow();
+      await expect(
+        gitIn(dir, 'push', '-q', remote('shop'), 'main'),
+      ).rejects.toThrow();
       const { stdout } = await gitIn(dir, 'rev-parse', 'HEAD');
       expect(await server.driver.head('kestrel', 'shop', 'main')).toBe(
         stdout.trim(),
@@ -420,14 +438,16 @@ describe('startGitHubTestServer', () => {
       });
       await fs.writeFile(path.join(dir, 'a'), '2');
       await gitIn(dir, 'commit', '-q', '-am', 'second');
-      await expect(gitIn(dir, 'push', '-q', remote('shop'), 'main')).rejects.toThrow(
+      await expect(
+        gitIn(dir, 'push', '-q', remote('shop'), 'main'),
+      ).rejects.toThrow(
         /GH013: Repository rule violations found for refs\/heads\/main/,
       );
       // Other branches stay open.
       await gitIn(dir, 'push', '-q', remote('shop'), 'main:feature');
-      expect(Object.keys(await server.driver.branches('kestrel', 'shop'))).toEqual(
-        ['feature', 'main'],
-      );
+      expect(
+        Object.keys(await server.driver.branches('kestrel', 'shop')),
+      ).toEqual(['feature', 'main']);
     });
   });
 
@@ -505,12 +525,15 @@ describe('startGitHubTestServer', () => {
       expect(before.status).toBe(404);
       expect(before.response.data.message).toBe('Branch not protected');
       const missing = await failureOf(
-        octokit.request('PUT /repos/{owner}/{repo}/branches/{branch}/protection', {
-          owner: 'kestrel',
-          repo: 'shop',
-          branch: 'main',
-          enforce_admins: true,
-        } as any),
+        octokit.request(
+          'PUT /repos/{owner}/{repo}/branches/{branch}/protection',
+          {
+            owner: 'kestrel',
+            repo: 'shop',
+            branch: 'main',
+            enforce_admins: true,
+          } as any,
+        ),
       );
       expect(missing.status).toBe(422);
       expect(missing.response.data.message).toBe(
@@ -593,9 +616,9 @@ describe('startGitHubTestServer', () => {
         username: 'paved-bot',
       });
       expect(res.status).toBe(204);
-      expect(server.driver.repository('kestrel', 'shop')!.collaborators).toEqual(
-        {},
-      );
+      expect(
+        server.driver.repository('kestrel', 'shop')!.collaborators,
+      ).toEqual({});
     });
 
     it('creates environments with reviewers and a wait timer, answering their protection rules', async () => {
@@ -621,7 +644,10 @@ describe('startGitHubTestServer', () => {
           reviewers: [
             {
               type: 'Team',
-              reviewer: expect.objectContaining({ id: teamId, slug: 'storefront' }),
+              reviewer: expect.objectContaining({
+                id: teamId,
+                slug: 'storefront',
+              }),
             },
           ],
         }),
@@ -659,8 +685,9 @@ describe('startGitHubTestServer', () => {
         owner: 'kestrel',
         repo: 'shop',
       });
-      expect(sodium.from_base64(key.data.key, sodium.base64_variants.ORIGINAL))
-        .toHaveLength(32);
+      expect(
+        sodium.from_base64(key.data.key, sodium.base64_variants.ORIGINAL),
+      ).toHaveLength(32);
       const seal = (value: string) =>
         sodium.to_base64(
           sodium.crypto_box_seal(
@@ -689,12 +716,15 @@ describe('startGitHubTestServer', () => {
         await server.driver.decryptSecret('kestrel', 'shop', 'NPM_TOKEN'),
       ).toBe('rotated');
       const noKey = await failureOf(
-        octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
-          owner: 'kestrel',
-          repo: 'shop',
-          secret_name: 'OTHER',
-          encrypted_value: seal('x'),
-        } as any),
+        octokit.request(
+          'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}',
+          {
+            owner: 'kestrel',
+            repo: 'shop',
+            secret_name: 'OTHER',
+            encrypted_value: seal('x'),
+          } as any,
+        ),
       );
       expect(noKey.status).toBe(422);
       expect(noKey.response.data.message).toBe(
@@ -769,7 +799,9 @@ describe('startGitHubTestServer', () => {
   describe('contents and pull requests', () => {
     beforeEach(async () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
-      await server.driver.commit('kestrel', 'shop', 'main', { 'README.md': 'hi' });
+      await server.driver.commit('kestrel', 'shop', 'main', {
+        'README.md': 'hi',
+      });
     });
 
     it('creates a file (201), wants its sha to change it (422), updates it (200) and reads it back', async () => {
@@ -930,8 +962,12 @@ describe('startGitHubTestServer', () => {
       expect(token.data.token).toMatch(/^ghs_/);
       const installation = clientFor(server, token.data.token);
       expect(
-        (await installation.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' }))
-          .status,
+        (
+          await installation.rest.repos.createInOrg({
+            org: 'kestrel',
+            name: 'shop',
+          })
+        ).status,
       ).toBe(201);
       const denied = await failureOf(
         installation.rest.actions.getRepoPublicKey({
@@ -956,7 +992,10 @@ describe('startGitHubTestServer', () => {
         publicKeyEncoding: { type: 'spki', format: 'pem' },
       });
       const error = await failureOf(
-        clientFor(server, appJwt(app.appId, other.privateKey)).rest.apps.listInstallations(),
+        clientFor(
+          server,
+          appJwt(app.appId, other.privateKey),
+        ).rest.apps.listInstallations(),
       );
       expect(error.status).toBe(401);
     });

@@ -375,7 +375,11 @@ export async function startGitHubTestServer(
       if (who && !(who instanceof GitHubHttpError)) identity = who;
       const core = identity
         ? budgetOf(identity)
-        : { limit: 60, remaining: 60, reset: Math.floor(Date.now() / 1000) + 3600 };
+        : {
+            limit: 60,
+            remaining: 60,
+            reset: Math.floor(Date.now() / 1000) + 3600,
+          };
       const resource = {
         limit: core.limit,
         remaining: core.remaining,
@@ -425,7 +429,8 @@ export async function startGitHubTestServer(
     );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
-      if (fault.times <= 0) driver.faults.splice(driver.faults.indexOf(fault), 1);
+      if (fault.times <= 0)
+        driver.faults.splice(driver.faults.indexOf(fault), 1);
       if (fault.dropConnection) {
         record.status = 0;
         req.socket.destroy();
@@ -674,7 +679,11 @@ export async function startGitHubTestServer(
       GH_TEST_ACTOR: identity.kind === 'token' ? 'token' : 'app',
     };
     if (push) {
-      const refs = { pr: [] as string[], noforce: [] as string[], nodelete: [] as string[] };
+      const refs = {
+        pr: [] as string[],
+        noforce: [] as string[],
+        nodelete: [] as string[],
+      };
       const names = new Set([...(before?.keys() ?? []), repo.defaultBranch]);
       for (const branch of names) {
         const rules = driver.branchRules(repo, branch);
@@ -719,7 +728,11 @@ export async function startGitHubTestServer(
       if (!after.has(repo.defaultBranch) && added.length > 0) {
         // GitHub makes the first branch pushed to an empty repository its default.
         repo.defaultBranch = added[0];
-        await git(repo.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${added[0]}`]);
+        await git(repo.gitDir, [
+          'symbolic-ref',
+          'HEAD',
+          `refs/heads/${added[0]}`,
+        ]);
       }
       if ([...after].some(([b, sha]) => before?.get(b) !== sha)) {
         repo.pushedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

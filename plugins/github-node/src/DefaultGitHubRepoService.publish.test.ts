@@ -1,0 +1,310 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { GitHubTestServer } from '@paved/testkit';
+import { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
+import { startServiceOnTestServer } from './__testUtils__/testService';
+
+const run = promisify(execFile);
+
+describe('DefaultGitHubRepoService: creating and publishing', () => {
+  let server: GitHubTestServer;
+  let service: DefaultGitHubRepoService;
+  const workspace = createMockDirectory();
+  const files = {
+    'README.md': '# shop\n',
+    'catalog-info.yaml': 'kind: Component\n',
+    '.github/workflows/ci.yaml':
+      'name: CI\non: [pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+    '.gitignore': 'node_modules\n',
+    'node_modules/x/index.js': 'ignored',
+  };
+
+  beforeEach(async () => {
+    ({ server, service } = await startServiceOnTestServer());
+    workspace.setContent(files);
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  async function clone(repo: string) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'clone-'));
+    const url = new URL(`${server.url}/kestrel/${repo}.git`);
+    url.username = 'x-access-token';
+    url.password = server.token;
+    await run('git', ['clone', '-q', url.toString(), dir]);
+    return dir;
+  }
+
+  it('creates a private repository with description and topics, and reports its URLs', async () => {
+    const result = await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      description: 'The shop',
+      topics: ['paved', 'node-service'],
+    });
+    expect(result).toEqual({
+      created: true,
+      adopted: false,
+      owner: 'kestrel',
+      name: 'shop',
+      htmlUrl: `${server.url}/kestrel/shop`,
+      cloneUrl: `${server.url}/kestrel/shop.git`,
+      defaultBranch: 'main',
+    });
+    const repo = server.driver.repository('kestrel', 'shop')!;
+    expect(repo).toMatchObject({
+      private: true,
+      visibility: 'private',
+      description: 'The shop',
+      topics: ['paved', 'node-service'],
+    });
+    expect(server.requests.map(r => r.route)).toEqual([
+      'POST /orgs/{org}/repos',
+      'PUT /repos/{owner}/{repo}/topics',
+    ]);
+  });
+
+  it('adopts an existing repository of the same visibility, converging description and topics', async () => {
+    await server.driver.createRepository('kestrel', 'shop', {
+      description: 'old',
+      topics: ['old'],
+    });
+    const result = await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      description: 'The shop',
+      topics: ['paved'],
+    });
+    expect(result).toMatchObject({ created: false, adopted: true });
+    expect(server.driver.repository('kestrel', 'shop')).toMatchObject({
+      description: 'The shop',
+      topics: ['paved'],
+    });
+    // Run again: nothing left to change.
+    server.resetRequests();
+    await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      description: 'The shop',
+      topics: ['paved'],
+    });
+    expect(server.requests.map(r => r.route)).toEqual([
+      'POST /orgs/{org}/repos',
+      'GET /repos/{owner}/{repo}',
+    ]);
+  });
+
+  it('refuses to adopt a repository of another visibility', async () => {
+    await server.driver.createRepository('kestrel', 'shop', { private: false });
+    await expect(
+      service.createRepository({ owner: 'kestrel', name: 'shop' }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'kestrel/shop already exists as a public repository, not private; Paved will not adopt it',
+    });
+  });
+
+  it('pushes the workspace as the first commit over git, honouring .gitignore', async () => {
+    await service.createRepository({ owner: 'kestrel', name: 'shop' });
+    const result = await service.pushInitialContent({
+      owner: 'kestrel',
+      name: 'shop',
+      sourceDir: workspace.path,
+      branch: 'main',
+      message: 'Create shop from the node-service template',
+    });
+    expect(result.pushed).toBe(true);
+    expect(await server.driver.head('kestrel', 'shop', 'main')).toBe(
+      result.commitSha,
+    );
+    const dir = await clone('shop');
+    expect(await fs.readFile(path.join(dir, 'README.md'), 'utf8')).toBe(
+      '# shop\n',
+    );
+    await expect(fs.stat(path.join(dir, 'node_modules'))).rejects.toThrow();
+    const { stdout } = await run('git', ['log', '--format=%an <%ae>|%s'], {
+      cwd: dir,
+    });
+    expect(stdout.trim()).toBe(
+      'Paved <paved@users.noreply.github.com>|Create shop from the node-service template',
+    );
+    // No .git was left in the workspace.
+    await expect(fs.stat(path.join(workspace.path, '.git'))).rejects.toThrow();
+    expect(server.requests.filter(r => r.kind === 'rest')).toHaveLength(1);
+  });
+
+  it('is a no-op when the branch already holds exactly this tree, and a conflict when it holds other content', async () => {
+    await service.createRepository({ owner: 'kestrel', name: 'shop' });
+    const first = await service.pushInitialContent({
+      owner: 'kestrel',
+      name: 'shop',
+      sourceDir: workspace.path,
+      branch: 'main',
+    });
+    const again = await service.pushInitialContent({
+      owner: 'kestrel',
+      name: 'shop',
+      sourceDir: workspace.path,
+      branch: 'main',
+    });
+    expect(again).toEqual({ commitSha: first.commitSha, pushed: false });
+    workspace.addContent({ 'README.md': '# changed\n' });
+    await expect(
+      service.pushInitialContent({
+        owner: 'kestrel',
+        name: 'shop',
+        sourceDir: workspace.path,
+        branch: 'main',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        'kestrel/shop already holds other content on main',
+      ),
+    });
+  });
+
+  it('refuses to push into a repository that has content on other branches', async () => {
+    await server.driver.createRepository('kestrel', 'shop', {
+      defaultBranch: 'master',
+      files: { 'README.md': 'theirs' },
+    });
+    await expect(
+      service.pushInitialContent({
+        owner: 'kestrel',
+        name: 'shop',
+        sourceDir: workspace.path,
+        branch: 'main',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('already has content (branches master)'),
+    });
+  });
+
+  it.each(['before-apply', 'after-apply'] as const)(
+    'reports a network failure mid-push clearly, and a retry completes it (%s)',
+    async when => {
+      await service.createRepository({ owner: 'kestrel', name: 'shop' });
+      server.driver.failNextPush('kestrel', 'shop', when);
+      const error = await service
+        .pushInitialContent({
+          owner: 'kestrel',
+          name: 'shop',
+          sourceDir: workspace.path,
+          branch: 'main',
+        })
+        .catch(e => e);
+      expect(error.name).toBe('ServiceUnavailableError');
+      expect(error.message).toMatch(
+        /^pushing the first commit to kestrel\/shop failed: the connection to 127\.0\.0\.1:\d+ broke during the push .*run the task again/,
+      );
+      const retry = await service.pushInitialContent({
+        owner: 'kestrel',
+        name: 'shop',
+        sourceDir: workspace.path,
+        branch: 'main',
+      });
+      expect(retry.pushed).toBe(when === 'before-apply');
+      expect(await server.driver.head('kestrel', 'shop', 'main')).toBe(
+        retry.commitSha,
+      );
+      expect(await server.driver.files('kestrel', 'shop')).toMatchObject({
+        'README.md': '# shop\n',
+      });
+    },
+  );
+
+  it('names the missing workflow scope when GitHub refuses workflow files', async () => {
+    server.driver.addToken({
+      token: 'ghp_noflow',
+      login: 'dev',
+      scopes: ['repo'],
+    });
+    const { service: limited } = await startServiceOnTestServer({
+      server,
+      token: 'ghp_noflow',
+    });
+    await limited.createRepository({ owner: 'kestrel', name: 'shop' });
+    await expect(
+      limited.pushInitialContent({
+        owner: 'kestrel',
+        name: 'shop',
+        sourceDir: workspace.path,
+        branch: 'main',
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /refusing to allow a Personal Access Token to create or update workflow `.github\/workflows\/ci.yaml` without `workflow` scope.* Give the token the 'workflow' scope\./,
+      ),
+    });
+  });
+
+  it('retries the 404s and 422s GitHub answers right after creating a repository', async () => {
+    server.driver.setTransientErrorsAfterCreate({
+      notFound: 2,
+      unprocessable: 1,
+    });
+    await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      topics: ['paved'],
+    });
+    expect(server.driver.repository('kestrel', 'shop')!.topics).toEqual([
+      'paved',
+    ]);
+    expect(
+      server.requests
+        .filter(r => r.route === 'PUT /repos/{owner}/{repo}/topics')
+        .map(r => r.status),
+    ).toEqual([404, 404, 422, 200]);
+  });
+
+  it.each([
+    [
+      'My Repo',
+      "name: invalid repository name \"My Repo\"; expected 1 to 100 ASCII letters, digits, '.', '-' or '_' (GitHub would rename it to \"My-Repo\")",
+    ],
+    ['', 'name: invalid repository name ""'],
+    ['x'.repeat(101), 'name: invalid repository name'],
+    ['shop.git', 'may not end in ".git"'],
+    ['..', '"." and ".." are reserved'],
+  ])(
+    'refuses the repository name %j before asking GitHub',
+    async (name, message) => {
+      await expect(
+        service.createRepository({ owner: 'kestrel', name }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining(message),
+      });
+      expect(server.requests).toEqual([]);
+    },
+  );
+
+  it('refuses an owner outside paved.github.allowedOwners before asking GitHub', async () => {
+    const { service: strict } = await startServiceOnTestServer({
+      server,
+      paved: { github: { allowedOwners: ['Kestrel'] } },
+    });
+    await expect(
+      strict.createRepository({ owner: 'acme', name: 'shop' }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'owner: "acme" is not a GitHub owner Paved may create or change repositories in; paved.github.allowedOwners allows "kestrel"',
+    });
+    expect(server.requests).toEqual([]);
+    await expect(
+      strict.createRepository({ owner: 'KESTREL', name: 'shop' }),
+    ).resolves.toMatchObject({ created: true });
+  });
+});

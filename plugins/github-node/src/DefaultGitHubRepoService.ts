@@ -1,0 +1,1597 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  EnsureCodeOwnersOptions,
+  EnsureCodeOwnersResult,
+  EnsureEnvironmentsOptions,
+  EnsureEnvironmentsResult,
+  GitHubEnvironmentSpec,
+  GitHubRepoPermission,
+  GitHubRepoRef,
+  GitHubRepoService,
+  GrantTeamAccessOptions,
+  GrantTeamAccessResult,
+  OpenPullRequestOptions,
+  OpenPullRequestResult,
+  ProtectDefaultBranchOptions,
+  ProtectDefaultBranchResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+  SetActionsSecretsOptions,
+  SetActionsSecretsResult,
+  SetActionsVariablesOptions,
+  SetActionsVariablesResult,
+} from './GitHubRepoService';
+import { hasStatus, requestFailureOf, toGitHubError } from './errors';
+import {
+  GitPushRefusedError,
+  GitRemote,
+  commitChanges,
+  commitDirectory,
+  fetchBranch,
+  listRemoteBranches,
+  pushBranch,
+  readFileAt,
+} from './gitOps';
+import {
+  assertActionsName,
+  assertBranchName,
+  assertOwnerName,
+  assertRepositoryName,
+  assertTopics,
+} from './names';
+import { GitHubClient, WritePacer, createGitHubClient } from './octokit';
+import {
+  GitHubRepoServiceSettings,
+  readGitHubRepoServiceConfig,
+} from './readGitHubRepoServiceConfig';
+
+const PERMISSIONS: GitHubRepoPermission[] = [
+  'pull',
+  'triage',
+  'push',
+  'maintain',
+  'admin',
+];
+const DEFAULT_RULESET = 'paved-default-branch';
+const DEFAULT_CODEOWNERS = '.github/CODEOWNERS';
+
+/**
+ * Tuning for tests and benchmarks; production reads `paved.github`.
+ *
+ * @public
+ */
+export interface DefaultGitHubRepoServiceOptions {
+  config: Config;
+  logger: LoggerService;
+  /** Overrides of what `paved.github` says. */
+  settings?: Partial<GitHubRepoServiceSettings>;
+  /** Retries of 5xx answers and network failures; 3 by default. */
+  retries?: number;
+  /** Delay unit of those retries (n² units before retry n); 1000 ms by default. */
+  retryBaseMs?: number;
+  /**
+   * Waits before retrying a 404 or 422 on a repository this service created
+   * less than `freshWindowMs` ago (GitHub answers them briefly while a new
+   * repository propagates). Default 0.5, 1, 2, 4 and 8 seconds within 2 minutes.
+   */
+  freshRepoRetryDelaysMs?: number[];
+  freshWindowMs?: number;
+}
+
+interface Session {
+  octokit: GitHubClient;
+  token: string;
+  credentials: 'token' | 'app';
+  host: string;
+  webBaseUrl: string;
+}
+
+function repoKey(host: string, owner: string, name: string) {
+  return `${host}/${owner}/${name}`.toLowerCase();
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+function webBaseUrlOf(apiBaseUrl: string | undefined, host: string): string {
+  if (!apiBaseUrl || apiBaseUrl === 'https://api.github.com') {
+    return host === 'github.com' ? 'https://github.com' : `https://${host}`;
+  }
+  // GitHub Enterprise Server serves the API at <web>/api/v3.
+  const enterprise = /^(.*)\/api\/v3\/?$/.exec(apiBaseUrl);
+  return enterprise ? enterprise[1] : `https://${host}`;
+}
+
+function byMessage(pattern: RegExp) {
+  return (error: unknown) => {
+    const failure = requestFailureOf(error);
+    if (!failure) return false;
+    const errors = JSON.stringify(failure.data?.errors ?? []);
+    return pattern.test(failure.message) || pattern.test(errors);
+  };
+}
+
+const rulesetNameTaken = byMessage(/Name must be unique/i);
+const rulesetsUnavailable = (error: unknown) =>
+  hasStatus(error, 404) ||
+  (hasStatus(error, 403) && byMessage(/upgrade to github/i)(error));
+const fileExists = byMessage(/"sha" wasn't supplied/);
+const variableExists = (error: unknown) => hasStatus(error, 409);
+const pullExists = byMessage(/A pull request already exists/i);
+const repoNameTaken = byMessage(/name already exists on this account/i);
+
+/** A rule of ours, normalised for comparison with what GitHub holds. */
+function normaliseRules(rules: any[]): any[] {
+  return [...rules]
+    .map(rule => {
+      const parameters = rule.parameters
+        ? {
+            ...rule.parameters,
+            ...(rule.parameters.required_status_checks
+              ? {
+                  required_status_checks: [
+                    ...rule.parameters.required_status_checks,
+                  ]
+                    .map((c: any) => ({ context: c.context }))
+                    .sort((a: any, b: any) =>
+                      a.context.localeCompare(b.context),
+                    ),
+                }
+              : {}),
+          }
+        : undefined;
+      return { type: rule.type, ...(parameters ? { parameters } : {}) };
+    })
+    .sort((a, b) => a.type.localeCompare(b.type));
+}
+
+/** Whether `actual` holds every field of `expected` with the same value. */
+function covers(actual: any, expected: any): boolean {
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((e, i) => covers(actual[i], e))
+    );
+  }
+  if (expected && typeof expected === 'object') {
+    return (
+      actual !== null &&
+      typeof actual === 'object' &&
+      Object.entries(expected).every(([k, v]) => covers(actual[k], v))
+    );
+  }
+  return isDeepStrictEqual(actual, expected);
+}
+
+/**
+ * The default {@link GitHubRepoService}, on `@octokit/rest` with the
+ * throttling and retry plugins, with credentials from Backstage's GitHub
+ * integration config (GitHub App installations first, then the token).
+ *
+ * @public
+ */
+export class DefaultGitHubRepoService implements GitHubRepoService {
+  private readonly integrations: ScmIntegrations;
+  private credentialsProvider: GithubCredentialsProvider | undefined;
+  private readonly pacer: WritePacer;
+  private readonly fresh = new Map<string, number>();
+  private readonly logins = new Map<string, string>();
+  private readonly teamIds = new Map<string, number>();
+  private readonly userIds = new Map<string, number>();
+
+  /** Builds the service from app-config (`integrations.github`, `paved.github`). */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): DefaultGitHubRepoService {
+    return DefaultGitHubRepoService.create({ config, logger: options.logger });
+  }
+
+  /** Builds the service, with tuning for tests and benchmarks. */
+  static create(
+    options: DefaultGitHubRepoServiceOptions,
+  ): DefaultGitHubRepoService {
+    const settings = {
+      ...readGitHubRepoServiceConfig(options.config),
+      ...options.settings,
+    };
+    return new DefaultGitHubRepoService(
+      options.config,
+      options.logger,
+      settings,
+      options.retries ?? 3,
+      options.retryBaseMs ?? 1000,
+      options.freshRepoRetryDelaysMs ?? [500, 1000, 2000, 4000, 8000],
+      options.freshWindowMs ?? 120_000,
+    );
+  }
+
+  private constructor(
+    config: Config,
+    private readonly logger: LoggerService,
+    private readonly settings: GitHubRepoServiceSettings,
+    private readonly retries: number,
+    private readonly retryBaseMs: number,
+    private readonly freshDelaysMs: number[],
+    private readonly freshWindowMs: number,
+  ) {
+    this.integrations = ScmIntegrations.fromConfig(config);
+    this.pacer = new WritePacer(settings.writeIntervalMs);
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  private defaultHost(): string {
+    const withCredentials = this.integrations.github
+      .list()
+      .filter(i => i.config.token || (i.config.apps?.length ?? 0) > 0);
+    return withCredentials.length === 1
+      ? withCredentials[0].config.host
+      : 'github.com';
+  }
+
+  private checkOwner(owner: string) {
+    assertOwnerName(owner);
+    const allowed = this.settings.allowedOwners;
+    if (allowed && !allowed.includes(owner.toLowerCase())) {
+      throw new NotAllowedError(
+        `owner: "${owner}" is not a GitHub owner Paved may create or change repositories in; paved.github.allowedOwners allows ${allowed
+          .map(o => `"${o}"`)
+          .join(', ')}`,
+      );
+    }
+  }
+
+  private async session(
+    ref: { host?: string; owner: string; name?: string },
+    action: string,
+  ): Promise<Session> {
+    this.checkOwner(ref.owner);
+    const host = ref.host ?? this.defaultHost();
+    const integration = this.integrations.github.byHost(host);
+    if (!integration) {
+      throw new InputError(
+        `host: no GitHub integration is configured for "${host}" (integrations.github)`,
+      );
+    }
+    if (!this.credentialsProvider) {
+      this.credentialsProvider =
+        DefaultGithubCredentialsProvider.fromIntegrations(this.integrations);
+    }
+    let token: string | undefined;
+    let type: string;
+    try {
+      const credentials = await this.credentialsProvider.getCredentials({
+        url: `https://${host}/${ref.owner}${ref.name ? `/${ref.name}` : ''}`,
+      });
+      token = credentials.token;
+      type = credentials.type;
+    } catch (error) {
+      throw new NotAllowedError(
+        `${action} failed: no GitHub credentials for ${host}/${ref.owner}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    if (!token) {
+      throw new NotAllowedError(
+        `${action} failed: no GitHub credentials for ${host}/${ref.owner}; configure a GitHub App installed on ${ref.owner} or a token in integrations.github`,
+      );
+    }
+    return {
+      octokit: createGitHubClient({
+        baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
+        token,
+        logger: this.logger,
+        pacer: this.pacer,
+        maxWaitSeconds: Math.floor(this.settings.maxRateLimitWaitMs / 1000),
+        retries: this.retries,
+        retryBaseMs: this.retryBaseMs,
+      }),
+      token,
+      credentials: type === 'app' ? 'app' : 'token',
+      host,
+      webBaseUrl: webBaseUrlOf(integration.config.apiBaseUrl, host),
+    };
+  }
+
+  private fail(error: unknown, action: string, s: Session): Error {
+    return toGitHubError(error, action, {
+      credentials: s.credentials,
+      maxWaitSeconds: Math.floor(this.settings.maxRateLimitWaitMs / 1000),
+    });
+  }
+
+  private isFresh(s: Session, ref: GitHubRepoRef): boolean {
+    const at = this.fresh.get(repoKey(s.host, ref.owner, ref.name));
+    return at !== undefined && Date.now() - at < this.freshWindowMs;
+  }
+
+  /**
+   * Runs a request on a repository, retrying the 404s and 422s GitHub
+   * answers briefly after creating it (those the caller expects excepted).
+   */
+  private async onRepo<T>(
+    s: Session,
+    ref: GitHubRepoRef,
+    fn: () => Promise<T>,
+    expected: (error: unknown) => boolean = () => false,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (
+          attempt < this.freshDelaysMs.length &&
+          hasStatus(error, 404, 422) &&
+          !expected(error) &&
+          this.isFresh(s, ref)
+        ) {
+          this.logger.debug(
+            `GitHub answered ${
+              requestFailureOf(error)?.status
+            } for new repository ${ref.owner}/${ref.name}; retrying`,
+          );
+          await sleep(this.freshDelaysMs[attempt]);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private cloneUrl(s: Session, ref: GitHubRepoRef): string {
+    return `${s.webBaseUrl}/${ref.owner}/${ref.name}.git`;
+  }
+
+  private async withGitDir<T>(fn: (gitdir: string, dir: string) => Promise<T>) {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-github-'));
+    try {
+      return await fn(path.join(tmp, 'git'), path.join(tmp, 'tree'));
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  // ------------------------------------------------------------ repositories
+
+  async createRepository(
+    options: CreateRepositoryOptions,
+  ): Promise<CreateRepositoryResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const visibility = options.visibility ?? 'private';
+    if (!['private', 'internal'].includes(visibility)) {
+      throw new InputError(
+        `visibility: "${visibility}" is not allowed; expected private or internal`,
+      );
+    }
+    const defaultBranch = options.defaultBranch ?? 'main';
+    assertBranchName(defaultBranch, 'defaultBranch');
+    const topics = options.topics ?? [];
+    assertTopics(topics);
+    const action = `creating repository ${owner}/${name}`;
+    const s = await this.session(options, action);
+
+    let data: any;
+    let created = false;
+    try {
+      const res = await s.octokit.rest.repos.createInOrg({
+        org: owner,
+        name,
+        // The generated types leave out `internal`, which organisations on GitHub Enterprise accept.
+        visibility: visibility as 'private',
+        description: options.description,
+        auto_init: false,
+      });
+      data = res.data;
+      created = true;
+      this.fresh.set(repoKey(s.host, owner, name), Date.now());
+      this.logger.info(`Created GitHub repository ${owner}/${name}`);
+    } catch (error) {
+      if (!(hasStatus(error, 422) && repoNameTaken(error))) {
+        throw this.fail(error, action, s);
+      }
+      try {
+        data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
+      } catch (getError) {
+        throw this.fail(
+          getError,
+          `reading existing repository ${owner}/${name}`,
+          s,
+        );
+      }
+      if (data.archived) {
+        throw new ConflictError(
+          `${owner}/${name} already exists and is archived; Paved will not adopt it`,
+        );
+      }
+      if (data.visibility !== visibility) {
+        throw new ConflictError(
+          `${owner}/${name} already exists as a ${data.visibility} repository, not ${visibility}; Paved will not adopt it`,
+        );
+      }
+      if (
+        options.description !== undefined &&
+        data.description !== options.description
+      ) {
+        try {
+          data = (
+            await s.octokit.rest.repos.update({
+              owner,
+              repo: name,
+              description: options.description,
+            })
+          ).data;
+        } catch (error2) {
+          throw this.fail(
+            error2,
+            `updating the description of ${owner}/${name}`,
+            s,
+          );
+        }
+      }
+    }
+    const ref = { host: s.host, owner, name };
+    const current: string[] = created ? [] : data.topics ?? [];
+    if (
+      topics.length > 0 &&
+      !isDeepStrictEqual([...current].sort(), [...topics].sort())
+    ) {
+      try {
+        await this.onRepo(s, ref, () =>
+          s.octokit.rest.repos.replaceAllTopics({
+            owner,
+            repo: name,
+            names: topics,
+          }),
+        );
+      } catch (error) {
+        throw this.fail(error, `setting the topics of ${owner}/${name}`, s);
+      }
+    }
+    return {
+      created,
+      adopted: !created,
+      owner: data.owner?.login ?? owner,
+      name: data.name ?? name,
+      htmlUrl: data.html_url,
+      cloneUrl: data.clone_url ?? this.cloneUrl(s, ref),
+      defaultBranch: created
+        ? defaultBranch
+        : data.default_branch ?? defaultBranch,
+    };
+  }
+
+  async pushInitialContent(
+    options: PushInitialContentOptions,
+  ): Promise<PushInitialContentResult> {
+    const { owner, name, branch } = options;
+    assertRepositoryName(name);
+    assertBranchName(branch);
+    const full = `${owner}/${name}`;
+    const action = `pushing the first commit to ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const remote: GitRemote = { url: this.cloneUrl(s, ref), token: s.token };
+    const stat = await fs.stat(options.sourceDir).catch(() => undefined);
+    if (!stat?.isDirectory()) {
+      throw new InputError(
+        `sourceDir: ${options.sourceDir} is not a directory`,
+      );
+    }
+
+    return this.withGitDir(async gitdir => {
+      const local = await commitDirectory({
+        dir: options.sourceDir,
+        gitdir,
+        branch,
+        message: options.message ?? this.settings.initialCommitMessage,
+        author: options.author ?? this.settings.author,
+      });
+      const { branches } = await this.gitOnRepo(s, ref, action, () =>
+        listRemoteBranches(remote),
+      );
+      const existing = branches.get(branch);
+      if (existing) {
+        const theirs = await this.gitOnRepo(s, ref, action, () =>
+          fetchBranch(remote, { dir: options.sourceDir, gitdir, branch }),
+        );
+        if (theirs.tree === local.tree) {
+          this.logger.info(`${full} ${branch} already holds this content`);
+          return { commitSha: existing, pushed: false };
+        }
+        throw new ConflictError(
+          `${full} already holds other content on ${branch} (commit ${existing.slice(
+            0,
+            12,
+          )}); Paved will not overwrite it`,
+        );
+      }
+      if (branches.size > 0) {
+        throw new ConflictError(
+          `${full} already has content (branches ${[...branches.keys()].join(
+            ', ',
+          )}) but no ${branch}; Paved pushes first commits to empty repositories only`,
+        );
+      }
+      try {
+        await pushBranch(remote, { dir: options.sourceDir, gitdir, branch });
+      } catch (error) {
+        if (error instanceof GitPushRefusedError) {
+          const said = error.serverMessages.join(' ');
+          let hint = '';
+          if (/workflow/.test(said)) {
+            hint =
+              s.credentials === 'app'
+                ? " Give the GitHub App the 'workflows' permission."
+                : " Give the token the 'workflow' scope.";
+          }
+          throw new NotAllowedError(
+            `${action} failed: GitHub refused the push (${error.reason})${
+              said ? `: ${said}` : ''
+            }.${hint}`,
+          );
+        }
+        throw new ServiceUnavailableError(
+          `${action} failed: the connection to ${
+            s.host
+          } broke during the push (${
+            (error as Error).message
+          }). Nothing is reported done; run the task again: it resumes, and finds the commit if it landed.`,
+        );
+      }
+      this.logger.info(`Pushed ${branch} of ${full} (${local.commit})`);
+      return { commitSha: local.commit, pushed: true };
+    });
+  }
+
+  /** Git requests on a new repository may answer 404 briefly, as the API does. */
+  private async gitOnRepo<T>(
+    s: Session,
+    ref: GitHubRepoRef,
+    action: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error: any) {
+        const status = error?.data?.statusCode;
+        if (
+          status === 404 &&
+          attempt < this.freshDelaysMs.length &&
+          this.isFresh(s, ref)
+        ) {
+          await sleep(this.freshDelaysMs[attempt]);
+          continue;
+        }
+        if (status === 401 || status === 403) {
+          throw new NotAllowedError(
+            `${action} failed: GitHub refused git access (${status} ${
+              error.data?.statusMessage ?? ''
+            }${
+              error.data?.response
+                ? `: ${String(error.data.response).trim()}`
+                : ''
+            })`,
+          );
+        }
+        if (status === 404) {
+          throw new NotFoundError(
+            `${action} failed: ${ref.owner}/${ref.name} does not exist on ${s.host} or the credentials cannot see it`,
+          );
+        }
+        throw new ServiceUnavailableError(
+          `${action} failed: git over HTTP to ${s.host} failed (${
+            error?.message ?? error
+          })`,
+        );
+      }
+    }
+  }
+
+  // -------------------------------------------------------------- protection
+
+  async protectDefaultBranch(
+    options: ProtectDefaultBranchOptions,
+  ): Promise<ProtectDefaultBranchResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    if (options.branch !== undefined) assertBranchName(options.branch);
+    const checks = [...new Set(options.requiredStatusChecks ?? [])];
+    const reviews = options.requiredApprovingReviewCount ?? 1;
+    if (!Number.isInteger(reviews) || reviews < 0 || reviews > 10) {
+      throw new InputError(
+        `requiredApprovingReviewCount: ${reviews} is not allowed; expected an integer from 0 to 10`,
+      );
+    }
+    const codeOwners = options.requireCodeOwnerReview ?? true;
+    const dismissStale = options.dismissStaleReviews ?? true;
+    const rulesetName = options.rulesetName ?? DEFAULT_RULESET;
+    const full = `${owner}/${name}`;
+    const action = `protecting the default branch of ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const target = options.branch
+      ? `refs/heads/${options.branch}`
+      : '~DEFAULT_BRANCH';
+
+    const rules: any[] = [
+      { type: 'deletion' },
+      { type: 'non_fast_forward' },
+      {
+        type: 'pull_request',
+        parameters: {
+          required_approving_review_count: reviews,
+          dismiss_stale_reviews_on_push: dismissStale,
+          require_code_owner_review: codeOwners,
+          require_last_push_approval: false,
+          required_review_thread_resolution: false,
+        },
+      },
+      ...(checks.length > 0
+        ? [
+            {
+              type: 'required_status_checks',
+              parameters: {
+                strict_required_status_checks_policy: true,
+                required_status_checks: checks.map(context => ({ context })),
+              },
+            },
+          ]
+        : []),
+    ];
+    const ruleset = {
+      name: rulesetName,
+      target: 'branch' as const,
+      enforcement: 'active' as const,
+      bypass_actors: [],
+      conditions: { ref_name: { include: [target], exclude: [] } },
+      rules,
+    };
+    const result = (
+      method: 'ruleset' | 'branch-protection',
+      act: 'created' | 'unchanged',
+      id: number,
+      branch: string,
+    ) => ({
+      method,
+      action: act,
+      rulesetId: id,
+      branch,
+      requiredStatusChecks: checks,
+    });
+
+    try {
+      const created = await this.onRepo(
+        s,
+        ref,
+        () =>
+          s.octokit.rest.repos.createRepoRuleset({
+            owner,
+            repo: name,
+            ...ruleset,
+          } as any),
+        e => rulesetNameTaken(e),
+      );
+      this.logger.info(`Protected ${full} with ruleset ${created.data.id}`);
+      return result(
+        'ruleset',
+        'created',
+        created.data.id,
+        options.branch ?? '~DEFAULT_BRANCH',
+      );
+    } catch (error) {
+      if (hasStatus(error, 422) && rulesetNameTaken(error)) {
+        return this.compareRuleset(s, ref, ruleset, rulesetName, action, () =>
+          result(
+            'ruleset',
+            'unchanged',
+            0,
+            options.branch ?? '~DEFAULT_BRANCH',
+          ),
+        );
+      }
+      if (!rulesetsUnavailable(error)) throw this.fail(error, action, s);
+      this.logger.info(
+        `Rulesets are unavailable for ${full} (${
+          requestFailureOf(error)?.message
+        }); using branch protection`,
+      );
+    }
+
+    // Branch protection, where rulesets are unavailable.
+    let branch = options.branch;
+    if (!branch) {
+      try {
+        branch = (
+          await this.onRepo(s, ref, () =>
+            s.octokit.rest.repos.get({ owner, repo: name }),
+          )
+        ).data.default_branch;
+      } catch (error) {
+        throw this.fail(error, `reading the default branch of ${full}`, s);
+      }
+    }
+    const protection = {
+      required_status_checks:
+        checks.length > 0 ? { strict: true, contexts: checks } : null,
+      enforce_admins: true,
+      required_pull_request_reviews: {
+        required_approving_review_count: reviews,
+        require_code_owner_reviews: codeOwners,
+        dismiss_stale_reviews: dismissStale,
+      },
+      restrictions: null,
+      allow_force_pushes: false,
+      allow_deletions: false,
+    };
+    let current: any;
+    try {
+      current = (
+        await this.onRepo(
+          s,
+          ref,
+          () =>
+            s.octokit.rest.repos.getBranchProtection({
+              owner,
+              repo: name,
+              branch: branch!,
+            }),
+          e => byMessage(/Branch not protected/)(e),
+        )
+      ).data;
+    } catch (error) {
+      if (hasStatus(error, 403) && byMessage(/upgrade to github/i)(error)) {
+        throw new NotAllowedError(
+          `${action} failed: neither rulesets nor branch protection are available for ${full} on its GitHub plan (${
+            requestFailureOf(error)?.message
+          })`,
+        );
+      }
+      if (byMessage(/Branch not found/)(error)) {
+        throw new ConflictError(
+          `${action} failed: ${full} has no branch ${branch} yet; push the first commit before protecting it`,
+        );
+      }
+      if (
+        !(hasStatus(error, 404) && byMessage(/Branch not protected/)(error))
+      ) {
+        throw this.fail(error, action, s);
+      }
+    }
+    if (current) {
+      const same =
+        isDeepStrictEqual(
+          [...(current.required_status_checks?.contexts ?? [])].sort(),
+          [...checks].sort(),
+        ) &&
+        Boolean(current.required_status_checks?.strict ?? true) === true &&
+        current.enforce_admins?.enabled === true &&
+        current.required_pull_request_reviews
+          ?.required_approving_review_count === reviews &&
+        Boolean(
+          current.required_pull_request_reviews?.require_code_owner_reviews,
+        ) === codeOwners &&
+        Boolean(
+          current.required_pull_request_reviews?.dismiss_stale_reviews,
+        ) === dismissStale &&
+        current.allow_force_pushes?.enabled === false &&
+        current.allow_deletions?.enabled === false;
+      if (!same) {
+        throw new ConflictError(
+          `${full} branch ${branch} already has other branch protection; Paved will not change it`,
+        );
+      }
+      return result('branch-protection', 'unchanged', 0, branch!);
+    }
+    try {
+      await this.onRepo(s, ref, () =>
+        s.octokit.rest.repos.updateBranchProtection({
+          owner,
+          repo: name,
+          branch: branch!,
+          ...protection,
+        }),
+      );
+    } catch (error) {
+      throw this.fail(error, action, s);
+    }
+    this.logger.info(`Protected ${full} ${branch} with branch protection`);
+    return result('branch-protection', 'created', 0, branch!);
+  }
+
+  private async compareRuleset(
+    s: Session,
+    ref: GitHubRepoRef,
+    wanted: {
+      name: string;
+      target: string;
+      enforcement: string;
+      conditions: any;
+      rules: any[];
+    },
+    rulesetName: string,
+    action: string,
+    unchanged: () => ProtectDefaultBranchResult,
+  ): Promise<ProtectDefaultBranchResult> {
+    const { owner, name } = ref;
+    try {
+      const list = await s.octokit.paginate(
+        s.octokit.rest.repos.getRepoRulesets,
+        {
+          owner,
+          repo: name,
+          per_page: 100,
+        },
+      );
+      const summary = list.find(r => r.name === rulesetName);
+      if (!summary) {
+        throw new ConflictError(
+          `${owner}/${name}: a ruleset named ${rulesetName} exists outside the repository (an organisation ruleset); Paved will not change it`,
+        );
+      }
+      const existing = (
+        await s.octokit.rest.repos.getRepoRuleset({
+          owner,
+          repo: name,
+          ruleset_id: summary.id,
+        })
+      ).data as any;
+      const same =
+        existing.target === wanted.target &&
+        existing.enforcement === wanted.enforcement &&
+        isDeepStrictEqual(
+          [...(existing.conditions?.ref_name?.include ?? [])].sort(),
+          [...wanted.conditions.ref_name.include].sort(),
+        ) &&
+        (existing.conditions?.ref_name?.exclude ?? []).length === 0 &&
+        covers(
+          normaliseRules(existing.rules ?? []),
+          normaliseRules(wanted.rules),
+        );
+      if (!same) {
+        throw new ConflictError(
+          `${owner}/${name} already has a ruleset named ${rulesetName} with other rules (ruleset ${existing.id}); Paved will not change it`,
+        );
+      }
+      const result = unchanged();
+      return { ...result, rulesetId: existing.id };
+    } catch (error) {
+      if ((error as Error).name === 'ConflictError') throw error;
+      throw this.fail(error, action, s);
+    }
+  }
+
+  // ------------------------------------------------------------------ access
+
+  private async login(s: Session): Promise<string> {
+    const cached = this.logins.get(s.token);
+    if (cached) return cached;
+    const { data } = await s.octokit.rest.users.getAuthenticated();
+    this.logins.set(s.token, data.login);
+    return data.login;
+  }
+
+  async grantTeamAccess(
+    options: GrantTeamAccessOptions,
+  ): Promise<GrantTeamAccessResult> {
+    const { owner, name, team, permission } = options;
+    assertRepositoryName(name);
+    if (!PERMISSIONS.includes(permission)) {
+      throw new InputError(
+        `permission: "${permission}" is not a GitHub repository role; expected one of ${PERMISSIONS.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (
+      typeof team !== 'string' ||
+      !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(team)
+    ) {
+      throw new InputError(`team: invalid team slug "${team}"`);
+    }
+    const full = `${owner}/${name}`;
+    const action = `granting team ${team} ${permission} on ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+
+    let teams: any[];
+    try {
+      teams = await this.onRepo(s, ref, () =>
+        s.octokit.paginate(s.octokit.rest.repos.listTeams, {
+          owner,
+          repo: name,
+          per_page: 100,
+        }),
+      );
+    } catch (error) {
+      throw this.fail(error, action, s);
+    }
+    for (const t of teams) {
+      this.teamIds.set(`${s.host}/${owner}/${t.slug}`.toLowerCase(), t.id);
+    }
+    const existing = teams.find(
+      t => t.slug.toLowerCase() === team.toLowerCase(),
+    );
+    let act: 'granted' | 'unchanged' = 'unchanged';
+    if (existing && existing.permission !== permission) {
+      throw new ConflictError(
+        `team ${team} already has the ${existing.permission} role on ${full}, not ${permission}; Paved will not change it`,
+      );
+    }
+    if (!existing) {
+      try {
+        await this.onRepo(s, ref, () =>
+          s.octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
+            org: owner,
+            team_slug: team,
+            owner,
+            repo: name,
+            permission,
+          }),
+        );
+      } catch (error) {
+        if (hasStatus(error, 404)) {
+          throw new NotFoundError(
+            `${action} failed: organisation ${owner} has no team "${team}" (or the credentials cannot see it)`,
+          );
+        }
+        throw this.fail(error, action, s);
+      }
+      act = 'granted';
+      this.logger.info(`Granted team ${team} ${permission} on ${full}`);
+    }
+
+    const remove =
+      options.removeCreatorAdmin ?? this.settings.removeCreatorAdmin;
+    if (!remove) return { team, permission, action: act, creatorAdmin: 'kept' };
+    if (s.credentials === 'app') {
+      return { team, permission, action: act, creatorAdmin: 'not-applicable' };
+    }
+    const removing = `removing the creator's admin rights on ${full}`;
+    let creator: string;
+    try {
+      creator = await this.login(s);
+      await this.onRepo(s, ref, () =>
+        s.octokit.rest.repos.removeCollaborator({
+          owner,
+          repo: name,
+          username: creator,
+        }),
+      );
+    } catch (error) {
+      throw this.fail(error, removing, s);
+    }
+    this.logger.info(`Removed ${creator} as a direct collaborator of ${full}`);
+    return { team, permission, action: act, creatorAdmin: 'removed', creator };
+  }
+
+  // ------------------------------------------------------------ environments
+
+  private async teamId(s: Session, org: string, slug: string): Promise<number> {
+    const key = `${s.host}/${org}/${slug}`.toLowerCase();
+    const cached = this.teamIds.get(key);
+    if (cached !== undefined) return cached;
+    try {
+      const { data } = await s.octokit.rest.teams.getByName({
+        org,
+        team_slug: slug,
+      });
+      this.teamIds.set(key, data.id);
+      return data.id;
+    } catch (error) {
+      if (hasStatus(error, 404)) {
+        throw new NotFoundError(
+          `reviewers: organisation ${org} has no team "${slug}"`,
+        );
+      }
+      throw this.fail(error, `looking up team ${org}/${slug}`, s);
+    }
+  }
+
+  private async userId(s: Session, login: string): Promise<number> {
+    const key = `${s.host}/${login}`.toLowerCase();
+    const cached = this.userIds.get(key);
+    if (cached !== undefined) return cached;
+    try {
+      const { data } = await s.octokit.rest.users.getByUsername({
+        username: login,
+      });
+      this.userIds.set(key, data.id);
+      return data.id;
+    } catch (error) {
+      if (hasStatus(error, 404)) {
+        throw new NotFoundError(
+          `reviewers: there is no GitHub user "${login}"`,
+        );
+      }
+      throw this.fail(error, `looking up user ${login}`, s);
+    }
+  }
+
+  async ensureEnvironments(
+    options: EnsureEnvironmentsOptions,
+  ): Promise<EnsureEnvironmentsResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const specs = options.environments;
+    const seen = new Set<string>();
+    specs.forEach((env, i) => {
+      const field = `environments[${i}]`;
+      if (
+        typeof env.name !== 'string' ||
+        !/^[^\s/][^/]{0,254}$/.test(env.name)
+      ) {
+        throw new InputError(
+          `${field}.name: invalid environment name "${env.name}"`,
+        );
+      }
+      if (seen.has(env.name.toLowerCase())) {
+        throw new InputError(
+          `${field}.name: environment "${env.name}" is listed twice`,
+        );
+      }
+      seen.add(env.name.toLowerCase());
+      const wait = env.waitTimer ?? 0;
+      if (!Number.isInteger(wait) || wait < 0 || wait > 43200) {
+        throw new InputError(
+          `${field}.waitTimer: ${wait} is not allowed; expected whole minutes from 0 to 43200 (30 days)`,
+        );
+      }
+      if ((env.reviewers?.length ?? 0) > 6) {
+        throw new InputError(
+          `${field}.reviewers: at most 6 reviewers, ${
+            env.reviewers!.length
+          } given`,
+        );
+      }
+    });
+    const full = `${owner}/${name}`;
+    const action = `creating the environments of ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+
+    let existing: any[];
+    try {
+      existing = await this.onRepo(
+        s,
+        ref,
+        async () =>
+          (
+            await s.octokit.rest.repos.getAllEnvironments({
+              owner,
+              repo: name,
+              per_page: 100,
+            })
+          ).data.environments ?? [],
+      );
+    } catch (error) {
+      throw this.fail(error, action, s);
+    }
+    const byName = new Map(existing.map(e => [e.name.toLowerCase(), e]));
+    const describe = (env: any) => {
+      const rules: any[] = env.protection_rules ?? [];
+      const wait = rules.find(r => r.type === 'wait_timer')?.wait_timer ?? 0;
+      const reviewersRule = rules.find(r => r.type === 'required_reviewers');
+      const reviewers = (reviewersRule?.reviewers ?? [])
+        .map((r: any) =>
+          r.type === 'Team'
+            ? `team:${r.reviewer?.slug}`
+            : `user:${r.reviewer?.login}`,
+        )
+        .map((x: string) => x.toLowerCase())
+        .sort();
+      return {
+        wait,
+        reviewers,
+        preventSelfReview:
+          reviewers.length > 0
+            ? Boolean(reviewersRule?.prevent_self_review)
+            : false,
+        protectedOnly: Boolean(
+          env.deployment_branch_policy?.protected_branches,
+        ),
+        custom: Boolean(env.deployment_branch_policy?.custom_branch_policies),
+        unprotected: rules.length === 0 && !env.deployment_branch_policy,
+      };
+    };
+    const wantedOf = (spec: GitHubEnvironmentSpec) => {
+      const reviewers = (spec.reviewers ?? [])
+        .map(r =>
+          ('team' in r ? `team:${r.team}` : `user:${r.user}`).toLowerCase(),
+        )
+        .sort();
+      return {
+        wait: spec.waitTimer ?? 0,
+        reviewers,
+        preventSelfReview:
+          reviewers.length > 0 ? Boolean(spec.preventSelfReview) : false,
+        protectedOnly: Boolean(spec.protectedBranchesOnly),
+        custom: false,
+      };
+    };
+
+    // Decide everything before changing anything: a conflict writes nothing.
+    const toWrite: GitHubEnvironmentSpec[] = [];
+    const unchanged: string[] = [];
+    const conflicts: string[] = [];
+    for (const spec of specs) {
+      const env = byName.get(spec.name.toLowerCase());
+      if (!env) {
+        toWrite.push(spec);
+        continue;
+      }
+      const have = describe(env);
+      const want = wantedOf(spec);
+      const { unprotected, ...comparable } = have;
+      if (isDeepStrictEqual(comparable, want)) {
+        unchanged.push(spec.name);
+      } else if (unprotected) {
+        // GitHub creates environments without rules when a workflow first names them.
+        toWrite.push(spec);
+      } else {
+        conflicts.push(spec.name);
+      }
+    }
+    if (conflicts.length > 0) {
+      throw new ConflictError(
+        `${full} already has environment${
+          conflicts.length > 1 ? 's' : ''
+        } ${conflicts.join(
+          ', ',
+        )} with other protection rules; Paved will not change them`,
+      );
+    }
+    const created: string[] = [];
+    for (const spec of toWrite) {
+      const reviewers: Array<{ type: 'User' | 'Team'; id: number }> = [];
+      for (const r of spec.reviewers ?? []) {
+        reviewers.push(
+          'team' in r
+            ? { type: 'Team' as const, id: await this.teamId(s, owner, r.team) }
+            : { type: 'User' as const, id: await this.userId(s, r.user) },
+        );
+      }
+      try {
+        await this.onRepo(s, ref, () =>
+          s.octokit.rest.repos.createOrUpdateEnvironment({
+            owner,
+            repo: name,
+            environment_name: spec.name,
+            wait_timer: spec.waitTimer ?? 0,
+            prevent_self_review: Boolean(spec.preventSelfReview),
+            reviewers: reviewers.length > 0 ? reviewers : null,
+            deployment_branch_policy: spec.protectedBranchesOnly
+              ? { protected_branches: true, custom_branch_policies: false }
+              : null,
+          }),
+        );
+      } catch (error) {
+        throw this.fail(
+          error,
+          `creating environment ${spec.name} of ${full}`,
+          s,
+        );
+      }
+      created.push(spec.name);
+      this.logger.info(`Created environment ${spec.name} of ${full}`);
+    }
+    return { created, unchanged };
+  }
+
+  // ------------------------------------------------------- secrets, variables
+
+  async setActionsSecrets(
+    options: SetActionsSecretsOptions,
+  ): Promise<SetActionsSecretsResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const entries = Object.entries(options.secrets);
+    for (const [secret, value] of entries) {
+      assertActionsName(secret, `secrets.${secret}`, 'secret');
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new InputError(`secrets.${secret}: the value is empty`);
+      }
+      if (Buffer.byteLength(value) > 48 * 1024) {
+        throw new InputError(
+          `secrets.${secret}: the value is larger than GitHub's 48 KB`,
+        );
+      }
+    }
+    const full = `${owner}/${name}`;
+    const action = `setting Actions secrets of ${full}`;
+    if (entries.length === 0) return { created: [], updated: [] };
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    let key: { key: string; key_id: string };
+    try {
+      key = (
+        await this.onRepo(s, ref, () =>
+          s.octokit.rest.actions.getRepoPublicKey({ owner, repo: name }),
+        )
+      ).data;
+    } catch (error) {
+      throw this.fail(error, `reading the Actions public key of ${full}`, s);
+    }
+    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+    const sodium =
+      require('libsodium-wrappers') as typeof import('libsodium-wrappers');
+    await sodium.ready;
+    const publicKey = sodium.from_base64(
+      key.key,
+      sodium.base64_variants.ORIGINAL,
+    );
+    const created: string[] = [];
+    const updated: string[] = [];
+    for (const [secret, value] of entries) {
+      const sealed = sodium.to_base64(
+        sodium.crypto_box_seal(sodium.from_string(value), publicKey),
+        sodium.base64_variants.ORIGINAL,
+      );
+      let status: number;
+      try {
+        status = (
+          await this.onRepo(s, ref, () =>
+            s.octokit.rest.actions.createOrUpdateRepoSecret({
+              owner,
+              repo: name,
+              secret_name: secret,
+              encrypted_value: sealed,
+              key_id: key.key_id,
+            }),
+          )
+        ).status;
+      } catch (error) {
+        throw this.fail(
+          error,
+          `setting Actions secret ${secret} of ${full}`,
+          s,
+        );
+      }
+      (status === 201 ? created : updated).push(secret);
+    }
+    this.logger.info(
+      `Set Actions secrets of ${full}: ${entries.map(([n]) => n).join(', ')}`,
+    );
+    return { created, updated };
+  }
+
+  async setActionsVariables(
+    options: SetActionsVariablesOptions,
+  ): Promise<SetActionsVariablesResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const entries = Object.entries(options.variables);
+    for (const [variable, value] of entries) {
+      assertActionsName(variable, `variables.${variable}`, 'variable');
+      if (typeof value !== 'string') {
+        throw new InputError(`variables.${variable}: expected a string value`);
+      }
+    }
+    if (entries.length === 0) return { created: [], unchanged: [] };
+    const full = `${owner}/${name}`;
+    const s = await this.session(
+      options,
+      `setting Actions variables of ${full}`,
+    );
+    const ref = { host: s.host, owner, name };
+    const created: string[] = [];
+    const unchanged: string[] = [];
+    for (const [variable, value] of entries) {
+      const action = `setting Actions variable ${variable} of ${full}`;
+      try {
+        await this.onRepo(
+          s,
+          ref,
+          () =>
+            s.octokit.rest.actions.createRepoVariable({
+              owner,
+              repo: name,
+              name: variable,
+              value,
+            }),
+          variableExists,
+        );
+        created.push(variable);
+        continue;
+      } catch (error) {
+        if (!variableExists(error)) throw this.fail(error, action, s);
+      }
+      let current: string;
+      try {
+        current = (
+          await s.octokit.rest.actions.getRepoVariable({
+            owner,
+            repo: name,
+            name: variable,
+          })
+        ).data.value;
+      } catch (error) {
+        throw this.fail(error, action, s);
+      }
+      if (current !== value) {
+        throw new ConflictError(
+          `${full} already has Actions variable ${variable} with another value; Paved will not change it`,
+        );
+      }
+      unchanged.push(variable);
+    }
+    return { created, unchanged };
+  }
+
+  // ------------------------------------------------------------- CODEOWNERS
+
+  async ensureCodeOwners(
+    options: EnsureCodeOwnersOptions,
+  ): Promise<EnsureCodeOwnersResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const filePath = options.path ?? DEFAULT_CODEOWNERS;
+    if (
+      !['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'].includes(
+        filePath,
+      )
+    ) {
+      throw new InputError(
+        `path: "${filePath}" is not where GitHub reads code owners; expected .github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS`,
+      );
+    }
+    if (options.branch !== undefined) assertBranchName(options.branch);
+    if (!options.content.trim()) {
+      throw new InputError('content: the CODEOWNERS file would be empty');
+    }
+    const full = `${owner}/${name}`;
+    const action = `adding ${filePath} to ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const content = Buffer.from(options.content, 'utf8');
+    try {
+      const res = await this.onRepo(
+        s,
+        ref,
+        () =>
+          s.octokit.rest.repos.createOrUpdateFileContents({
+            owner,
+            repo: name,
+            path: filePath,
+            message: options.message ?? 'Add CODEOWNERS',
+            content: content.toString('base64'),
+            ...(options.branch ? { branch: options.branch } : {}),
+            committer: this.settings.author,
+            author: this.settings.author,
+          }),
+        fileExists,
+      );
+      this.logger.info(`Added ${filePath} to ${full}`);
+      return {
+        path: filePath,
+        action: 'created',
+        commitSha: res.data.commit.sha ?? '',
+      };
+    } catch (error) {
+      if (
+        hasStatus(error, 409) &&
+        byMessage(/rule violations|pull request/i)(error)
+      ) {
+        throw new ConflictError(
+          `${action} failed: the branch only takes changes through pull requests (${requestFailureOf(
+            error,
+          )?.message.trim()}); add CODEOWNERS before protecting the branch`,
+        );
+      }
+      if (!(hasStatus(error, 422) && fileExists(error)))
+        throw this.fail(error, action, s);
+    }
+    let current: Buffer;
+    try {
+      const res = await s.octokit.rest.repos.getContent({
+        owner,
+        repo: name,
+        path: filePath,
+        ...(options.branch ? { ref: options.branch } : {}),
+      });
+      current = Buffer.from((res.data as any).content ?? '', 'base64');
+    } catch (error) {
+      throw this.fail(error, `reading ${filePath} of ${full}`, s);
+    }
+    if (!current.equals(content)) {
+      throw new ConflictError(
+        `${full} already has a ${filePath} with other owners; Paved will not change it`,
+      );
+    }
+    return { path: filePath, action: 'unchanged', commitSha: '' };
+  }
+
+  // ----------------------------------------------------------- pull requests
+
+  async openPullRequest(
+    options: OpenPullRequestOptions,
+  ): Promise<OpenPullRequestResult> {
+    const { owner, name, branch } = options;
+    assertRepositoryName(name);
+    assertBranchName(branch);
+    if (options.base !== undefined) assertBranchName(options.base, 'base');
+    if (!options.title?.trim())
+      throw new InputError('title: the pull request needs a title');
+    const files = Object.entries(options.files);
+    if (files.length === 0)
+      throw new InputError('files: no file changes given');
+    for (const [file] of files) {
+      const normal = path.posix.normalize(file);
+      if (
+        !file ||
+        normal !== file ||
+        file.startsWith('/') ||
+        normal.startsWith('..') ||
+        file.startsWith('.git/')
+      ) {
+        throw new InputError(
+          `files: "${file}" is not a relative path inside the repository`,
+        );
+      }
+    }
+    const full = `${owner}/${name}`;
+    const action = `opening a pull request on ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const remote: GitRemote = { url: this.cloneUrl(s, ref), token: s.token };
+    const author = options.author ?? this.settings.author;
+
+    return this.withGitDir(async (gitdir, dir) => {
+      const { branches, head } = await this.gitOnRepo(s, ref, action, () =>
+        listRemoteBranches(remote),
+      );
+      const base = options.base ?? head;
+      if (!base || !branches.has(base)) {
+        throw new NotFoundError(
+          `${action} failed: ${full} has no branch ${
+            base ?? '(default)'
+          } to propose changes to`,
+        );
+      }
+      const matches = async (commit: string) => {
+        for (const [file, wanted] of files) {
+          const have = await readFileAt(gitdir, commit, file);
+          if (
+            wanted === null
+              ? have !== undefined
+              : !have?.equals(Buffer.from(wanted))
+          ) {
+            return false;
+          }
+        }
+        return true;
+      };
+      const baseCommit = await this.gitOnRepo(s, ref, action, () =>
+        fetchBranch(remote, { dir, gitdir, branch: base }),
+      );
+      if (await matches(baseCommit.commit)) {
+        return {
+          status: 'up-to-date' as const,
+          number: 0,
+          htmlUrl: '',
+          branch,
+          base,
+        };
+      }
+      if (branches.has(branch)) {
+        const theirs = await this.gitOnRepo(s, ref, action, () =>
+          fetchBranch(remote, { dir, gitdir, branch }),
+        );
+        if (!(await matches(theirs.commit))) {
+          throw new ConflictError(
+            `${full} already has a branch ${branch} with other changes; Paved will not overwrite it`,
+          );
+        }
+      } else {
+        await commitChanges({
+          dir,
+          gitdir,
+          base: baseCommit.commit,
+          branch,
+          files: options.files,
+          message: options.message ?? options.title,
+          author,
+        });
+        try {
+          await pushBranch(remote, { dir, gitdir, branch });
+        } catch (error) {
+          if (error instanceof GitPushRefusedError) {
+            throw new NotAllowedError(
+              `${action} failed: GitHub refused the push of ${branch} (${
+                error.reason
+              }): ${error.serverMessages.join(' ')}`,
+            );
+          }
+          throw new ServiceUnavailableError(
+            `${action} failed: the connection to ${
+              s.host
+            } broke while pushing ${branch} (${
+              (error as Error).message
+            }); run the task again to finish`,
+          );
+        }
+      }
+      const findOpen = async () => {
+        const open = await s.octokit.rest.pulls.list({
+          owner,
+          repo: name,
+          head: `${owner}:${branch}`,
+          base,
+          state: 'open',
+        });
+        return open.data[0];
+      };
+      try {
+        if (branches.has(branch)) {
+          const open = await findOpen();
+          if (open) {
+            return {
+              status: 'exists' as const,
+              number: open.number,
+              htmlUrl: open.html_url,
+              branch,
+              base,
+            };
+          }
+        }
+        const pr = await s.octokit.rest.pulls.create({
+          owner,
+          repo: name,
+          head: branch,
+          base,
+          title: options.title,
+          body: options.body,
+          draft: options.draft,
+        });
+        this.logger.info(`Opened pull request #${pr.data.number} on ${full}`);
+        return {
+          status: 'opened' as const,
+          number: pr.data.number,
+          htmlUrl: pr.data.html_url,
+          branch,
+          base,
+        };
+      } catch (error) {
+        if (hasStatus(error, 422) && pullExists(error)) {
+          const open = await findOpen().catch(e => {
+            throw this.fail(e, action, s);
+          });
+          if (open) {
+            return {
+              status: 'exists' as const,
+              number: open.number,
+              htmlUrl: open.html_url,
+              branch,
+              base,
+            };
+          }
+        }
+        throw this.fail(error, action, s);
+      }
+    });
+  }
+}

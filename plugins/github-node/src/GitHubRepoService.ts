@@ -1,0 +1,289 @@
+/**
+ * A repository on a GitHub host. `host` is the `integrations.github` host;
+ * when left out, the one GitHub integration with credentials (github.com
+ * when there are several or none).
+ *
+ * @public
+ */
+export interface GitHubRepoRef {
+  host?: string;
+  owner: string;
+  name: string;
+}
+
+/** @public */
+export type GitHubRepoVisibility = 'private' | 'internal';
+
+/** @public */
+export interface CreateRepositoryOptions extends GitHubRepoRef {
+  /** Default `private`. `internal` needs an organisation on GitHub Enterprise. */
+  visibility?: GitHubRepoVisibility;
+  description?: string;
+  topics?: string[];
+  /** The branch the first push creates; default `main`. */
+  defaultBranch?: string;
+}
+
+/** @public */
+export interface CreateRepositoryResult {
+  /** True when this call created it. */
+  created: boolean;
+  /** True when it existed already (same visibility) and was taken over. */
+  adopted: boolean;
+  owner: string;
+  name: string;
+  htmlUrl: string;
+  cloneUrl: string;
+  defaultBranch: string;
+}
+
+/** @public */
+export interface PushInitialContentOptions extends GitHubRepoRef {
+  /** The directory to commit (the scaffolder workspace); its .gitignore applies. */
+  sourceDir: string;
+  branch: string;
+  /** Default `scaffolder.defaultCommitMessage`, else "Initial commit". */
+  message?: string;
+  /** Default `scaffolder.defaultAuthor`, else Paved. */
+  author?: { name: string; email: string };
+}
+
+/** @public */
+export interface PushInitialContentResult {
+  /** The commit the branch points at. */
+  commitSha: string;
+  /** False when the branch already held exactly this tree. */
+  pushed: boolean;
+}
+
+/** @public */
+export interface ProtectDefaultBranchOptions extends GitHubRepoRef {
+  /**
+   * The branch to protect. When left out, the ruleset targets
+   * `~DEFAULT_BRANCH`, and the branch protection fallback asks GitHub for
+   * the default branch.
+   */
+  branch?: string;
+  /** Status check contexts (CI job names) that must pass before merging. */
+  requiredStatusChecks?: string[];
+  /** Approvals a pull request needs; default 1. */
+  requiredApprovingReviewCount?: number;
+  /** Whether code owners must approve; default true. */
+  requireCodeOwnerReview?: boolean;
+  /** Whether new commits dismiss approvals; default true. */
+  dismissStaleReviews?: boolean;
+  /** The ruleset's name; default `paved-default-branch`. */
+  rulesetName?: string;
+}
+
+/** @public */
+export interface ProtectDefaultBranchResult {
+  /** How the branch is protected: a ruleset, or classic branch protection where rulesets are unavailable. */
+  method: 'ruleset' | 'branch-protection';
+  /** `created` by this call, or `unchanged` (already exactly so). */
+  action: 'created' | 'unchanged';
+  /** The ruleset's id; 0 for branch protection. */
+  rulesetId: number;
+  /** The branch protected, or `~DEFAULT_BRANCH`. */
+  branch: string;
+  requiredStatusChecks: string[];
+}
+
+/** The roles GitHub grants on a repository. @public */
+export type GitHubRepoPermission =
+  | 'pull'
+  | 'triage'
+  | 'push'
+  | 'maintain'
+  | 'admin';
+
+/** @public */
+export interface GrantTeamAccessOptions extends GitHubRepoRef {
+  /** The team's slug in the repository's organisation. */
+  team: string;
+  permission: GitHubRepoPermission;
+  /**
+   * Remove the admin rights of the account that created the repository
+   * (a token's user); default `paved.github.removeCreatorAdmin`.
+   */
+  removeCreatorAdmin?: boolean;
+}
+
+/** @public */
+export interface GrantTeamAccessResult {
+  team: string;
+  permission: GitHubRepoPermission;
+  /** `granted` by this call, or `unchanged`. */
+  action: 'granted' | 'unchanged';
+  /**
+   * `removed` (the creator is no longer a direct collaborator), `kept` (not
+   * asked to), or `not-applicable` (GitHub App credentials: the app is no
+   * collaborator).
+   */
+  creatorAdmin: 'removed' | 'kept' | 'not-applicable';
+  /** The creator's login when one was removed. */
+  creator?: string;
+}
+
+/** A reviewer of deployments: a team slug or a user login. @public */
+export type GitHubEnvironmentReviewer = { team: string } | { user: string };
+
+/** @public */
+export interface GitHubEnvironmentSpec {
+  name: string;
+  /** Minutes a deployment waits before it starts (0 to 43200); default 0. */
+  waitTimer?: number;
+  /** Who must approve deployments (at most 6). */
+  reviewers?: GitHubEnvironmentReviewer[];
+  /** Whether the one who triggered a deployment may not approve it; default false. */
+  preventSelfReview?: boolean;
+  /** Only protected branches may deploy; default false (any branch). */
+  protectedBranchesOnly?: boolean;
+}
+
+/** @public */
+export interface EnsureEnvironmentsOptions extends GitHubRepoRef {
+  environments: GitHubEnvironmentSpec[];
+}
+
+/** @public */
+export interface EnsureEnvironmentsResult {
+  /** Environments created, or configured from GitHub's unprotected default. */
+  created: string[];
+  /** Environments already exactly so. */
+  unchanged: string[];
+}
+
+/** @public */
+export interface SetActionsSecretsOptions extends GitHubRepoRef {
+  /** Secret name to value. Values are sealed with the repository's key and never logged. */
+  secrets: Record<string, string>;
+}
+
+/** @public */
+export interface SetActionsSecretsResult {
+  created: string[];
+  updated: string[];
+}
+
+/** @public */
+export interface SetActionsVariablesOptions extends GitHubRepoRef {
+  variables: Record<string, string>;
+}
+
+/** @public */
+export interface SetActionsVariablesResult {
+  created: string[];
+  unchanged: string[];
+}
+
+/** @public */
+export interface EnsureCodeOwnersOptions extends GitHubRepoRef {
+  /** The file's content (see `codeOwnersContent`). */
+  content: string;
+  /** Default `.github/CODEOWNERS`. */
+  path?: string;
+  /** Default the repository's default branch. */
+  branch?: string;
+  /** The commit message; default "Add CODEOWNERS". */
+  message?: string;
+}
+
+/** @public */
+export interface EnsureCodeOwnersResult {
+  path: string;
+  action: 'created' | 'unchanged';
+  /** The commit that added it; empty when unchanged. */
+  commitSha: string;
+}
+
+/** @public */
+export interface OpenPullRequestOptions extends GitHubRepoRef {
+  /** The branch to create with the change. */
+  branch: string;
+  /** The branch to merge into; default the repository's default branch. */
+  base?: string;
+  title: string;
+  body?: string;
+  /** Path to new content, or null to delete the file. */
+  files: Record<string, string | Buffer | null>;
+  /** Commit message; default the title. */
+  message?: string;
+  author?: { name: string; email: string };
+  draft?: boolean;
+}
+
+/** @public */
+export interface OpenPullRequestResult {
+  /**
+   * `opened` by this call; `exists` (an open pull request from the branch
+   * already proposes exactly this change); `up-to-date` (the base already
+   * holds it: nothing to propose).
+   */
+  status: 'opened' | 'exists' | 'up-to-date';
+  /** The pull request's number; 0 when up to date. */
+  number: number;
+  /** Its page; empty when up to date. */
+  htmlUrl: string;
+  branch: string;
+  base: string;
+}
+
+/**
+ * Repositories born protected: every operation is idempotent (what already
+ * exists exactly as asked is left alone; what exists otherwise is a
+ * ConflictError naming it), fails with a Backstage error that says what and
+ * why, and never logs or returns a secret value.
+ *
+ * @public
+ */
+export interface GitHubRepoService {
+  /** Creates a repository in an organisation, or adopts an existing one. */
+  createRepository(
+    options: CreateRepositoryOptions,
+  ): Promise<CreateRepositoryResult>;
+
+  /** Pushes a directory as the first commit of a branch, over git. */
+  pushInitialContent(
+    options: PushInitialContentOptions,
+  ): Promise<PushInitialContentResult>;
+
+  /**
+   * Protects the default branch with a ruleset (pull request reviews with
+   * code owners, required status checks, no force-push, no deletion),
+   * falling back to branch protection where rulesets are unavailable.
+   */
+  protectDefaultBranch(
+    options: ProtectDefaultBranchOptions,
+  ): Promise<ProtectDefaultBranchResult>;
+
+  /** Grants a team its role, and removes the creator's admin rights when asked. */
+  grantTeamAccess(
+    options: GrantTeamAccessOptions,
+  ): Promise<GrantTeamAccessResult>;
+
+  /** Creates deployment environments with their protection rules. */
+  ensureEnvironments(
+    options: EnsureEnvironmentsOptions,
+  ): Promise<EnsureEnvironmentsResult>;
+
+  /** Sets Actions secrets, sealed with the repository's public key. */
+  setActionsSecrets(
+    options: SetActionsSecretsOptions,
+  ): Promise<SetActionsSecretsResult>;
+
+  /** Sets Actions variables. */
+  setActionsVariables(
+    options: SetActionsVariablesOptions,
+  ): Promise<SetActionsVariablesResult>;
+
+  /** Adds a CODEOWNERS file. */
+  ensureCodeOwners(
+    options: EnsureCodeOwnersOptions,
+  ): Promise<EnsureCodeOwnersResult>;
+
+  /** Opens a pull request with file changes against a repository. */
+  openPullRequest(
+    options: OpenPullRequestOptions,
+  ): Promise<OpenPullRequestResult>;
+}

@@ -1,0 +1,84 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { assertOwnerName } from './names';
+
+/**
+ * The settings of the GitHub driver, from `paved.github` (and the
+ * scaffolder's default commit author).
+ *
+ * @public
+ */
+export interface GitHubRepoServiceSettings {
+  /** Lowercase owners Paved may work in; undefined allows any. */
+  allowedOwners?: string[];
+  /** Remove the creator's admin rights after granting the team its role. */
+  removeCreatorAdmin: boolean;
+  /** Longest wait for a rate limit, in milliseconds. */
+  maxRateLimitWaitMs: number;
+  /** Pause between content-creating requests, in milliseconds. */
+  writeIntervalMs: number;
+  /** Author (and committer) of the commits Paved makes. */
+  author: { name: string; email: string };
+  /** The message of the first commit when the caller gives none. */
+  initialCommitMessage: string;
+}
+
+const KEY = 'paved.github';
+
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+  allowZero = false,
+): number {
+  if (!config?.has(key)) return fallbackMs;
+  const d = readDurationFromConfig(config, { key });
+  const ms =
+    (d.years ?? 0) * 365 * 86400000 +
+    (d.months ?? 0) * 30 * 86400000 +
+    (d.weeks ?? 0) * 7 * 86400000 +
+    (d.days ?? 0) * 86400000 +
+    (d.hours ?? 0) * 3600000 +
+    (d.minutes ?? 0) * 60000 +
+    (d.seconds ?? 0) * 1000 +
+    (d.milliseconds ?? 0);
+  if (!(ms > 0 || (allowZero && ms === 0))) {
+    throw new InputError(
+      `${KEY}.${key}: expected a ${
+        allowZero ? 'non-negative' : 'positive'
+      } duration`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * Reads {@link GitHubRepoServiceSettings} from app-config.
+ *
+ * @public
+ */
+export function readGitHubRepoServiceConfig(
+  root: Config,
+): GitHubRepoServiceSettings {
+  const config = root.getOptionalConfig(KEY);
+  const owners = config?.getOptionalStringArray('allowedOwners');
+  owners?.forEach((owner, i) =>
+    assertOwnerName(owner, `${KEY}.allowedOwners[${i}]`),
+  );
+  return {
+    allowedOwners: owners?.map(o => o.toLowerCase()),
+    removeCreatorAdmin:
+      config?.getOptionalBoolean('removeCreatorAdmin') ?? false,
+    maxRateLimitWaitMs: durationMs(config, 'maxRateLimitWait', 60_000),
+    writeIntervalMs: durationMs(config, 'writeInterval', 1000, true),
+    author: {
+      name: root.getOptionalString('scaffolder.defaultAuthor.name') ?? 'Paved',
+      email:
+        root.getOptionalString('scaffolder.defaultAuthor.email') ??
+        'paved@users.noreply.github.com',
+    },
+    initialCommitMessage:
+      root.getOptionalString('scaffolder.defaultCommitMessage') ??
+      'Initial commit',
+  };
+}
