@@ -164,6 +164,7 @@ export async function commitChanges(options: {
 }): Promise<string> {
   const { git } = load();
   const { dir, gitdir } = options;
+  await fs.promises.mkdir(dir, { recursive: true });
   await git.branch({
     fs,
     dir,
