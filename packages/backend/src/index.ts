@@ -24,6 +24,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// kubernetes:* actions; clusters are the kubernetes plugin's (see below)
+backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
 
 // techdocs (external builder by default, see app-config.yaml)
 backend.add(import('@backstage/plugin-techdocs-backend'));
