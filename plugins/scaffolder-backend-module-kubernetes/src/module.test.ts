@@ -6,6 +6,7 @@ import {
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { kubernetesProvisionerServiceMock } from '@paved/plugin-kubernetes-node/testUtils';
 import { startKubernetesTestServer } from '@paved/testkit';
 import { scaffolderModulePavedKubernetes } from './module';
 
@@ -75,6 +76,49 @@ describe('scaffolderModulePavedKubernetes', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('hands the actions the provisioner of the service ref, so a replaced factory is the one used', async () => {
+    const provisioner = kubernetesProvisionerServiceMock({
+      resolveCluster: cluster => cluster ?? 'staging',
+      ensureNamespace: async options => ({
+        cluster: options.cluster!,
+        namespace: `${options.component}-${options.environment}`,
+        dryRun: false,
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            name: `${options.component}-${options.environment}`,
+            action: 'created',
+          },
+        ],
+      }),
+    });
+    const actions: TemplateAction<any, any, any>[] = [];
+    await startTestBackend({
+      extensionPoints: [
+        [
+          scaffolderActionsExtensionPoint,
+          { addActions: (...added: any[]) => actions.push(...added) },
+        ],
+      ],
+      features: [scaffolderModulePavedKubernetes, provisioner.factory],
+    });
+    const ctx = createMockActionContext({
+      input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
+    });
+    await actions
+      .find(a => a.id === 'kubernetes:namespace:provision')!
+      .handler(ctx);
+    expect(provisioner.ensureNamespace).toHaveBeenCalledWith({
+      cluster: 'staging',
+      component: 'shop',
+      environment: 'dev',
+      owner: 'team-shop',
+      size: undefined,
+    });
+    expect(ctx.output).toHaveBeenCalledWith('created', ['Namespace/shop-dev']);
   });
 
   it('fails plainly when no cluster is configured, as in the embedded default', async () => {
