@@ -348,14 +348,21 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     return client;
   }
 
+  /** Server-side applies one object as field manager `paved`, and logs what it did. */
   private async serverSideApply(
     client: KubernetesClusterClient,
     obj: KubernetesManifest,
-    force: boolean,
+    options: { force: boolean; action: ObjectOutcome['action'] },
   ) {
     await client.call(`applying ${describe(obj)}`, () =>
-      client.serverSideApply(obj, PAVED_MANAGER, force),
+      client.serverSideApply(obj, PAVED_MANAGER, options.force),
     );
+    this.options.logger.info(`${options.action} ${describe(obj)}`, {
+      cluster: client.name,
+      namespace: obj.metadata.namespace ?? obj.metadata.name,
+      kind: obj.kind,
+      name: obj.metadata.name,
+    });
   }
 
   async ensureNamespace(
@@ -421,14 +428,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
             );
           }
           // The guardrail objects are Paved's: hand edits are taken back.
-          await this.serverSideApply(client, obj, true);
+          await this.serverSideApply(client, obj, { force: true, action });
           inFlight = undefined;
-          this.options.logger.info(`${action} ${describe(obj)}`, {
-            cluster,
-            namespace,
-            kind: obj.kind,
-            name: obj.metadata.name,
-          });
         }
         objects.push(outcome(obj, action));
       }
@@ -564,14 +565,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       for (const { obj, action } of plan) {
         if (action !== 'unchanged' && !dryRun) {
           inFlight = outcome(obj, action);
-          await this.serverSideApply(client, obj, force);
+          await this.serverSideApply(client, obj, { force, action });
           inFlight = undefined;
-          this.options.logger.info(`${action} ${describe(obj)}`, {
-            cluster,
-            namespace,
-            kind: obj.kind,
-            name: obj.metadata.name,
-          });
         }
         objects.push(outcome(obj, action));
       }
