@@ -278,21 +278,26 @@ describe('the Kubernetes driver in the backend', () => {
       await eventually(
         'the backend to be ready',
         async () => {
-          const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+          const ready = await fetch(
+            `${baseUrl}/.backstage/health/v1/readiness`,
+          );
           return ready.ok || undefined;
         },
         exited,
       ).catch(error => {
         throw new Error(`${error.message}:\n${output}`);
       });
-      const entity = await eventually('the component in the catalog', async () => {
-        const read = await call(
-          baseUrl,
-          bearer,
-          '/api/catalog/entities/by-name/component/default/invoice-service',
-        );
-        return read.status === 200 ? read.body : undefined;
-      });
+      const entity = await eventually(
+        'the component in the catalog',
+        async () => {
+          const read = await call(
+            baseUrl,
+            bearer,
+            '/api/catalog/entities/by-name/component/default/invoice-service',
+          );
+          return read.status === 200 ? read.body : undefined;
+        },
+      );
       expect(entity.metadata.annotations['backstage.io/kubernetes-id']).toBe(
         'invoice-service',
       );
