@@ -505,6 +505,11 @@ describe('DefaultGitHubRepoService: hardening', () => {
           variables: { REGION: 'eu-west-1' },
         }),
       ).resolves.toEqual({ created: [], unchanged: ['REGION'] });
+      // A 409 is an answer, not a fault: no retries.
+      expect(routes().slice(-2)).toEqual([
+        'POST /repos/{owner}/{repo}/actions/variables 409',
+        'GET /repos/{owner}/{repo}/actions/variables/{name} 200',
+      ]);
       await expect(
         service.setActionsVariables({
           ...repo,

@@ -35,6 +35,7 @@ import {
   ProtectDefaultBranchResult,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RemoveCreatorAdminResult,
   SetActionsSecretsOptions,
   SetActionsSecretsResult,
   SetActionsVariablesOptions,
@@ -965,13 +966,26 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       this.logger.info(`Granted team ${team} ${permission} on ${full}`);
     }
 
-    const remove =
-      options.removeCreatorAdmin ?? this.settings.removeCreatorAdmin;
-    if (!remove) return { team, permission, action: act, creatorAdmin: 'kept' };
-    if (s.credentials === 'app') {
-      return { team, permission, action: act, creatorAdmin: 'not-applicable' };
+    const removal = await this.removeCreatorAdmin({
+      ...options,
+      enabled: options.removeCreatorAdmin,
+    });
+    return { team, permission, action: act, ...removal };
+  }
+
+  async removeCreatorAdmin(
+    options: GitHubRepoRef & { enabled?: boolean },
+  ): Promise<RemoveCreatorAdminResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    if (!(options.enabled ?? this.settings.removeCreatorAdmin)) {
+      return { creatorAdmin: 'kept' };
     }
-    const removing = `removing the creator's admin rights on ${full}`;
+    const full = `${owner}/${name}`;
+    const action = `removing the creator's admin rights on ${full}`;
+    const s = await this.session(options, action);
+    if (s.credentials === 'app') return { creatorAdmin: 'not-applicable' };
+    const ref = { host: s.host, owner, name };
     let creator: string;
     try {
       creator = await this.login(s);
@@ -983,10 +997,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         }),
       );
     } catch (error) {
-      throw this.fail(error, removing, s);
+      throw this.fail(error, action, s);
     }
     this.logger.info(`Removed ${creator} as a direct collaborator of ${full}`);
-    return { team, permission, action: act, creatorAdmin: 'removed', creator };
+    return { creatorAdmin: 'removed', creator };
   }
 
   // ------------------------------------------------------------ environments

@@ -125,6 +125,13 @@ export interface GrantTeamAccessResult {
   creator?: string;
 }
 
+/** @public */
+export interface RemoveCreatorAdminResult {
+  /** See {@link GrantTeamAccessResult.creatorAdmin}. */
+  creatorAdmin: 'removed' | 'kept' | 'not-applicable';
+  creator?: string;
+}
+
 /** A reviewer of deployments: a team slug or a user login. @public */
 export type GitHubEnvironmentReviewer = { team: string } | { user: string };
 
@@ -261,6 +268,15 @@ export interface GitHubRepoService {
   grantTeamAccess(
     options: GrantTeamAccessOptions,
   ): Promise<GrantTeamAccessResult>;
+
+  /**
+   * Removes the admin rights GitHub gave the account that created the
+   * repository (a token's user): `enabled` defaults to
+   * `paved.github.removeCreatorAdmin`; nothing to do for a GitHub App.
+   */
+  removeCreatorAdmin(
+    options: GitHubRepoRef & { enabled?: boolean },
+  ): Promise<RemoveCreatorAdminResult>;
 
   /** Creates deployment environments with their protection rules. */
   ensureEnvironments(

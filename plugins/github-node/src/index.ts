@@ -26,6 +26,7 @@ export type {
   ProtectDefaultBranchResult,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RemoveCreatorAdminResult,
   SetActionsSecretsOptions,
   SetActionsSecretsResult,
   SetActionsVariablesOptions,

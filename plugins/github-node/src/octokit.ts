@@ -141,6 +141,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry: {
       retries: options.retries,
       retryAfterBaseValue: options.retryBaseMs,
+      // The plugin's list plus 409: a conflict answers the same every time.
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
     },
   } as any);
 }

@@ -133,11 +133,18 @@ export interface GitHubTestServer {
   integrationConfig(options?: {
     token?: string | null;
     apps?: GitHubTestAppCredentials[];
+    /**
+     * The integration host; `127.0.0.1:<port>` by default. With another
+     * (e.g. `github.com`), `apiBaseUrl` still points here and git URLs
+     * derived from it the GitHub Enterprise way (`<api>/../..`) do too.
+     */
+    host?: string;
   }): Record<string, unknown>;
   /** App-config data with this server as the GitHub integration, plus `paved` keys. */
   appConfig(options?: {
     token?: string | null;
     apps?: GitHubTestAppCredentials[];
+    host?: string;
     paved?: Record<string, unknown>;
   }): Record<string, any>;
   close(): Promise<void>;
@@ -847,7 +854,7 @@ export async function startGitHubTestServer(
       const chosen =
         integration.token === null ? undefined : integration.token ?? token;
       return {
-        host: `127.0.0.1:${port}`,
+        host: integration.host ?? `127.0.0.1:${port}`,
         apiBaseUrl: urls.api,
         rawBaseUrl: `${base}/raw`,
         ...(chosen && !integration.apps ? { token: chosen } : {}),
@@ -863,6 +870,7 @@ export async function startGitHubTestServer(
             testServer.integrationConfig({
               token: config.token,
               apps: config.apps,
+              host: config.host,
             }),
           ],
         },
