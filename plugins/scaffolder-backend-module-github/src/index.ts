@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 
-export {};
+export { scaffolderModulePavedGitHub as default } from './module';
+export * from './actions';

@@ -1,0 +1,163 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubRepoService,
+  assertBranchName,
+  assertRepositoryName,
+} from '@paved/plugin-github-node';
+import { examples } from './githubBranchProtect.examples';
+import { livesOnLocalForge, repoTargetOf } from './shared';
+import { readWorkflowChecks } from './workflowChecks';
+
+/**
+ * Creates `paved:github:branch:protect`. Upstream has
+ * `github:branch-protection:create` (classic protection only) and, in newer
+ * releases, `github:ruleset:create`; neither checks what already exists
+ * (a second run fails or overwrites), supports dry run, falls back where
+ * rulesets are unavailable, or reads the required checks from the template's
+ * CI. This one does all of that through GitHubRepoService.
+ *
+ * @public
+ */
+export function createGitHubBranchProtectAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:branch:protect',
+    description:
+      'Protects the default branch with a ruleset (pull request reviews with code owners, required status checks named from the workspace CI jobs, no force-push, no deletion), falling back to branch protection where rulesets are unavailable. Safe to run again.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The branch to protect; the repository's default branch when left out.",
+            ),
+        requiredStatusChecks: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Checks that must pass before merging. By default the CI jobs of the workspace .github/workflows that run on every pull request.',
+            ),
+        requiredApprovingReviewCount: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(10)
+            .optional()
+            .describe('Approvals a pull request needs. Default 1.'),
+        requireCodeOwnerReview: z =>
+          z
+            .boolean()
+            .optional()
+            .describe('Whether a code owner must approve. Default true.'),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        method: z =>
+          z
+            .enum(['ruleset', 'branch-protection', 'none'])
+            .describe(
+              'How the branch is protected; none when skipped or in a dry run.',
+            ),
+        rulesetId: z =>
+          z
+            .number()
+            .describe(
+              'The ruleset id; 0 for branch protection, when skipped or in a dry run.',
+            ),
+        branch: z =>
+          z.string().describe('The branch protected, or ~DEFAULT_BRANCH.'),
+        requiredStatusChecks: z =>
+          z.array(z.string()).describe('The checks required before merging.'),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
+      const branch = ctx.input.branch ?? '~DEFAULT_BRANCH';
+      let checks = ctx.input.requiredStatusChecks;
+      if (!checks) {
+        const found = await readWorkflowChecks(ctx.workspacePath);
+        checks = found.checks;
+        ctx.logger.info(
+          `Required status checks from .github/workflows: ${
+            checks.join(', ') || 'none'
+          }`,
+        );
+        found.skipped.forEach(line => ctx.logger.info(`Not required: ${line}`));
+      }
+      const none = () => {
+        ctx.output('method', 'none');
+        ctx.output('rulesetId', 0);
+        ctx.output('branch', branch);
+        ctx.output('requiredStatusChecks', checks!);
+      };
+      if (livesOnLocalForge(config, target, ctx.logger, 'branch protection')) {
+        ctx.output('skipped', true);
+        none();
+        return;
+      }
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would protect ${branch} of ${
+            target.full
+          } with a ruleset (or branch protection), requiring ${
+            ctx.input.requiredApprovingReviewCount ?? 1
+          } approval(s), code owners, and checks ${
+            checks.join(', ') || 'none'
+          }`,
+        );
+        ctx.output('skipped', false);
+        none();
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: `paved.github.branch-protection.${target.key}.${branch}`,
+        fn: async () => {
+          const r = await service.protectDefaultBranch({
+            host: target.host,
+            owner: target.owner,
+            name: target.name,
+            branch: ctx.input.branch,
+            requiredStatusChecks: checks,
+            requiredApprovingReviewCount:
+              ctx.input.requiredApprovingReviewCount,
+            requireCodeOwnerReview: ctx.input.requireCodeOwnerReview,
+          });
+          return { ...r };
+        },
+      });
+      ctx.logger.info(
+        `${target.full} ${result.branch}: ${result.method} ${result.action}${
+          result.rulesetId ? ` (ruleset ${result.rulesetId})` : ''
+        }`,
+      );
+      ctx.output('skipped', false);
+      ctx.output('method', result.method);
+      ctx.output('rulesetId', result.rulesetId);
+      ctx.output('branch', result.branch);
+      ctx.output('requiredStatusChecks', result.requiredStatusChecks);
+    },
+  });
+}

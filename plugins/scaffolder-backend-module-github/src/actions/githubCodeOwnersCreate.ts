@@ -1,0 +1,135 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubRepoService,
+  assertBranchName,
+  assertRepositoryName,
+  codeOwnerFor,
+  codeOwnersContent,
+} from '@paved/plugin-github-node';
+import { examples } from './githubCodeOwnersCreate.examples';
+import { livesOnLocalForge, repoTargetOf } from './shared';
+
+/**
+ * Creates `paved:github:codeowners:create`; upstream has no CODEOWNERS
+ * action. Run it before `paved:github:branch:protect`: afterwards the
+ * default branch only takes pull requests.
+ *
+ * @public
+ */
+export function createGitHubCodeOwnersCreateAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:codeowners:create',
+    description:
+      "Adds a CODEOWNERS file making the catalogue owner (a group's GitHub team, or a user) the code owner of every path. Run it before protecting the branch.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'The catalogue owner (group:default/storefront, or user:default/jdoe).',
+            ),
+        additionalOwners: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe('More catalogue owners who own every path.'),
+        path: z =>
+          z
+            .enum(['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'])
+            .optional()
+            .describe('Where to write it. Default .github/CODEOWNERS.'),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The branch; the repository's default branch when left out.",
+            ),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        path: z => z.string().describe('The file written.'),
+        owners: z =>
+          z.array(z.string()).describe('The code owners, as GitHub handles.'),
+        action: z =>
+          z
+            .enum(['created', 'unchanged', 'none'])
+            .describe('What was done; none when skipped or in a dry run.'),
+        commitSha: z =>
+          z
+            .string()
+            .describe(
+              'The commit that added it; empty when nothing was committed.',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
+      const filePath = ctx.input.path ?? '.github/CODEOWNERS';
+      const owners = [
+        ctx.input.owner,
+        ...(ctx.input.additionalOwners ?? []),
+      ].map(o => codeOwnerFor(o, target.owner));
+      const unique = [...new Set(owners)];
+      ctx.output('path', filePath);
+      ctx.output('owners', unique);
+      if (livesOnLocalForge(config, target, ctx.logger, filePath)) {
+        ctx.output('skipped', true);
+        ctx.output('action', 'none');
+        ctx.output('commitSha', '');
+        return;
+      }
+      const content = codeOwnersContent(unique, ctx.input.owner);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would add ${filePath} to ${target.full}:\n${content}`,
+        );
+        ctx.output('skipped', false);
+        ctx.output('action', 'none');
+        ctx.output('commitSha', '');
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: `paved.github.codeowners.${target.key}.${filePath}`,
+        fn: async () => {
+          const r = await service.ensureCodeOwners({
+            host: target.host,
+            owner: target.owner,
+            name: target.name,
+            path: filePath,
+            branch: ctx.input.branch,
+            content,
+          });
+          return { ...r };
+        },
+      });
+      ctx.logger.info(
+        `${filePath} of ${target.full}: ${result.action} (${unique.join(' ')})`,
+      );
+      ctx.output('skipped', false);
+      ctx.output('action', result.action);
+      ctx.output('commitSha', result.commitSha);
+    },
+  });
+}

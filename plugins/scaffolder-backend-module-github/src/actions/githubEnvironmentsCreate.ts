@@ -1,0 +1,217 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubEnvironmentReviewer,
+  GitHubEnvironmentSpec,
+  GitHubRepoService,
+  assertRepositoryName,
+} from '@paved/plugin-github-node';
+import { examples } from './githubEnvironmentsCreate.examples';
+import { livesOnLocalForge, repoTargetOf } from './shared';
+
+/** A catalogue ref (group:… or user:…) as a deployment reviewer. */
+function reviewerOf(ref: string, field: string): GitHubEnvironmentReviewer {
+  const m =
+    /^(?:(group|user):)?(?:[^:/]+\/)?([A-Za-z0-9][A-Za-z0-9._-]*)$/i.exec(
+      ref?.trim() ?? '',
+    );
+  if (!m) {
+    throw new InputError(
+      `${field}: "${ref}" is not a catalogue group or user, e.g. group:default/storefront`,
+    );
+  }
+  return (m[1] ?? 'group').toLowerCase() === 'user'
+    ? { user: m[2] }
+    : { team: m[2] };
+}
+
+/**
+ * Creates `paved:github:environments:create`. Upstream's
+ * `github:environment:create` makes one environment per step, logs and
+ * drops reviewers it cannot find (leaving production unguarded), fails on
+ * a second run at its variables, and has no dry run; this one sets all
+ * environments of the golden path in one checked step, and a reviewer that
+ * does not exist is an error.
+ *
+ * @public
+ */
+export function createGitHubEnvironmentsCreateAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:environments:create',
+    description:
+      'Creates the deployment environments development, staging and production; production requires the owning team to approve and waits before deploying. Environments that already exist exactly so are left alone; with other rules they are a conflict.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The owning group (group:default/storefront): the reviewers of production deployments.',
+            ),
+        productionWaitTimer: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(43200)
+            .optional()
+            .describe(
+              'Minutes a production deployment waits after approval. Default 5.',
+            ),
+        environments: z =>
+          z
+            .array(
+              z.object({
+                name: z.string().describe('The environment name.'),
+                waitTimer: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(43200)
+                  .optional()
+                  .describe('Minutes to wait before deploying.'),
+                reviewers: z
+                  .array(z.string())
+                  .optional()
+                  .describe(
+                    'Groups or users (catalogue refs) who must approve deployments; at most 6.',
+                  ),
+                preventSelfReview: z
+                  .boolean()
+                  .optional()
+                  .describe(
+                    'Whether whoever triggered a deployment may not approve it.',
+                  ),
+                protectedBranchesOnly: z
+                  .boolean()
+                  .optional()
+                  .describe('Only protected branches may deploy.'),
+              }),
+            )
+            .optional()
+            .describe(
+              'Replaces the default development, staging and production.',
+            ),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        environments: z =>
+          z.array(z.string()).describe('The environments asked for.'),
+        created: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Environments created (or configured from an unprotected default).',
+            ),
+        unchanged: z =>
+          z.array(z.string()).describe('Environments already exactly so.'),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      let specs: GitHubEnvironmentSpec[];
+      if (ctx.input.environments) {
+        specs = ctx.input.environments.map((env, i) => ({
+          name: env.name,
+          waitTimer: env.waitTimer,
+          preventSelfReview: env.preventSelfReview,
+          protectedBranchesOnly: env.protectedBranchesOnly,
+          reviewers: (env.reviewers ?? []).map((r, j) =>
+            reviewerOf(r, `environments[${i}].reviewers[${j}]`),
+          ),
+        }));
+      } else {
+        if (!ctx.input.owner) {
+          throw new InputError(
+            'owner: needed to name the reviewers of production (or give environments)',
+          );
+        }
+        specs = [
+          { name: 'development' },
+          { name: 'staging' },
+          {
+            name: 'production',
+            waitTimer: ctx.input.productionWaitTimer ?? 5,
+            reviewers: [reviewerOf(ctx.input.owner, 'owner')],
+          },
+        ];
+      }
+      const names = specs.map(s => s.name);
+      ctx.output('environments', names);
+      if (
+        livesOnLocalForge(
+          config,
+          target,
+          ctx.logger,
+          `environments ${names.join(', ')}`,
+        )
+      ) {
+        ctx.output('skipped', true);
+        ctx.output('created', []);
+        ctx.output('unchanged', []);
+        return;
+      }
+      if (ctx.isDryRun) {
+        for (const spec of specs) {
+          ctx.logger.info(
+            `Dry run: would create environment ${spec.name} of ${target.full}${
+              spec.reviewers?.length
+                ? ` (reviewers ${spec.reviewers
+                    .map(r =>
+                      'team' in r ? `team ${r.team}` : `user ${r.user}`,
+                    )
+                    .join(', ')}, wait ${spec.waitTimer ?? 0} min)`
+                : ''
+            }`,
+          );
+        }
+        ctx.output('skipped', false);
+        ctx.output('created', []);
+        ctx.output('unchanged', []);
+        return;
+      }
+      const result = await ctx.checkpoint({
+        key: `paved.github.environments.${target.key}.${names
+          .join(',')
+          .toLowerCase()}`,
+        fn: async () => {
+          const r = await service.ensureEnvironments({
+            host: target.host,
+            owner: target.owner,
+            name: target.name,
+            environments: specs,
+          });
+          return { created: r.created, unchanged: r.unchanged };
+        },
+      });
+      ctx.logger.info(
+        `Environments of ${target.full}: created ${
+          result.created.join(', ') || 'none'
+        }; unchanged ${result.unchanged.join(', ') || 'none'}`,
+      );
+      ctx.output('skipped', false);
+      ctx.output('created', result.created);
+      ctx.output('unchanged', result.unchanged);
+    },
+  });
+}

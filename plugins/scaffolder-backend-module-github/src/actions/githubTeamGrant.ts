@@ -1,0 +1,145 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubRepoService,
+  assertRepositoryName,
+} from '@paved/plugin-github-node';
+import { examples } from './githubTeamGrant.examples';
+import { livesOnLocalForge, repoTargetOf, teamSlugOf } from './shared';
+
+const ROLES = ['pull', 'triage', 'push', 'maintain', 'admin'] as const;
+
+/**
+ * Creates `paved:github:team:grant`. Upstream sets team access only while
+ * `publish:github` creates a repository; there is no action for an existing
+ * one, none that checks the role a team already has, and none that removes
+ * the creator's admin rights.
+ *
+ * @public
+ */
+export function createGitHubTeamGrantAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:team:grant',
+    description:
+      'Grants the owning team its role on the repository and, when configured (paved.github.removeCreatorAdmin) or asked, removes the admin rights of the account that created it. A team that already has another role is a conflict, not a silent change.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'The owning group, as a catalogue entity ref (group:default/storefront); its name is the GitHub team slug.',
+            ),
+        permission: z =>
+          z
+            .enum(ROLES)
+            .optional()
+            .describe('The role to grant. Default maintain.'),
+        removeCreatorAdmin: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Remove the creator's admin rights afterwards. Default paved.github.removeCreatorAdmin.",
+            ),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        team: z => z.string().describe('The team slug.'),
+        permission: z => z.string().describe('The role the team has.'),
+        action: z =>
+          z
+            .enum(['granted', 'unchanged', 'none'])
+            .describe('What was done; none when skipped or in a dry run.'),
+        creatorAdmin: z =>
+          z
+            .enum(['removed', 'kept', 'not-applicable', 'none'])
+            .describe(
+              "What happened to the creator's admin rights; none when skipped or in a dry run.",
+            ),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      const team = teamSlugOf(ctx.input.owner);
+      const permission = ctx.input.permission ?? 'maintain';
+      const outputs = (action: string, creatorAdmin: string) => {
+        ctx.output('team', team);
+        ctx.output('permission', permission);
+        ctx.output('action', action as any);
+        ctx.output('creatorAdmin', creatorAdmin as any);
+      };
+      if (
+        livesOnLocalForge(
+          config,
+          target,
+          ctx.logger,
+          `the ${permission} role of team ${team}`,
+        )
+      ) {
+        ctx.output('skipped', true);
+        outputs('none', 'none');
+        return;
+      }
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would grant team ${team} ${permission} on ${target.full}`,
+        );
+        ctx.output('skipped', false);
+        outputs('none', 'none');
+        return;
+      }
+      const ref = { host: target.host, owner: target.owner, name: target.name };
+      const granted = await ctx.checkpoint({
+        key: `paved.github.team-role.${target.key}.${team.toLowerCase()}`,
+        fn: async () => {
+          const r = await service.grantTeamAccess({
+            ...ref,
+            team,
+            permission,
+            removeCreatorAdmin: false,
+          });
+          return r.action;
+        },
+      });
+      ctx.logger.info(
+        `Team ${team} ${permission} on ${target.full}: ${granted}`,
+      );
+      const removal = await ctx.checkpoint({
+        key: `paved.github.creator-admin.${target.key}`,
+        fn: async () => {
+          const r = await service.removeCreatorAdmin({
+            ...ref,
+            enabled: ctx.input.removeCreatorAdmin,
+          });
+          return { ...r };
+        },
+      });
+      if (removal.creatorAdmin === 'removed') {
+        ctx.logger.info(
+          `Removed the admin rights of ${removal.creator} on ${target.full}`,
+        );
+      }
+      ctx.output('skipped', false);
+      outputs(granted, removal.creatorAdmin);
+    },
+  });
+}

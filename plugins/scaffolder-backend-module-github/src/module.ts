@@ -1,0 +1,47 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { gitHubRepoServiceRef } from '@paved/plugin-github-node';
+import {
+  createGitHubBranchProtectAction,
+  createGitHubCodeOwnersCreateAction,
+  createGitHubEnvironmentsCreateAction,
+  createGitHubPullRequestOpenAction,
+  createGitHubSecretsSetAction,
+  createGitHubTeamGrantAction,
+  createGitHubVariablesSetAction,
+} from './actions';
+
+/**
+ * The scaffolder module with Paved's GitHub actions: the hardening steps
+ * (`paved:github:*`) and `paved:publish`.
+ *
+ * @public
+ */
+export const scaffolderModulePavedGitHub = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'paved-github',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        service: gitHubRepoServiceRef,
+      },
+      async init({ scaffolder, config, service }) {
+        const deps = { service, config };
+        scaffolder.addActions(
+          createGitHubCodeOwnersCreateAction(deps),
+          createGitHubBranchProtectAction(deps),
+          createGitHubTeamGrantAction(deps),
+          createGitHubEnvironmentsCreateAction(deps),
+          createGitHubSecretsSetAction(deps),
+          createGitHubVariablesSetAction(deps),
+          createGitHubPullRequestOpenAction(deps),
+        );
+      },
+    });
+  },
+});
