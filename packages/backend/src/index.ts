@@ -7,6 +7,7 @@ import {
   rootLoggerServiceFactory,
   validatedRootConfigServiceFactory,
 } from './config/serviceFactories';
+import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import { githubDiscoveryFeatureLoader } from './features/githubDiscovery';
 
 const backend = createBackend();
@@ -45,6 +46,13 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(githubDiscoveryFeatureLoader);
 // Entities that fail processing (a broken catalogue file) are listed with their errors.
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+
+// local forge: where paved:publish puts repositories when no GitHub
+// integration has credentials; served at /api/forge, read by every UrlReader
+// from disk, and its entities get a source location
+backend.add(import('@paved/plugin-forge-backend'));
+backend.add(import('@paved/plugin-catalog-backend-module-forge'));
+backend.add(forgeUrlReaderFactory);
 
 // events: carries catalogue, signals and notification events between replicas
 backend.add(import('@backstage/plugin-events-backend'));

@@ -1,7 +1,7 @@
 /**
- * Serves the local forge: raw files for catalogue locations and git over smart HTTP.
+ * Serves the local forge: pages and raw files, and git clone over smart HTTP.
  *
  * @packageDocumentation
  */
 
-export {};
+export { forgePlugin as default } from './plugin';

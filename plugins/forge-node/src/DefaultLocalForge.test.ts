@@ -497,8 +497,15 @@ describe('DefaultLocalForge', () => {
         haves: [commitSha, 'f'.repeat(40)],
       });
       expect(common).toEqual([commitSha]);
+      await expect(
+        forge.packObjects(repo, {
+          wants: [commitSha],
+          haves: [commitSha],
+          pack: false,
+        }),
+      ).resolves.toEqual({ common: [commitSha] });
       // Header "PACK", version 2, zero objects: the client has them all.
-      expect(Buffer.from(pack.slice(0, 12)).toString('hex')).toBe(
+      expect(Buffer.from(pack!.slice(0, 12)).toString('hex')).toBe(
         `${Buffer.from('PACK').toString('hex')}0000000200000000`,
       );
       const full = await forge.packObjects(repo, {
@@ -506,7 +513,7 @@ describe('DefaultLocalForge', () => {
         haves: [],
       });
       // 1 commit, 3 trees (root, docs, docs/guide) and 3 blobs.
-      expect(Buffer.from(full.pack.slice(8, 12)).readUInt32BE(0)).toBe(7);
+      expect(Buffer.from(full.pack!.slice(8, 12)).readUInt32BE(0)).toBe(7);
     });
   });
 

@@ -511,8 +511,8 @@ export class DefaultLocalForge implements LocalForge {
 
   async packObjects(
     ref: ForgeRepositoryRef,
-    options: { wants: string[]; haves: string[] },
-  ): Promise<{ common: string[]; pack: Uint8Array }> {
+    options: { wants: string[]; haves: string[]; pack?: boolean },
+  ): Promise<{ common: string[]; pack?: Uint8Array }> {
     const repo = normalizeForgeRepositoryRef(ref);
     const gitdir = await this.existingGitdir(repo);
     const git = await this.loadGit();
@@ -529,6 +529,7 @@ export class DefaultLocalForge implements LocalForge {
         common.push(have);
       }
     }
+    if (options.pack === false) return { common };
     const excluded = await this.reachable(gitdir, common, new Set());
     const included = await this.reachable(gitdir, options.wants, excluded);
     const { packfile } = await git.packObjects({

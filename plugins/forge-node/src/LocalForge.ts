@@ -237,10 +237,11 @@ export interface LocalForge {
   /**
    * A packfile with every object reachable from `wants` and not from the
    * `haves` the repository holds (which are returned as `common`). Each want
-   * must be an advertised ref tip (git's default for upload-pack).
+   * must be an advertised ref tip (git's default for upload-pack). With
+   * `pack: false` only `common` is computed (a negotiation round).
    */
   packObjects(
     repo: ForgeRepositoryRef,
-    options: { wants: string[]; haves: string[] },
-  ): Promise<{ common: string[]; pack: Uint8Array }>;
+    options: { wants: string[]; haves: string[]; pack?: boolean },
+  ): Promise<{ common: string[]; pack?: Uint8Array }>;
 }

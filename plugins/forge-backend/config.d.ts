@@ -1,0 +1,16 @@
+export interface Config {
+  paved?: {
+    forge?: {
+      /**
+       * Whether callers without a Backstage token may read the forge over
+       * HTTP: its pages, raw files and `git clone`. The catalogue does not
+       * need it (it reads the repositories from disk). Default false; the
+       * embedded default (app-config.yaml) turns it on so that "View source"
+       * opens in a browser and `git clone` works without a token. Deleting a
+       * repository always needs a token and the `forge.repository.delete`
+       * permission.
+       */
+      anonymousRead?: boolean;
+    };
+  };
+}

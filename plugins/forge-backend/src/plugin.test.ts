@@ -1,0 +1,512 @@
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DefaultLocalForge,
+  ForgeUrls,
+  LocalForge,
+  localForgeServiceRef,
+} from '@paved/plugin-forge-node';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as git from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import request from 'supertest';
+import { forgePlugin } from './plugin';
+import { pktLine } from './service/gitProtocol';
+
+const hasGit = spawnSync('git', ['--version']).status === 0;
+/** The real git client, where it is installed (the forge does not need it). */
+const describeWithGit = hasGit ? describe : describe.skip;
+
+const gitEnv = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: os.tmpdir(),
+  GIT_TERMINAL_PROMPT: '0',
+};
+
+/** Runs git without blocking the event loop (the forge answers in this process). */
+async function gitCli(args: string[], cwd?: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: gitEnv,
+  });
+  return stdout;
+}
+
+/** Runs git expecting it to fail; resolves with its exit code and stderr. */
+async function gitCliFailing(
+  args: string[],
+  cwd?: string,
+): Promise<{ code: number; stderr: string }> {
+  try {
+    await promisify(execFile)('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: gitEnv,
+    });
+    return { code: 0, stderr: '' };
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+/** supertest reads unknown content types as nothing; keep the bytes. */
+function binary(res: any, cb: (e: Error | null, b: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+describe('forge backend plugin', () => {
+  const dir = createMockDirectory();
+  const repo = { owner: 'kestrel', name: 'invoices' };
+  let forge: LocalForge;
+  let commitSha: string;
+
+  const catalog = catalogServiceMock.mock({
+    getLocations: jest.fn(async () => ({
+      items: [
+        {
+          id: 'loc-1',
+          entityRef: 'location:default/generated-1',
+          type: 'url',
+          target:
+            'http://localhost:7007/api/forge/kestrel/invoices/blob/main/catalog-info.yaml',
+        },
+        {
+          id: 'loc-2',
+          entityRef: 'location:default/generated-2',
+          type: 'url',
+          target:
+            'http://localhost:7007/api/forge/kestrel/invoices-two/blob/main/catalog-info.yaml',
+        },
+        {
+          id: 'loc-3',
+          entityRef: 'location:default/generated-3',
+          type: 'file',
+          target: '/catalog/all.yaml',
+        },
+      ],
+    })),
+    removeLocationById: jest.fn(async () => {}),
+  });
+
+  async function start(
+    options: {
+      anonymousRead?: boolean;
+      credentials?: 'none' | 'user';
+      permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    } = {},
+  ) {
+    const backend = await startTestBackend({
+      features: [
+        forgePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            paved: {
+              forge: {
+                directory: dir.resolve('forge'),
+                anonymousRead: options.anonymousRead ?? true,
+              },
+            },
+          },
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials:
+            options.credentials === 'user'
+              ? mockCredentials.user()
+              : mockCredentials.none(),
+        }),
+        mockServices.permissions.factory({
+          result: options.permission ?? AuthorizeResult.ALLOW,
+        }),
+        catalog.factory,
+        // Capture the forge the plugin uses, to seed it.
+        createServiceFactory({
+          service: localForgeServiceRef,
+          deps: {},
+          factory: () => forge,
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    return { backend, base: `http://localhost:${port}/api/forge` };
+  }
+
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    dir.clear();
+    dir.addContent({
+      workspace: {
+        'catalog-info.yaml':
+          'apiVersion: backstage.io/v1alpha1\nkind: Component\n',
+        'README.md': '# Invoices <script>alert(1)</script>\n',
+        'docs/index.html': '<script>alert(1)</script>',
+        'docs/logo.bin': Buffer.from([0, 1, 2, 3]),
+      },
+    });
+    forge = DefaultLocalForge.create({
+      directory: dir.resolve('forge'),
+      urls: ForgeUrls.forBackend('http://localhost:7007'),
+      logger: mockServices.logger.mock(),
+    });
+    await forge.createRepository({ ...repo, description: 'Sends invoices' });
+    ({ commitSha } = await forge.pushInitialContent({
+      ...repo,
+      sourceDir: dir.resolve('workspace'),
+      branch: 'main',
+    }));
+  });
+
+  describe('reading', () => {
+    it('serves raw files as inert text with the blob id as ETag', async () => {
+      const { backend } = await start();
+      const res = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/raw/main/catalog-info.yaml',
+      );
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\n',
+      );
+      expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none'; sandbox",
+      );
+      const { oid } = await forge.readFile(
+        repo,
+        commitSha,
+        'catalog-info.yaml',
+      );
+      expect(res.headers.etag).toBe(`"${oid}"`);
+
+      const again = await request(backend.server)
+        .get('/api/forge/kestrel/invoices/raw/main/catalog-info.yaml')
+        .set('If-None-Match', `"${oid}"`);
+      expect(again.status).toBe(304);
+
+      // HTML is served as text, never rendered on the portal's origin.
+      const html = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/raw/main/docs/index.html',
+      );
+      expect(html.headers['content-type']).toBe('text/plain; charset=utf-8');
+      const bytes = await request(backend.server).get(
+        `/api/forge/kestrel/invoices/raw/${commitSha}/docs/logo.bin`,
+      );
+      expect(bytes.headers['content-type']).toBe('application/octet-stream');
+      await backend.stop();
+    });
+
+    it('answers 404 and 400 with what is wrong', async () => {
+      const { backend } = await start();
+      const missing = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/raw/main/nope.yaml',
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe(
+        `No file nope.yaml at ${commitSha.slice(
+          0,
+          7,
+        )} of kestrel/invoices on the local forge`,
+      );
+      const noRepo = await request(backend.server).get(
+        '/api/forge/kestrel/gone',
+      );
+      expect(noRepo.status).toBe(404);
+      const bad = await request(backend.server).get(
+        '/api/forge/kestrel/bad%20name/raw/main/x',
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(
+        /^Invalid repository name "bad name"/,
+      );
+      const traversal = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/raw/main/..%2F..%2F..%2Fetc%2Fpasswd',
+      );
+      expect(traversal.status).toBe(400);
+      await backend.stop();
+    });
+
+    it('renders the repository, folders and files as escaped HTML pages', async () => {
+      const { backend } = await start();
+      const page = await request(backend.server).get(
+        '/api/forge/kestrel/invoices',
+      );
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain(
+        'git clone http://localhost:7007/api/forge/kestrel/invoices.git',
+      );
+      expect(page.text).toContain(
+        'href="http://localhost:7007/api/forge/kestrel/invoices/blob/main/catalog-info.yaml"',
+      );
+      expect(page.text).toContain(
+        'href="http://localhost:7007/api/forge/kestrel/invoices/tree/main/docs"',
+      );
+      // What "View source" opens: the folder of catalog-info.yaml.
+      const source = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/tree/main/',
+      );
+      expect(source.text).toContain('catalog-info.yaml');
+      const blob = await request(backend.server).get(
+        '/api/forge/kestrel/invoices/blob/main/README.md',
+      );
+      expect(blob.text).toContain(
+        '# Invoices &lt;script&gt;alert(1)&lt;/script&gt;',
+      );
+      expect(blob.text).not.toContain('<script>');
+      const clone = await request(backend.server).get(
+        '/api/forge/kestrel/invoices.git',
+      );
+      expect(clone.status).toBe(302);
+      expect(clone.headers.location).toBe(
+        'http://localhost:7007/api/forge/kestrel/invoices',
+      );
+      const index = await request(backend.server).get('/api/forge/');
+      expect(index.text).toContain('kestrel/invoices');
+      const json = await request(backend.server).get(
+        '/api/forge/-/repos/kestrel/invoices',
+      );
+      expect(json.body).toMatchObject({
+        owner: 'kestrel',
+        name: 'invoices',
+        description: 'Sends invoices',
+        defaultBranch: 'main',
+        empty: false,
+      });
+      await backend.stop();
+    });
+
+    it('needs a token to read when paved.forge.anonymousRead is off', async () => {
+      const { backend } = await start({ anonymousRead: false });
+      for (const url of [
+        '/api/forge/kestrel/invoices/raw/main/catalog-info.yaml',
+        '/api/forge/kestrel/invoices',
+        '/api/forge/kestrel/invoices.git/info/refs?service=git-upload-pack',
+        '/api/forge/-/repos',
+      ]) {
+        const res = await request(backend.server).get(url);
+        expect({ url, status: res.status }).toEqual({ url, status: 401 });
+      }
+      const withToken = await request(backend.server)
+        .get('/api/forge/kestrel/invoices/raw/main/catalog-info.yaml')
+        .set('Authorization', mockCredentials.user.header());
+      expect(withToken.status).toBe(200);
+      await backend.stop();
+    });
+  });
+
+  describe('git over smart HTTP', () => {
+    it('advertises refs, refuses pushes and dumb clients', async () => {
+      const { backend } = await start();
+      const refs = await request(backend.server)
+        .get(
+          '/api/forge/kestrel/invoices.git/info/refs?service=git-upload-pack',
+        )
+        .buffer(true)
+        .parse(binary);
+      expect(refs.status).toBe(200);
+      expect(refs.headers['content-type']).toBe(
+        'application/x-git-upload-pack-advertisement',
+      );
+      expect(refs.body.toString()).toContain(`${commitSha} refs/heads/main\n`);
+
+      const push = await request(backend.server).get(
+        '/api/forge/kestrel/invoices.git/info/refs?service=git-receive-pack',
+      );
+      expect(push.status).toBe(403);
+      expect(push.body.error.message).toMatch(
+        /^The local forge is read-only over git/,
+      );
+      const dumb = await request(backend.server).get(
+        '/api/forge/kestrel/invoices.git/info/refs',
+      );
+      expect(dumb.status).toBe(400);
+      expect(dumb.body.error.message).toMatch(
+        /^service: expected 'git-upload-pack'/,
+      );
+      await backend.stop();
+    });
+
+    it('accepts gzip requests and reports protocol errors as git does', async () => {
+      const { backend } = await start();
+      const body = Buffer.concat([
+        pktLine(`want ${'0'.repeat(40)} side-band-64k\n`),
+        Buffer.from('0000'),
+        pktLine('done\n'),
+      ]);
+      const res = await request(backend.server)
+        .post('/api/forge/kestrel/invoices.git/git-upload-pack')
+        .set('Content-Type', 'application/x-git-upload-pack-request')
+        .set('Content-Encoding', 'gzip')
+        .buffer(true)
+        .parse(binary)
+        .send(gzipSync(body));
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe(
+        pktLine(`ERR not our ref ${'0'.repeat(40)}\n`).toString(),
+      );
+      await backend.stop();
+    });
+
+    it('is cloned by isomorphic-git, files and history intact', async () => {
+      const { backend, base } = await start();
+      const target = dir.resolve('iso-clone');
+      await git.clone({
+        fs,
+        http,
+        dir: target,
+        url: `${base}/kestrel/invoices.git`,
+      });
+      expect(await git.resolveRef({ fs, dir: target, ref: 'HEAD' })).toBe(
+        commitSha,
+      );
+      expect(
+        fs.readFileSync(path.join(target, 'catalog-info.yaml'), 'utf8'),
+      ).toBe('apiVersion: backstage.io/v1alpha1\nkind: Component\n');
+      expect(fs.readFileSync(path.join(target, 'docs/logo.bin'))).toEqual(
+        Buffer.from([0, 1, 2, 3]),
+      );
+      await backend.stop();
+    });
+
+    describeWithGit('with the git CLI', () => {
+      it('clones, fscks and fetches a new branch with negotiation', async () => {
+        const { backend, base } = await start();
+        const target = dir.resolve('cli-clone');
+        await gitCli([
+          'clone',
+          '--quiet',
+          `${base}/kestrel/invoices.git`,
+          target,
+        ]);
+        expect((await gitCli(['rev-parse', 'HEAD'], target)).trim()).toBe(
+          commitSha,
+        );
+        expect(await gitCli(['fsck', '--strict'], target)).toBe('');
+        expect(fs.readFileSync(path.join(target, 'README.md'), 'utf8')).toBe(
+          '# Invoices <script>alert(1)</script>\n',
+        );
+
+        // A second branch: the fetch says what it has (multi_ack_detailed).
+        dir.addContent({ workspace2: { 'README.md': 'next\n' } });
+        const next = await forge.pushInitialContent({
+          ...repo,
+          sourceDir: dir.resolve('workspace2'),
+          branch: 'feature/next',
+        });
+        await gitCli(['fetch', '--quiet', 'origin'], target);
+        expect(
+          (await gitCli(['rev-parse', 'origin/feature/next'], target)).trim(),
+        ).toBe(next.commitSha);
+        expect(await gitCli(['fsck', '--strict'], target)).toBe('');
+
+        // Shallow clones are refused with a clear message, not a broken pack.
+        const shallow = await gitCliFailing([
+          'clone',
+          '--depth',
+          '1',
+          `${base}/kestrel/invoices.git`,
+          dir.resolve('shallow'),
+        ]);
+        expect(shallow.code).not.toBe(0);
+        expect(shallow.stderr).toMatch(/shallow/i);
+        await backend.stop();
+      });
+
+      it('refuses git push', async () => {
+        const { backend, base } = await start();
+        const target = dir.resolve('cli-clone');
+        await gitCli([
+          'clone',
+          '--quiet',
+          `${base}/kestrel/invoices.git`,
+          target,
+        ]);
+        fs.writeFileSync(path.join(target, 'new.txt'), 'x');
+        await gitCli(['add', '.'], target);
+        await gitCli(
+          ['-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-qm', 'x'],
+          target,
+        );
+        const push = await gitCliFailing(
+          ['push', 'origin', 'HEAD:main'],
+          target,
+        );
+        expect(push.code).not.toBe(0);
+        expect(push.stderr).toMatch(/403/);
+        expect((await forge.resolvePath(repo, 'main')).commitSha).toBe(
+          commitSha,
+        );
+        await backend.stop();
+      });
+    });
+  });
+
+  describe('DELETE /-/repos/:owner/:repo', () => {
+    it('unregisters the locations reading from the repository, then deletes it', async () => {
+      const { backend } = await start({ credentials: 'user' });
+      const res = await request(backend.server).delete(
+        '/api/forge/-/repos/kestrel/invoices',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        existed: true,
+        unregisteredLocations: [
+          'http://localhost:7007/api/forge/kestrel/invoices/blob/main/catalog-info.yaml',
+        ],
+      });
+      expect(catalog.removeLocationById).toHaveBeenCalledTimes(1);
+      expect(catalog.removeLocationById).toHaveBeenCalledWith('loc-1', {
+        credentials: mockCredentials.user(),
+      });
+      await expect(forge.getRepository(repo)).resolves.toBeUndefined();
+
+      const again = await request(backend.server).delete(
+        '/api/forge/-/repos/kestrel/invoices?unregister=false',
+      );
+      expect(again.body).toEqual({ existed: false, unregisteredLocations: [] });
+      await backend.stop();
+    });
+
+    it('needs credentials and the permission, and touches nothing otherwise', async () => {
+      const anonymous = await start({ credentials: 'none' });
+      const unauthenticated = await request(anonymous.backend.server).delete(
+        '/api/forge/-/repos/kestrel/invoices',
+      );
+      expect(unauthenticated.status).toBe(401);
+      await anonymous.backend.stop();
+
+      const denied = await start({
+        credentials: 'user',
+        permission: AuthorizeResult.DENY,
+      });
+      const res = await request(denied.backend.server).delete(
+        '/api/forge/-/repos/kestrel/invoices',
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not delete kestrel/invoices from the local forge (permission forge.repository.delete)',
+      );
+      expect(catalog.getLocations).not.toHaveBeenCalled();
+      await expect(forge.getRepository(repo)).resolves.toBeDefined();
+      await denied.backend.stop();
+    });
+  });
+});

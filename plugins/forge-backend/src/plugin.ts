@@ -1,0 +1,62 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  forgePermissions,
+  localForgeServiceRef,
+} from '@paved/plugin-forge-node';
+import { createRouter } from './service/router';
+
+/**
+ * The local forge over HTTP, at /api/forge: pages and raw files for people
+ * and tools, git clone over smart HTTP (read-only), and deleting a
+ * repository.
+ *
+ * @public
+ */
+export const forgePlugin = createBackendPlugin({
+  pluginId: 'forge',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        forge: localForgeServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        forge,
+      }) {
+        permissionsRegistry.addPermissions(forgePermissions);
+        httpRouter.use(
+          createRouter({
+            forge,
+            httpAuth,
+            permissions,
+            catalog,
+            logger,
+            anonymousRead:
+              config.getOptionalBoolean('paved.forge.anonymousRead') ?? false,
+          }),
+        );
+        // git and browsers send no Backstage token; each route decides (see
+        // createRouter): reads follow paved.forge.anonymousRead, DELETE
+        // always requires credentials and the permission.
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
