@@ -274,7 +274,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
   });
   it('kills an apply that outlives the grace period, then resumes it on retry', async () => {
     const impatient = await createRunner(1);
-    const slow = { ...variables, delay_seconds: 3 };
+    const slow = { ...variables, delay_seconds: 5 };
     const plan = await impatient.plan({
       module: 'echo',
       workspace: 'echo-killed',
@@ -291,7 +291,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
               e.type === 'apply_start' &&
               e.address === 'terraform_data.slow'
             ) {
-              setTimeout(() => controller.abort(), 200);
+              controller.abort();
             }
           },
         },

@@ -953,6 +953,28 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     });
   });
 
+  it('reports an apply done when the cancellation reaches terraform only after it finished', async () => {
+    const runner = await createRunner();
+    fake.setScenario(postgresScenario({ delays: { finishMs: 500 } }));
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'late-cancel',
+      variables: postgresVariables,
+    });
+    const controller = new AbortController();
+    const result = await runner.apply(
+      { planId: plan.planId },
+      {
+        signal: controller.signal,
+        onProgress: e => e.type === 'change_summary' && controller.abort(),
+      },
+    );
+    expect(result).toMatchObject({ added: 4, resumed: false });
+    expect((await runner.getPlan(plan.planId))?.status).toBe('applied');
+    // terraform did get the interrupt, after it had finished.
+    expect(fake.invocations().at(-1)?.argv[0]).toBe('apply');
+  });
+
   it('kills terraform after the grace period and says the lock was released when it was', async () => {
     const runner = await createRunner({
       settings: { cancelGracePeriodMs: 300 },

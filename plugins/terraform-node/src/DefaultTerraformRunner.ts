@@ -27,7 +27,7 @@ import {
   TerraformCommandResult,
 } from './runTerraformCommand';
 import { SecretRedactor } from './SecretRedactor';
-import { summarizePlan } from './summarizePlan';
+import { formatResourceChange, summarizePlan } from './summarizePlan';
 import { TerraformStateBackend } from './TerraformStateBackend';
 import { TerraformProgress } from './TerraformProgress';
 import {
@@ -79,14 +79,6 @@ const INHERITED_ENV = [
 
 const UNREACHABLE =
   /connection refused|no such host|i\/o timeout|dial tcp|could not connect|timed? ?out|ECONNREFUSED|ENOTFOUND|no valid credential|NoCredentialProviders|could not find default credentials|AccessDenied|SSL is not enabled|password authentication failed/i;
-
-const SYMBOLS: Record<string, string> = {
-  create: '+',
-  update: '~',
-  delete: '-',
-  replace: '-/+',
-  forget: '.',
-};
 
 function sha256File(file: string) {
   return fs
@@ -264,7 +256,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
         runDir,
         { signal, onMessage: m => progress.handle(m) },
       );
-      if (planned.cancelled) {
+      if (planned.cancelled && !planSucceeded(planned)) {
         throw await this.cancelled(
           'plan',
           workspace,
@@ -273,7 +265,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
           redactor,
         );
       }
-      if (planned.exitCode !== 0 && planned.exitCode !== 2) {
+      if (!planSucceeded(planned)) {
         throw this.failure('plan', workspace, planned, progress, redactor);
       }
 
@@ -284,7 +276,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
           level: 'info',
           type: 'runner',
           address: r.address,
-          message: `  ${SYMBOLS[r.action] ?? '?'} ${r.address} (${r.action})`,
+          message: `  ${formatResourceChange(r)}`,
         });
       }
       const checksum = await sha256File(path.join(runDir, PLAN_FILE));
@@ -428,7 +420,8 @@ export class DefaultTerraformRunner implements TerraformRunner {
         runDir,
         { signal, onMessage: m => progress.handle(m) },
       );
-      if (applied.exitCode === 0 && !applied.cancelled) {
+      // Finished before the cancellation reached it: done is done.
+      if (applied.exitCode === 0) {
         const result = this.applyResult(current, progress, resumed);
         await this.plans.update(current.planId, {
           status: 'applied',
@@ -544,7 +537,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
         runDir,
         { signal, onMessage: m => progress.handle(m) },
       );
-      if (result.cancelled) {
+      if (result.cancelled && result.exitCode !== 0) {
         throw await this.cancelled(
           'destroy',
           workspace,
@@ -764,7 +757,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       runDir,
       { signal },
     );
-    if (result.cancelled) {
+    if (result.cancelled && result.exitCode !== 0) {
       throw await this.cancelled('init', workspace, runDir, result, redactor);
     }
     if (result.exitCode !== 0) {
@@ -878,7 +871,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       runDir,
       { signal, onMessage: m => progress.handle(m) },
     );
-    if (planned.cancelled) {
+    if (planned.cancelled && !planSucceeded(planned)) {
       throw await this.cancelled(
         'plan',
         record.workspace,
@@ -887,7 +880,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
         redactor,
       );
     }
-    if (planned.exitCode !== 0 && planned.exitCode !== 2) {
+    if (!planSucceeded(planned)) {
       throw this.failure('plan', record.workspace, planned, progress, redactor);
     }
     if (planned.exitCode === 0) return undefined;
@@ -1262,6 +1255,11 @@ export class DefaultTerraformRunner implements TerraformRunner {
       this.settings.stateLockTimeoutMs / 1000,
     )}s`;
   }
+}
+
+/** `plan -detailed-exitcode` finished: 0 nothing to do, 2 changes. */
+function planSucceeded(result: TerraformCommandResult) {
+  return result.exitCode === 0 || result.exitCode === 2;
 }
 
 function checkApplicable(record: PlanRecord) {

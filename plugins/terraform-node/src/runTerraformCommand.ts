@@ -87,7 +87,9 @@ export function runTerraformCommand(options: {
       }
     };
     const onAbort = () => {
-      if (cancelled) return;
+      // Too late: the process has ended, only its close is still to come.
+      if (cancelled || child.exitCode !== null || child.signalCode !== null)
+        return;
       cancelled = true;
       signalGroup('SIGINT');
       killTimer = setTimeout(() => {

@@ -34,6 +34,29 @@ export function resourceAction(actions: string[]): TerraformResourceAction {
   }
 }
 
+const SYMBOLS: Record<string, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  replace: '-/+',
+  forget: '.',
+};
+
+/**
+ * One line for a changed resource, as terraform marks it in a plan:
+ * "+ aws_s3_bucket.this (create)".
+ *
+ * @public
+ */
+export function formatResourceChange(change: {
+  address: string;
+  action: string;
+}): string {
+  return `${SYMBOLS[change.action] ?? '?'} ${change.address} (${
+    change.action
+  })`;
+}
+
 /** A value with sensitive leaves masked and unknown leaves marked. */
 function mask(value: unknown, sensitive: unknown, unknown: unknown): JsonValue {
   if (sensitive === true) return SENSITIVE;

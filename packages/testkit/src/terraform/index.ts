@@ -76,6 +76,8 @@ export interface FakeTerraformScenario {
     planPerResourceMs?: number;
     applyPerResourceMs?: number;
     showMs?: number;
+    /** Between a successful apply's last message and its exit (not interruptible). */
+    finishMs?: number;
     /** Interval of `apply_progress` messages while a resource applies. */
     progressIntervalMs?: number;
   };
@@ -190,6 +192,7 @@ export function parseTemplateExampleSteps(example: string): Array<{
   id?: string;
   name?: string;
   action: string;
+  if?: string | boolean;
   input?: Record<string, unknown>;
 }> {
   const doc = parseYaml(example);
