@@ -637,7 +637,12 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
 
   it('ships golden-path templates with the upstream step shape', () => {
     const problems: string[] = [];
-    const tpls = templates.entities.filter(l => l.entity.kind === 'Template');
+    // Resource templates (templates/terraform) create no repository.
+    const tpls = templates.entities.filter(
+      l =>
+        l.entity.kind === 'Template' &&
+        (l.entity.spec as { type?: string }).type !== 'resource',
+    );
     for (const l of tpls) {
       type Property = { pattern?: string; 'ui:field'?: string };
       const spec = l.entity.spec as {
@@ -685,5 +690,38 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
       'static-website',
     ]);
     expect(problems).toEqual([]);
+  });
+
+  it('ships the Terraform templates: plan, review, apply, outputs', () => {
+    const tpls = templates.entities.filter(
+      l =>
+        l.entity.kind === 'Template' &&
+        (l.entity.spec as { type?: string }).type === 'resource',
+    );
+    expect(
+      tpls.map(l => {
+        const spec = l.entity.spec as {
+          EXPERIMENTAL_recovery?: { EXPERIMENTAL_strategy?: string };
+          steps: Array<{ action: string }>;
+        };
+        return {
+          name: l.entity.metadata.name,
+          steps: spec.steps.map(s => s.action),
+          // The task page's Retry button approves the plan at the review step.
+          recovery: spec.EXPERIMENTAL_recovery?.EXPERIMENTAL_strategy,
+        };
+      }),
+    ).toEqual(
+      ['postgres-database', 'object-bucket'].map(name => ({
+        name,
+        steps: [
+          'terraform:plan',
+          'terraform:review',
+          'terraform:apply',
+          'terraform:output',
+        ],
+        recovery: 'startOver',
+      })),
+    );
   });
 });

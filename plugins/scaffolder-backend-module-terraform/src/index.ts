@@ -1,5 +1,6 @@
 /**
- * Scaffolder actions terraform:plan, terraform:apply, terraform:destroy, terraform:output.
+ * Scaffolder actions terraform:plan, terraform:review, terraform:apply,
+ * terraform:destroy and terraform:output.
  *
  * @packageDocumentation
  */
@@ -10,4 +11,6 @@ export {
   createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
+  createTerraformReviewAction,
+  PlanReviewRequiredError,
 } from './actions';

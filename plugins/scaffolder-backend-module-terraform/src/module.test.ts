@@ -5,7 +5,7 @@ import { MODULES } from './__testUtils__/createTestRunner';
 import terraformModule from './index';
 
 describe('terraformModule', () => {
-  it('registers the four terraform actions with the scaffolder', async () => {
+  it('registers the terraform actions with the scaffolder', async () => {
     const extensionPoint = { addActions: jest.fn() };
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, extensionPoint]],
@@ -23,6 +23,7 @@ describe('terraformModule', () => {
     const actions = extensionPoint.addActions.mock.calls.flat();
     expect(actions.map(a => a.id)).toEqual([
       'terraform:plan',
+      'terraform:review',
       'terraform:apply',
       'terraform:destroy',
       'terraform:output',

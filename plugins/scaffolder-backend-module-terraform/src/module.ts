@@ -6,11 +6,12 @@ import {
   createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
+  createTerraformReviewAction,
 } from './actions';
 
 /**
  * The scaffolder actions of the Terraform driver: terraform:plan,
- * terraform:apply, terraform:destroy and terraform:output.
+ * terraform:review, terraform:apply, terraform:destroy and terraform:output.
  *
  * @public
  */
@@ -26,6 +27,7 @@ export const terraformModule = createBackendModule({
       async init({ scaffolder, runner }) {
         scaffolder.addActions(
           createTerraformPlanAction({ runner }),
+          createTerraformReviewAction({ runner }),
           createTerraformApplyAction({ runner }),
           createTerraformDestroyAction({ runner }),
           createTerraformOutputAction({ runner }),

@@ -185,15 +185,27 @@ function render(value: unknown, task: TestTask): unknown {
   return value;
 }
 
+/** A step's rendered `if`, as the scaffolder reads it. */
+function isTruthy(value: unknown) {
+  return !(
+    value === false ||
+    value === 'false' ||
+    value === '' ||
+    value === undefined
+  );
+}
+
 /**
  * Runs the steps of an action example (YAML) in a task: the terraform
- * actions for real, other actions (debug:log) by rendering their input.
+ * actions for real, other actions (debug:log) by rendering their input;
+ * a step whose rendered `if` is false is skipped.
  * Returns the rendered input of each step.
  */
 export async function runExampleSteps(
   steps: Array<{
     id?: string;
     action: string;
+    if?: string | boolean;
     input?: Record<string, unknown>;
   }>,
   actions: Array<{ id: string; handler: (ctx: any) => Promise<void> }>,
@@ -202,6 +214,7 @@ export async function runExampleSteps(
   const rendered: Record<string, unknown> = {};
   for (const [index, step] of steps.entries()) {
     const id = step.id ?? `step-${index}`;
+    if (step.if !== undefined && !isTruthy(render(step.if, task))) continue;
     const input = render(step.input ?? {}, task) as Record<string, unknown>;
     rendered[id] = input;
     const action = actions.find(a => a.id === step.action);

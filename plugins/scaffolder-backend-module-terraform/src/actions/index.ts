@@ -2,3 +2,7 @@ export { createTerraformPlanAction } from './terraformPlan';
 export { createTerraformApplyAction } from './terraformApply';
 export { createTerraformDestroyAction } from './terraformDestroy';
 export { createTerraformOutputAction } from './terraformOutput';
+export {
+  createTerraformReviewAction,
+  PlanReviewRequiredError,
+} from './terraformReview';

@@ -6,10 +6,11 @@ import { TerraformProgressEvent } from '@paved/plugin-terraform-node';
  * log.
  */
 export function progressLogger(logger: LoggerService) {
+  // No fields: the task log shows them after the line, and each line names
+  // its resource already.
   return (event: TerraformProgressEvent) => {
-    const meta = event.address ? { address: event.address } : undefined;
-    if (event.level === 'error') logger.error(event.message, meta);
-    else if (event.level === 'warn') logger.warn(event.message, meta);
-    else logger.info(event.message, meta);
+    if (event.level === 'error') logger.error(event.message);
+    else if (event.level === 'warn') logger.warn(event.message);
+    else logger.info(event.message);
   };
 }

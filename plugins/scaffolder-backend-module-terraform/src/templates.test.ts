@@ -1,0 +1,351 @@
+/*
+ * The Terraform golden-path templates (templates/terraform/) run in the real
+ * scaffolder of Backstage 1.55 with this module and the stand-in terraform:
+ * the task plans, stops at the review step with the plan summary, and its
+ * retry (the task page's Retry button) applies exactly the reviewed plan.
+ */
+import {
+  createMockDirectory,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
+import fs from 'node:fs';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import {
+  MODULES,
+  postgresScenario,
+  PROVIDER_SECRET,
+} from './__testUtils__/createTestRunner';
+import terraformModule from './index';
+
+jest.setTimeout(120_000);
+
+const TEMPLATES = path.resolve(__dirname, '../../../templates/terraform');
+
+/** A template as the catalogue holds it. */
+function template(name: string): any {
+  const entity = parseYaml(
+    fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
+  );
+  return { ...entity, metadata: { namespace: 'default', ...entity.metadata } };
+}
+
+const databases = TestDatabases.create();
+type Knex = Awaited<ReturnType<typeof databases.init>>;
+
+/** A query that never settles. */
+const hang: any = new Proxy(() => {}, {
+  get: (_target, property) => (property === 'then' ? () => {} : hang),
+  apply: () => hang,
+});
+
+/**
+ * The scaffolder's database, parked once the backend has stopped. Backstage
+ * 1.55 keeps polling the task_events of every task run with
+ * EXPERIMENTAL_recovery (StorageTaskBroker.registerCancellable never
+ * unsubscribes from them); parked, those pollers wait forever instead of
+ * querying a database the test has dropped.
+ */
+function parkable(knex: Knex) {
+  let parked = false;
+  const proxy = new Proxy(knex, {
+    apply: (target, thisArg, args) =>
+      parked ? hang : Reflect.apply(target, thisArg, args),
+  });
+  return { knex: proxy, park: () => (parked = true) };
+}
+
+describe.each(databases.eachSupportedId())(
+  'the Terraform templates in the scaffolder (%s)',
+  databaseId => {
+    const mockDir = createMockDirectory();
+    let knex: Knex;
+    let fake: FakeTerraform;
+    let baseUrl: string;
+    let stop: () => Promise<void>;
+
+    let count = 0;
+    async function start(terraform: Record<string, unknown> = {}) {
+      const dir = path.join(mockDir.path, `case-${++count}`);
+      knex = await databases.init(databaseId);
+      const scaffolderDb = parkable(knex);
+      fake = FakeTerraform.create({ dir: path.join(dir, 'fake') });
+      const backend = await startTestBackend({
+        features: [
+          scaffolderPlugin,
+          terraformModule,
+          catalogServiceMock.factory({
+            entities: [
+              template('postgres-database'),
+              template('object-bucket'),
+            ],
+          }),
+          mockServices.database.factory({
+            knex: scaffolderDb.knex,
+            migrations: { skip: false },
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              backend: { baseUrl: 'http://localhost:7007' },
+              paved: {
+                terraform: {
+                  binary: fakeTerraformPath,
+                  modulesDir: MODULES,
+                  workDir: path.join(dir, 'work'),
+                  environment: fake.env,
+                  secretEnvironment: { AWS_SECRET_ACCESS_KEY: PROVIDER_SECRET },
+                  ...terraform,
+                },
+              },
+            },
+          }),
+        ],
+      });
+      const { port } = backend.server.address() as AddressInfo;
+      baseUrl = `http://localhost:${port}/api/scaffolder`;
+      stop = async () => {
+        await backend.stop();
+        scaffolderDb.park();
+      };
+    }
+
+    afterEach(async () => {
+      await stop?.();
+    });
+
+    async function call(method: string, url: string, body?: unknown) {
+      const response = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await response.json();
+      if (!response.ok) {
+        throw new Error(
+          `${method} ${url}: ${response.status} ${JSON.stringify(json)}`,
+        );
+      }
+      return json;
+    }
+
+    /** Waits until the task has finished, then returns it with its events. */
+    async function finished(taskId: string) {
+      for (let i = 0; i < 600; i++) {
+        const task = await call('GET', `/v2/tasks/${taskId}`);
+        if (['failed', 'completed', 'cancelled'].includes(task.status)) {
+          // From the scaffolder's table: GET /v2/tasks/:id/events leaves a
+          // poller running in Backstage 1.55 that outlives the backend.
+          const rows = await knex('task_events')
+            .where({ task_id: taskId })
+            .orderBy('id');
+          const events = rows.map(row => ({
+            type: row.event_type as string,
+            body: JSON.parse(row.body),
+          }));
+          return { task, events };
+        }
+        await new Promise(r => setTimeout(r, 100));
+      }
+      throw new Error(`task ${taskId} did not finish`);
+    }
+
+    /** A task log line as the task page shows it, without colour and level. */
+    const plain = (line: unknown) =>
+      stripVTControlCharacters(String(line)).replace(
+        /^(info|warn|error): /,
+        '',
+      );
+    const logLines = (events: Array<{ type: string; body: any }>) =>
+      events.filter(e => e.type === 'log').map(e => plain(e.body.message));
+
+    it('plans a bucket, stops for review, and the retry applies exactly the reviewed plan', async () => {
+      await start();
+      // The module's resources as declared; outputs as AWS would give them.
+      fake.setScenario({
+        outputs: {
+          bucket_name: { value: '${var.name}' },
+          bucket_arn: { value: 'arn:aws:s3:::${var.name}' },
+          bucket_regional_domain_name: {
+            value: '${var.name}.s3.eu-west-1.amazonaws.com',
+          },
+        },
+      });
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/object-bucket',
+        values: {
+          name: 'kestrel-invoices',
+          owner: 'group:default/billing',
+          versioning: true,
+          corsAllowedOrigins: ['https://billing.kestrel.example'],
+        },
+      });
+
+      const stopped = await finished(id);
+      expect(stopped.task.status).toBe('failed');
+      const completion = stopped.events.find(e => e.type === 'completion');
+      expect(completion?.body.error.message).toMatch(
+        /^Review the plan, then approve it\. Plan: 6 to add, 0 to change, 0 to destroy\. .* press Retry before \d{4}-\d\d-\d\d \d\d:\d\d UTC; to drop it, do nothing: it expires then\.$/,
+      );
+      const lines = logLines(stopped.events);
+      // The plan, each resource with its action, shown before anything is applied.
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^\d\/6 resources planned: aws_s3_bucket\.this will create$/,
+          ),
+          'Plan: 6 to add, 0 to change, 0 to destroy.',
+          '  + aws_s3_bucket.this (create)',
+          '  + aws_s3_bucket_cors_configuration.this (create)',
+        ]),
+      );
+      expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+      const planCalls = fake.invocations().filter(i => i.argv[0] === 'plan');
+      expect(planCalls).toHaveLength(1);
+      // Template values reached terraform as typed JSON, never as HCL.
+      const vars = JSON.parse(
+        fs.readFileSync(
+          path.join(planCalls[0].cwd, 'paved.auto.tfvars.json'),
+          'utf8',
+        ),
+      );
+      expect(vars).toEqual({
+        name: 'kestrel-invoices',
+        owner: 'billing',
+        versioning: true,
+        cors_allowed_origins: ['https://billing.kestrel.example'],
+      });
+
+      await call('POST', `/v2/tasks/${id}/retry`, {});
+      const done = await finished(id);
+      expect(done.task.status).toBe('completed');
+      // The task page shows the events after the retry only: the summary again.
+      const again = logLines(
+        done.events.slice(done.events.findIndex(e => e.type === 'recovered')),
+      );
+      expect(again).toContainEqual(
+        expect.stringMatching(
+          /^Plan [0-9a-f-]{36} to review: Plan: 6 to add, 0 to change, 0 to destroy\.$/,
+        ),
+      );
+      expect(again).toContainEqual(
+        expect.stringMatching(
+          /^Plan [0-9a-f-]{36} approved: the task was retried after it stopped for review at /,
+        ),
+      );
+      expect(again).toContain(
+        'Apply complete! Resources: 6 added, 0 changed, 0 destroyed.',
+      );
+      // The plan was not made again: the retry applied the reviewed one.
+      expect(fake.invocations().filter(i => i.argv[0] === 'plan')).toHaveLength(
+        1,
+      );
+      const applies = fake.invocations().filter(i => i.argv[0] === 'apply');
+      expect(applies.map(i => [i.cwd, i.argv.at(-1)])).toEqual([
+        [planCalls[0].cwd, 'paved.tfplan'],
+      ]);
+      const output = done.events.find(e => e.type === 'completion')?.body
+        .output;
+      expect(output.text[0]).toEqual({
+        title: 'Plan',
+        content: 'Plan: 6 to add, 0 to change, 0 to destroy.',
+      });
+      expect(output.text[1]).toEqual({
+        title: 'Bucket',
+        content:
+          'Bucket kestrel-invoices (arn:aws:s3:::kestrel-invoices), at kestrel-invoices.s3.eu-west-1.amazonaws.com.',
+      });
+
+      // Nothing secret in what the scaffolder keeps or shows.
+      const kept = JSON.stringify([
+        await knex('tasks').select(),
+        await knex('task_events').select(),
+        await knex('paved_terraform__plans').select(),
+      ]);
+      expect(kept).not.toContain(PROVIDER_SECRET);
+    });
+
+    it('plans a database from its form values and applies it after review', async () => {
+      await start();
+      fake.setScenario(postgresScenario());
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/postgres-database',
+        values: {
+          name: 'orders',
+          owner: 'group:default/fulfilment',
+          instanceClass: 'db.t4g.small',
+          multiAz: true,
+        },
+      });
+      expect((await finished(id)).task.status).toBe('failed');
+      const planCall = fake.invocations().find(i => i.argv[0] === 'plan')!;
+      expect(
+        JSON.parse(
+          fs.readFileSync(
+            path.join(planCall.cwd, 'paved.auto.tfvars.json'),
+            'utf8',
+          ),
+        ),
+      ).toEqual({
+        name: 'orders',
+        owner: 'fulfilment',
+        instance_class: 'db.t4g.small',
+        multi_az: true,
+      });
+      await call('POST', `/v2/tasks/${id}/retry`, {});
+      const done = await finished(id);
+      expect(done.task.status).toBe('completed');
+      const output = done.events.find(e => e.type === 'completion')?.body
+        .output;
+      expect(output.text[1].content).toMatch(
+        /^Host address-[0-9a-f]{8}, database orders\. The master credentials are in AWS Secrets Manager: /,
+      );
+      expect(JSON.stringify(done.events)).not.toContain(PROVIDER_SECRET);
+    });
+
+    it('stops after the plan in a dry run', async () => {
+      await start();
+      const result = await call('POST', '/v2/dry-run', {
+        template: template('object-bucket'),
+        values: { name: 'dry-bucket', owner: 'group:default/billing' },
+        directoryContents: [],
+      });
+      const lines = result.log.map((l: any) => plain(l.body.message));
+      expect(lines).toContain('Plan: 6 to add, 0 to change, 0 to destroy.');
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^Dry run: a real run stops here until the plan is approved/,
+        ),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^Dry run: plan [0-9a-f-]{36} is not applied/),
+      );
+      expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+      expect(result.output.text[0].content).toBe(
+        'Plan: 6 to add, 0 to change, 0 to destroy.',
+      );
+    });
+
+    it('fails plainly when the terraform binary is missing, naming the configured path', async () => {
+      const missing = path.join(mockDir.path, 'no', 'terraform');
+      await start({ binary: missing });
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/object-bucket',
+        values: { name: 'nobin-bucket', owner: 'group:default/billing' },
+      });
+      const { task, events } = await finished(id);
+      expect(task.status).toBe('failed');
+      expect(
+        events.find(e => e.type === 'completion')?.body.error.message,
+      ).toBe(
+        `Terraform binary not found: "${missing}" does not exist (paved.terraform.binary: set it to the path of terraform or tofu)`,
+      );
+    });
+  },
+);
