@@ -647,6 +647,46 @@ describe('DefaultGitHubRepoService: hardening', () => {
     });
   });
 
+  describe('on a repository this service has just created', () => {
+    it('writes team roles and environments without reading them first', async () => {
+      await service.createRepository({ owner: 'kestrel', name: 'fresh' });
+      const fresh = { owner: 'kestrel', name: 'fresh' };
+      server.resetRequests();
+      await service.grantTeamAccess({
+        ...fresh,
+        team: 'storefront',
+        permission: 'maintain',
+      });
+      await service.ensureEnvironments({
+        ...fresh,
+        environments: [
+          { name: 'development' },
+          { name: 'production', reviewers: [{ team: 'storefront' }] },
+        ],
+      });
+      expect(routes()).toEqual([
+        'PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo} 204',
+        'GET /orgs/{org}/teams/{team_slug} 200',
+        'PUT /repos/{owner}/{repo}/environments/{environment_name} 200',
+        'PUT /repos/{owner}/{repo}/environments/{environment_name} 200',
+      ]);
+      // Run again in the window: the same writes, the same end state.
+      await service.ensureEnvironments({
+        ...fresh,
+        environments: [
+          { name: 'development' },
+          { name: 'production', reviewers: [{ team: 'storefront' }] },
+        ],
+      });
+      expect(
+        server.driver.repository('kestrel', 'fresh')!.environments.production
+          .reviewers,
+      ).toEqual([
+        { type: 'Team', id: server.driver.teamId('kestrel', 'storefront') },
+      ]);
+    });
+  });
+
   describe('rate limits and faults', () => {
     it('stops with a clear error when the primary budget is spent, without waiting for the reset', async () => {
       server.driver.setRateLimit(server.token, {

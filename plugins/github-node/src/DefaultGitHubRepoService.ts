@@ -324,6 +324,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     });
   }
 
+  /** Created by this service instance within the fresh window. */
   private isFresh(s: Session, ref: GitHubRepoRef): boolean {
     const at = this.fresh.get(repoKey(s.host, ref.owner, ref.name));
     return at !== undefined && Date.now() - at < this.freshWindowMs;
@@ -919,15 +920,19 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const s = await this.session(options, action);
     const ref = { host: s.host, owner, name };
 
-    let teams: any[];
+    // A repository this process created moments ago holds only what Paved
+    // put there: the read before the write would only cost a request.
+    let teams: any[] = [];
     try {
-      teams = await this.onRepo(s, ref, () =>
-        s.octokit.paginate(s.octokit.rest.repos.listTeams, {
-          owner,
-          repo: name,
-          per_page: 100,
-        }),
-      );
+      if (!this.isFresh(s, ref)) {
+        teams = await this.onRepo(s, ref, () =>
+          s.octokit.paginate(s.octokit.rest.repos.listTeams, {
+            owner,
+            repo: name,
+            per_page: 100,
+          }),
+        );
+      }
     } catch (error) {
       throw this.fail(error, action, s);
     }
@@ -1088,20 +1093,23 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const s = await this.session(options, action);
     const ref = { host: s.host, owner, name };
 
-    let existing: any[];
+    // As for team roles: nothing but Paved has touched a fresh repository.
+    let existing: any[] = [];
     try {
-      existing = await this.onRepo(
-        s,
-        ref,
-        async () =>
-          (
-            await s.octokit.rest.repos.getAllEnvironments({
-              owner,
-              repo: name,
-              per_page: 100,
-            })
-          ).data.environments ?? [],
-      );
+      if (!this.isFresh(s, ref)) {
+        existing = await this.onRepo(
+          s,
+          ref,
+          async () =>
+            (
+              await s.octokit.rest.repos.getAllEnvironments({
+                owner,
+                repo: name,
+                per_page: 100,
+              })
+            ).data.environments ?? [],
+        );
+      }
     } catch (error) {
       throw this.fail(error, action, s);
     }
@@ -1179,7 +1187,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         )} with other protection rules; Paved will not change them`,
       );
     }
-    const created: string[] = [];
+    // Reviewer ids first: an unknown reviewer fails before anything is written.
+    const reviewersOf = new Map<
+      string,
+      Array<{ type: 'User' | 'Team'; id: number }>
+    >();
     for (const spec of toWrite) {
       const reviewers: Array<{ type: 'User' | 'Team'; id: number }> = [];
       for (const r of spec.reviewers ?? []) {
@@ -1189,6 +1201,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
             : { type: 'User' as const, id: await this.userId(s, r.user) },
         );
       }
+      reviewersOf.set(spec.name, reviewers);
+    }
+    const created: string[] = [];
+    for (const spec of toWrite) {
+      const reviewers = reviewersOf.get(spec.name)!;
       try {
         await this.onRepo(s, ref, () =>
           s.octokit.rest.repos.createOrUpdateEnvironment({
