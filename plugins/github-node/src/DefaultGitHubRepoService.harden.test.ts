@@ -687,6 +687,19 @@ describe('DefaultGitHubRepoService: hardening', () => {
     });
   });
 
+  it('checks again once a second creation found the repository existing', async () => {
+    await service.createRepository({ owner: 'kestrel', name: 'fresh' });
+    await service.createRepository({ owner: 'kestrel', name: 'fresh' });
+    server.resetRequests();
+    await service.grantTeamAccess({
+      owner: 'kestrel',
+      name: 'fresh',
+      team: 'storefront',
+      permission: 'push',
+    });
+    expect(routes()[0]).toBe('GET /repos/{owner}/{repo}/teams 200');
+  });
+
   describe('rate limits and faults', () => {
     it('stops with a clear error when the primary budget is spent, without waiting for the reset', async () => {
       server.driver.setRateLimit(server.token, {

@@ -415,6 +415,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       if (!(hasStatus(error, 422) && repoNameTaken(error))) {
         throw this.fail(error, action, s);
       }
+      // Someone (or an earlier attempt) made it: no longer Paved's alone.
+      this.fresh.delete(repoKey(s.host, owner, name));
       try {
         data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
       } catch (getError) {

@@ -70,17 +70,19 @@ describe('paved:github:team:grant', () => {
       repoUrl: 'github.com?owner=kestrel&repo=shop',
       owner: 'user:default/jdoe',
     });
+    // A repository Paved did not just create, so what exists is checked.
+    await h.server.driver.createRepository('kestrel', 'other');
     expect(user.error).toMatchObject({
       name: 'InputError',
       message: expect.stringContaining('is not a group'),
     });
     await runAction(createGitHubTeamGrantAction(h), {
-      repoUrl: 'github.com?owner=kestrel&repo=shop',
+      repoUrl: 'github.com?owner=kestrel&repo=other',
       owner: 'group:default/storefront',
       permission: 'push',
     });
     const other = await runAction(createGitHubTeamGrantAction(h), {
-      repoUrl: 'github.com?owner=kestrel&repo=shop',
+      repoUrl: 'github.com?owner=kestrel&repo=other',
       owner: 'group:default/storefront',
       permission: 'admin',
     });
