@@ -74,7 +74,8 @@ export interface LocalForgeOptions {
 }
 
 /**
- * Reads `paved.forge` (see config.d.ts). The directory defaults to `forge`
+ * Reads `paved.forge` (see config.d.ts) and `backend.baseUrl`, under which
+ * the forge backend serves the repositories. The directory defaults to `forge`
  * in the portal's data folder, `${PAVED_DATA_DIR:-../../data}` as in
  * app-config.yaml, resolved from the working directory.
  *
@@ -99,7 +100,10 @@ export function readLocalForgeConfig(
     });
   return {
     directory: path.resolve(directory),
-    urls: ForgeUrls.forBackend(config.getString('backend.baseUrl')),
+    // Every real backend sets backend.baseUrl; tests of other plugins may not.
+    urls: ForgeUrls.forBackend(
+      config.getOptionalString('backend.baseUrl') ?? 'http://localhost:7007',
+    ),
     allowedOwners,
   };
 }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { gitHubRepoServiceRef } from '@paved/plugin-github-node';
+import { localForgeServiceRef } from '@paved/plugin-forge-node';
 import {
   createGitHubBranchProtectAction,
   createGitHubCodeOwnersCreateAction,
@@ -13,6 +14,7 @@ import {
   createGitHubTeamGrantAction,
   createGitHubVariablesSetAction,
 } from './actions';
+import { createPavedPublishAction } from './actions/publish';
 
 /**
  * The scaffolder module with Paved's GitHub actions: the hardening steps
@@ -29,8 +31,9 @@ export const scaffolderModulePavedGitHub = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         service: gitHubRepoServiceRef,
+        forge: localForgeServiceRef,
       },
-      async init({ scaffolder, config, service }) {
+      async init({ scaffolder, config, service, forge }) {
         const deps = { service, config };
         scaffolder.addActions(
           createGitHubCodeOwnersCreateAction(deps),
@@ -40,6 +43,7 @@ export const scaffolderModulePavedGitHub = createBackendModule({
           createGitHubSecretsSetAction(deps),
           createGitHubVariablesSetAction(deps),
           createGitHubPullRequestOpenAction(deps),
+          createPavedPublishAction({ ...deps, forge }),
         );
       },
     });

@@ -1,0 +1,313 @@
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { DefaultLocalForge, ForgeUrls } from '@paved/plugin-forge-node';
+import { createPavedPublishAction } from './publish';
+import { examples } from './publish.examples';
+import {
+  Harness,
+  declaredOutputs,
+  exampleInput,
+  runAction,
+  startHarness,
+} from '../__testUtils__/harness';
+
+/** What a template's fetch step renders: files at the workspace root, or in sourcePath. */
+function workspaceFor(input: { sourcePath?: string }) {
+  const prefix = input.sourcePath ? `${input.sourcePath}/` : '';
+  return {
+    [`${prefix}catalog-info.yaml`]:
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\n',
+    [`${prefix}README.md`]: '# Hello\n',
+    [`${prefix}src/index.ts`]: 'export {};\n',
+    ...(prefix ? { 'not-published/notes.md': 'left behind' } : {}),
+  };
+}
+
+const published = (input: { sourcePath?: string }) =>
+  Object.keys(workspaceFor(input))
+    .filter(f => !f.startsWith('not-published/'))
+    .map(f => (input.sourcePath ? f.slice(input.sourcePath.length + 1) : f))
+    .sort();
+
+describe('paved:publish', () => {
+  const dir = createMockDirectory();
+  let forge: DefaultLocalForge;
+  let h: Harness;
+
+  beforeEach(async () => {
+    dir.clear();
+    forge = DefaultLocalForge.create({
+      directory: dir.resolve('forge'),
+      urls: ForgeUrls.forBackend('http://localhost:7007'),
+      logger: mockServices.logger.mock(),
+    });
+    // A real GitHub test server in every test: on the forge it must not be asked anything.
+    h = await startHarness();
+  });
+
+  afterEach(async () => {
+    await h.server.close();
+  });
+
+  describe('on the local forge (no GitHub credentials for the host)', () => {
+    const embedded = mockServices.rootConfig({
+      data: {
+        integrations: {},
+        scaffolder: {
+          defaultAuthor: { name: 'Paved', email: 'paved@kestrel.example' },
+        },
+      },
+    });
+    const action = () =>
+      createPavedPublishAction({ config: embedded, service: h.service, forge });
+
+    it.each(examples.map(e => [e.description, e.example]))(
+      'runs the example, then again as a retried task: %s',
+      async (_, example) => {
+        const input = exampleInput(example);
+        const { owner, repo: name } = Object.fromEntries(
+          new URL(`https://${input.repoUrl}`).searchParams,
+        );
+        const base = `http://localhost:7007/api/forge/${owner}/${name}`;
+        const workspace = workspaceFor(input);
+
+        const first = await runAction(action(), input, { workspace });
+        expect(first.error).toBeUndefined();
+        expect(first.outputs).toEqual({
+          remoteUrl: `${base}.git`,
+          repoContentsUrl: `${base}/blob/main`,
+          catalogInfoUrl: `${base}/blob/main/catalog-info.yaml`,
+          forge: 'local',
+          created: true,
+          pushed: true,
+          commitHash: expect.stringMatching(/^[0-9a-f]{40}$/),
+        });
+        expect(Object.keys(first.outputs).sort()).toEqual(
+          declaredOutputs(action()),
+        );
+        expect(first.keys).toEqual([
+          `paved.publish.repository.local.github.com/${owner}/${name}`,
+          `paved.publish.push.local.github.com/${owner}/${name}.main`,
+        ]);
+
+        // What was published, as the forge serves it.
+        const repo = { owner, name };
+        const { commitSha } = await forge.resolvePath(repo, 'main');
+        expect(commitSha).toBe(first.outputs.commitHash);
+        const { files } = await forge.listFiles(repo, commitSha, '');
+        expect(files.map(f => f.path).sort()).toEqual(published(input));
+        await expect(forge.getRepository(repo)).resolves.toMatchObject({
+          description: input.description,
+          topics: input.topics ?? [],
+          visibility: input.repoVisibility ?? 'private',
+          defaultBranch: 'main',
+        });
+        expect((await forge.listRefs(repo)).refs).toHaveLength(1);
+
+        // A retry whose checkpoints were lost (a crash before they were
+        // saved) does the work again and converges: adopted, nothing pushed.
+        const again = await runAction(action(), input, { workspace });
+        expect(again.error).toBeUndefined();
+        expect(again.outputs).toEqual({
+          ...first.outputs,
+          created: false,
+          pushed: false,
+        });
+
+        // The scaffolder's own retry resumes from the saved checkpoints.
+        const resumed = await runAction(action(), input, {
+          workspace,
+          store: first.store,
+        });
+        expect(resumed.outputs).toEqual(first.outputs);
+        expect((await forge.resolvePath(repo, 'main')).commitSha).toBe(
+          commitSha,
+        );
+        expect(h.server.requests).toEqual([]);
+      },
+    );
+
+    it('publishes to the forge when the GitHub token is empty (production without GITHUB_TOKEN)', async () => {
+      const noToken = mockServices.rootConfig({
+        data: { integrations: { github: [{ host: 'github.com', token: '' }] } },
+      });
+      const run = await runAction(
+        createPavedPublishAction({
+          config: noToken,
+          service: h.service,
+          forge,
+        }),
+        { repoUrl: 'github.com?owner=Kestrel&repo=Shop' },
+        { workspace: { 'README.md': 'x' } },
+      );
+      expect(run.error).toBeUndefined();
+      // Owner and name are lowercased on the forge, as GitHub compares them.
+      expect(run.outputs).toMatchObject({
+        forge: 'local',
+        remoteUrl: 'http://localhost:7007/api/forge/kestrel/shop.git',
+      });
+      expect(run.lines).toContain(
+        'info: Publishing kestrel/shop to the local forge (http://localhost:7007/api/forge)',
+      );
+      const { commitSha } = await forge.resolvePath(
+        { owner: 'kestrel', name: 'shop' },
+        '',
+      );
+      expect(
+        (
+          await forge.readFile(
+            { owner: 'kestrel', name: 'shop' },
+            commitSha,
+            'README.md',
+          )
+        ).content.toString(),
+      ).toBe('x');
+    });
+
+    it('only says where it would publish in a dry run', async () => {
+      const run = await runAction(action(), exampleInput(examples[0].example), {
+        workspace: workspaceFor({}),
+        isDryRun: true,
+      });
+      expect(run.error).toBeUndefined();
+      expect(run.lines).toContain(
+        'info: Dry run: would create kestrel/invoice-service on the local forge (http://localhost:7007/api/forge) and push the workspace to main: http://localhost:7007/api/forge/kestrel/invoice-service',
+      );
+      expect(run.outputs).toEqual({
+        remoteUrl:
+          'http://localhost:7007/api/forge/kestrel/invoice-service.git',
+        repoContentsUrl:
+          'http://localhost:7007/api/forge/kestrel/invoice-service/blob/main',
+        catalogInfoUrl:
+          'http://localhost:7007/api/forge/kestrel/invoice-service/blob/main/catalog-info.yaml',
+        forge: 'local',
+        created: true,
+        pushed: true,
+        commitHash: '',
+      });
+      expect(run.keys).toEqual([]);
+      await expect(forge.listRepositories()).resolves.toEqual([]);
+    });
+
+    it('refuses other content in an existing repository, naming it', async () => {
+      const input = exampleInput(examples[0].example);
+      await runAction(action(), input, { workspace: { 'README.md': 'one' } });
+      const run = await runAction(action(), input, {
+        workspace: { 'README.md': 'two' },
+      });
+      expect(run.error).toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /^Repository kestrel\/invoice-service on the local forge already holds other content on branch main/,
+        ),
+      });
+      expect(run.outputs).toEqual({});
+    });
+
+    it.each([
+      [
+        { repoUrl: 'github.com?repo=x' },
+        /^repoUrl: "github.com\?repo=x" names no owner/,
+      ],
+      [
+        { repoUrl: 'github.com?owner=kestrel&repo=bad%20name' },
+        /^repoUrl: Invalid repository name "bad name"/,
+      ],
+      [
+        { repoUrl: 'github.com?owner=..&repo=x' },
+        /^repoUrl: Invalid repository owner "\.\."/,
+      ],
+      [
+        { repoUrl: 'github.com?owner=k&repo=x', defaultBranch: 'a..b' },
+        /^Invalid branch name "a\.\.b"/,
+      ],
+      [
+        { repoUrl: 'github.com?owner=k&repo=x', topics: ['Not A Topic'] },
+        /^Invalid topic "Not A Topic"/,
+      ],
+      [
+        { repoUrl: 'github.com?owner=k&repo=x', sourcePath: '../outside' },
+        /outside/,
+      ],
+    ])(
+      'refuses %j with a clear error and creates nothing',
+      async (input, message) => {
+        const run = await runAction(action(), input, {
+          workspace: { 'README.md': 'x' },
+        });
+        expect(run.error?.message).toMatch(message);
+        await expect(forge.listRepositories()).resolves.toEqual([]);
+      },
+    );
+  });
+
+  describe('on GitHub (a token for the host)', () => {
+    const action = () =>
+      createPavedPublishAction({ config: h.config, service: h.service, forge });
+
+    it.each(examples.map(e => [e.description, e.example]))(
+      'runs the example against the GitHub test server, twice: %s',
+      async (_, example) => {
+        const input = exampleInput(example);
+        const { owner, repo: name } = Object.fromEntries(
+          new URL(`https://${input.repoUrl}`).searchParams,
+        );
+        const html = `${h.server.url}/${owner}/${name}`;
+        const workspace = workspaceFor(input);
+
+        const first = await runAction(action(), input, { workspace });
+        expect(first.error).toBeUndefined();
+        expect(first.outputs).toEqual({
+          remoteUrl: `${html}.git`,
+          repoContentsUrl: `${html}/blob/main`,
+          catalogInfoUrl: `${html}/blob/main/catalog-info.yaml`,
+          forge: 'github',
+          created: true,
+          pushed: true,
+          commitHash: expect.stringMatching(/^[0-9a-f]{40}$/),
+        });
+        expect(Object.keys(first.outputs).sort()).toEqual(
+          declaredOutputs(action()),
+        );
+        expect(first.keys).toEqual([
+          `paved.publish.repository.github.github.com/${owner}/${name}`,
+          `paved.publish.push.github.github.com/${owner}/${name}.main`,
+        ]);
+        expect(h.server.driver.repository(owner, name)).toMatchObject({
+          description: input.description ?? null,
+          topics: input.topics ?? [],
+          visibility: input.repoVisibility ?? 'private',
+        });
+        const files = await h.server.driver.files(owner, name);
+        expect(Object.keys(files).sort()).toEqual(published(input));
+        expect(await h.server.driver.head(owner, name, 'main')).toBe(
+          first.outputs.commitHash,
+        );
+        await expect(forge.listRepositories()).resolves.toEqual([]);
+
+        const again = await runAction(action(), input, { workspace });
+        expect(again.error).toBeUndefined();
+        expect(again.outputs).toEqual({
+          ...first.outputs,
+          created: false,
+          pushed: false,
+        });
+        expect(await h.server.driver.commitCount(owner, name, 'main')).toBe(1);
+      },
+    );
+
+    it('says it would publish to GitHub in a dry run, without asking GitHub', async () => {
+      const run = await runAction(action(), exampleInput(examples[0].example), {
+        workspace: workspaceFor({}),
+        isDryRun: true,
+      });
+      expect(run.lines).toContain(
+        'info: Dry run: would create kestrel/invoice-service on GitHub (github.com) and push the workspace to main: https://github.com/kestrel/invoice-service',
+      );
+      expect(run.outputs.forge).toBe('github');
+      expect(h.server.requests).toEqual([]);
+    });
+  });
+});
