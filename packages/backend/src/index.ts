@@ -27,6 +27,8 @@ backend.add(
 );
 // kubernetes:* actions; clusters are the kubernetes plugin's (see below)
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
+// paved:publish and the paved:github:* hardening steps (skipped on the local forge)
+backend.add(import('@paved/plugin-scaffolder-backend-module-github'));
 
 // techdocs (external builder by default, see app-config.yaml)
 backend.add(import('@backstage/plugin-techdocs-backend'));
