@@ -27,6 +27,8 @@ backend.add(
 );
 // kubernetes:* actions; clusters are the kubernetes plugin's (see below)
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
+// terraform:* actions (paved.terraform); without a binary they fail saying so
+backend.add(import('@paved/plugin-scaffolder-backend-module-terraform'));
 // paved:publish and the paved:github:* hardening steps (skipped on the local forge)
 backend.add(import('@paved/plugin-scaffolder-backend-module-github'));
 
