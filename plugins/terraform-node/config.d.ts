@@ -7,7 +7,8 @@ export interface Config {
     terraform?: {
       /**
        * The terraform or tofu binary: a name looked up on PATH or a path.
-       * Default: terraform.
+       * Without it the portal starts as usual and the terraform:* actions
+       * fail saying the binary is not found. Default: terraform.
        */
       binary?: string;
       /**
@@ -26,7 +27,8 @@ export interface Config {
        */
       workDir?: string;
       /**
-       * A saved plan older than this is refused by apply. Default: 1 hour.
+       * A saved plan older than this is refused by apply; unapplied plans
+       * past it expire and their plan files are removed. Default: 1 hour.
        */
       planMaxAge?:
         | string

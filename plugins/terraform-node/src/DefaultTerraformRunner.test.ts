@@ -156,6 +156,12 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     knex = await databases.init('SQLITE_3');
   });
 
+  const cleanups: Array<() => void> = [];
+  const afterTest = (fn: () => void) => cleanups.push(fn);
+  afterEach(() => {
+    for (const fn of cleanups.splice(0)) fn();
+  });
+
   beforeEach(() => {
     count++;
     root = path.join(mockDir.path, `case-${count}`);
@@ -343,6 +349,14 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
   });
 
   it('passes credentials only through the environment, never in arguments or files', async () => {
+    process.env.POSTGRES_PASSWORD = 'portal-db-password-77ee88ff';
+    process.env.BACKEND_SECRET = 'portal-backend-secret-99aabbcc';
+    process.env.AWS_WEB_IDENTITY_TOKEN_FILE = '/var/run/secrets/eks/token';
+    afterTest(() => {
+      delete process.env.POSTGRES_PASSWORD;
+      delete process.env.BACKEND_SECRET;
+      delete process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+    });
     const runner = await createRunner({
       settings: {
         backend: {
@@ -383,10 +397,11 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
         'TF_IN_AUTOMATION',
       ]),
     );
-    // The portal's own environment does not leak into terraform's.
-    expect(init.envKeys).not.toContain(
-      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
-    );
+    // The portal's own environment does not leak into terraform's; where
+    // workload identity credentials are does.
+    expect(init.envKeys).not.toContain('POSTGRES_PASSWORD');
+    expect(init.envKeys).not.toContain('BACKEND_SECRET');
+    expect(init.envKeys).toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
     expect(JSON.stringify(invocations.map(i => i.argv))).not.toMatch(
       new RegExp(`${S3_SECRET}|${PROVIDER_SECRET}|AKIAEXAMPLEKEYID01`),
     );

@@ -40,15 +40,12 @@ export interface TerraformRunnerSettings {
   secretEnvironment: Record<string, string>;
 }
 
+const KEY = 'paved.terraform';
 const MODULES_SUBDIR = path.join('templates', 'terraform', 'modules');
 
 /** A duration such as "30s", "PT5M" or { minutes: 5 }, in milliseconds. */
-function durationMs(
-  config: Config | undefined,
-  key: string,
-  fallbackMs: number,
-): number {
-  if (!config?.has(key)) return fallbackMs;
+function durationMs(config: Config, key: string, fallbackMs: number): number {
+  if (!config.has(key)) return fallbackMs;
   const d = readDurationFromConfig(config, { key });
   return (
     (d.milliseconds ?? 0) +
@@ -91,7 +88,7 @@ export function readTerraformRunnerConfig(
   options: { cwd?: string } = {},
 ): TerraformRunnerSettings {
   const cwd = options.cwd ?? process.cwd();
-  const config = rootConfig.getOptionalConfig('paved.terraform');
+  const config = rootConfig.getOptionalConfig(KEY);
   const configuredModules = config?.getOptionalString('modulesDir');
   const found = findModulesDir(cwd);
   const modulesDir = configuredModules
@@ -161,10 +158,14 @@ export function readTerraformRunnerConfig(
     modulesDir,
     workDir,
     backend,
-    planMaxAgeMs: durationMs(config, 'planMaxAge', 3_600_000),
-    cancelGracePeriodMs: durationMs(config, 'cancelGracePeriod', 30_000),
-    lockLeaseMs: durationMs(config, 'lockLease', 120_000),
-    stateLockTimeoutMs: durationMs(config, 'stateLockTimeout', 0),
+    planMaxAgeMs: durationMs(rootConfig, `${KEY}.planMaxAge`, 3_600_000),
+    cancelGracePeriodMs: durationMs(
+      rootConfig,
+      `${KEY}.cancelGracePeriod`,
+      30_000,
+    ),
+    lockLeaseMs: durationMs(rootConfig, `${KEY}.lockLease`, 120_000),
+    stateLockTimeoutMs: durationMs(rootConfig, `${KEY}.stateLockTimeout`, 0),
     environment: stringMap(config, 'environment'),
     secretEnvironment: stringMap(config, 'secretEnvironment'),
   };

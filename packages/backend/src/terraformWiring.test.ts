@@ -1,0 +1,159 @@
+/*
+ * The Terraform driver as the backend wires it: the embedded default boots
+ * with the terraform:* actions and no terraform binary, which they then say,
+ * naming the configured binary; app-config.yaml keeps state and run
+ * directories under the data folder, app-config.production.yaml in the
+ * portal's PostgreSQL.
+ */
+import path from 'node:path';
+import { ConfigSources } from '@backstage/config-loader';
+import {
+  createMockDirectory,
+  mockCredentials,
+  startTestBackend,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import pavedTerraformActions from '@paved/plugin-scaffolder-backend-module-terraform';
+import { readTerraformRunnerConfig } from '@paved/plugin-terraform-node';
+import { parse as parseYaml } from 'yaml';
+import fs from 'node:fs';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const BACKEND_DIR = path.resolve(__dirname, '..');
+
+/** app-config.yaml (and more files) as the backend loads it, with the given environment. */
+async function loadConfig(
+  env: Record<string, string>,
+  extraFiles: string[] = [],
+) {
+  const source = ConfigSources.default({
+    argv: [path.join(ROOT, 'app-config.yaml'), ...extraFiles].flatMap(f => [
+      '--config',
+      f,
+    ]),
+    substitutionFunc: async name => env[name],
+  });
+  return ConfigSources.toConfig(source);
+}
+
+describe('the Terraform driver in the backend', () => {
+  jest.setTimeout(60_000);
+  const dataDir = createMockDirectory();
+
+  it('keeps runs and state under the data folder in the embedded default, in PostgreSQL in production', async () => {
+    const embedded = readTerraformRunnerConfig(
+      await loadConfig({ PAVED_DATA_DIR: dataDir.path }),
+      { cwd: BACKEND_DIR },
+    );
+    expect(embedded).toMatchObject({
+      binary: 'terraform',
+      modulesDir: path.join(ROOT, 'templates/terraform/modules'),
+      workDir: path.join(dataDir.path, 'terraform/work'),
+      backend: {
+        type: 'local',
+        directory: path.join(dataDir.path, 'terraform/state'),
+      },
+      planMaxAgeMs: 3_600_000,
+      cancelGracePeriodMs: 30_000,
+      lockLeaseMs: 120_000,
+      stateLockTimeoutMs: 0,
+    });
+    // Without PAVED_DATA_DIR, the repository's git-ignored data folder.
+    expect(
+      readTerraformRunnerConfig(await loadConfig({}), { cwd: BACKEND_DIR })
+        .workDir,
+    ).toBe(path.join(ROOT, 'data/terraform/work'));
+
+    const production = readTerraformRunnerConfig(
+      await loadConfig(
+        {
+          PAVED_DATA_DIR: '/app/data',
+          PAVED_TERRAFORM_BINARY: '/usr/bin/tofu',
+        },
+        [path.join(ROOT, 'app-config.production.yaml')],
+      ),
+      { cwd: '/app' },
+    );
+    expect(production).toMatchObject({
+      binary: '/usr/bin/tofu',
+      modulesDir: '/app/templates/terraform/modules',
+      workDir: '/app/data/terraform/work',
+      backend: {
+        type: 'pg',
+        connectionString: undefined,
+        schemaPrefix: 'tfstate_',
+      },
+    });
+    // The image ships the modules where the production config looks for them.
+    expect(
+      fs.readFileSync(path.join(ROOT, 'docker/Dockerfile'), 'utf8'),
+    ).toMatch(/^COPY templates \.\/templates$/m);
+  });
+
+  it('boots the embedded default with the terraform:* actions, which say the binary is missing', async () => {
+    // Less `backend` (the test backend has its own port), permissions off:
+    // the permission backend is not part of this test.
+    const { backend: _backend, ...data } = (
+      await loadConfig({ PAVED_DATA_DIR: dataDir.path })
+    ).get() as any;
+    const { server } = await startTestBackend({
+      features: [
+        scaffolderBackend,
+        pavedTerraformActions,
+        mockServices.rootConfig.factory({
+          data: { ...data, permission: { enabled: false } },
+        }),
+      ],
+    });
+    const baseUrl = `http://localhost:${server.port()}/api/scaffolder`;
+    const headers = {
+      authorization: mockCredentials.user.header(),
+      'content-type': 'application/json',
+    };
+    const actions = await fetch(`${baseUrl}/v2/actions`, { headers });
+    expect(
+      ((await actions.json()) as Array<{ id: string }>)
+        .map(a => a.id)
+        .filter(id => id.startsWith('terraform:'))
+        .sort(),
+    ).toEqual([
+      'terraform:apply',
+      'terraform:destroy',
+      'terraform:output',
+      'terraform:plan',
+      'terraform:review',
+    ]);
+
+    // No terraform on this PATH, as on a machine without it.
+    const path0 = process.env.PATH;
+    process.env.PATH = dataDir.resolve('empty-bin');
+    try {
+      const dryRun = await fetch(`${baseUrl}/v2/dry-run`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          template: {
+            ...parseYaml(
+              fs.readFileSync(
+                path.join(
+                  ROOT,
+                  'templates/terraform/postgres-database/template.yaml',
+                ),
+                'utf8',
+              ),
+            ),
+          },
+          values: { name: 'orders', owner: 'group:default/fulfilment' },
+          directoryContents: [],
+        }),
+      });
+      const body = await dryRun.json();
+      expect(JSON.stringify(body)).toContain(
+        'Terraform binary not found: \\"terraform\\" is not on PATH (paved.terraform.binary: set it to the path of terraform or tofu)',
+      );
+    } finally {
+      process.env.PATH = path0;
+    }
+  });
+});
