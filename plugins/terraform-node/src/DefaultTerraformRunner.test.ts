@@ -1210,6 +1210,29 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     ).resolves.toMatchObject({ hasChanges: true });
   });
 
+  it('reads a large plan whole: 3,000 resources, about a megabyte of show -json', async () => {
+    const runner = await createRunner();
+    fake.setScenario({
+      resources: Array.from({ length: 3000 }, (_, i) => ({
+        address: `aws_s3_object.o${i}`,
+        values: { key: `objects/${i}`, bucket: '${var.name}' },
+      })),
+    });
+    let planned = 0;
+    const plan = await runner.plan(
+      {
+        module: 'object-bucket',
+        workspace: 'large',
+        variables: { name: 'large-bucket', owner: 'team' },
+      },
+      { onProgress: e => e.type === 'planned_change' && planned++ },
+    );
+    expect(planned).toBe(3000);
+    expect(plan.summary).toMatchObject({ add: 3000, destroy: 0 });
+    expect(plan.summary.resources).toHaveLength(3000);
+    expect(plan.summary.resources.at(-1)?.address).toBe('aws_s3_object.o999');
+  });
+
   it('reports plan diagnostics and removes the failed run', async () => {
     const runner = await createRunner();
     fake.setScenario(

@@ -613,7 +613,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
           { reason: result.cancelled ? 'cancelled' : 'failed' },
         );
       }
-      const raw = JSON.parse(result.stdout || '{}') as Record<string, any>;
+      const raw = parseJsonOutput(
+        'output -json',
+        result.stdout || '{}',
+      ) as Record<string, any>;
       const outputs: Record<string, TerraformOutput> = {};
       for (const [name, o] of Object.entries(raw)) {
         outputs[name] = {
@@ -827,7 +830,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
         { reason: 'failed' },
       );
     }
-    return summarizePlan(JSON.parse(shown.stdout), redactor);
+    return summarizePlan(
+      parseJsonOutput('show -json of the saved plan', shown.stdout),
+      redactor,
+    );
   }
 
   /** Addresses of the resources in the workspace's state now. */
@@ -1271,6 +1277,20 @@ export class DefaultTerraformRunner implements TerraformRunner {
 /** `plan -detailed-exitcode` finished: 0 nothing to do, 2 changes. */
 function planSucceeded(result: TerraformCommandResult) {
   return result.exitCode === 0 || result.exitCode === 2;
+}
+
+/** terraform's JSON output, or an error saying it was not JSON (never its content). */
+function parseJsonOutput(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TerraformRunError(
+      `terraform ${what} printed ${text.length} characters that are not JSON (${
+        (error as Error).message
+      }); is paved.terraform.binary terraform or tofu?`,
+      { reason: 'failed' },
+    );
+  }
 }
 
 function checkApplicable(record: PlanRecord) {
