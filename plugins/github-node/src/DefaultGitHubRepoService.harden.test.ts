@@ -816,6 +816,17 @@ describe('DefaultGitHubRepoService: hardening', () => {
         creatorAdmin: 'not-applicable',
       });
       await expect(
+        asApp.ensureEnvironments({
+          ...repo,
+          environments: [{ name: 'development' }],
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          "the GitHub App installation lacks the permission this needs: 'actions: read'",
+        ),
+      });
+      await expect(
         asApp.setActionsSecrets({
           owner: 'kestrel',
           name: 'by-app',

@@ -51,8 +51,8 @@ export interface GitHubTestInstallation {
   account: string;
   /**
    * Permission name to `read` or `write`; by default administration,
-   * contents, workflows, secrets, variables, environments, pull_requests
-   * and members, all `write` (members `read`).
+   * contents, workflows, secrets, variables, environments and pull_requests
+   * `write`, actions and members `read`.
    */
   permissions?: Record<string, 'read' | 'write'>;
   /** `all` by default; with `selected`, only `repositories` are accessible. */
@@ -265,6 +265,7 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
   variables: 'write',
   environments: 'write',
   pull_requests: 'write',
+  actions: 'read',
   members: 'read',
   metadata: 'read',
 };
