@@ -214,6 +214,118 @@ describe('portal in a browser', () => {
     ).resolves.toBeGreaterThanOrEqual(2);
   });
 
+  it('creates a component from the Node.js service template on the local forge', async () => {
+    // No GitHub integration: paved:publish puts the repository on the forge.
+    const name = `e2e-${Date.now().toString(36)}`;
+    await page.goto(`${portal.baseUrl}/create`);
+    await page
+      .getByRole('heading', { name: 'Node.js service' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page
+      .locator('article, [class*="MuiCard-root"]')
+      .filter({ has: page.getByRole('heading', { name: 'Node.js service' }) })
+      .getByRole('button', { name: /choose/i })
+      .first()
+      .click();
+
+    // About the service.
+    await page.getByLabel('Name', { exact: false }).first().fill(name);
+    await page
+      .getByLabel('Description', { exact: false })
+      .first()
+      .fill('Created by the browser test');
+    const owner = page.getByLabel('Owner', { exact: false }).first();
+    await owner.click();
+    await owner.fill('platform');
+    await page
+      .getByRole('option', { name: /platform/i })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Choose a location: github.com is the only host; the owner is the organisation.
+    await page
+      .getByLabel('Owner', { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByLabel('Owner', { exact: false }).first().fill('kestrel');
+    // The repository name is an autocomplete: type it as a person does.
+    const repoName = page.getByLabel('Repository', { exact: false }).first();
+    await repoName.click();
+    await repoName.pressSequentially(name);
+    await repoName.press('Tab');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task runs every step, the hardening ones skipping on the forge.
+    const open = page.getByRole('link', { name: 'Open in catalog' });
+    await open.waitFor({ timeout: 120_000 });
+    const repository = page.getByRole('link', { name: 'Repository' });
+    await expect(repository.getAttribute('href')).resolves.toBe(
+      `${portal.baseUrl}/api/forge/kestrel/${name}.git`,
+    );
+    await open.click();
+    await page.waitForURL(new RegExp(`/catalog/default/component/${name}`));
+    // The catalogue may still be processing the new location: reload until
+    // the entity page (its About card's "View source") replaces "not found".
+    const source = `${portal.baseUrl}/api/forge/kestrel/${name}/tree/main/`;
+    const viewSource = page.getByRole('link', { name: /view source/i }).first();
+    for (let i = 0; i < 20; i++) {
+      const shown = await viewSource
+        .waitFor({ timeout: 3_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) break;
+      await page.reload();
+    }
+    // "View source" opens the repository's folder on the forge.
+    await expect(viewSource.getAttribute('href')).resolves.toBe(source);
+    const token = await guestToken(portal.baseUrl);
+    const entity = await (
+      await fetch(
+        `${portal.baseUrl}/api/catalog/entities/by-name/component/default/${name}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      )
+    ).json();
+    expect(entity.metadata.annotations).toMatchObject({
+      'backstage.io/source-location': `url:${source}`,
+      'backstage.io/managed-by-location': `url:${portal.baseUrl}/api/forge/kestrel/${name}/blob/main/catalog-info.yaml`,
+    });
+    await screenshot(page, 'create-component-entity-page');
+
+    // The forge serves what was published: the page, the raw file, git.
+    await page.goto(source);
+    await page.getByText('catalog-info.yaml').first().waitFor();
+    await screenshot(page, 'create-component-forge-repository');
+    const raw = await fetch(
+      `${portal.baseUrl}/api/forge/kestrel/${name}/raw/main/catalog-info.yaml`,
+    );
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toContain(`name: "${name}"`);
+    const refs = await fetch(
+      `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+    );
+    expect(refs.headers.get('content-type')).toBe(
+      'application/x-git-upload-pack-advertisement',
+    );
+    expect(await refs.text()).toContain('refs/heads/main');
+
+    // Undo: deleting the repository unregisters its location too.
+    const removed = await fetch(
+      `${portal.baseUrl}/api/forge/-/repos/kestrel/${name}`,
+      { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(await removed.json()).toEqual({
+      existed: true,
+      unregisteredLocations: [
+        `${portal.baseUrl}/api/forge/kestrel/${name}/blob/main/catalog-info.yaml`,
+      ],
+    });
+    const gone = await fetch(`${portal.baseUrl}/api/forge/kestrel/${name}`);
+    expect(gone.status).toBe(404);
+  });
+
   it('finds a component with search', async () => {
     // The search index is built by a scheduled task shortly after start.
     let found = false;

@@ -34,11 +34,44 @@ export function unpackProductionBundle(): string {
   for (const file of IMAGE_FILES) {
     fs.cpSync(path.join(ROOT, file), path.join(dir, file), { recursive: true });
   }
-  fs.symlinkSync(
-    path.join(ROOT, 'node_modules'),
-    path.join(dir, 'node_modules'),
-  );
+  linkNodeModules(dir);
   return dir;
+}
+
+/**
+ * node_modules for the unpacked bundle: the bundle's own workspace packages
+ * (built, `main` in dist/), as `yarn install` links them in the image, and
+ * every other package from the repository. The repository's own links point
+ * at the workspaces' sources (`main: src/index.ts`), which Node cannot load.
+ */
+function linkNodeModules(dir: string) {
+  const workspaces = new Map<string, string>();
+  for (const base of ['packages', 'plugins']) {
+    const parent = path.join(dir, base);
+    for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+      const manifest = path.join(parent, name, 'package.json');
+      if (fs.existsSync(manifest)) {
+        const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+        workspaces.set(pkg.name, path.join(parent, name));
+      }
+    }
+  }
+  const modules = path.join(dir, 'node_modules');
+  const link = (name: string, source: string) =>
+    fs.symlinkSync(workspaces.get(name) ?? source, path.join(modules, name));
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
+    const source = path.join(ROOT, 'node_modules', entry);
+    const scoped = [...workspaces.keys()].some(n => n.startsWith(`${entry}/`));
+    if (!entry.startsWith('@') || !scoped) {
+      link(entry, source);
+      continue;
+    }
+    fs.mkdirSync(path.join(modules, entry));
+    for (const name of fs.readdirSync(source)) {
+      link(`${entry}/${name}`, path.join(source, name));
+    }
+  }
 }
 
 export async function freePort(): Promise<number> {
