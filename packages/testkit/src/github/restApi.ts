@@ -1005,16 +1005,15 @@ export const routes: Route[] = [
       const user = req.driver.users.get(req.params.username.toLowerCase());
       if (!user) throw notFound(docs.collaboratorPermission);
       const permission = req.repo!.collaborators.get(user.login);
-      const simple =
-        permission === 'maintain'
-          ? 'write'
-          : permission === 'triage'
-          ? 'read'
-          : permission === 'push'
-          ? 'write'
-          : permission === 'pull'
-          ? 'read'
-          : permission ?? 'none';
+      // The legacy `permission` field knows only admin, write, read, none.
+      const legacy: Record<string, string> = {
+        admin: 'admin',
+        maintain: 'write',
+        push: 'write',
+        triage: 'read',
+        pull: 'read',
+      };
+      const simple = permission ? legacy[permission] ?? permission : 'none';
       return {
         status: 200,
         body: {
@@ -1118,12 +1117,12 @@ export const routes: Route[] = [
       const reviewers: Array<{ type: 'User' | 'Team'; id: number }> = [];
       for (const r of body.reviewers ?? []) {
         const org = req.driver.orgs.get(repo.owner.toLowerCase());
-        const known =
-          r?.type === 'Team'
-            ? [...(org?.teams.values() ?? [])].some(t => t.id === r.id)
-            : r?.type === 'User'
-            ? [...req.driver.users.values()].some(u => u.id === r.id)
-            : false;
+        let known = false;
+        if (r?.type === 'Team') {
+          known = [...(org?.teams.values() ?? [])].some(t => t.id === r.id);
+        } else if (r?.type === 'User') {
+          known = [...req.driver.users.values()].some(u => u.id === r.id);
+        }
         if (!known) {
           errors.push({
             resource: 'Environment',
