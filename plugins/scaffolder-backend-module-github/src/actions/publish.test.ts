@@ -122,6 +122,12 @@ describe('paved:publish', () => {
           store: first.store,
         });
         expect(resumed.outputs).toEqual(first.outputs);
+        expect(resumed.lines).toContain(
+          `info: ${owner}/${name} was published by an earlier run of this task (${commitSha} on main): ${base}`,
+        );
+        expect(again.lines).toContain(
+          `info: main already holds this content (${commitSha}); nothing to push`,
+        );
         expect((await forge.resolvePath(repo, 'main')).commitSha).toBe(
           commitSha,
         );

@@ -206,9 +206,13 @@ export function createPavedPublishAction(options: {
       // GitHub picks the integration (GitHub Enterprise too) by host.
       const host = kind === 'github' ? { host: target.host } : {};
       ctx.logger.info(`Publishing ${owner}/${name} to ${where}`);
+      // Log what is done when it is done; a retried task resumes from the
+      // checkpoints and says so instead.
+      let ran = false;
       const repo = await ctx.checkpoint({
         key: `paved.publish.repository.${key}`,
         fn: async () => {
+          ran = true;
           const r = await publisher.createRepository({
             ...host,
             owner,
@@ -218,6 +222,11 @@ export function createPavedPublishAction(options: {
             topics: ctx.input.topics,
             defaultBranch: branch,
           });
+          ctx.logger.info(
+            `${r.created ? 'Created' : 'Adopted the existing'} ${r.owner}/${
+              r.name
+            }: ${r.htmlUrl}`,
+          );
           return {
             created: r.created,
             owner: r.owner,
@@ -227,15 +236,11 @@ export function createPavedPublishAction(options: {
           };
         },
       });
-      ctx.logger.info(
-        `${repo.created ? 'Created' : 'Adopted the existing'} ${repo.owner}/${
-          repo.name
-        }: ${repo.htmlUrl}`,
-      );
 
       const push = await ctx.checkpoint({
         key: `paved.publish.push.${key}.${branch}`,
         fn: async () => {
+          ran = true;
           const r = await publisher.pushInitialContent({
             ...host,
             owner: repo.owner,
@@ -257,14 +262,19 @@ export function createPavedPublishAction(options: {
                 'scaffolder@backstage.io',
             },
           });
+          ctx.logger.info(
+            r.pushed
+              ? `Pushed the workspace to ${branch} as ${r.commitSha}`
+              : `${branch} already holds this content (${r.commitSha}); nothing to push`,
+          );
           return { commitSha: r.commitSha, pushed: r.pushed };
         },
       });
-      ctx.logger.info(
-        push.pushed
-          ? `Pushed the workspace to ${branch} as ${push.commitSha}`
-          : `${branch} already holds this content (${push.commitSha}); nothing to push`,
-      );
+      if (!ran) {
+        ctx.logger.info(
+          `${repo.owner}/${repo.name} was published by an earlier run of this task (${push.commitSha} on ${branch}): ${repo.htmlUrl}`,
+        );
+      }
 
       outputUrls(repo.htmlUrl, repo.cloneUrl);
       ctx.output('created', repo.created);
