@@ -261,6 +261,7 @@ describe('portal in a browser', () => {
     // The task runs every step, the hardening ones skipping on the forge.
     const open = page.getByRole('link', { name: 'Open in catalog' });
     await open.waitFor({ timeout: 120_000 });
+    const taskId = page.url().match(/\/tasks\/([^/?#]+)/)![1];
     const repository = page.getByRole('link', { name: 'Repository' });
     await expect(repository.getAttribute('href')).resolves.toBe(
       `${portal.baseUrl}/api/forge/kestrel/${name}.git`,
@@ -310,6 +311,39 @@ describe('portal in a browser', () => {
       'application/x-git-upload-pack-advertisement',
     );
     expect(await refs.text()).toContain('refs/heads/main');
+
+    // Retrying the finished task (the scaffolder's retry) converges: publish
+    // resumes from its checkpoints, catalog:register refreshes the location.
+    const headers = { Authorization: `Bearer ${token}` };
+    const advertised = await (
+      await fetch(
+        `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+      )
+    ).text();
+    const retry = await fetch(
+      `${portal.baseUrl}/api/scaffolder/v2/tasks/${taskId}/retry`,
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(retry.status).toBe(201);
+    let status = 'open';
+    for (let i = 0; i < 60 && ['open', 'processing'].includes(status); i++) {
+      await new Promise(r => setTimeout(r, 1_000));
+      const task = await fetch(
+        `${portal.baseUrl}/api/scaffolder/v2/tasks/${taskId}`,
+        { headers },
+      );
+      status = (await task.json()).status;
+    }
+    expect(status).toBe('completed');
+    // The same single commit: nothing was pushed again.
+    const readvertised = await fetch(
+      `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+    );
+    expect(await readvertised.text()).toBe(advertised);
 
     // Undo: deleting the repository unregisters its location too.
     const removed = await fetch(
