@@ -391,11 +391,7 @@ export class DefaultLocalForge implements LocalForge {
         )
       : undefined;
     if (!entry || entry.type !== 'blob') {
-      throw new NotFoundError(
-        `No file ${cleanPath || '/'} at ${commitSha.slice(0, 7)} of ${
-          repo.owner
-        }/${repo.name} on the local forge`,
-      );
+      throw missing('file', repo, commitSha, cleanPath);
     }
     const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid });
     return {
@@ -418,11 +414,7 @@ export class DefaultLocalForge implements LocalForge {
     const cleanPath = cleanRepoPath(dirPath);
     const tree = await this.treeAt(gitdir, commitSha, cleanPath);
     if (!tree) {
-      throw new NotFoundError(
-        `No folder ${cleanPath || '/'} at ${commitSha.slice(0, 7)} of ${
-          repo.owner
-        }/${repo.name} on the local forge`,
-      );
+      throw missing('folder', repo, commitSha, cleanPath);
     }
     const entries: ForgeTreeEntry[] = tree.tree.map(e => ({
       name: e.path,
@@ -450,11 +442,7 @@ export class DefaultLocalForge implements LocalForge {
     const cleanPath = cleanRepoPath(dirPath);
     const top = await this.treeAt(gitdir, commitSha, cleanPath);
     if (!top) {
-      throw new NotFoundError(
-        `No folder ${cleanPath || '/'} at ${commitSha.slice(0, 7)} of ${
-          repo.owner
-        }/${repo.name} on the local forge`,
-      );
+      throw missing('folder', repo, commitSha, cleanPath);
     }
     const files: Array<{ path: string; oid: string; mode: string }> = [];
     const walk = async (oid: string, prefix: string) => {
@@ -877,6 +865,19 @@ function validateAuthor(author: { name: string; email: string }) {
     }
   }
   return { name: author.name.trim(), email: author.email.trim() };
+}
+
+function missing(
+  kind: 'file' | 'folder',
+  repo: ForgeRepositoryRef,
+  commitSha: string,
+  filePath: string,
+): NotFoundError {
+  return new NotFoundError(
+    `No ${kind} ${filePath || '/'} at ${commitSha.slice(0, 7)} of ${
+      repo.owner
+    }/${repo.name} on the local forge`,
+  );
 }
 
 /** Lock files of a writer in progress (or crashed) are not refs. */
