@@ -37,6 +37,72 @@ function template(name: string): any {
   return { ...entity, metadata: { namespace: 'default', ...entity.metadata } };
 }
 
+/** A template handing a secret to a sensitive module variable, as templates should. */
+const SECRET_TEMPLATE = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'database-with-password', namespace: 'default' },
+  spec: {
+    owner: 'platform',
+    type: 'resource',
+    EXPERIMENTAL_recovery: { EXPERIMENTAL_strategy: 'startOver' },
+    // Not required: the task page's Retry sends no secrets, and only the
+    // plan step (checkpointed, so not run again) needs it.
+    secrets: {
+      schema: {
+        type: 'object',
+        properties: { dbPassword: { type: 'string' } },
+      },
+    },
+    parameters: [
+      {
+        required: ['name'],
+        properties: { name: { type: 'string' } },
+      },
+    ],
+    steps: [
+      {
+        id: 'plan',
+        action: 'terraform:plan',
+        input: {
+          module: 'postgres-database',
+          workspace: '${{ parameters.name }}-db',
+          variables: {
+            name: '${{ parameters.name }}',
+            owner: 'fulfilment',
+            master_password: '${{ secrets.dbPassword }}',
+          },
+        },
+      },
+      {
+        id: 'review',
+        action: 'terraform:review',
+        input: { planId: '${{ steps.plan.output.planId }}' },
+      },
+      {
+        id: 'apply',
+        action: 'terraform:apply',
+        input: { planId: '${{ steps.plan.output.planId }}' },
+      },
+      {
+        id: 'outputs',
+        action: 'terraform:output',
+        input: { workspace: '${{ parameters.name }}-db' },
+      },
+    ],
+    output: {
+      text: [
+        { title: 'Plan', content: '${{ steps.plan.output.summaryText }}' },
+        {
+          title: 'Outputs',
+          content: '${{ steps.outputs.output.outputs | dump }}',
+        },
+      ],
+    },
+  },
+};
+const DB_SECRET = 'template-secret-password-1f2e3d4c';
+
 const databases = TestDatabases.create();
 type Knex = Awaited<ReturnType<typeof databases.init>>;
 
@@ -85,6 +151,7 @@ describe.each(databases.eachSupportedId())(
             entities: [
               template('postgres-database'),
               template('object-bucket'),
+              SECRET_TEMPLATE,
             ],
           }),
           mockServices.database.factory({
@@ -307,6 +374,50 @@ describe.each(databases.eachSupportedId())(
         /^Host address-[0-9a-f]{8}, database orders\. The master credentials are in AWS Secrets Manager: /,
       );
       expect(JSON.stringify(done.events)).not.toContain(PROVIDER_SECRET);
+    });
+
+    it('hands a secret to terraform and keeps it out of every log, output, event and table', async () => {
+      await start();
+      fake.setScenario(postgresScenario());
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/database-with-password',
+        values: { name: 'payments' },
+        secrets: { dbPassword: DB_SECRET },
+      });
+      expect((await finished(id)).task.status).toBe('failed');
+      const planCall = fake.invocations().find(i => i.argv[0] === 'plan')!;
+      // terraform got it, as a variable file only it can read.
+      expect(
+        JSON.parse(
+          fs.readFileSync(
+            path.join(planCall.cwd, 'paved.auto.tfvars.json'),
+            'utf8',
+          ),
+        ).master_password,
+      ).toBe(DB_SECRET);
+      await call('POST', `/v2/tasks/${id}/retry`, {});
+      const done = await finished(id);
+      expect(done.task.status).toBe('completed');
+      const output = done.events.find(e => e.type === 'completion')?.body
+        .output;
+      // The sensitive output is named, never valued.
+      expect(JSON.parse(output.text[1].content)).toEqual({
+        endpoint: expect.stringMatching(/^address-/),
+        database_name: 'payments',
+      });
+
+      const tasks = await knex('tasks').select('id', 'spec', 'state', 'status');
+      const visible = JSON.stringify([
+        done.events,
+        tasks,
+        await knex('task_events').select(),
+        await knex('paved_terraform__plans').select(),
+        fake.invocations().map(i => i.argv),
+      ]);
+      expect(visible).not.toContain(DB_SECRET);
+      expect(visible).not.toContain(PROVIDER_SECRET);
+      // The variable file went with the applied plan.
+      expect(fs.existsSync(planCall.cwd)).toBe(false);
     });
 
     it('stops after the plan in a dry run', async () => {

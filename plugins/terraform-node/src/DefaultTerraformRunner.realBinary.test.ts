@@ -60,6 +60,30 @@ const binaries: Array<[string, string]> = [
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
+const MODULES = path.resolve(__dirname, '../../../templates/terraform/modules');
+
+// The stand-in has no fmt: this check exists only with the real binary.
+if (realBinary) {
+  describe(`the vetted modules with the real ${path.basename(
+    realBinary,
+  )}`, () => {
+    it('parse and are formatted as terraform fmt reads them', async () => {
+      const fmt = spawn(
+        realBinary,
+        ['fmt', '-check', '-recursive', '-diff', MODULES],
+        {
+          env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+        },
+      );
+      let output = '';
+      fmt.stdout.on('data', d => (output += d));
+      fmt.stderr.on('data', d => (output += d));
+      const code = await new Promise(r => fmt.once('close', r));
+      expect({ code, output }).toEqual({ code: 0, output: '' });
+    });
+  });
+}
+
 describe.each(binaries)('the echo module with %s', (_name, binary) => {
   const mockDir = createMockDirectory();
   let logs: string[];
