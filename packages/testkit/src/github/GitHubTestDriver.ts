@@ -649,8 +649,9 @@ export class GitHubTestDriver {
 
   /**
    * Sets a token's primary rate limit budget; `resetInSeconds` from now
-   * (an hour by default) it refills. For an installation token, pass the
-   * installation token itself.
+   * (an hour by default) it refills. `token` is a personal access token, or
+   * `installation:<id>` for the budget a GitHub App installation's tokens
+   * share.
    */
   setRateLimit(
     token: string,
