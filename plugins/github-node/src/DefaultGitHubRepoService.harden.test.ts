@@ -701,22 +701,26 @@ describe('DefaultGitHubRepoService: hardening', () => {
   });
 
   describe('rate limits and faults', () => {
-    it('stops with a clear error when the primary budget is spent, without waiting for the reset', async () => {
-      server.driver.setRateLimit(server.token, {
-        remaining: 0,
-        resetInSeconds: 3000,
-      });
-      const started = Date.now();
-      const error = await service
-        .grantTeamAccess({ ...repo, team: 'storefront', permission: 'push' })
-        .catch(e => e);
-      expect(Date.now() - started).toBeLessThan(2000);
-      expect(error.name).toBe('GitHubRateLimitError');
-      expect(error.limit).toBe('primary');
-      expect(error.message).toMatch(
-        /^granting team storefront push on kestrel\/shop failed: the GitHub API rate limit of these credentials is spent \(0 of 5000 requests left\); it resets at .* \(in 50 min\), later than Paved waits \(60 s\)\. Run the task again after the reset; finished steps are kept\.$/,
-      );
-    });
+    it.each([403, 429] as const)(
+      'stops with a clear error when the primary budget is spent (%s), without waiting for the reset',
+      async status => {
+        server.driver.setRateLimitStatus(status);
+        server.driver.setRateLimit(server.token, {
+          remaining: 0,
+          resetInSeconds: 3000,
+        });
+        const started = Date.now();
+        const error = await service
+          .grantTeamAccess({ ...repo, team: 'storefront', permission: 'push' })
+          .catch(e => e);
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(error.name).toBe('GitHubRateLimitError');
+        expect(error.limit).toBe('primary');
+        expect(error.message).toMatch(
+          /^granting team storefront push on kestrel\/shop failed: the GitHub API rate limit of these credentials is spent \(0 of 5000 requests left\); it resets at .* \(in 50 min\), later than Paved waits \(60 s\)\. Run the task again after the reset; finished steps are kept\.$/,
+        );
+      },
+    );
 
     it('waits for a reset that comes within the allowed wait, then carries on', async () => {
       server.driver.setRateLimit(server.token, {
