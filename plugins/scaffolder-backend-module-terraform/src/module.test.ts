@@ -1,24 +1,17 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { fakeTerraformPath } from '@paved/testkit';
-import { MODULES } from './__testUtils__/createTestRunner';
+import { terraformRunnerServiceMock } from '@paved/plugin-terraform-node/testUtils';
 import terraformModule from './index';
 
 describe('terraformModule', () => {
-  it('registers the terraform actions with the scaffolder', async () => {
+  it('registers the terraform actions with the scaffolder, built on the plugin’s runner', async () => {
     const extensionPoint = { addActions: jest.fn() };
+    const runner = terraformRunnerServiceMock({
+      getPlan: jest.fn(async () => undefined),
+    });
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, extensionPoint]],
-      features: [
-        terraformModule,
-        mockServices.rootConfig.factory({
-          data: {
-            paved: {
-              terraform: { binary: fakeTerraformPath, modulesDir: MODULES },
-            },
-          },
-        }),
-      ],
+      features: [terraformModule, terraformRunnerServiceMock.factory(runner)],
     });
     const actions = extensionPoint.addActions.mock.calls.flat();
     expect(actions.map(a => a.id)).toEqual([
@@ -33,14 +26,32 @@ describe('terraformModule', () => {
         id: action.id,
         dryRun: action.supportsDryRun,
         examples: action.examples.length > 0,
+        described: Object.values<any>(action.schema.input.properties).every(
+          p => typeof p.description === 'string' && p.description.length > 0,
+        ),
+        outputsDescribed: Object.values<any>(
+          action.schema.output.properties,
+        ).every(p => typeof p.description === 'string'),
       }).toEqual({
         id: action.id,
         dryRun: true,
         examples: true,
+        described: true,
+        outputsDescribed: true,
       });
-      expect(
-        Object.keys(action.schema.input.properties).length,
-      ).toBeGreaterThan(0);
     }
+    // The actions use that runner.
+    const review = actions.find(a => a.id === 'terraform:review');
+    await expect(
+      review.handler({
+        input: { planId: '00000000-0000-4000-8000-000000000000' },
+        logger: { info: jest.fn() },
+      }),
+    ).rejects.toThrow(
+      'planId: no saved plan 00000000-0000-4000-8000-000000000000',
+    );
+    expect(runner.getPlan).toHaveBeenCalledWith(
+      '00000000-0000-4000-8000-000000000000',
+    );
   });
 });
