@@ -248,37 +248,16 @@ export class DefaultTerraformRunner implements TerraformRunner {
       });
       await this.init(runDir, workspace, signal, redactor, emit);
 
-      const progress = new TerraformProgress({
-        operation: 'plan',
+      const planned = await this.runPlan({
+        workspace,
+        runDir,
+        planFile: PLAN_FILE,
+        destroy: Boolean(request.destroy),
         total: mod.resources.length,
+        signal,
         redactor,
         emit,
       });
-      const planned = await this.terraform(
-        [
-          'plan',
-          '-json',
-          '-input=false',
-          this.lockTimeoutFlag(),
-          '-detailed-exitcode',
-          `-out=${PLAN_FILE}`,
-          ...(request.destroy ? ['-destroy'] : []),
-        ],
-        runDir,
-        { signal, onMessage: m => progress.handle(m) },
-      );
-      if (planned.cancelled && !planSucceeded(planned)) {
-        throw await this.cancelled(
-          'plan',
-          workspace,
-          runDir,
-          planned,
-          redactor,
-        );
-      }
-      if (!planSucceeded(planned)) {
-        throw this.failure('plan', workspace, planned, progress, redactor);
-      }
 
       const summary = await this.showPlan(runDir, PLAN_FILE, redactor);
       emit({ level: 'info', type: 'runner', message: summary.text });
@@ -858,6 +837,50 @@ export class DefaultTerraformRunner implements TerraformRunner {
   }
 
   /**
+   * `plan -out -detailed-exitcode`, streamed into progress lines; throws the
+   * error of a cancelled or failed plan.
+   */
+  private async runPlan(options: {
+    workspace: string;
+    runDir: string;
+    planFile: string;
+    destroy: boolean;
+    /** Resources expected, for "3/7 resources planned". */
+    total: number;
+    signal: AbortSignal;
+    redactor: SecretRedactor;
+    emit: (e: TerraformProgressEvent) => void;
+  }): Promise<TerraformCommandResult> {
+    const { workspace, runDir, signal, redactor } = options;
+    const progress = new TerraformProgress({
+      operation: 'plan',
+      total: options.total,
+      redactor,
+      emit: options.emit,
+    });
+    const planned = await this.terraform(
+      [
+        'plan',
+        '-json',
+        '-input=false',
+        this.lockTimeoutFlag(),
+        '-detailed-exitcode',
+        `-out=${options.planFile}`,
+        ...(options.destroy ? ['-destroy'] : []),
+      ],
+      runDir,
+      { signal, onMessage: m => progress.handle(m) },
+    );
+    if (planned.cancelled && !planSucceeded(planned)) {
+      throw await this.cancelled('plan', workspace, runDir, planned, redactor);
+    }
+    if (!planSucceeded(planned)) {
+      throw this.failure('plan', workspace, planned, progress, redactor);
+    }
+    return planned;
+  }
+
+  /**
    * After an apply stopped part way: plans again in the same directory and
    * accepts the new plan only if every change in it was in the reviewed
    * plan. Returns undefined when nothing is left to do.
@@ -869,37 +892,16 @@ export class DefaultTerraformRunner implements TerraformRunner {
     redactor: SecretRedactor,
     emit: (e: TerraformProgressEvent) => void,
   ) {
-    const progress = new TerraformProgress({
-      operation: 'plan',
+    const planned = await this.runPlan({
+      workspace: record.workspace,
+      runDir,
+      planFile: RESUME_PLAN_FILE,
+      destroy: record.destroy,
       total: record.summary.resources.length,
+      signal,
       redactor,
       emit,
     });
-    const planned = await this.terraform(
-      [
-        'plan',
-        '-json',
-        '-input=false',
-        this.lockTimeoutFlag(),
-        '-detailed-exitcode',
-        `-out=${RESUME_PLAN_FILE}`,
-        ...(record.destroy ? ['-destroy'] : []),
-      ],
-      runDir,
-      { signal, onMessage: m => progress.handle(m) },
-    );
-    if (planned.cancelled && !planSucceeded(planned)) {
-      throw await this.cancelled(
-        'plan',
-        record.workspace,
-        runDir,
-        planned,
-        redactor,
-      );
-    }
-    if (!planSucceeded(planned)) {
-      throw this.failure('plan', record.workspace, planned, progress, redactor);
-    }
     if (planned.exitCode === 0) return undefined;
     const remaining = await this.showPlan(runDir, RESUME_PLAN_FILE, redactor);
     const reviewed = new Map(

@@ -3,6 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformApply.examples';
 import { progressLogger } from './progressLogger';
+import { resourceList } from './resourceList';
 
 /**
  * `terraform:apply`: applies exactly the plan an earlier `terraform:plan`
@@ -67,13 +68,7 @@ export function createTerraformApplyAction(options: {
         ctx.output('added', plan.summary.add);
         ctx.output('changed', plan.summary.change);
         ctx.output('destroyed', plan.summary.destroy);
-        ctx.output(
-          'resources',
-          plan.summary.resources.map(r => ({
-            address: r.address,
-            action: r.action,
-          })),
-        );
+        ctx.output('resources', resourceList(plan.summary.resources));
         ctx.output('summaryText', plan.summary.text);
         return;
       }
@@ -88,10 +83,7 @@ export function createTerraformApplyAction(options: {
             added: applied.added,
             changed: applied.changed,
             destroyed: applied.destroyed,
-            resources: applied.resources.map(r => ({
-              address: r.address,
-              action: r.action as string,
-            })),
+            resources: resourceList(applied.resources),
             text: applied.text,
           };
         },

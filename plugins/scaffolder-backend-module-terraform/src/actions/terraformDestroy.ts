@@ -2,6 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformDestroy.examples';
 import { progressLogger } from './progressLogger';
+import { resourceList } from './resourceList';
 
 /**
  * `terraform:destroy`: destroys everything in a workspace. A dry run plans
@@ -56,13 +57,7 @@ export function createTerraformDestroyAction(options: {
           `Dry run: nothing destroyed. Destroying would do: ${plan.summary.text}`,
         );
         ctx.output('destroyed', plan.summary.destroy);
-        ctx.output(
-          'resources',
-          plan.summary.resources.map(r => ({
-            address: r.address,
-            action: r.action,
-          })),
-        );
+        ctx.output('resources', resourceList(plan.summary.resources));
         ctx.output('summaryText', plan.summary.text);
         return;
       }
@@ -75,10 +70,7 @@ export function createTerraformDestroyAction(options: {
           );
           return {
             destroyed: destroyed.destroyed,
-            resources: destroyed.resources.map(r => ({
-              address: r.address,
-              action: r.action as string,
-            })),
+            resources: resourceList(destroyed.resources),
             text: destroyed.text,
           };
         },

@@ -2,6 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformPlan.examples';
 import { progressLogger } from './progressLogger';
+import { resourceList } from './resourceList';
 
 /**
  * `terraform:plan`: plans a vetted module in a workspace and saves the plan
@@ -92,10 +93,7 @@ export function createTerraformPlanAction(options: {
               change: plan.summary.change,
               destroy: plan.summary.destroy,
               replace: plan.summary.replace,
-              resources: plan.summary.resources.map(r => ({
-                address: r.address,
-                action: r.action,
-              })),
+              resources: resourceList(plan.summary.resources),
             },
           };
         },
