@@ -730,6 +730,33 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     ).toEqual([]);
   });
 
+  it('says when init cannot install providers, not that the state backend is unreachable', async () => {
+    const runner = await createRunner();
+    fake.setScenario(
+      postgresScenario({
+        fail: {
+          // What terraform 1.11 prints with no route to the registry.
+          providers: {
+            summary: 'Failed to query available provider packages',
+            detail:
+              'Could not retrieve the list of available versions for provider hashicorp/aws:\ncould not connect to registry.terraform.io: failed to request discovery\ndocument: Get "https://registry.terraform.io/.well-known/terraform.json":\ndial tcp: lookup registry.terraform.io on 10.255.255.53:53: no such host',
+          },
+        },
+      }),
+    );
+    const error = await runner
+      .plan({
+        module: 'postgres-database',
+        workspace: 'offline',
+        variables: postgresVariables,
+      })
+      .catch(e => e);
+    expect(error.name).toBe('TerraformRunError');
+    expect(error.message).toMatch(
+      /^terraform init could not install the providers of workspace offline: Failed to query available provider packages: Could not retrieve the list of available versions for provider hashicorp\/aws:.*no such host\. Without access to their registry, give terraform a provider mirror/s,
+    );
+  });
+
   it('refuses a plan that destroys or replaces unless allowed', async () => {
     const runner = await createRunner();
     const first = await runner.plan({

@@ -757,9 +757,22 @@ export class DefaultTerraformRunner implements TerraformRunner {
       const message = redactor.redact(
         errorText(result) || `exit code ${result.exitCode}`,
       );
-      if (UNREACHABLE.test(message)) {
+      // init prints this once the backend is done: what failed came later.
+      const backendReady =
+        /Initializing provider plugins|Initializing modules/.test(result.text);
+      if (!backendReady && UNREACHABLE.test(message)) {
         throw new ServiceUnavailableError(
           `The ${this.stateBackend.type} state backend of workspace ${workspace} is unreachable: ${message}`,
+        );
+      }
+      if (
+        /Failed to (query available provider packages|install provider)/.test(
+          message,
+        )
+      ) {
+        throw new TerraformRunError(
+          `terraform init could not install the providers of workspace ${workspace}: ${message}. Without access to their registry, give terraform a provider mirror (provider_installation in the file TF_CLI_CONFIG_FILE names) or a filled TF_PLUGIN_CACHE_DIR, through paved.terraform.environment`,
+          { reason: 'failed', diagnostics: [message] },
         );
       }
       throw new TerraformRunError(

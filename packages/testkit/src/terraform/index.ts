@@ -83,7 +83,10 @@ export interface FakeTerraformScenario {
   };
   /** Commands that fail with a diagnostic. */
   fail?: {
+    /** Before anything, the backend included. */
     init?: { summary: string; detail?: string };
+    /** init, once the backend is configured: installing providers. */
+    providers?: { summary: string; detail?: string };
     plan?: { summary: string; detail?: string };
   };
   /** Extra diagnostics emitted while planning. */
