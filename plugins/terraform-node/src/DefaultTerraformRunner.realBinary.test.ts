@@ -447,3 +447,90 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
     }
   });
 });
+
+const pgDatabases = TestDatabases.create({
+  ids: ['POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17'],
+});
+const pgIds = pgDatabases.eachSupportedId().map(([id]) => id);
+
+// terraform's pg backend needs no provider download either: with PostgreSQL
+// set (npm test sets it), the same binaries keep state in the portal's
+// database, the connection derived from the plugin's own knex.
+if (pgIds.length) {
+  describe.each(
+    pgIds.flatMap(id => binaries.map(([name, binary]) => [name, binary, id])),
+  )('the pg state backend with %s on %s', (_name, binary, databaseId) => {
+    const mockDir = createMockDirectory();
+
+    it('keeps a schema per workspace in the portal’s PostgreSQL and names a held lock', async () => {
+      const knex = await pgDatabases.init(databaseId as any);
+      const fake = FakeTerraform.create({
+        dir: path.join(mockDir.path, 'fake'),
+      });
+      fake.setScenario({
+        resources: [
+          {
+            address: 'terraform_data.echo',
+            values: { input: { name: '${var.name}' } },
+          },
+          { address: 'terraform_data.token', values: { input: null } },
+          { address: 'terraform_data.slow', values: { input: 0 } },
+        ],
+        outputs: { name: { value: '${var.name}' } },
+      });
+      const runner = await DefaultTerraformRunner.create({
+        settings: {
+          binary,
+          modulesDir: FIXTURES,
+          workDir: path.join(mockDir.path, 'work'),
+          backend: { type: 'pg', schemaPrefix: 'tfstate_' },
+          planMaxAgeMs: 3_600_000,
+          cancelGracePeriodMs: 10_000,
+          lockLeaseMs: 60_000,
+          stateLockTimeoutMs: 0,
+          environment: { ...fake.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+          secretEnvironment: {},
+        },
+        logger: mockServices.logger.mock(),
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      const variables = { name: 'in-postgres' };
+      const plan = await runner.plan({
+        module: 'echo',
+        workspace: 'echo-pg',
+        variables,
+      });
+      await runner.apply({ planId: plan.planId });
+      const rows = await knex('tfstate_echo_pg.states').select('name', 'data');
+      expect(rows.map(r => r.name)).toEqual(['default']);
+      expect(
+        JSON.parse(rows[0].data)
+          .resources.map((r: any) => r.name)
+          .sort(),
+      ).toEqual(['echo', 'slow', 'token']);
+      expect((await runner.output({ workspace: 'echo-pg' })).name.value).toBe(
+        'in-postgres',
+      );
+
+      // Another session holds the workspace's advisory lock, as a terraform
+      // run outside the portal would.
+      const [{ id }] = await knex('tfstate_echo_pg.states').select('id');
+      const holder = await knex.client.acquireConnection();
+      try {
+        await holder.query(`select pg_advisory_lock(${Number(id)})`);
+        const error = await runner
+          .plan({ module: 'echo', workspace: 'echo-pg', variables })
+          .catch(e => e);
+        expect(error.name).toBe('ConflictError');
+        expect(error.message).toBe(
+          'The Terraform state of workspace echo-pg is locked by another PostgreSQL session (Workspace is already locked: default); another terraform run is using it',
+        );
+      } finally {
+        await holder.query(`select pg_advisory_unlock(${Number(id)})`);
+        await knex.client.releaseConnection(holder);
+      }
+      await runner.destroy({ module: 'echo', workspace: 'echo-pg', variables });
+      expect(await runner.output({ workspace: 'echo-pg' })).toEqual({});
+    });
+  });
+}
