@@ -651,9 +651,25 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         output?: { links?: unknown[] };
       };
       const actions = (spec.steps ?? []).map(s => s.action);
-      if (
-        actions.join(',') !== 'fetch:template,publish:github,catalog:register'
-      ) {
+      const expected = [
+        'fetch:template',
+        'paved:publish',
+        'paved:github:codeowners:create',
+        'paved:github:branch:protect',
+        'paved:github:environments:create',
+        'paved:github:variables:set',
+        'paved:github:team:grant',
+        'catalog:register',
+        // The Node.js service deploys its dev environment when asked.
+        ...(l.entity.metadata.name === 'node-service'
+          ? [
+              'kubernetes:namespace:provision',
+              'kubernetes:apply',
+              'kubernetes:rollout:wait',
+            ]
+          : []),
+      ];
+      if (actions.join(',') !== expected.join(',')) {
         problems.push(`${label(l)}: unexpected steps ${actions.join(', ')}`);
       }
       const fetch = spec.steps?.find(s => s.action === 'fetch:template');
@@ -670,7 +686,12 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         {},
         ...(spec.parameters ?? []).map(p => p.properties ?? {}),
       );
-      if (props.name?.pattern !== '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') {
+      // A DNS-1123 label; the Node.js service's is also a Kubernetes Service name.
+      const namePattern =
+        l.entity.metadata.name === 'node-service'
+          ? '^[a-z]([-a-z0-9]*[a-z0-9])?$'
+          : '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+      if (props.name?.pattern !== namePattern) {
         problems.push(`${label(l)}: parameter name has the wrong pattern`);
       }
       if (props.owner?.['ui:field'] !== 'OwnerPicker') {
