@@ -1,0 +1,538 @@
+/*
+ * The Node.js service golden path and its dev environment. With a cluster,
+ * "Create Component" runs for real through the scaffolder: it publishes to
+ * the local forge, registers the component in a real catalogue, and then the
+ * template's Kubernetes steps provision the namespace, apply the template's
+ * manifests and wait for the rollout the test server drives. The embedded
+ * default (no cluster) runs the template in dry runs: with the box unticked it
+ * completes, ticked it stops saying no cluster is configured.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigSources } from '@backstage/config-loader';
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
+import pavedKubernetesActions from '@paved/plugin-scaffolder-backend-module-kubernetes';
+import {
+  NAMESPACE_OBJECT_NAMES,
+  PAVED_LABELS,
+  checkGuardrails,
+  parseManifests,
+  readKubernetesProvisionerConfig,
+} from '@paved/plugin-kubernetes-node';
+import { ConfigReader } from '@backstage/config';
+import {
+  KubernetesTestServer,
+  startKubernetesTestServer,
+} from '@paved/testkit';
+import { forgeUrlReaderFactory } from './features/forgeUrlReader';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const TEMPLATE_DIR = path.join(ROOT, 'templates/node-service');
+const MANIFESTS = ['deployment', 'service', 'hpa', 'pdb'].map(
+  f => `kubernetes/${f}.yaml`,
+);
+const KUBERNETES_STEPS = ['namespace', 'deploy', 'rollout'];
+const user = mockCredentials.user.header();
+
+/** app-config.yaml as the backend reads it, less `backend` (the test backend has its own port). */
+async function embeddedDefault() {
+  const source = ConfigSources.default({
+    argv: ['--config', path.join(ROOT, 'app-config.yaml')],
+    substitutionFunc: async () => undefined,
+  });
+  const { backend: _backend, ...data } = (
+    await ConfigSources.toConfig(source)
+  ).get() as any;
+  return data;
+}
+
+function filesOf(
+  dir: string,
+  base = dir,
+): { path: string; base64Content: string }[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory()
+      ? filesOf(full, base)
+      : [
+          {
+            path: path.relative(base, full).split(path.sep).join('/'),
+            base64Content: fs.readFileSync(full).toString('base64'),
+          },
+        ];
+  });
+}
+
+/** A task log message without its level and colours. */
+function plain(message: unknown): string {
+  return String(message)
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .replace(/^\w+: /, '');
+}
+
+async function call(
+  baseUrl: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      Authorization: user,
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function eventually<T>(
+  what: string,
+  attempt: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await attempt();
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>(resolve => server.close(() => resolve()));
+  return port;
+}
+
+const values = {
+  name: 'invoice-service',
+  description: 'Invoices',
+  owner: 'group:default/team-billing',
+  repoUrl: 'github.com?owner=kestrel&repo=invoice-service',
+};
+
+describe('the node-service template without a cluster (the embedded default)', () => {
+  jest.setTimeout(60_000);
+  const forge = createMockDirectory();
+  let scaffolder: string;
+
+  beforeAll(async () => {
+    const data = await embeddedDefault();
+    if (
+      JSON.stringify(data.kubernetes.clusterLocatorMethods) !==
+      '[{"type":"config","clusters":[]}]'
+    ) {
+      throw new Error('app-config.yaml is expected to configure no cluster');
+    }
+    const { server } = await startTestBackend({
+      features: [
+        scaffolderBackend,
+        pavedGitHubActions,
+        pavedKubernetesActions,
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            permission: { enabled: false },
+            paved: { ...data.paved, forge: { directory: forge.path } },
+          },
+        }),
+      ],
+    });
+    scaffolder = `http://localhost:${server.port()}/api/scaffolder`;
+  });
+
+  async function dryRun(extra: Record<string, unknown>) {
+    const template = parseYaml(
+      fs.readFileSync(path.join(TEMPLATE_DIR, 'template.yaml'), 'utf8'),
+    );
+    return call(scaffolder, '/v2/dry-run', {
+      template,
+      values: { ...values, ...extra },
+      directoryContents: filesOf(TEMPLATE_DIR),
+    });
+  }
+
+  it('completes with the box unticked, skipping the Kubernetes steps, and the repository gets manifests that pass the guardrails', async () => {
+    const run = await dryRun({
+      deploy: false,
+      image: 'ghcr.io/kestrel/invoice-service:0.1.0',
+    });
+    expect(run.status).toBe(200);
+    const log: any[] = run.body.log;
+    expect(log.filter(l => l.body.status === 'failed')).toEqual([]);
+    expect(
+      log
+        .filter(l => KUBERNETES_STEPS.includes(l.body.stepId) && l.body.status)
+        .map(l => `${l.body.status}: ${plain(l.body.message)}`),
+    ).toEqual(
+      KUBERNETES_STEPS.flatMap(id => [
+        expect.stringMatching(/^processing: Beginning step /),
+        `skipped: Skipping step ${id} because its if condition was false`,
+      ]),
+    );
+
+    // The workspace as published: the manifests, rendered.
+    const file = (p: string) =>
+      Buffer.from(
+        run.body.directoryContents.find((f: any) => f.path === p).base64Content,
+        'base64',
+      ).toString('utf8');
+    const settings = readKubernetesProvisionerConfig(
+      new ConfigReader(await embeddedDefault()),
+    );
+    const manifests = MANIFESTS.flatMap(p =>
+      parseManifests(file(p), {
+        source: p,
+        maxBytes: settings.maxManifestBytes,
+        maxDocuments: settings.maxDocuments,
+      }),
+    );
+    expect(manifests.map(m => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'Deployment/invoice-service',
+      'Service/invoice-service',
+      'HorizontalPodAutoscaler/invoice-service',
+      'PodDisruptionBudget/invoice-service',
+    ]);
+    // Every guardrail of the driver, with the allowed kinds of app-config.yaml.
+    expect(
+      checkGuardrails(manifests, {
+        namespace: 'invoice-service-dev',
+        component: 'invoice-service',
+        environment: 'dev',
+        allowedKinds: settings.allowedKinds,
+      }),
+    ).toEqual([]);
+    const pod = (manifests[0] as any).spec.template;
+    expect(pod.spec.containers[0].image).toBe(
+      'ghcr.io/kestrel/invoice-service:0.1.0',
+    );
+    // The placeholder's port setting only comes with the placeholder.
+    expect(pod.spec.containers[0].env).toEqual([
+      { name: 'PORT', value: '8080' },
+      { name: 'SERVICE_NAME', value: 'invoice-service' },
+    ]);
+    // The label convention, on every object and on the pods.
+    for (const labels of [
+      ...manifests.map(m => m.metadata.labels),
+      pod.metadata.labels,
+    ]) {
+      expect(labels?.[PAVED_LABELS.kubernetesId]).toBe('invoice-service');
+    }
+  });
+
+  it('fails at the namespace step with the box ticked, saying no cluster is configured', async () => {
+    const run = await dryRun({ deploy: true, size: 'small' });
+    expect(run.status).toBe(404);
+    expect(run.body.error).toEqual({
+      name: 'NotFoundError',
+      message:
+        'No Kubernetes cluster is configured for Paved: add one under kubernetes.clusterLocatorMethods (type: config) or paved.kubernetes.clusters in app-config',
+    });
+  });
+
+  it('refuses an unpinned image in the form, before any step runs', async () => {
+    for (const image of ['ghcr.io/kestrel/app:latest', 'ghcr.io/kestrel/app']) {
+      const run = await dryRun({ deploy: true, image });
+      expect(run.status).toBe(400);
+      expect(JSON.stringify(run.body.errors)).toContain(
+        'instance.deploy is not exactly one from',
+      );
+    }
+    // The same form with a pinned image gets as far as the cluster.
+    const pinned = await dryRun({
+      deploy: true,
+      image: 'ghcr.io/kestrel/app:1.0.0',
+    });
+    expect(pinned.status).toBe(404);
+  });
+});
+
+describe('the node-service template with a cluster', () => {
+  jest.setTimeout(120_000);
+  const forge = createMockDirectory();
+  let cluster: KubernetesTestServer;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    cluster = await startKubernetesTestServer({ rollouts: 'manual' });
+    const data = await embeddedDefault();
+    const { server } = await startTestBackend({
+      features: [
+        catalogBackend,
+        catalogScaffolderEntityModel,
+        scaffolderBackend,
+        pavedGitHubActions,
+        pavedKubernetesActions,
+        forgeUrlReaderFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            // Forge URLs name this backend; nothing listens there, the
+            // forge's UrlReader reads them from disk.
+            backend: { baseUrl: `http://127.0.0.1:${await closedPort()}` },
+            kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
+            catalog: {
+              ...data.catalog,
+              locations: [
+                {
+                  type: 'file',
+                  target: path.join(TEMPLATE_DIR, 'template.yaml'),
+                  rules: [{ allow: ['Template'] }],
+                },
+              ],
+            },
+            permission: { enabled: false },
+            paved: { ...data.paved, forge: { directory: forge.path } },
+          },
+        }),
+      ],
+    });
+    baseUrl = `http://localhost:${server.port()}`;
+    await eventually('the template in the catalogue', async () => {
+      const res = await call(
+        baseUrl,
+        '/api/catalog/entities/by-name/template/default/node-service',
+      );
+      return res.status === 200 || undefined;
+    });
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  async function taskState(taskId: string) {
+    const task = await call(baseUrl, `/api/scaffolder/v2/tasks/${taskId}`);
+    const events = await call(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${taskId}/events`,
+    );
+    const log: any[] = events.body.filter((e: any) => e.type === 'log');
+    return {
+      status: task.body.status as string,
+      log: log.map((e: any) => `${e.body.stepId}: ${plain(e.body.message)}`),
+      /** The steps in the order they started. */
+      order: [
+        ...new Set<string>(log.map((e: any) => e.body.stepId).filter(Boolean)),
+      ],
+      messages: (stepId: string): string[] =>
+        log
+          .filter((e: any) => e.body.stepId === stepId)
+          .map((e: any) => plain(e.body.message)),
+      statusOf: (stepId: string): string | undefined =>
+        log
+          .filter((e: any) => e.body.stepId === stepId && e.body.status)
+          .map((e: any) => e.body.status)
+          .pop(),
+    };
+  }
+
+  /** Polls until `check` gives a value, failing at once with the task's log if the task ends first. */
+  async function whileRunning<T>(
+    taskId: string,
+    what: string,
+    check: (state: Awaited<ReturnType<typeof taskState>>) => T | undefined,
+  ): Promise<T> {
+    return eventually(what, async () => {
+      const state = await taskState(taskId);
+      const found = check(state);
+      if (
+        found === undefined &&
+        !['open', 'processing'].includes(state.status)
+      ) {
+        throw new Error(
+          `the task ended (${state.status}) before ${what}:\n${state.log.join(
+            '\n',
+          )}`,
+        );
+      }
+      return found;
+    });
+  }
+
+  async function finished(taskId: string) {
+    return eventually('the task to finish', async () => {
+      const state = await taskState(taskId);
+      return ['completed', 'failed'].includes(state.status) ? state : undefined;
+    });
+  }
+
+  it('creates the component, provisions its dev namespace, deploys the manifests and waits for the rollout', async () => {
+    const namespace = 'invoice-service-dev';
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace,
+      name: 'invoice-service',
+    };
+    const created = await call(baseUrl, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/node-service',
+      values: { ...values, deploy: true, size: 'medium' },
+    });
+    expect(created.status).toBe(201);
+    const taskId = created.body.id;
+
+    // The rollout waits while the Deployment is not available.
+    await whileRunning(taskId, 'the Deployment is in the cluster', () =>
+      cluster.driver.getObject(deployment),
+    );
+    cluster.driver.progressRollout(deployment, {
+      updated: 1,
+      ready: 0,
+      available: 0,
+    });
+    const waiting = await whileRunning(taskId, 'a progress line', state =>
+      state
+        .messages('rollout')
+        .some(m => m.includes('1/1 replicas updated, 0 available'))
+        ? state
+        : undefined,
+    );
+    expect(waiting.status).toBe('processing');
+    expect(waiting.statusOf('rollout')).toBe('processing');
+    cluster.driver.completeRollout(deployment);
+
+    const done = await finished(taskId);
+    expect(done.status).toBe('completed');
+    // After the repository is published, hardened and registered.
+    expect(done.order.slice(-4)).toEqual(['register', ...KUBERNETES_STEPS]);
+    expect(done.order.indexOf('publish')).toBeLessThan(
+      done.order.indexOf('register'),
+    );
+    expect(KUBERNETES_STEPS.map(done.statusOf)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(done.messages('rollout')).toContain(
+      'Deployment invoice-service: 1/1 replicas updated, 1 available',
+    );
+
+    // The namespace and its guardrails, from the form: owner and size.
+    const ns = cluster.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: namespace,
+    })!;
+    expect(ns.metadata.labels).toMatchObject({
+      [PAVED_LABELS.managedBy]: 'paved',
+      [PAVED_LABELS.component]: 'invoice-service',
+      [PAVED_LABELS.environment]: 'dev',
+      [PAVED_LABELS.owner]: 'team-billing',
+      [PAVED_LABELS.size]: 'medium',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+    const get = (apiVersion: string, kind: string, name: string) =>
+      cluster.driver.getObject({ apiVersion, kind, namespace, name });
+    expect(
+      get('v1', 'ResourceQuota', NAMESPACE_OBJECT_NAMES.resourceQuota)!.spec
+        .hard,
+    ).toMatchObject({ 'requests.cpu': '8', 'limits.memory': '32Gi' });
+    expect(
+      get('v1', 'LimitRange', NAMESPACE_OBJECT_NAMES.limitRange),
+    ).toBeDefined();
+    expect(
+      get(
+        'networking.k8s.io/v1',
+        'NetworkPolicy',
+        NAMESPACE_OBJECT_NAMES.networkPolicy,
+      )!.spec.policyTypes,
+    ).toEqual(['Ingress', 'Egress']);
+    expect(
+      get(
+        'rbac.authorization.k8s.io/v1',
+        'RoleBinding',
+        NAMESPACE_OBJECT_NAMES.roleBinding,
+      )!.subjects,
+    ).toEqual([
+      expect.objectContaining({ kind: 'Group', name: 'team-billing' }),
+    ]);
+
+    // The template's manifests, applied by Paved with no guardrail broken.
+    expect(done.messages('deploy')).toEqual(
+      expect.arrayContaining([
+        'created Deployment/invoice-service',
+        'created Service/invoice-service',
+        'created HorizontalPodAutoscaler/invoice-service',
+        'created PodDisruptionBudget/invoice-service',
+      ]),
+    );
+    const applied = get('apps/v1', 'Deployment', 'invoice-service')!;
+    expect(applied.metadata.managedFields.map((f: any) => f.manager)).toContain(
+      'paved',
+    );
+    const container = applied.spec.template.spec.containers[0];
+    // Nothing typed in the form: the pinned placeholder, told its port.
+    expect(container.image).toBe('ghcr.io/stefanprodan/podinfo:6.7.1');
+    expect(container.env).toContainEqual({
+      name: 'PODINFO_PORT',
+      value: '8080',
+    });
+
+    // The entity the catalogue read from the published catalog-info.yaml
+    // finds exactly the template's objects and their pods by the label
+    // convention the Backstage kubernetes plugin selects by.
+    const entity = await eventually(
+      'the component in the catalogue',
+      async () => {
+        const read = await call(
+          baseUrl,
+          '/api/catalog/entities/by-name/component/default/invoice-service',
+        );
+        return read.status === 200 ? read.body : undefined;
+      },
+    );
+    const id = entity.metadata.annotations['backstage.io/kubernetes-id'];
+    expect(id).toBe('invoice-service');
+    const selected = (apiVersion: string, kind: string) =>
+      cluster.driver
+        .listObjects(apiVersion, kind, namespace)
+        .filter(o => o.metadata.labels?.[PAVED_LABELS.kubernetesId] === id)
+        .map(o => o.metadata.name);
+    expect({
+      deployments: selected('apps/v1', 'Deployment'),
+      services: selected('v1', 'Service'),
+      hpas: selected('autoscaling/v2', 'HorizontalPodAutoscaler'),
+      pdbs: selected('policy/v1', 'PodDisruptionBudget'),
+    }).toEqual({
+      deployments: ['invoice-service'],
+      services: ['invoice-service'],
+      hpas: ['invoice-service'],
+      pdbs: ['invoice-service'],
+    });
+    expect(selected('v1', 'Pod')).toEqual([
+      expect.stringMatching(/^invoice-service-\w+-\w+$/),
+    ]);
+
+    // Retrying the finished task converges: the Kubernetes steps resume from
+    // their checkpoints and write nothing.
+    cluster.resetRequests();
+    const retry = await call(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${taskId}/retry`,
+      {},
+    );
+    expect(retry.status).toBe(201);
+    const again = await finished(taskId);
+    expect(again.status).toBe('completed');
+    expect(cluster.requests.filter(r => r.write)).toEqual([]);
+  });
+});
