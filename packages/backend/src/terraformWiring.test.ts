@@ -94,8 +94,11 @@ describe('the Terraform driver in the backend', () => {
   it('boots the embedded default with the terraform:* actions, which say the binary is missing', async () => {
     // Less `backend` (the test backend has its own port), permissions off:
     // the permission backend is not part of this test.
+    // The repository root named, as the harness does: the default `../..` is
+    // relative to the working directory, which is the repo root under
+    // `backstage-cli repo test` and packages/backend under `package test`.
     const { backend: _backend, ...data } = (
-      await loadConfig({ PAVED_DATA_DIR: dataDir.path })
+      await loadConfig({ PAVED_DATA_DIR: dataDir.path, PAVED_REPO_DIR: ROOT })
     ).get() as any;
     const { server } = await startTestBackend({
       features: [
