@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigSources } from '@backstage/config-loader';
 import {
   mockCredentials,
   mockServices,
@@ -17,38 +16,12 @@ import {
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-github';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
-
-const ROOT = path.resolve(__dirname, '../../..');
-
-async function embeddedDefault() {
-  const source = ConfigSources.default({
-    argv: ['--config', path.join(ROOT, 'app-config.yaml')],
-    substitutionFunc: async () => undefined,
-  });
-  // Less `backend` (the test backend has its own port), and permissions off:
-  // the permission backend is not part of this test.
-  const { backend: _backend, ...data } = (
-    await ConfigSources.toConfig(source)
-  ).get() as any;
-  return { ...data, permission: { enabled: false } };
-}
-
-function filesOf(
-  dir: string,
-  base = dir,
-): { path: string; base64Content: string }[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory()
-      ? filesOf(full, base)
-      : [
-          {
-            path: path.relative(base, full).split(path.sep).join('/'),
-            base64Content: fs.readFileSync(full).toString('base64'),
-          },
-        ];
-  });
-}
+import {
+  ROOT,
+  embeddedDefault,
+  logMessage,
+  templateFiles,
+} from './__testUtils__/wiring';
 
 describe('the GitHub driver in the backend', () => {
   jest.setTimeout(60_000);
@@ -56,7 +29,11 @@ describe('the GitHub driver in the backend', () => {
   const caller = mockCredentials.service.header();
 
   beforeAll(async () => {
-    const data = await embeddedDefault();
+    // Permissions off: the permission backend is not part of this test.
+    const data: Record<string, any> = {
+      ...(await embeddedDefault()),
+      permission: { enabled: false },
+    };
     if (JSON.stringify(data.integrations) !== '{}') {
       throw new Error(
         'app-config.yaml is expected to configure no integrations',
@@ -126,16 +103,13 @@ describe('the GitHub driver in the backend', () => {
             owner: 'group:default/fulfilment',
             repoUrl: 'github.com?owner=kestrel&repo=invoice-service',
           },
-          directoryContents: filesOf(dir),
+          directoryContents: templateFiles(dir),
         }),
       });
       const body = await res.json();
       expect(res.status).toBe(200);
-      // Task log lines read "<level>: <message>", the level coloured.
       const messages: string[] = body.log.map((l: any) =>
-        String(l.body.message)
-          .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
-          .replace(/^\w+: /, ''),
+        logMessage(l.body.message),
       );
       const skipped = messages.filter(m =>
         m.includes('lives on the local forge'),

@@ -7,7 +7,6 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { ConfigReader } from '@backstage/config';
@@ -33,8 +32,7 @@ import {
   sampleServiceManifests,
   startKubernetesTestServer,
 } from '@paved/testkit';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { ROOT, call, eventually, freePort } from './__testUtils__/wiring';
 
 /** The merged config of app-config.yaml and the given files, as the backend reads it. */
 async function loadConfig(extraFiles: string[] = []) {
@@ -79,50 +77,6 @@ function renderCatalogInfo(values: Record<string, any>): string {
     );
   expect(text).not.toMatch(/\$\{\{|\{%/);
   return text;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>(resolve => server.close(() => resolve()));
-  return port;
-}
-
-/** Calls a backend with the given Authorization header. */
-async function call(
-  baseUrl: string,
-  authorization: string,
-  route: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}${route}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      Authorization: authorization,
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Retries until `attempt` gives a value; `stop` ends the wait at once with its error. */
-async function eventually<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  stop: () => void = () => {},
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    stop();
-    const result = await attempt().catch(() => undefined);
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
 }
 
 /** A backend plugin that hands the test the provisioner the backend built. */

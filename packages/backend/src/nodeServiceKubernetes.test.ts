@@ -8,10 +8,8 @@
  * completes, ticked it stops saying no cluster is configured.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigSources } from '@backstage/config-loader';
 import {
   createMockDirectory,
   mockCredentials,
@@ -36,8 +34,16 @@ import {
   startKubernetesTestServer,
 } from '@paved/testkit';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
+import {
+  ROOT,
+  call,
+  embeddedDefault,
+  eventually,
+  freePort,
+  logMessage,
+  templateFiles,
+} from './__testUtils__/wiring';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATE_DIR = path.join(ROOT, 'templates/node-service');
 const MANIFESTS = ['deployment', 'service', 'hpa', 'pdb'].map(
   f => `kubernetes/${f}.yaml`,
@@ -45,80 +51,9 @@ const MANIFESTS = ['deployment', 'service', 'hpa', 'pdb'].map(
 const KUBERNETES_STEPS = ['namespace', 'deploy', 'rollout'];
 const user = mockCredentials.user.header();
 
-/** app-config.yaml as the backend reads it, less `backend` (the test backend has its own port). */
-async function embeddedDefault() {
-  const source = ConfigSources.default({
-    argv: ['--config', path.join(ROOT, 'app-config.yaml')],
-    substitutionFunc: async () => undefined,
-  });
-  const { backend: _backend, ...data } = (
-    await ConfigSources.toConfig(source)
-  ).get() as any;
-  return data;
-}
-
-function filesOf(
-  dir: string,
-  base = dir,
-): { path: string; base64Content: string }[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory()
-      ? filesOf(full, base)
-      : [
-          {
-            path: path.relative(base, full).split(path.sep).join('/'),
-            base64Content: fs.readFileSync(full).toString('base64'),
-          },
-        ];
-  });
-}
-
-/** A task log message without its level and colours. */
-function plain(message: unknown): string {
-  return String(message)
-    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
-    .replace(/^\w+: /, '');
-}
-
-async function call(
-  baseUrl: string,
-  route: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}${route}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      Authorization: user,
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function eventually<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>(resolve => server.close(() => resolve()));
-  return port;
-}
+/** Calls the test backend as a signed-in user. */
+const callAsUser = (baseUrl: string, route: string, body?: unknown) =>
+  call(baseUrl, user, route, body);
 
 const values = {
   name: 'invoice-service',
@@ -161,10 +96,10 @@ describe('the node-service template without a cluster (the embedded default)', (
     const template = parseYaml(
       fs.readFileSync(path.join(TEMPLATE_DIR, 'template.yaml'), 'utf8'),
     );
-    return call(scaffolder, '/v2/dry-run', {
+    return callAsUser(scaffolder, '/v2/dry-run', {
       template,
       values: { ...values, ...extra },
-      directoryContents: filesOf(TEMPLATE_DIR),
+      directoryContents: templateFiles(TEMPLATE_DIR),
     });
   }
 
@@ -179,7 +114,7 @@ describe('the node-service template without a cluster (the embedded default)', (
     expect(
       log
         .filter(l => KUBERNETES_STEPS.includes(l.body.stepId) && l.body.status)
-        .map(l => `${l.body.status}: ${plain(l.body.message)}`),
+        .map(l => `${l.body.status}: ${logMessage(l.body.message)}`),
     ).toEqual(
       KUBERNETES_STEPS.flatMap(id => [
         expect.stringMatching(/^processing: Beginning step /),
@@ -285,7 +220,7 @@ describe('the node-service template with a cluster', () => {
             ...data,
             // Forge URLs name this backend; nothing listens there, the
             // forge's UrlReader reads them from disk.
-            backend: { baseUrl: `http://127.0.0.1:${await closedPort()}` },
+            backend: { baseUrl: `http://127.0.0.1:${await freePort()}` },
             kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
             catalog: {
               ...data.catalog,
@@ -305,7 +240,7 @@ describe('the node-service template with a cluster', () => {
     });
     baseUrl = `http://localhost:${server.port()}`;
     await eventually('the template in the catalogue', async () => {
-      const res = await call(
+      const res = await callAsUser(
         baseUrl,
         '/api/catalog/entities/by-name/template/default/node-service',
       );
@@ -318,15 +253,20 @@ describe('the node-service template with a cluster', () => {
   });
 
   async function taskState(taskId: string) {
-    const task = await call(baseUrl, `/api/scaffolder/v2/tasks/${taskId}`);
-    const events = await call(
+    const task = await callAsUser(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${taskId}`,
+    );
+    const events = await callAsUser(
       baseUrl,
       `/api/scaffolder/v2/tasks/${taskId}/events`,
     );
     const log: any[] = events.body.filter((e: any) => e.type === 'log');
     return {
       status: task.body.status as string,
-      log: log.map((e: any) => `${e.body.stepId}: ${plain(e.body.message)}`),
+      log: log.map(
+        (e: any) => `${e.body.stepId}: ${logMessage(e.body.message)}`,
+      ),
       /** The steps in the order they started. */
       order: [
         ...new Set<string>(log.map((e: any) => e.body.stepId).filter(Boolean)),
@@ -334,7 +274,7 @@ describe('the node-service template with a cluster', () => {
       messages: (stepId: string): string[] =>
         log
           .filter((e: any) => e.body.stepId === stepId)
-          .map((e: any) => plain(e.body.message)),
+          .map((e: any) => logMessage(e.body.message)),
       statusOf: (stepId: string): string | undefined =>
         log
           .filter((e: any) => e.body.stepId === stepId && e.body.status)
@@ -349,21 +289,28 @@ describe('the node-service template with a cluster', () => {
     what: string,
     check: (state: Awaited<ReturnType<typeof taskState>>) => T | undefined,
   ): Promise<T> {
-    return eventually(what, async () => {
-      const state = await taskState(taskId);
-      const found = check(state);
-      if (
-        found === undefined &&
-        !['open', 'processing'].includes(state.status)
-      ) {
-        throw new Error(
-          `the task ended (${state.status}) before ${what}:\n${state.log.join(
-            '\n',
-          )}`,
-        );
-      }
-      return found;
-    });
+    let ended: Error | undefined;
+    return eventually(
+      what,
+      async () => {
+        const state = await taskState(taskId);
+        const found = check(state);
+        if (
+          found === undefined &&
+          !['open', 'processing'].includes(state.status)
+        ) {
+          ended = new Error(
+            `the task ended (${state.status}) before ${what}:\n${state.log.join(
+              '\n',
+            )}`,
+          );
+        }
+        return found;
+      },
+      () => {
+        if (ended) throw ended;
+      },
+    );
   }
 
   async function finished(taskId: string) {
@@ -381,7 +328,7 @@ describe('the node-service template with a cluster', () => {
       namespace,
       name: 'invoice-service',
     };
-    const created = await call(baseUrl, '/api/scaffolder/v2/tasks', {
+    const created = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
       templateRef: 'template:default/node-service',
       values: { ...values, deploy: true, size: 'medium' },
     });
@@ -493,7 +440,7 @@ describe('the node-service template with a cluster', () => {
     const entity = await eventually(
       'the component in the catalogue',
       async () => {
-        const read = await call(
+        const read = await callAsUser(
           baseUrl,
           '/api/catalog/entities/by-name/component/default/invoice-service',
         );
@@ -525,7 +472,7 @@ describe('the node-service template with a cluster', () => {
     // Retrying the finished task converges: the Kubernetes steps resume from
     // their checkpoints and write nothing.
     cluster.resetRequests();
-    const retry = await call(
+    const retry = await callAsUser(
       baseUrl,
       `/api/scaffolder/v2/tasks/${taskId}/retry`,
       {},
