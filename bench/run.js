@@ -29,6 +29,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
+const { linkBundleNodeModules } = require('../scripts/bundle-node-modules');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -549,6 +550,11 @@ async function prepareStock(subject, node) {
     !fs.existsSync(stamp) ||
     fs.readFileSync(stamp, 'utf8') !== fingerprint()
   ) {
+    // create-app's caret ranges pick up whatever the registry holds today: on
+    // 2026-12-01 they gave plugin-signals-backend 0.3.21 with backend-defaults
+    // 0.18.0, a stock backend that cannot start. Seeding the stock lockfile with
+    // ours resolves both apps to the same Backstage 1.55 package versions.
+    fs.copyFileSync(path.join(ROOT, 'yarn.lock'), path.join(dir, 'yarn.lock'));
     log(`stock: yarn install in ${dir} (log: results/logs/stock-install.log)`);
     const t0 = Date.now();
     const res = await run(node.bin, [yarn, 'install'], {
@@ -699,10 +705,8 @@ function unpackBundle(subject) {
     if (fs.existsSync(src))
       fs.cpSync(src, path.join(out, f), { recursive: true });
   }
-  fs.symlinkSync(
-    path.join(dir, 'node_modules'),
-    path.join(out, 'node_modules'),
-  );
+  // The bundle's workspace packages must resolve to their built copies in it.
+  linkBundleNodeModules(out, dir);
   return out;
 }
 

@@ -8,6 +8,13 @@ import { ConfigSources } from '@backstage/config-loader';
 /** The repository root (this package only runs from a checkout). */
 // eslint-disable-next-line no-restricted-syntax
 export const ROOT = path.resolve(__dirname, '../../../..');
+
+// Shared with bench/run.js, which must stay plain CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { linkBundleNodeModules } = require(path.join(
+  ROOT,
+  'scripts/bundle-node-modules.js',
+)) as { linkBundleNodeModules(dir: string, root: string): void };
 const BUNDLE = path.join(ROOT, 'packages/backend/dist/bundle.tar.gz');
 
 /** Files the Docker image copies next to the bundle (see docker/Dockerfile). */
@@ -34,44 +41,8 @@ export function unpackProductionBundle(): string {
   for (const file of IMAGE_FILES) {
     fs.cpSync(path.join(ROOT, file), path.join(dir, file), { recursive: true });
   }
-  linkNodeModules(dir);
+  linkBundleNodeModules(dir, ROOT);
   return dir;
-}
-
-/**
- * node_modules for the unpacked bundle: the bundle's own workspace packages
- * (built, `main` in dist/), as `yarn install` links them in the image, and
- * every other package from the repository. The repository's own links point
- * at the workspaces' sources (`main: src/index.ts`), which Node cannot load.
- */
-function linkNodeModules(dir: string) {
-  const workspaces = new Map<string, string>();
-  for (const base of ['packages', 'plugins']) {
-    const parent = path.join(dir, base);
-    for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
-      const manifest = path.join(parent, name, 'package.json');
-      if (fs.existsSync(manifest)) {
-        const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-        workspaces.set(pkg.name, path.join(parent, name));
-      }
-    }
-  }
-  const modules = path.join(dir, 'node_modules');
-  const link = (name: string, source: string) =>
-    fs.symlinkSync(workspaces.get(name) ?? source, path.join(modules, name));
-  fs.mkdirSync(modules);
-  for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
-    const source = path.join(ROOT, 'node_modules', entry);
-    const scoped = [...workspaces.keys()].some(n => n.startsWith(`${entry}/`));
-    if (!entry.startsWith('@') || !scoped) {
-      link(entry, source);
-      continue;
-    }
-    fs.mkdirSync(path.join(modules, entry));
-    for (const name of fs.readdirSync(source)) {
-      link(`${entry}/${name}`, path.join(source, name));
-    }
-  }
 }
 
 export async function freePort(): Promise<number> {
