@@ -748,9 +748,27 @@ function sameKeys(a: FieldSet, b: FieldSet): boolean {
   return a.size === b.size && [...a.keys()].every(k => b.has(k));
 }
 
+/**
+ * The manager identifier the apiserver keys conflicts by
+ * (managedfields BuildManagerIdentifier): no time, and no apiVersion for
+ * appliers.
+ */
+function managerIdentifier(m: ManagerEntry): string {
+  return JSON.stringify({
+    manager: m.manager,
+    operation: m.operation,
+    ...(m.operation !== 'Apply' && { apiVersion: m.apiVersion }),
+  });
+}
+
+/**
+ * printManager of the apiserver's conflict errors. The identifier it prints
+ * from carries no time, so a live server never prints the "at <time>" its
+ * unit tests show: `"kubectl-edit" using apps/v1`.
+ */
 function printManager(m: ManagerEntry): string {
   if (m.operation === 'Update') {
-    return `"${m.manager}" using ${m.apiVersion} at ${m.time}`;
+    return `"${m.manager}" using ${m.apiVersion}`;
   }
   return `"${m.manager}"`;
 }
@@ -779,12 +797,13 @@ function conflictMessage(
     { manager: ManagerEntry; paths: string[] }
   >();
   for (const c of conflicts) {
-    const id = `${c.manager.manager}|${c.manager.operation}`;
+    const id = managerIdentifier(c.manager);
     const group = byManager.get(id) ?? { manager: c.manager, paths: [] };
     group.paths.push(c.path);
     byManager.set(id, group);
   }
   const lines: string[] = [];
+  // By identifier string, as the apiserver's sort.Strings orders them.
   for (const id of [...byManager.keys()].sort()) {
     const group = byManager.get(id)!;
     lines.push(`conflicts with ${printManager(group.manager)}:`);

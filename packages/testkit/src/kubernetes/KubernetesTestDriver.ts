@@ -16,7 +16,11 @@ import { KubernetesResourceType } from './resourceTypes';
  * @public
  */
 export interface KubernetesDenyRule {
-  /** get, list, watch, create, update, patch, delete, deletecollection. */
+  /**
+   * get, list, watch, create, update, patch, delete, deletecollection. As on
+   * a real apiserver, a server-side apply that would create the object needs
+   * `create` as well as `patch`.
+   */
   verb?: string;
   /** Plural resource, with subresource if any: `namespaces`, `pods/log`. */
   resource?: string;

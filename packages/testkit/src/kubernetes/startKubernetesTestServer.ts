@@ -529,14 +529,15 @@ export async function startKubernetesTestServer(
     const requestNamespace =
       namespace ?? (type.kind === 'Namespace' ? name : undefined);
     const resourceName = sub ? `${type.resource}/${sub}` : type.resource;
-    const denied = state.denyRules.find(
-      r =>
-        (r.verb === undefined || r.verb === verb) &&
-        (r.resource === undefined || r.resource === resourceName) &&
-        (r.group === undefined || r.group === type.group) &&
-        (r.namespace === undefined || r.namespace === requestNamespace),
-    );
-    if (denied) {
+    const deniedFor = (v: string) =>
+      state.denyRules.some(
+        r =>
+          (r.verb === undefined || r.verb === v) &&
+          (r.resource === undefined || r.resource === resourceName) &&
+          (r.group === undefined || r.group === type.group) &&
+          (r.namespace === undefined || r.namespace === requestNamespace),
+      );
+    if (deniedFor(verb)) {
       const scope =
         requestNamespace === undefined
           ? 'at the cluster scope'
@@ -653,6 +654,12 @@ export async function startKubernetesTestServer(
               'Required value: is required for apply patch',
             ),
           );
+          return;
+        }
+        if (!store.get(type, namespace, name!) && deniedFor('create')) {
+          // An apply that creates is authorized as create too (patch.go
+          // withAuthorization), with the authorizer's reason, which RBAC leaves empty.
+          sendStatus(statusBodies.forbidden(type, name, ''));
           return;
         }
         const result = store.apply(

@@ -190,15 +190,22 @@ export const statusBodies = {
     );
   },
 
-  /** 200 Status Success answered by DELETE for most resources. */
-  deleted(t: ResourceRef, name: string, uid: string): StatusBody {
+  /**
+   * The Status Success answered (with HTTP 200) by DELETE of a resource whose
+   * store does not return the deleted object: the registry's finalizeDelete
+   * sets no code, and `code` is omitempty.
+   */
+  deleted(
+    t: ResourceRef,
+    name: string,
+    uid: string,
+  ): Omit<StatusBody, 'code'> {
     return {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Success',
       details: { ...resourceDetails(t, name), uid },
-      code: 200,
     };
   },
 };
