@@ -749,7 +749,7 @@ describe('DefaultKubernetesProvisioner.apply', () => {
       .catch(e => e);
     expect(error.name).toBe('ConflictError');
     expect(error.message).toMatch(
-      /^Kubernetes cluster "dev": Apply failed with 1 conflict: conflict with "kubectl-scale" using apps\/v1 at \S+: \.spec\.replicas \(while applying Deployment "web"\); another field manager owns these fields: apply with force to take them over, or remove them from the manifests$/,
+      /^Kubernetes cluster "dev": Apply failed with 1 conflict: conflict with "kubectl-scale" using apps\/v1: \.spec\.replicas \(while applying Deployment "web"\); another field manager owns these fields: apply with force to take them over, or remove them from the manifests$/,
     );
     const forced = await provisioner.apply({
       ...target,
@@ -1207,6 +1207,19 @@ describe('DefaultKubernetesProvisioner faults', () => {
       logger.error.mock.calls,
     ]);
     expect(logged).not.toContain(server.token);
+  });
+
+  it('says that creating by server-side apply needs the create verb when only that is refused', async () => {
+    const { server, provisioner } = await setup();
+    server.driver.deny({ verb: 'create', resource: 'namespaces' });
+    const error = await provisioner.ensureNamespace(target).catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toBe(
+      `Kubernetes cluster "dev" refused applying Namespace "shop-dev": namespaces "shop-dev" is forbidden; Paved's credentials may patch it but not create it, and a server-side apply that creates an object needs the create verb as well as patch (the RBAC Paved needs: plugins/kubernetes-node/README.md)`,
+    );
+    expect(writes(server).map(r => `${r.method} ${r.status}`)).toEqual([
+      'PATCH 403',
+    ]);
   });
 
   it('passes on the RBAC refusal from the Status body', async () => {

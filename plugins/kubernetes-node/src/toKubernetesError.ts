@@ -133,10 +133,22 @@ export function toKubernetesError(
         return new AuthenticationError(
           `${where} rejected Paved's credentials while ${ctx.action} (401 Unauthorized); the service-account token may have expired or been revoked`,
         );
-      case 403:
+      case 403: {
+        // A server-side apply that creates is also authorized as create, and
+        // that refusal carries RBAC's reason, which is empty.
+        const noReason = /is forbidden: ?$/.test(message);
+        if (noReason && ctx.action.startsWith('applying ')) {
+          return new NotAllowedError(
+            `${where} refused ${ctx.action}: ${message.replace(
+              /: ?$/,
+              '',
+            )}; Paved's credentials may patch it but not create it, and a server-side apply that creates an object needs the create verb as well as patch (the RBAC Paved needs: plugins/kubernetes-node/README.md)`,
+          );
+        }
         return new NotAllowedError(
           `${where} refused ${ctx.action}: ${message}`,
         );
+      }
       case 404:
         return new NotFoundError(`${where}: ${message} (while ${ctx.action})`);
       case 409: {
