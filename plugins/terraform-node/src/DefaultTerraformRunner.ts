@@ -1,15 +1,10 @@
-import {
-  DatabaseService,
-  LoggerService,
-  resolveSafeChildPath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
-  ServiceUnavailableError,
 } from '@backstage/errors';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -23,19 +18,21 @@ import {
   TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
 import {
-  runTerraformCommand,
-  TerraformCommandResult,
-} from './runTerraformCommand';
+  formatDuration,
+  partialApplyError,
+  stateLockDiagnostic,
+  stateLockedError,
+  commandFailure,
+} from './runErrors';
+import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './RunDirectories';
 import { SecretRedactor } from './SecretRedactor';
-import { formatResourceChange, summarizePlan } from './summarizePlan';
-import { TerraformStateBackend } from './TerraformStateBackend';
-import { TerraformProgress } from './TerraformProgress';
+import { formatResourceChange } from './summarizePlan';
 import {
-  describeStateLock,
-  parseStateLockDetail,
-  TerraformRunError,
-  TerraformStateLock,
-} from './TerraformRunError';
+  TerraformCli,
+  TerraformEmit,
+  TerraformRunContext,
+} from './TerraformCli';
+import { TerraformProgress } from './TerraformProgress';
 import {
   TerraformApplyRequest,
   TerraformApplyResult,
@@ -43,53 +40,23 @@ import {
   TerraformOutput,
   TerraformPlan,
   TerraformPlanRequest,
-  TerraformProgressEvent,
+  TerraformPlanSummary,
   TerraformResourceAction,
   TerraformRunner,
   TerraformRunOptions,
 } from './TerraformRunner';
+import { TerraformStateBackend } from './TerraformStateBackend';
 
-const PLAN_FILE = 'paved.tfplan';
-const RESUME_PLAN_FILE = 'paved-resume.tfplan';
-const VARS_FILE = 'paved.auto.tfvars.json';
-const BACKEND_FILE = 'paved_backend.tf.json';
 const WORKSPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Environment variables terraform inherits from the portal's process. */
-const INHERITED_ENV = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'TMPDIR',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'TF_CLI_CONFIG_FILE',
-  'TF_PLUGIN_CACHE_DIR',
-  // Workload identity: where credentials are, never credentials themselves.
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'GOOGLE_APPLICATION_CREDENTIALS',
-];
-
-const UNREACHABLE =
-  /connection refused|no such host|i\/o timeout|dial tcp|could not connect|timed? ?out|ECONNREFUSED|ENOTFOUND|no valid credential|NoCredentialProviders|could not find default credentials|AccessDenied|SSL is not enabled|password authentication failed/i;
+/** What a resumed apply may do to a resource, given its reviewed action. */
+const RESUMABLE: Record<string, TerraformResourceAction[]> = {
+  create: ['create'],
+  update: ['update'],
+  delete: ['delete'],
+  replace: ['replace', 'create', 'delete'],
+  forget: ['forget'],
+};
 
 function sha256File(file: string) {
   return fs
@@ -106,7 +73,6 @@ function sha256File(file: string) {
  */
 export class DefaultTerraformRunner implements TerraformRunner {
   private catalogPromise?: Promise<ModuleCatalog>;
-  private versionPromise?: Promise<string>;
 
   private constructor(
     private readonly settings: TerraformRunnerSettings,
@@ -115,6 +81,8 @@ export class DefaultTerraformRunner implements TerraformRunner {
     private readonly plans: DatabasePlanStore,
     private readonly redactor: SecretRedactor,
     private readonly stateBackend: TerraformStateBackend,
+    private readonly cli: TerraformCli,
+    private readonly runDirs: RunDirectories,
     private readonly now: () => number,
   ) {}
 
@@ -149,6 +117,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
       workDir: settings.workDir,
       knex,
     });
+    const redactor = SecretRedactor.create([
+      ...Object.values(settings.secretEnvironment),
+      ...stateBackend.secrets(),
+    ]);
     return new DefaultTerraformRunner(
       settings,
       logger,
@@ -161,11 +133,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
         now,
       }),
       DatabasePlanStore.create({ knex, now }),
-      SecretRedactor.create([
-        ...Object.values(settings.secretEnvironment),
-        ...stateBackend.secrets(),
-      ]),
+      redactor,
       stateBackend,
+      new TerraformCli(settings, stateBackend, redactor, logger),
+      new RunDirectories(settings.workDir, stateBackend),
       now,
     );
   }
@@ -231,35 +202,39 @@ export class DefaultTerraformRunner implements TerraformRunner {
       runId,
       operation: request.destroy ? 'plan-destroy' : 'plan',
     });
-    const signal = this.runSignal(options.signal, lease.lost);
     const log = this.logger.child({ workspace, runId, module: mod.name });
     let runDir: string | undefined;
     try {
       await this.expireOldPlans(workspace);
-      runDir = await this.prepareRunDir(workspace, runId, mod.name, variables);
+      runDir = await this.runDirs.prepare({
+        workspace,
+        runId,
+        moduleFiles: await catalog.files(mod.name),
+        variables,
+      });
+      const run: TerraformRunContext = {
+        workspace,
+        runDir,
+        signal: runSignal(options.signal, lease.lost),
+        redactor,
+        emit,
+      };
       emit({
         level: 'info',
         type: 'runner',
         message: `Planning ${
           request.destroy ? 'the destruction of ' : ''
-        }module ${mod.name} in workspace ${workspace} with ${path.basename(
-          this.settings.binary,
-        )} ${version} (run ${runId})`,
+        }module ${mod.name} in workspace ${workspace} with ${
+          this.cli.binaryName
+        } ${version} (run ${runId})`,
       });
-      await this.init(runDir, workspace, signal, redactor, emit);
-
-      const planned = await this.runPlan({
-        workspace,
-        runDir,
+      await this.cli.init(run);
+      const planned = await this.cli.plan(run, {
         planFile: PLAN_FILE,
         destroy: Boolean(request.destroy),
         total: mod.resources.length,
-        signal,
-        redactor,
-        emit,
       });
-
-      const summary = await this.showPlan(runDir, PLAN_FILE, redactor);
+      const summary = await this.cli.show(run, PLAN_FILE);
       emit({ level: 'info', type: 'runner', message: summary.text });
       for (const r of summary.resources) {
         emit({
@@ -275,14 +250,14 @@ export class DefaultTerraformRunner implements TerraformRunner {
         workspace,
         module: mod.name,
         owner: request.owner,
-        runDir: path.relative(this.settings.workDir, runDir),
+        runDir: this.runDirs.relative(runDir),
         checksum,
         summary,
         status: request.discard ? 'discarded' : 'planned',
         hasChanges: planned.exitCode === 2,
         destroy: Boolean(request.destroy),
       });
-      if (request.discard) await removeDir(runDir);
+      if (request.discard) await this.runDirs.remove(runDir);
       log.info('terraform plan saved', {
         planId: runId,
         add: summary.add,
@@ -292,7 +267,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       });
       return toPlan(record, this.settings.planMaxAgeMs);
     } catch (error) {
-      if (runDir) await removeDir(runDir);
+      if (runDir) await this.runDirs.remove(runDir);
       log.warn('terraform plan failed', {
         error: redactor.redact(String(error)),
       });
@@ -314,30 +289,15 @@ export class DefaultTerraformRunner implements TerraformRunner {
     }
     if (record.status === 'applied' && record.result) return record.result;
     checkApplicable(record);
-    const age = this.now() - record.createdAt;
-    if (age > this.settings.planMaxAgeMs) {
-      throw new NotAllowedError(
-        `planId: plan ${record.planId} was made ${formatDuration(
-          age,
-        )} ago, longer than the allowed ${formatDuration(
-          this.settings.planMaxAgeMs,
-        )} (paved.terraform.planMaxAge); plan again`,
-      );
-    }
-    const destructive = record.summary.resources.filter(
-      r => r.action === 'delete' || r.action === 'replace',
-    );
-    if (destructive.length && !request.allowDestroy) {
-      throw new NotAllowedError(
-        `Plan ${record.planId} would destroy ${
-          record.summary.destroy
-        } resource(s) (${destructive
-          .map(r => `${r.address}: ${r.action}`)
-          .join(', ')}); set allowDestroy to apply it`,
-      );
-    }
+    this.checkAge(record);
+    checkDestroyPolicy(record, Boolean(request.allowDestroy));
     const catalog = await this.catalog();
-    const redactor = await this.planRedactor(catalog, record);
+    const runDir = this.runDirs.resolve(record.runDir);
+    const redactor = this.runRedactor(
+      catalog,
+      record.module,
+      await this.runDirs.readVariables(runDir),
+    );
     options.signal?.throwIfAborted();
     await this.ready();
 
@@ -348,137 +308,136 @@ export class DefaultTerraformRunner implements TerraformRunner {
       runId,
       operation: 'apply',
     });
-    const signal = this.runSignal(options.signal, lease.lost);
+    const run: TerraformRunContext = {
+      workspace: record.workspace,
+      runDir,
+      signal: runSignal(options.signal, lease.lost),
+      redactor,
+      emit,
+    };
+    try {
+      // Under the lease: another replica may have finished it meanwhile.
+      const current = await this.loadPlan(record.planId);
+      if (current.status === 'applied' && current.result) return current.result;
+      checkApplicable(current);
+      await this.verifyPlanFile(current, runDir);
+      return await this.applyPlan(current, run, runId);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Applies a verified plan (or resumes it) under the workspace's lease. */
+  private async applyPlan(
+    record: PlanRecord,
+    run: TerraformRunContext,
+    runId: string,
+  ): Promise<TerraformApplyResult> {
+    const { emit } = run;
     const log = this.logger.child({
       workspace: record.workspace,
       runId,
       planId: record.planId,
     });
-    try {
-      // Under the lease: another replica may have finished it meanwhile.
-      const current = (await this.loadPlan(record.planId))!;
-      if (current.status === 'applied' && current.result) return current.result;
-      checkApplicable(current);
-      const runDir = path.resolve(this.settings.workDir, current.runDir);
-      await this.verifyPlanFile(current, runDir);
-
-      let planFile = PLAN_FILE;
-      let summary = current.summary;
-      const resumed =
-        current.status === 'failed' || current.status === 'applying';
-      if (resumed) {
-        emit({
-          level: 'info',
-          type: 'runner',
-          message: `Resuming plan ${current.planId}: its last apply stopped part way, planning what is left`,
-        });
-        const remaining = await this.planRemaining(
-          current,
-          runDir,
-          signal,
-          redactor,
-          emit,
-        );
-        if (!remaining) {
-          const result = this.applyResult(current, undefined, true);
-          await this.plans.update(current.planId, {
-            status: 'applied',
-            result,
-            error: null,
-          });
-          await removeDir(runDir);
-          return result;
-        }
-        summary = remaining;
-        planFile = RESUME_PLAN_FILE;
-      }
-
-      await this.plans.update(current.planId, { status: 'applying' });
+    let planFile = PLAN_FILE;
+    let summary = record.summary;
+    const resumed = record.status === 'failed' || record.status === 'applying';
+    if (resumed) {
       emit({
         level: 'info',
         type: 'runner',
-        message: `Applying plan ${current.planId} to workspace ${current.workspace}: ${summary.text}`,
+        message: `Resuming plan ${record.planId}: its last apply stopped part way, planning what is left`,
       });
-      const progress = new TerraformProgress({
-        operation: 'apply',
-        total: summary.resources.length,
-        redactor,
-        emit,
-      });
-      const applied = await this.terraform(
-        ['apply', '-json', '-input=false', this.lockTimeoutFlag(), planFile],
-        runDir,
-        { signal, onMessage: m => progress.handle(m) },
-      );
-      // Finished before the cancellation reached it: done is done.
-      if (applied.exitCode === 0) {
-        const result = this.applyResult(current, progress, resumed);
-        await this.plans.update(current.planId, {
-          status: 'applied',
-          result,
-          error: null,
-        });
-        await removeDir(runDir);
-        log.info('terraform apply finished', {
-          added: result.added,
-          changed: result.changed,
-          destroyed: result.destroyed,
-          resumed,
-        });
-        return result;
+      const remaining = await this.planRemaining(record, run);
+      if (!remaining) {
+        return this.finishApply(record, run, undefined, true);
       }
-
-      const errors = progress.diagnostics.filter(d => d.severity === 'error');
-      const lockDiag = errors.find(
-        d => d.summary === 'Error acquiring the state lock',
-      );
-      if (lockDiag && progress.applied.size === 0) {
-        await this.plans.update(current.planId, {
-          status: resumed ? 'failed' : 'planned',
-        });
-        throw this.stateLockedError(current.workspace, lockDiag.detail);
-      }
-      if (errors.some(d => d.summary === 'Saved plan is stale')) {
-        await this.plans.update(current.planId, {
-          status: 'stale',
-          error: 'state changed since the plan was made',
-        });
-        throw new ConflictError(
-          `Plan ${current.planId} is stale: the state of workspace ${current.workspace} changed since it was planned; plan again`,
-        );
-      }
-      const error = applied.cancelled
-        ? await this.cancelled(
-            'apply',
-            current.workspace,
-            runDir,
-            applied,
-            redactor,
-            {
-              summary,
-              progress,
-            },
-          )
-        : await this.partialFailure(
-            current,
-            runDir,
-            applied,
-            progress,
-            summary,
-            redactor,
-          );
-      await this.plans.update(current.planId, {
-        status: 'failed',
-        error: error.message,
-      });
-      log.warn('terraform apply stopped part way', {
-        reason: error.reason,
-        applied: error.appliedResources.length,
-      });
-      throw error;
-    } finally {
-      await lease.release();
+      summary = remaining;
+      planFile = RESUME_PLAN_FILE;
     }
+
+    await this.plans.update(record.planId, { status: 'applying' });
+    emit({
+      level: 'info',
+      type: 'runner',
+      message: `Applying plan ${record.planId} to workspace ${record.workspace}: ${summary.text}`,
+    });
+    const progress = new TerraformProgress({
+      operation: 'apply',
+      total: summary.resources.length,
+      redactor: run.redactor,
+      emit,
+    });
+    const applied = await this.cli.apply(run, planFile, progress);
+    // Finished before the cancellation reached it: done is done.
+    if (applied.exitCode === 0) {
+      const result = await this.finishApply(record, run, progress, resumed);
+      log.info('terraform apply finished', {
+        added: result.added,
+        changed: result.changed,
+        destroyed: result.destroyed,
+        resumed,
+      });
+      return result;
+    }
+
+    const errors = progress.diagnostics.filter(d => d.severity === 'error');
+    const lockDiag = stateLockDiagnostic(progress);
+    if (lockDiag && progress.applied.size === 0) {
+      await this.plans.update(record.planId, {
+        status: resumed ? 'failed' : 'planned',
+      });
+      throw stateLockedError(record.workspace, lockDiag.detail);
+    }
+    if (errors.some(d => d.summary === 'Saved plan is stale')) {
+      await this.plans.update(record.planId, {
+        status: 'stale',
+        error: 'state changed since the plan was made',
+      });
+      throw new ConflictError(
+        `Plan ${record.planId} is stale: the state of workspace ${record.workspace} changed since it was planned; plan again`,
+      );
+    }
+    const error = applied.cancelled
+      ? await this.cli.cancelled('apply', run, applied, {
+          changes: summary,
+          progress,
+        })
+      : partialApplyError({
+          planId: record.planId,
+          workspace: record.workspace,
+          result: applied,
+          progress,
+          changes: summary,
+          state: await this.cli.stateAddresses(run.runDir),
+          redactor: run.redactor,
+        });
+    await this.plans.update(record.planId, {
+      status: 'failed',
+      error: error.message,
+    });
+    log.warn('terraform apply stopped part way', {
+      reason: error.reason,
+      applied: error.appliedResources.length,
+    });
+    throw error;
+  }
+
+  /** Marks a plan applied and removes its run directory. */
+  private async finishApply(
+    record: PlanRecord,
+    run: TerraformRunContext,
+    progress: TerraformProgress | undefined,
+    resumed: boolean,
+  ): Promise<TerraformApplyResult> {
+    const result = applyResult(record, progress, resumed);
+    await this.plans.update(record.planId, {
+      status: 'applied',
+      result,
+      error: null,
+    });
+    await this.runDirs.remove(run.runDir);
+    return result;
   }
 
   async destroy(
@@ -500,47 +459,39 @@ export class DefaultTerraformRunner implements TerraformRunner {
       runId,
       operation: 'destroy',
     });
-    const signal = this.runSignal(options.signal, lease.lost);
     let runDir: string | undefined;
     try {
-      runDir = await this.prepareRunDir(workspace, runId, mod.name, variables);
+      runDir = await this.runDirs.prepare({
+        workspace,
+        runId,
+        moduleFiles: await catalog.files(mod.name),
+        variables,
+      });
+      const run: TerraformRunContext = {
+        workspace,
+        runDir,
+        signal: runSignal(options.signal, lease.lost),
+        redactor,
+        emit,
+      };
       emit({
         level: 'info',
         type: 'runner',
         message: `Destroying module ${mod.name} in workspace ${workspace} (run ${runId})`,
       });
-      await this.init(runDir, workspace, signal, redactor, emit);
+      await this.cli.init(run);
       const progress = new TerraformProgress({
         operation: 'destroy',
         total: mod.resources.length,
         redactor,
         emit,
       });
-      const result = await this.terraform(
-        [
-          'destroy',
-          '-json',
-          '-input=false',
-          '-auto-approve',
-          this.lockTimeoutFlag(),
-        ],
-        runDir,
-        { signal, onMessage: m => progress.handle(m) },
-      );
+      const result = await this.cli.destroy(run, progress);
       if (result.cancelled && result.exitCode !== 0) {
-        throw await this.cancelled(
-          'destroy',
-          workspace,
-          runDir,
-          result,
-          redactor,
-          {
-            progress,
-          },
-        );
+        throw await this.cli.cancelled('destroy', run, result, { progress });
       }
       if (result.exitCode !== 0) {
-        throw this.failure('destroy', workspace, result, progress, redactor);
+        throw commandFailure('destroy', workspace, result, progress, redactor);
       }
       const destroyed = [...progress.applied.entries()].map(
         ([address, action]) => ({ address, action }),
@@ -562,7 +513,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
           `Destroy complete! Resources: ${destroyed.length} destroyed.`,
       };
     } finally {
-      if (runDir) await removeDir(runDir);
+      if (runDir) await this.runDirs.remove(runDir);
       await lease.release();
     }
   }
@@ -577,33 +528,17 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const runId = crypto.randomUUID();
     const emit = this.emitter(options, this.redactor);
     // Reading outputs needs the backend only: no module, no providers.
-    const runDir = await this.prepareRunDir(workspace, runId);
+    const runDir = await this.runDirs.prepare({ workspace, runId });
     try {
-      await this.init(runDir, workspace, options.signal, this.redactor, emit);
-      const result = await this.terraform(['output', '-json'], runDir, {
+      const run: TerraformRunContext = {
+        workspace,
+        runDir,
         signal: options.signal,
-        captureStdout: true,
-      });
-      if (result.cancelled || result.exitCode !== 0) {
-        throw new TerraformRunError(
-          `terraform output failed in workspace ${workspace}: ${this.redactor.redact(
-            errorText(result) || `exit code ${result.exitCode}`,
-          )}`,
-          { reason: result.cancelled ? 'cancelled' : 'failed' },
-        );
-      }
-      const raw = parseJsonOutput(
-        'output -json',
-        result.stdout || '{}',
-      ) as Record<string, any>;
-      const outputs: Record<string, TerraformOutput> = {};
-      for (const [name, o] of Object.entries(raw)) {
-        outputs[name] = {
-          value: o.value ?? null,
-          sensitive: o.sensitive === true,
-          type: o.type ?? null,
-        };
-      }
+        redactor: this.redactor,
+        emit,
+      };
+      await this.cli.init(run);
+      const outputs = await this.cli.output(run);
       const sensitive = Object.entries(outputs)
         .filter(([, o]) => o.sensitive)
         .map(([n]) => n);
@@ -620,7 +555,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       });
       return outputs;
     } finally {
-      await removeDir(runDir);
+      await this.runDirs.remove(runDir);
     }
   }
 
@@ -640,257 +575,22 @@ export class DefaultTerraformRunner implements TerraformRunner {
 
   /** The binary's version, once the binary and the state backend are usable. */
   private async ready(): Promise<string> {
-    const version = await this.ensureBinary();
+    const version = await this.cli.version();
     this.stateBackend.check();
     return version;
   }
 
-  private ensureBinary(): Promise<string> {
-    if (!this.versionPromise) {
-      this.versionPromise = (async () => {
-        await fs.mkdir(this.settings.workDir, { recursive: true });
-        const result = await this.terraform(
-          ['version', '-json'],
-          this.settings.workDir,
-          { captureStdout: true },
-        );
-        if (result.exitCode !== 0) {
-          throw new NotFoundError(
-            `Terraform binary "${
-              this.settings.binary
-            }" does not answer "version -json" (exit code ${
-              result.exitCode
-            }): ${this.redactor.redact(result.stderr.trim())}`,
-          );
-        }
-        let version = 'unknown';
-        try {
-          version = JSON.parse(result.stdout).terraform_version ?? version;
-        } catch {
-          version = /v?(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1] ?? version;
-        }
-        this.logger.info('Using terraform', {
-          binary: this.settings.binary,
-          version,
-        });
-        return version;
-      })().catch(error => {
-        this.versionPromise = undefined;
-        throw error;
-      });
-    }
-    return this.versionPromise;
-  }
-
-  private childEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const name of INHERITED_ENV) {
-      if (process.env[name] !== undefined) env[name] = process.env[name];
-    }
-    Object.assign(
-      env,
-      {
-        TF_IN_AUTOMATION: '1',
-        TF_INPUT: '0',
-        CHECKPOINT_DISABLE: '1',
-      },
-      this.settings.environment,
-      this.settings.secretEnvironment,
-    );
-    return { ...env, ...this.stateBackend.environment() };
-  }
-
-  /** A run directory: the module's files, the backend and the variables. */
-  private async prepareRunDir(
-    workspace: string,
-    runId: string,
-    moduleName?: string,
-    variables?: Record<string, unknown>,
-  ): Promise<string> {
-    // The workspace is checked already; the helper refuses any way out anyway.
-    const runDir = resolveSafeChildPath(
-      this.settings.workDir,
-      path.join(workspace, 'runs', runId),
-    );
-    await fs.mkdir(runDir, { recursive: true, mode: 0o700 });
-    if (moduleName) {
-      for (const file of await (await this.catalog()).files(moduleName)) {
-        await fs.copyFile(file, path.join(runDir, path.basename(file)));
-      }
-    }
-    await fs.writeFile(
-      path.join(runDir, BACKEND_FILE),
-      `${JSON.stringify(this.stateBackend.configuration(), null, 2)}\n`,
-    );
-    if (variables) {
-      // JSON variable files: a value is data, never configuration.
-      await fs.writeFile(
-        path.join(runDir, VARS_FILE),
-        `${JSON.stringify(variables, null, 2)}\n`,
-        { mode: 0o600 },
+  private checkAge(record: PlanRecord) {
+    const age = this.now() - record.createdAt;
+    if (age > this.settings.planMaxAgeMs) {
+      throw new NotAllowedError(
+        `planId: plan ${record.planId} was made ${formatDuration(
+          age,
+        )} ago, longer than the allowed ${formatDuration(
+          this.settings.planMaxAgeMs,
+        )} (paved.terraform.planMaxAge); plan again`,
       );
     }
-    return runDir;
-  }
-
-  private async init(
-    runDir: string,
-    workspace: string,
-    signal: AbortSignal | undefined,
-    redactor: SecretRedactor,
-    emit: (e: TerraformProgressEvent) => void,
-  ) {
-    const result = await this.terraform(
-      [
-        'init',
-        '-input=false',
-        '-no-color',
-        ...this.stateBackend.initFlags(workspace),
-      ],
-      runDir,
-      { signal },
-    );
-    if (result.cancelled && result.exitCode !== 0) {
-      throw await this.cancelled('init', workspace, runDir, result, redactor);
-    }
-    if (result.exitCode !== 0) {
-      const message = redactor.redact(
-        errorText(result) || `exit code ${result.exitCode}`,
-      );
-      // init prints this once the backend is done: what failed came later.
-      const backendReady =
-        /Initializing provider plugins|Initializing modules/.test(result.text);
-      if (!backendReady && UNREACHABLE.test(message)) {
-        throw new ServiceUnavailableError(
-          `The ${this.stateBackend.type} state backend of workspace ${workspace} is unreachable: ${message}`,
-        );
-      }
-      if (
-        /Failed to (query available provider packages|install provider)/.test(
-          message,
-        )
-      ) {
-        throw new TerraformRunError(
-          `terraform init could not install the providers of workspace ${workspace}: ${message}. Without access to their registry, give terraform a provider mirror (provider_installation in the file TF_CLI_CONFIG_FILE names) or a filled TF_PLUGIN_CACHE_DIR, through paved.terraform.environment`,
-          { reason: 'failed', diagnostics: [message] },
-        );
-      }
-      throw new TerraformRunError(
-        `terraform init failed in workspace ${workspace}: ${message}`,
-        { reason: 'failed', diagnostics: [message] },
-      );
-    }
-    emit({
-      level: 'info',
-      type: 'runner',
-      message: `Initialized the ${this.stateBackend.type} state backend of workspace ${workspace}`,
-    });
-  }
-
-  private terraform(
-    args: string[],
-    cwd: string,
-    options: {
-      signal?: AbortSignal;
-      captureStdout?: boolean;
-      onMessage?: Parameters<typeof runTerraformCommand>[0]['onMessage'];
-    },
-  ): Promise<TerraformCommandResult> {
-    return runTerraformCommand({
-      binary: this.settings.binary,
-      args,
-      cwd,
-      env: this.childEnv(),
-      gracePeriodMs: this.settings.cancelGracePeriodMs,
-      ...options,
-    });
-  }
-
-  private async showPlan(
-    runDir: string,
-    file: string,
-    redactor: SecretRedactor,
-  ) {
-    const shown = await this.terraform(['show', '-json', file], runDir, {
-      captureStdout: true,
-    });
-    if (shown.exitCode !== 0) {
-      throw new TerraformRunError(
-        `terraform show of the saved plan failed: ${redactor.redact(
-          errorText(shown) || `exit code ${shown.exitCode}`,
-        )}`,
-        { reason: 'failed' },
-      );
-    }
-    return summarizePlan(
-      parseJsonOutput('show -json of the saved plan', shown.stdout),
-      redactor,
-    );
-  }
-
-  /** Addresses of the resources in the workspace's state now. */
-  private async stateAddresses(runDir: string): Promise<string[] | undefined> {
-    const shown = await this.terraform(['show', '-json'], runDir, {
-      captureStdout: true,
-    });
-    if (shown.exitCode !== 0) return undefined;
-    try {
-      const state = JSON.parse(shown.stdout);
-      const out: string[] = [];
-      const visit = (mod: any) => {
-        for (const r of mod?.resources ?? [])
-          if (r.mode === 'managed') out.push(r.address);
-        for (const child of mod?.child_modules ?? []) visit(child);
-      };
-      visit(state.values?.root_module);
-      return out;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * `plan -out -detailed-exitcode`, streamed into progress lines; throws the
-   * error of a cancelled or failed plan.
-   */
-  private async runPlan(options: {
-    workspace: string;
-    runDir: string;
-    planFile: string;
-    destroy: boolean;
-    /** Resources expected, for "3/7 resources planned". */
-    total: number;
-    signal: AbortSignal;
-    redactor: SecretRedactor;
-    emit: (e: TerraformProgressEvent) => void;
-  }): Promise<TerraformCommandResult> {
-    const { workspace, runDir, signal, redactor } = options;
-    const progress = new TerraformProgress({
-      operation: 'plan',
-      total: options.total,
-      redactor,
-      emit: options.emit,
-    });
-    const planned = await this.terraform(
-      [
-        'plan',
-        '-json',
-        '-input=false',
-        this.lockTimeoutFlag(),
-        '-detailed-exitcode',
-        `-out=${options.planFile}`,
-        ...(options.destroy ? ['-destroy'] : []),
-      ],
-      runDir,
-      { signal, onMessage: m => progress.handle(m) },
-    );
-    if (planned.cancelled && !planSucceeded(planned)) {
-      throw await this.cancelled('plan', workspace, runDir, planned, redactor);
-    }
-    if (!planSucceeded(planned)) {
-      throw this.failure('plan', workspace, planned, progress, redactor);
-    }
-    return planned;
   }
 
   /**
@@ -900,36 +600,21 @@ export class DefaultTerraformRunner implements TerraformRunner {
    */
   private async planRemaining(
     record: PlanRecord,
-    runDir: string,
-    signal: AbortSignal,
-    redactor: SecretRedactor,
-    emit: (e: TerraformProgressEvent) => void,
-  ) {
-    const planned = await this.runPlan({
-      workspace: record.workspace,
-      runDir,
+    run: TerraformRunContext,
+  ): Promise<TerraformPlanSummary | undefined> {
+    const planned = await this.cli.plan(run, {
       planFile: RESUME_PLAN_FILE,
       destroy: record.destroy,
       total: record.summary.resources.length,
-      signal,
-      redactor,
-      emit,
     });
     if (planned.exitCode === 0) return undefined;
-    const remaining = await this.showPlan(runDir, RESUME_PLAN_FILE, redactor);
+    const remaining = await this.cli.show(run, RESUME_PLAN_FILE);
     const reviewed = new Map(
       record.summary.resources.map(r => [r.address, r.action]),
     );
-    const allowed: Record<string, TerraformResourceAction[]> = {
-      create: ['create'],
-      update: ['update'],
-      delete: ['delete'],
-      replace: ['replace', 'create', 'delete'],
-      forget: ['forget'],
-    };
     const unexpected = remaining.resources.filter(r => {
       const was = reviewed.get(r.address);
-      return !was || !(allowed[was] ?? []).includes(r.action);
+      return !was || !(RESUMABLE[was] ?? []).includes(r.action);
     });
     if (unexpected.length) {
       await this.plans.update(record.planId, {
@@ -944,7 +629,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
           .join(', ')}); plan again and review the new plan`,
       );
     }
-    emit({
+    run.emit({
       level: 'info',
       type: 'runner',
       message: `Left to apply from the reviewed plan: ${
@@ -953,232 +638,6 @@ export class DefaultTerraformRunner implements TerraformRunner {
       }`,
     });
     return remaining;
-  }
-
-  private applyResult(
-    record: PlanRecord,
-    progress: TerraformProgress | undefined,
-    resumed: boolean,
-  ): TerraformApplyResult {
-    // What the reviewed plan did overall, even when finished in two goes.
-    const { summary } = record;
-    const actions = new Map(summary.resources.map(r => [r.address, r.action]));
-    for (const [address, action] of progress?.applied ?? []) {
-      if (!actions.has(address)) actions.set(address, action);
-    }
-    const resources = [...actions.entries()].map(([address, action]) => ({
-      address,
-      action,
-    }));
-    const added = summary.add;
-    const changed = summary.change;
-    const destroyed = summary.destroy;
-    return {
-      planId: record.planId,
-      workspace: record.workspace,
-      added,
-      changed,
-      destroyed,
-      resources,
-      resumed,
-      text: record.destroy
-        ? `Destroy complete! Resources: ${destroyed} destroyed.`
-        : `Apply complete! Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.`,
-    };
-  }
-
-  private async partialFailure(
-    record: PlanRecord,
-    runDir: string,
-    result: TerraformCommandResult,
-    progress: TerraformProgress,
-    summary: { resources: Array<{ address: string; action: string }> },
-    redactor: SecretRedactor,
-  ): Promise<TerraformRunError> {
-    const crashed =
-      result.exitCode === 11 || /TERRAFORM CRASH|^panic:/m.test(result.stderr);
-    const applied = [...progress.applied.entries()].map(
-      ([address, action]) => `${address} (${action})`,
-    );
-    const pending = summary.resources
-      .filter(r => !progress.applied.has(r.address))
-      .map(r => `${r.address} (${r.action})`);
-    const state = await this.stateAddresses(runDir);
-    const diagnostics = progress.errors();
-    const what = crashed
-      ? `crashed (exit code ${result.exitCode})`
-      : `failed (exit code ${result.exitCode})${
-          diagnostics.length ? `: ${diagnostics.join('; ')}` : ''
-        }`;
-    const message = redactor.redact(
-      `terraform apply of plan ${record.planId} in workspace ${
-        record.workspace
-      } ${what} after applying ${applied.length} of ${
-        summary.resources.length
-      } change(s). Applied: ${applied.join(', ') || 'none'}. Not applied: ${
-        pending.join(', ') || 'none'
-      }. ${
-        state
-          ? `The state now holds ${state.length} resource(s)${
-              state.length ? `: ${state.join(', ')}` : ''
-            }. `
-          : 'The state could not be read. '
-      }Retry to resume: what is left of the reviewed plan is planned and applied.`,
-    );
-    return new TerraformRunError(message, {
-      reason: crashed ? 'crashed' : 'failed',
-      diagnostics,
-      appliedResources: [...progress.applied.keys()],
-      pendingResources: summary.resources
-        .filter(r => !progress.applied.has(r.address))
-        .map(r => r.address),
-      stateResources: state,
-    });
-  }
-
-  private failure(
-    operation: string,
-    workspace: string,
-    result: TerraformCommandResult,
-    progress: TerraformProgress,
-    redactor: SecretRedactor,
-  ): Error {
-    const errors = progress.diagnostics.filter(d => d.severity === 'error');
-    const lock = errors.find(
-      d => d.summary === 'Error acquiring the state lock',
-    );
-    if (lock) return this.stateLockedError(workspace, lock.detail);
-    const init = errors.find(d =>
-      /Backend initialization required/.test(d.summary),
-    );
-    const diagnostics = progress.errors();
-    const crashed =
-      result.exitCode === 11 || /TERRAFORM CRASH|^panic:/m.test(result.stderr);
-    const detail = diagnostics.length
-      ? diagnostics.join('; ')
-      : errorText(result) || `exit code ${result.exitCode}`;
-    return new TerraformRunError(
-      redactor.redact(
-        `terraform ${operation} ${
-          crashed ? 'crashed' : 'failed'
-        } in workspace ${workspace}: ${init ? `${init.summary}` : detail}`,
-      ),
-      {
-        reason: crashed ? 'crashed' : 'failed',
-        diagnostics,
-        appliedResources: [...progress.applied.keys()],
-      },
-    );
-  }
-
-  private stateLockedError(workspace: string, detail: string): ConflictError {
-    const lock = parseStateLockDetail(detail) ?? { error: detail };
-    const pg = /locked( for workspace creation)?: /.test(lock.error);
-    return new ConflictError(
-      pg
-        ? `The Terraform state of workspace ${workspace} is locked by another PostgreSQL session (${lock.error}); another terraform run is using it`
-        : `The Terraform state of workspace ${workspace} is locked by another run: ${describeStateLock(
-            lock,
-          )}`,
-    );
-  }
-
-  /**
-   * The error of a cancelled run, saying whether the state lock was
-   * released or which lock is still held.
-   */
-  private async cancelled(
-    operation: string,
-    workspace: string,
-    runDir: string,
-    result: TerraformCommandResult,
-    redactor: SecretRedactor,
-    partial?: {
-      summary?: { resources: Array<{ address: string; action: string }> };
-      progress?: TerraformProgress;
-    },
-  ): Promise<TerraformRunError> {
-    const how = result.killed
-      ? `it did not stop within ${formatDuration(
-          this.settings.cancelGracePeriodMs,
-        )} of SIGINT and was killed (SIGKILL)`
-      : `it stopped after SIGINT`;
-    const lock = await this.probeStateLock(workspace, runDir);
-    let lockText: string;
-    if (lock === 'released') lockText = 'the state lock is released';
-    else if (lock === 'unknown')
-      lockText = 'whether the state lock is held could not be checked';
-    else
-      lockText = `the state lock is still held: ${describeStateLock(lock)}${
-        lock.id
-          ? `; once no terraform run uses the workspace, release it with "terraform force-unlock ${lock.id}"`
-          : ''
-      }`;
-    const applied = [...(partial?.progress?.applied.entries() ?? [])].map(
-      ([address, action]) => `${address} (${action})`,
-    );
-    const pending = partial?.summary
-      ? partial.summary.resources
-          .filter(r => !partial.progress?.applied.has(r.address))
-          .map(r => r.address)
-      : [];
-    const appliedText =
-      operation === 'apply' || operation === 'destroy'
-        ? ` Applied before it stopped: ${applied.join(', ') || 'none'}.${
-            operation === 'apply' ? ' Retry to resume.' : ''
-          }`
-        : '';
-    return new TerraformRunError(
-      redactor.redact(
-        `terraform ${operation} in workspace ${workspace} was cancelled: ${how}; ${lockText}.${appliedText}`,
-      ),
-      {
-        reason: 'cancelled',
-        appliedResources: [...(partial?.progress?.applied.keys() ?? [])],
-        pendingResources: pending,
-        ...(typeof lock === 'object' ? { stateLock: lock } : {}),
-      },
-    );
-  }
-
-  /** Tries the state lock without waiting: held, released or unknown. */
-  private async probeStateLock(
-    workspace: string,
-    runDir: string,
-  ): Promise<TerraformStateLock | 'released' | 'unknown'> {
-    try {
-      await fs.access(path.join(runDir, '.terraform'));
-    } catch {
-      return 'released';
-    }
-    const progress = new TerraformProgress({
-      operation: 'probe',
-      total: 0,
-      redactor: this.redactor,
-    });
-    const probe = await this.terraform(
-      ['plan', '-json', '-input=false', '-lock-timeout=0s', '-refresh=false'],
-      runDir,
-      {
-        signal: AbortSignal.timeout(
-          Math.max(5_000, this.settings.cancelGracePeriodMs),
-        ),
-        onMessage: m => progress.handle(m),
-      },
-    );
-    const lockDiag = progress.diagnostics.find(
-      d => d.summary === 'Error acquiring the state lock',
-    );
-    if (lockDiag) {
-      const lock = parseStateLockDetail(lockDiag.detail);
-      this.logger.warn('terraform state lock still held after cancellation', {
-        workspace,
-        lockId: lock?.id,
-      });
-      return lock ?? { error: lockDiag.detail };
-    }
-    if (probe.exitCode === 0 || probe.exitCode === 2) return 'released';
-    return 'unknown';
   }
 
   private async verifyPlanFile(record: PlanRecord, runDir: string) {
@@ -1227,46 +686,35 @@ export class DefaultTerraformRunner implements TerraformRunner {
           from: ['planned', 'failed', 'stale'],
         })
       ) {
-        await removeDir(path.resolve(this.settings.workDir, old.runDir));
+        await this.runDirs.remove(this.runDirs.resolve(old.runDir));
         expired++;
       }
     }
     return expired;
   }
 
+  /** Redacts the module's sensitive variables besides the runner's secrets. */
   private runRedactor(
     catalog: ModuleCatalog,
     moduleName: string,
     variables: Record<string, unknown>,
   ) {
-    return SecretRedactor.create(
-      catalog.sensitiveVariables(moduleName).map(name => variables[name]),
-      this.redactor,
-    );
-  }
-
-  /** Sensitive variables of a saved plan, read back from its run directory. */
-  private async planRedactor(catalog: ModuleCatalog, record: PlanRecord) {
-    let variables: Record<string, unknown> = {};
     try {
-      variables = JSON.parse(
-        await fs.readFile(
-          path.resolve(this.settings.workDir, record.runDir, VARS_FILE),
-          'utf8',
-        ),
+      return SecretRedactor.create(
+        catalog.sensitiveVariables(moduleName).map(name => variables[name]),
+        this.redactor,
       );
     } catch {
-      variables = {};
-    }
-    try {
-      return this.runRedactor(catalog, record.module, variables);
-    } catch {
+      // A module no longer in the catalogue: the runner's secrets at least.
       return SecretRedactor.create([], this.redactor);
     }
   }
 
-  private emitter(options: TerraformRunOptions, redactor: SecretRedactor) {
-    return (event: TerraformProgressEvent) => {
+  private emitter(
+    options: TerraformRunOptions,
+    redactor: SecretRedactor,
+  ): TerraformEmit {
+    return event => {
       const safe = { ...event, message: redactor.redact(event.message) };
       try {
         options.onProgress?.(safe);
@@ -1277,41 +725,31 @@ export class DefaultTerraformRunner implements TerraformRunner {
       }
     };
   }
-
-  private runSignal(external: AbortSignal | undefined, lost: AbortSignal) {
-    return external ? AbortSignal.any([external, lost]) : lost;
-  }
-
-  private lockTimeoutFlag() {
-    return `-lock-timeout=${Math.round(
-      this.settings.stateLockTimeoutMs / 1000,
-    )}s`;
-  }
 }
 
-/** `plan -detailed-exitcode` finished: 0 nothing to do, 2 changes. */
-function planSucceeded(result: TerraformCommandResult) {
-  return result.exitCode === 0 || result.exitCode === 2;
-}
-
-/** terraform's JSON output, or an error saying it was not JSON (never its content). */
-function parseJsonOutput(what: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new TerraformRunError(
-      `terraform ${what} printed ${text.length} characters that are not JSON (${
-        (error as Error).message
-      }); is paved.terraform.binary terraform or tofu?`,
-      { reason: 'failed' },
-    );
-  }
+function runSignal(external: AbortSignal | undefined, lost: AbortSignal) {
+  return external ? AbortSignal.any([external, lost]) : lost;
 }
 
 function checkApplicable(record: PlanRecord) {
   if (['discarded', 'expired', 'stale'].includes(record.status)) {
     throw new ConflictError(
       `planId: plan ${record.planId} is ${record.status} and cannot be applied; plan again`,
+    );
+  }
+}
+
+function checkDestroyPolicy(record: PlanRecord, allowDestroy: boolean) {
+  const destructive = record.summary.resources.filter(
+    r => r.action === 'delete' || r.action === 'replace',
+  );
+  if (destructive.length && !allowDestroy) {
+    throw new NotAllowedError(
+      `Plan ${record.planId} would destroy ${
+        record.summary.destroy
+      } resource(s) (${destructive
+        .map(r => `${r.address}: ${r.action}`)
+        .join(', ')}); set allowDestroy to apply it`,
     );
   }
 }
@@ -1327,27 +765,32 @@ function checkWorkspace(workspace: unknown): string {
   return workspace;
 }
 
-function errorText(result: TerraformCommandResult): string {
-  const text = `${result.stderr}\n${result.text}`;
-  const errors = [
-    ...text.matchAll(/Error: ([^\n]+)(?:\n\n([^\n][\s\S]*?)(?:\n\n|$))?/g),
-  ]
-    .map(m => (m[2] ? `${m[1]}: ${m[2].trim()}` : m[1]))
-    .filter(Boolean);
-  if (errors.length) return errors.join('; ');
-  return text.trim().split('\n').slice(-5).join(' ').trim();
-}
-
-async function removeDir(dir: string) {
-  await fs.rm(dir, { recursive: true, force: true });
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms % 3_600_000 === 0 || ms >= 7_200_000)
-    return `${Math.round(ms / 3_600_000)} h`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
+/** What the reviewed plan did overall, even when finished in two goes. */
+function applyResult(
+  record: PlanRecord,
+  progress: TerraformProgress | undefined,
+  resumed: boolean,
+): TerraformApplyResult {
+  const { summary } = record;
+  const actions = new Map(summary.resources.map(r => [r.address, r.action]));
+  for (const [address, action] of progress?.applied ?? []) {
+    if (!actions.has(address)) actions.set(address, action);
+  }
+  return {
+    planId: record.planId,
+    workspace: record.workspace,
+    added: summary.add,
+    changed: summary.change,
+    destroyed: summary.destroy,
+    resources: [...actions.entries()].map(([address, action]) => ({
+      address,
+      action,
+    })),
+    resumed,
+    text: record.destroy
+      ? `Destroy complete! Resources: ${summary.destroy} destroyed.`
+      : `Apply complete! Resources: ${summary.add} added, ${summary.change} changed, ${summary.destroy} destroyed.`,
+  };
 }
 
 function toPlan(record: PlanRecord, maxAgeMs: number): TerraformPlan {
