@@ -230,7 +230,7 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
     expect(server.requests).toHaveLength(8);
   });
 
-  it('updates only what changed when the size or owner changes', async () => {
+  it('updates only what changed when the size changes', async () => {
     const { server, provisioner } = await setup();
     await provisioner.ensureNamespace(target);
     server.resetRequests();
@@ -255,21 +255,61 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
     })!;
     expect(quota.spec.hard['limits.memory']).toBe('128Gi');
 
+  });
+
+  it('refuses to hand a namespace to another owner unless asked, naming the current one', async () => {
+    const { server, provisioner, logger } = await setup();
+    await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    const other = { ...target, owner: 'group:default/team-payments' };
+    const refusal = {
+      name: 'ConflictError',
+      message:
+        'owner: namespace "shop-dev" on cluster "dev" belongs to group "team-shop", not "team-payments"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of kubernetes:namespace:provision), e.g. after the component\'s owner changed in the catalogue',
+    };
+    await expect(provisioner.ensureNamespace(other)).rejects.toThrow(
+      expect.objectContaining(refusal),
+    );
+    // A dry run says the same, and nothing was written either way.
+    await expect(
+      provisioner.ensureNamespace({ ...other, dryRun: true }),
+    ).rejects.toThrow(expect.objectContaining(refusal));
+    expect(writes(server)).toEqual([]);
+    const binding = () =>
+      server.driver.getObject({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        namespace: 'shop-dev',
+        name: 'paved-owner',
+      })!;
+    expect(binding().subjects[0].name).toBe('team-shop');
+
     const handedOver = await provisioner.ensureNamespace({
-      ...target,
-      size: 'large',
-      owner: 'group:default/team-payments',
+      ...other,
+      allowOwnerChange: true,
     });
     expect(
       handedOver.objects.filter(o => o.action === 'updated').map(o => o.kind),
     ).toEqual(['Namespace', 'RoleBinding']);
-    const binding = server.driver.getObject({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      namespace: 'shop-dev',
-      name: 'paved-owner',
-    })!;
-    expect(binding.subjects[0].name).toBe('team-payments');
+    expect(binding().subjects[0].name).toBe('team-payments');
+    expect(
+      server.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'shop-dev',
+      })!.metadata.labels['paved.kestrel.example/owner'],
+    ).toBe('team-payments');
+    expect(logger.info).toHaveBeenCalledWith(
+      'Namespace "shop-dev" changes owner from group "team-shop" to "team-payments"',
+      expect.objectContaining({ previousOwner: 'team-shop' }),
+    );
+    // The new owner is the owner now: running as before converges, the old one is refused.
+    server.resetRequests();
+    await provisioner.ensureNamespace(other);
+    expect(writes(server)).toEqual([]);
+    await expect(provisioner.ensureNamespace(target)).rejects.toThrow(
+      'belongs to group "team-payments", not "team-shop"',
+    );
   });
 
   it('takes back hand edits of its guardrails and replaces a binding whose ClusterRole changed', async () => {

@@ -35,6 +35,7 @@ import {
   PAVED_LABELS,
   PAVED_MANAGER,
   namespaceNameFor,
+  ownerGroupName,
   workloadSelector,
 } from './labels';
 import { needsApply } from './needsApply';
@@ -396,6 +397,22 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       if (problem) {
         throw new ConflictError(
           `Namespace "${namespace}" already exists on cluster "${cluster}" and ${problem}; choose another component or environment name`,
+        );
+      }
+      const current = liveNs.metadata?.labels?.[PAVED_LABELS.owner];
+      const wanted = ownerGroupName(owner);
+      if (current && current !== wanted) {
+        if (!options.allowOwnerChange) {
+          // Whoever runs a template must not take over another team's namespace by naming itself owner.
+          throw new ConflictError(
+            `owner: namespace "${namespace}" on cluster "${cluster}" belongs to group "${current}", not "${wanted}"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of kubernetes:namespace:provision), e.g. after the component's owner changed in the catalogue`,
+          );
+        }
+        this.options.logger.info(
+          `Namespace "${namespace}" ${
+            dryRun ? 'would change' : 'changes'
+          } owner from group "${current}" to "${wanted}"`,
+          { cluster, namespace, previousOwner: current, owner: wanted },
         );
       }
     }

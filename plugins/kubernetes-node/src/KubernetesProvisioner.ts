@@ -42,6 +42,14 @@ export interface KubernetesTarget {
 export interface EnsureNamespaceOptions extends KubernetesTarget {
   /** The owning group, as an entity ref (`group:default/payments`) or name. */
   owner: string;
+  /**
+   * Hand a namespace that already belongs to another group to `owner` (its
+   * owner label and RoleBinding). Default false: the catalogue is the source
+   * of truth for ownership, so an owner change is refused, naming the current
+   * owner, unless the caller asks for it (e.g. after the component's owner
+   * changed in the catalogue).
+   */
+  allowOwnerChange?: boolean;
   /** The size tier of the quota and limit defaults. Default small. */
   size?: SizeName;
   /** Only read and report what would change. */

@@ -117,6 +117,7 @@ describe('scaffolderModulePavedKubernetes', () => {
       environment: 'dev',
       owner: 'team-shop',
       size: undefined,
+      allowOwnerChange: false,
     });
     expect(ctx.output).toHaveBeenCalledWith('created', ['Namespace/shop-dev']);
   });

@@ -39,4 +39,23 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Hand a component's namespace to its new owner after the catalogue's owner changed; without changeOwner an owner change is refused.",
+    example: yaml.stringify({
+      steps: [
+        {
+          action: 'kubernetes:namespace:provision',
+          id: 'namespace',
+          name: 'Hand the staging namespace to its new owner',
+          input: {
+            component: 'payments-api',
+            environment: 'staging',
+            owner: 'group:default/team-checkout',
+            changeOwner: true,
+          },
+        },
+      ],
+    }),
+  },
 ];

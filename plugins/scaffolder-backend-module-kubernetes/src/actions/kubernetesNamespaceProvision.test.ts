@@ -110,6 +110,32 @@ describe('kubernetes:namespace:provision', () => {
     expect(server.requests.filter(r => r.write)).toEqual([]);
   });
 
+  it('refuses an owner change unless changeOwner is set', async () => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const input = {
+      component: 'shop',
+      environment: 'dev',
+      owner: 'group:default/team-shop',
+    };
+    await action.handler(createMockActionContext({ input }));
+    const takeover = createMockActionContext({
+      input: { ...input, owner: 'group:default/team-intruder' },
+    });
+    await expect(action.handler(takeover)).rejects.toThrow(
+      'owner: namespace "shop-dev" on cluster "dev" belongs to group "team-shop", not "team-intruder"',
+    );
+    expect(takeover.output).not.toHaveBeenCalled();
+
+    const handover = createMockActionContext({
+      input: { ...input, owner: 'group:default/team-new', changeOwner: true },
+    });
+    await action.handler(handover);
+    expect(handover.output).toHaveBeenCalledWith('updated', [
+      'Namespace/shop-dev',
+      'RoleBinding/paved-owner',
+    ]);
+  });
+
   it('replays a finished checkpoint without calling the cluster', async () => {
     const action = createKubernetesNamespaceProvisionAction({ provisioner });
     const stored = {

@@ -41,6 +41,13 @@ export function createKubernetesNamespaceProvisionAction(options: {
             .describe(
               'The owning group, as an entity ref such as group:default/team-payments.',
             ),
+        changeOwner: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Hand the namespace to this owner when it already belongs to another group, e.g. after the component's owner changed in the catalogue. Default false: an owner change is refused, naming the current owner.",
+            ),
         size: z =>
           z
             .enum(['small', 'medium', 'large'])
@@ -71,10 +78,17 @@ export function createKubernetesNamespaceProvisionAction(options: {
       },
     },
     async handler(ctx) {
-      const { component, environment, owner, size } = ctx.input;
+      const { component, environment, owner, size, changeOwner } = ctx.input;
       const namespace = namespaceNameFor(component, environment);
       const cluster = provisioner.resolveCluster(ctx.input.cluster);
-      const request = { cluster, component, environment, owner, size };
+      const request = {
+        cluster,
+        component,
+        environment,
+        owner,
+        size,
+        allowOwnerChange: changeOwner ?? false,
+      };
 
       let summary;
       if (ctx.isDryRun) {
