@@ -339,10 +339,10 @@ export class TerraformCli {
         { reason: result.cancelled ? 'cancelled' : 'failed' },
       );
     }
-    const raw = parseJsonOutput('output -json', result.stdout || '{}') as Record<
-      string,
-      any
-    >;
+    const raw = parseJsonOutput(
+      'output -json',
+      result.stdout || '{}',
+    ) as Record<string, any>;
     const outputs: Record<string, TerraformOutput> = {};
     for (const [name, o] of Object.entries(raw)) {
       outputs[name] = {

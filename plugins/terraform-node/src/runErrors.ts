@@ -42,7 +42,8 @@ function crashed(result: TerraformCommandResult) {
 /** The "Error acquiring the state lock" diagnostic of a run, if any. */
 export function stateLockDiagnostic(progress: TerraformProgress) {
   return progress.diagnostics.find(
-    d => d.severity === 'error' && d.summary === 'Error acquiring the state lock',
+    d =>
+      d.severity === 'error' && d.summary === 'Error acquiring the state lock',
   );
 }
 
