@@ -32,8 +32,11 @@ export interface GitHubTestOrg {
 
 /**
  * A personal access token (classic). Its scopes are sent back in
- * `x-oauth-scopes`; endpoints needing another scope answer 403 and name the
- * scopes they accept in `x-accepted-oauth-scopes`.
+ * `x-oauth-scopes`, and the scopes an endpoint accepts in
+ * `x-accepted-oauth-scopes`, on every answer. An endpoint needing a scope the
+ * token lacks answers 404 Not Found, as GitHub does so as not to reveal
+ * private resources (deleting a repository: 403 "Must have admin rights to
+ * Repository.").
  *
  * @public
  */
@@ -117,6 +120,7 @@ export interface GitHubTestRepository {
   description: string | null;
   topics: string[];
   defaultBranch: string;
+  archived: boolean;
   /** Rulesets with their full bodies, as GitHub stores them. */
   rulesets: Array<Record<string, any>>;
   /** Branch name to the body of the last PUT .../protection. */
@@ -198,6 +202,7 @@ export interface RepoState {
   description: string | null;
   topics: string[];
   defaultBranch: string;
+  archived: boolean;
   createdAt: string;
   updatedAt: string;
   pushedAt: string | null;
@@ -435,6 +440,7 @@ export class GitHubTestDriver {
       files?: Record<string, string>;
       description?: string;
       topics?: string[];
+      archived?: boolean;
     } = {},
   ): Promise<RepoState> {
     const org = this.orgs.get(owner.toLowerCase());
@@ -450,6 +456,7 @@ export class GitHubTestDriver {
       defaultBranch: options.defaultBranch ?? org?.defaultBranch ?? 'main',
     });
     repo.topics = [...(options.topics ?? [])];
+    repo.archived = options.archived ?? false;
     if (options.files) {
       await commitFiles(repo.gitDir, {
         branch: repo.defaultBranch,
@@ -481,6 +488,7 @@ export class GitHubTestDriver {
       id,
       nodeId: Buffer.from(`Repository:${id}`).toString('base64'),
       topics: [],
+      archived: false,
       createdAt: now,
       updatedAt: now,
       pushedAt: null,
@@ -497,6 +505,12 @@ export class GitHubTestDriver {
     };
     this.repos.set(this.key(fields.owner, fields.name), repo);
     return repo;
+  }
+
+  /** @internal */
+  async removeRepo(repo: RepoState): Promise<void> {
+    this.repos.delete(this.key(repo.owner, repo.name));
+    await fs.rm(repo.gitDir, { recursive: true, force: true });
   }
 
   /** @internal */
@@ -532,6 +546,7 @@ export class GitHubTestDriver {
       description: repo.description,
       topics: [...repo.topics],
       defaultBranch: repo.defaultBranch,
+      archived: repo.archived,
       rulesets: [...repo.rulesets.values()].map(r => structuredClone(r)),
       branchProtection: Object.fromEntries(
         [...repo.branchProtection].map(([k, v]) => [k, structuredClone(v)]),

@@ -12,6 +12,7 @@ export const docs = {
   createUserRepo: `${DOCS}/repos/repos#create-a-repository-for-the-authenticated-user`,
   getRepo: `${DOCS}/repos/repos#get-a-repository`,
   updateRepo: `${DOCS}/repos/repos#update-a-repository`,
+  deleteRepo: `${DOCS}/repos/repos#delete-a-repository`,
   topics: `${DOCS}/repos/repos#replace-all-repository-topics`,
   getTopics: `${DOCS}/repos/repos#get-all-repository-topics`,
   branch: `${DOCS}/branches/branches#get-a-branch`,

@@ -88,6 +88,12 @@ export interface Route {
   docs: string;
   /** Classic token scopes accepted (any of them); none needed when empty. */
   scopes: string[];
+  /**
+   * What a classic token without those scopes gets, when not GitHub's usual
+   * 404 Not Found; and the `x-accepted-oauth-scopes` GitHub sends for the
+   * endpoint, when it does not name its scopes there.
+   */
+  scopeDenial?: { status: 403; message: string; acceptedHeader: string };
   /** `permission=level` an installation needs. */
   permission?: string;
   /** Who may call: tokens and installations (default), or the app's JWT. */
@@ -533,6 +539,7 @@ export const routes: Route[] = [
       if (typeof body.description === 'string' || body.description === null) {
         repo.description = body.description;
       }
+      if (typeof body.archived === 'boolean') repo.archived = body.archived;
       if (typeof body.visibility === 'string') {
         repo.visibility = body.visibility;
         repo.private = body.visibility !== 'public';
@@ -561,6 +568,33 @@ export const routes: Route[] = [
       }
       repo.updatedAt = now();
       return { status: 200, body: await repoBody(req, repo) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/repos/{owner}/{repo}',
+    docs: docs.deleteRepo,
+    scopes: ['delete_repo'],
+    // GitHub names no scope for this endpoint (cli/cli#4513), and answers a
+    // token without delete_repo as one without admin rights.
+    scopeDenial: {
+      status: 403,
+      message: 'Must have admin rights to Repository.',
+      acceptedHeader: '',
+    },
+    permission: 'administration=write',
+    repo: true,
+    async handler(req) {
+      const repo = req.repo!;
+      if (callerRole(req, repo) !== 'admin') {
+        throw new GitHubHttpError(
+          403,
+          'Must have admin rights to Repository.',
+          docs.deleteRepo,
+        );
+      }
+      await req.driver.removeRepo(repo);
+      return { status: 204 };
     },
   },
   {

@@ -132,7 +132,7 @@ export function repoJson(
     has_wiki: true,
     has_pages: false,
     has_discussions: false,
-    archived: false,
+    archived: repo.archived,
     disabled: false,
     visibility: repo.visibility,
     topics: [...repo.topics],

@@ -183,18 +183,16 @@ describe('startGitHubTestServer', () => {
       expect(bad.response.data.message).toBe('Bad credentials');
     });
 
-    it('answers 403 naming the accepted scopes when the token lacks one', async () => {
+    it('answers a token without the scope 404, naming what the endpoint accepts in the headers', async () => {
       server.driver.addToken({
         token: 'ghp_repoonly',
         login: 'dev',
         scopes: ['repo'],
       });
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
+      const limited = clientFor(server, 'ghp_repoonly');
       const error = await failureOf(
-        clientFor(
-          server,
-          'ghp_repoonly',
-        ).rest.teams.addOrUpdateRepoPermissionsInOrg({
+        limited.rest.teams.addOrUpdateRepoPermissionsInOrg({
           org: 'kestrel',
           team_slug: 'platform',
           owner: 'kestrel',
@@ -202,14 +200,100 @@ describe('startGitHubTestServer', () => {
           permission: 'maintain',
         }),
       );
-      expect(error.status).toBe(403);
-      expect(error.response.data.message).toBe(
-        'Resource not accessible by personal access token',
-      );
+      // GitHub hides what a token may not reach (docs: "Troubleshooting the REST API").
+      expect(error.status).toBe(404);
+      expect(error.response.data).toEqual({
+        message: 'Not Found',
+        documentation_url:
+          'https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions',
+        status: '404',
+      });
       expect(error.response.headers['x-accepted-oauth-scopes']).toBe(
         'admin:org',
       );
       expect(error.response.headers['x-oauth-scopes']).toBe('repo');
+      expect(server.driver.repository('kestrel', 'shop')!.teams).toEqual({});
+      // The headers come with every answer, as in GitHub's documentation.
+      const ok = await limited.rest.repos.get({
+        owner: 'kestrel',
+        repo: 'shop',
+      });
+      expect(ok.headers['x-accepted-oauth-scopes']).toBe('repo');
+      expect(ok.headers['x-oauth-scopes']).toBe('repo');
+      // Without repo, a private repository is not there, over git too.
+      server.driver.addToken({ token: 'ghp_none', login: 'dev', scopes: [] });
+      const hidden = await failureOf(
+        clientFor(server, 'ghp_none').rest.repos.get({
+          owner: 'kestrel',
+          repo: 'shop',
+        }),
+      );
+      expect(hidden.status).toBe(404);
+      const res = await fetch(
+        `${server.url}/kestrel/shop.git/info/refs?service=git-upload-pack`,
+        {
+          headers: {
+            Authorization: `Basic ${Buffer.from('x:ghp_none').toString(
+              'base64',
+            )}`,
+          },
+        },
+      );
+      expect(res.status).toBe(404);
+      expect(await res.text()).toBe('Repository not found.\n');
+    });
+
+    it('deletes a repository only for a token with delete_repo, answering 403 otherwise as GitHub does', async () => {
+      await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
+      const refused = await failureOf(
+        octokit.rest.repos.delete({ owner: 'kestrel', repo: 'shop' }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.response.data).toEqual({
+        message: 'Must have admin rights to Repository.',
+        documentation_url:
+          'https://docs.github.com/rest/repos/repos#delete-a-repository',
+        status: '403',
+      });
+      // GitHub does not name delete_repo (cli/cli#4513); the token's own scopes say it is missing.
+      expect(refused.response.headers['x-accepted-oauth-scopes']).toBe('');
+      expect(refused.response.headers['x-oauth-scopes']).toBe(
+        'repo, admin:org, workflow',
+      );
+      expect(server.driver.repository('kestrel', 'shop')).toBeDefined();
+
+      server.driver.addToken({
+        token: 'ghp_deleter',
+        login: 'paved-bot',
+        scopes: ['repo', 'delete_repo'],
+      });
+      const deleter = clientFor(server, 'ghp_deleter');
+      const res = await deleter.rest.repos.delete({
+        owner: 'kestrel',
+        repo: 'shop',
+      });
+      expect(res.status).toBe(204);
+      expect(server.driver.repository('kestrel', 'shop')).toBeUndefined();
+      const again = await failureOf(
+        deleter.rest.repos.delete({ owner: 'kestrel', repo: 'shop' }),
+      );
+      expect(again.status).toBe(404);
+    });
+
+    it('archives a repository with PATCH archived', async () => {
+      await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
+      const res = await octokit.rest.repos.update({
+        owner: 'kestrel',
+        repo: 'shop',
+        archived: true,
+      });
+      expect(res.data.archived).toBe(true);
+      expect(server.driver.repository('kestrel', 'shop')!.archived).toBe(true);
+      const read = await octokit.rest.repos.get({
+        owner: 'kestrel',
+        repo: 'shop',
+      });
+      expect(read.data.archived).toBe(true);
     });
 
     it('sets topics, validating them as GitHub does', async () => {

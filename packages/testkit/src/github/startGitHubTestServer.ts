@@ -352,6 +352,8 @@ export async function startGitHubTestServer(
     };
     const raw = await readBody(req);
     let identity: Identity | undefined;
+    // What the matched endpoint accepts, sent with every answer to a token.
+    let acceptedScopes: string | undefined;
     const reply = (
       status: number,
       body: unknown,
@@ -362,7 +364,12 @@ export async function startGitHubTestServer(
         ...baseHeaders,
         ...rateHeaders(identity),
         ...(identity?.kind === 'token'
-          ? { 'x-oauth-scopes': (identity.scopes ?? []).join(', ') }
+          ? {
+              'x-oauth-scopes': (identity.scopes ?? []).join(', '),
+              ...(acceptedScopes !== undefined
+                ? { 'x-accepted-oauth-scopes': acceptedScopes }
+                : {}),
+            }
           : {}),
         ...headers,
       });
@@ -374,6 +381,11 @@ export async function startGitHubTestServer(
     record.route = match
       ? `${method} ${match.route.path}`
       : `${method} ${restPath}`;
+    if (match) {
+      acceptedScopes =
+        match.route.scopeDenial?.acceptedHeader ??
+        match.route.scopes.join(', ');
+    }
 
     // The rate limit endpoint neither needs a budget nor spends one.
     if (method === 'GET' && restPath === '/rate_limit') {
@@ -521,13 +533,14 @@ export async function startGitHubTestServer(
       route.scopes.length > 0 &&
       !hasScope(identity.scopes!, route.scopes)
     ) {
+      // GitHub answers a classic token without the scope 404, so as not to
+      // reveal private resources (docs: "Troubleshooting the REST API").
+      const denial = route.scopeDenial;
       fail(
         new GitHubHttpError(
-          403,
-          'Resource not accessible by personal access token',
+          denial?.status ?? 404,
+          denial?.message ?? 'Not Found',
           route.docs,
-          undefined,
-          { 'x-accepted-oauth-scopes': route.scopes.join(', ') },
         ),
       );
       return;
@@ -665,14 +678,21 @@ export async function startGitHubTestServer(
       text(404, 'Repository not found.\n');
       return;
     }
-    const allowed =
+    // Without read access the repository is not there; read but not write
+    // is a refused push.
+    const readable =
       identity.kind === 'token'
         ? hasScope(identity.scopes!, ['repo'])
-        : hasPermission(
-            inst!.permissions,
-            push ? 'contents=write' : 'contents=read',
-          );
-    if (!allowed) {
+        : hasPermission(inst!.permissions, 'contents=read');
+    if (!readable) {
+      text(404, 'Repository not found.\n');
+      return;
+    }
+    if (
+      push &&
+      identity.kind === 'installation' &&
+      !hasPermission(inst!.permissions, 'contents=write')
+    ) {
       text(
         403,
         `Permission to ${repo.owner}/${repo.name}.git denied to ${identity.login}.\n`,
