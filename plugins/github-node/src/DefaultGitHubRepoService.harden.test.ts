@@ -280,7 +280,7 @@ describe('DefaultGitHubRepoService: hardening', () => {
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message:
-          "granting team storefront push on kestrel/shop failed: the GitHub token lacks the scope this needs: 'admin:org' (the token has 'repo', 'workflow'). GitHub said: Resource not accessible by personal access token",
+          "granting team storefront push on kestrel/shop failed: the GitHub token lacks the scope this needs: 'admin:org' (the token has 'repo', 'workflow'). GitHub answered 404 Not Found, as it does to a token without the scope",
       });
     });
   });

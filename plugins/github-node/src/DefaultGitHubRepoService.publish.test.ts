@@ -97,7 +97,77 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
     expect(server.requests.map(r => r.route)).toEqual([
       'POST /orgs/{org}/repos',
       'GET /repos/{owner}/{repo}',
+      // Whether it holds content: git's reference discovery, no API call.
+      'GIT GET info/refs?service=git-upload-pack',
+      'GIT POST git-upload-pack',
     ]);
+  });
+
+  it('changes nothing on an existing repository with other content, and the push is a conflict', async () => {
+    await server.driver.createRepository('kestrel', 'shop', {
+      description: 'Theirs',
+      topics: ['theirs'],
+      files: { 'README.md': '# theirs\n' },
+    });
+    const result = await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      description: 'The shop',
+      topics: ['paved'],
+    });
+    expect(result).toMatchObject({ created: false, adopted: true });
+    expect(server.driver.repository('kestrel', 'shop')).toMatchObject({
+      description: 'Theirs',
+      topics: ['theirs'],
+    });
+    expect(
+      server.requests.filter(r => r.kind === 'rest' && r.method !== 'GET'),
+    ).toEqual([expect.objectContaining({ route: 'POST /orgs/{org}/repos' })]);
+    await expect(
+      service.pushInitialContent({
+        owner: 'kestrel',
+        name: 'shop',
+        sourceDir: workspace.path,
+        branch: 'main',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(
+        'kestrel/shop already holds other content on main',
+      ),
+    });
+    expect(await server.driver.files('kestrel', 'shop')).toEqual({
+      'README.md': '# theirs\n',
+    });
+  });
+
+  it('names the missing repo scope of a token that cannot create repositories, and keeps 404 for what is not there', async () => {
+    server.driver.addToken({
+      token: 'ghp_org',
+      login: 'dev',
+      scopes: ['read:org'],
+    });
+    const { service: limited } = await startServiceOnTestServer({
+      server,
+      token: 'ghp_org',
+    });
+    await expect(
+      limited.createRepository({ owner: 'kestrel', name: 'shop' }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        "creating repository kestrel/shop failed: the GitHub token lacks the scope this needs: 'repo' or 'public_repo' (the token has 'read:org'). GitHub answered 404 Not Found, as it does to a token without the scope",
+    });
+    expect(server.driver.repository('kestrel', 'shop')).toBeUndefined();
+    // A token with the scope gets the plain 404 for an organisation that does not exist.
+    await expect(
+      service.createRepository({ owner: 'nobody', name: 'shop' }),
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: expect.stringContaining(
+        'creating repository nobody/shop failed: GitHub answered 404 Not Found',
+      ),
+    });
   });
 
   it('refuses to adopt a repository of another visibility', async () => {

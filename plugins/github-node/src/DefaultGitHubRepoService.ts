@@ -324,6 +324,22 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     });
   }
 
+  /**
+   * Throws the error naming a missing token scope, for a 404 or 403 the
+   * caller would otherwise read as "not there" (GitHub answers a token
+   * without the scope so).
+   */
+  private throwIfScopeMissing(error: unknown, action: string, s: Session) {
+    if (!hasStatus(error, 403, 404)) return;
+    const failure = this.fail(error, action, s);
+    if (
+      failure.name === 'NotAllowedError' &&
+      failure.message.includes('lacks the scope')
+    ) {
+      throw failure;
+    }
+  }
+
   /** Created by this service instance within the fresh window. */
   private isFresh(s: Session, ref: GitHubRepoRef): boolean {
     const at = this.fresh.get(repoKey(s.host, ref.owner, ref.name));
@@ -398,6 +414,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
 
     let data: any;
     let created = false;
+    let adoptedWithContent = false;
     try {
       const res = await s.octokit.rest.repos.createInOrg({
         org: owner,
@@ -436,7 +453,25 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           `${owner}/${name} already exists as a ${data.visibility} repository, not ${visibility}; Paved will not adopt it`,
         );
       }
-      if (
+      // A repository with content may be someone else's: pushInitialContent
+      // decides whether it is ours (the same tree), and until then nothing
+      // on it changes.
+      const { branches } = await this.gitOnRepo(
+        s,
+        { host: s.host, owner, name },
+        `reading the branches of ${owner}/${name}`,
+        () =>
+          listRemoteBranches({
+            url: this.cloneUrl(s, { owner, name }),
+            token: s.token,
+          }),
+      );
+      adoptedWithContent = branches.size > 0;
+      if (adoptedWithContent) {
+        this.logger.info(
+          `${owner}/${name} already exists with content; its description and topics are left as they are`,
+        );
+      } else if (
         options.description !== undefined &&
         data.description !== options.description
       ) {
@@ -460,6 +495,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const ref = { host: s.host, owner, name };
     const current: string[] = created ? [] : data.topics ?? [];
     if (
+      !adoptedWithContent &&
       topics.length > 0 &&
       !isDeepStrictEqual([...current].sort(), [...topics].sort())
     ) {
@@ -718,6 +754,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           ),
         );
       }
+      this.throwIfScopeMissing(error, action, s);
       if (!rulesetsUnavailable(error)) throw this.fail(error, action, s);
       this.logger.info(
         `Rulesets are unavailable for ${full} (${
@@ -962,6 +999,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           }),
         );
       } catch (error) {
+        this.throwIfScopeMissing(error, action, s);
         if (hasStatus(error, 404)) {
           throw new NotFoundError(
             `${action} failed: organisation ${owner} has no team "${team}" (or the credentials cannot see it)`,
@@ -1024,6 +1062,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       this.teamIds.set(key, data.id);
       return data.id;
     } catch (error) {
+      this.throwIfScopeMissing(error, `looking up team ${org}/${slug}`, s);
       if (hasStatus(error, 404)) {
         throw new NotFoundError(
           `reviewers: organisation ${org} has no team "${slug}"`,

@@ -80,6 +80,71 @@ export function validationDetails(data: any): string {
     .join('; ');
 }
 
+/** Scopes that include others, as GitHub grants them to classic tokens. */
+const IMPLIED_SCOPES: Record<string, string[]> = {
+  repo: ['public_repo', 'repo:status', 'repo_deployment', 'repo:invite'],
+  'admin:org': ['write:org', 'read:org'],
+  'write:org': ['read:org'],
+};
+
+/**
+ * The classic token scopes (any of them) the endpoints Paved calls need, for
+ * answers that do not name them: GitHub leaves `x-accepted-oauth-scopes`
+ * empty on some endpoints (deleting a repository among them, cli/cli#4513).
+ */
+const SCOPES_BY_ENDPOINT: Array<[RegExp, RegExp, string[]]> = [
+  [/^DELETE$/, /^\/repos\/[^/]+\/[^/]+$/, ['delete_repo']],
+  [/^GET$/, /^\/orgs\/[^/]+\/teams\//, ['read:org']],
+  [/^(PUT|POST|PATCH|DELETE)$/, /^\/orgs\/[^/]+\/teams\//, ['admin:org']],
+  [/^POST$/, /^\/orgs\/[^/]+\/repos$/, ['repo']],
+  [/./, /^\/repos\//, ['repo']],
+];
+
+function endpointScopes(error: unknown): string[] {
+  const request = (error as any)?.request;
+  if (!request?.url) return [];
+  let pathname: string;
+  try {
+    pathname = new URL(request.url).pathname.replace(/^\/api\/v3(?=\/)/, '');
+  } catch {
+    return [];
+  }
+  const method = String(request.method ?? 'GET').toUpperCase();
+  return (
+    SCOPES_BY_ENDPOINT.find(
+      ([m, p]) => m.test(method) && p.test(pathname),
+    )?.[2] ?? []
+  );
+}
+
+function scopeList(header: string | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The scopes an endpoint accepts when a classic token has none of them:
+ * GitHub answers such a token 404 (hiding private resources) or 403, and
+ * says which scopes the token has in `x-oauth-scopes`.
+ */
+function missingScopes(
+  failure: RequestFailure,
+  error: unknown,
+): { accepted: string[]; has: string[] } | undefined {
+  if (failure.status !== 403 && failure.status !== 404) return undefined;
+  const hasHeader = failure.headers['x-oauth-scopes'];
+  // Fine-grained tokens and apps get no x-oauth-scopes: nothing to compare.
+  if (hasHeader === undefined) return undefined;
+  const has = scopeList(hasHeader);
+  const named = scopeList(failure.headers['x-accepted-oauth-scopes']);
+  const accepted = named.length > 0 ? named : endpointScopes(error);
+  if (accepted.length === 0) return undefined;
+  const granted = new Set(has.flatMap(s => [s, ...(IMPLIED_SCOPES[s] ?? [])]));
+  return accepted.some(s => granted.has(s)) ? undefined : { accepted, has };
+}
+
 function isRateLimited(
   failure: RequestFailure,
 ): 'primary' | 'secondary' | undefined {
@@ -147,25 +212,24 @@ export function toGitHubError(
       `${action} failed: GitHub rejected the credentials (${message}); check integrations.github`,
     );
   }
+  const scopes =
+    context.credentials === 'app' ? undefined : missingScopes(failure, error);
+  if (scopes) {
+    const quoted = (list: string[]) => list.map(s => `'${s}'`);
+    return new NotAllowedError(
+      `${action} failed: the GitHub token lacks the scope this needs: ${quoted(
+        scopes.accepted,
+      ).join(' or ')} (the token has ${
+        scopes.has.length > 0 ? quoted(scopes.has).join(', ') : 'no scopes'
+      }). GitHub answered ${status}${
+        status === 404
+          ? ' Not Found, as it does to a token without the scope'
+          : `: ${message}`
+      }`,
+    );
+  }
   if (status === 403) {
-    const acceptedScopes = headers['x-accepted-oauth-scopes'];
     const acceptedPermissions = headers['x-accepted-github-permissions'];
-    if (acceptedScopes !== undefined && context.credentials !== 'app') {
-      const has = headers['x-oauth-scopes'];
-      return new NotAllowedError(
-        `${action} failed: the GitHub token lacks the scope this needs: ${acceptedScopes
-          .split(',')
-          .map(s => `'${s.trim()}'`)
-          .join(' or ')} (the token has ${
-          has
-            ? has
-                .split(',')
-                .map(s => `'${s.trim()}'`)
-                .join(', ')
-            : 'no scopes'
-        }). GitHub said: ${message}`,
-      );
-    }
     if (acceptedPermissions) {
       return new NotAllowedError(
         `${action} failed: the GitHub App installation lacks the permission this needs: ${acceptedPermissions
