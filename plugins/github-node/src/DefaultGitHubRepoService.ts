@@ -17,8 +17,11 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import {
+  ArchiveRepositoryResult,
   CreateRepositoryOptions,
   CreateRepositoryResult,
+  DeleteRepositoryOptions,
+  DeleteRepositoryResult,
   EnsureCodeOwnersOptions,
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,
@@ -522,6 +525,128 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         ? defaultBranch
         : data.default_branch ?? defaultBranch,
     };
+  }
+
+  /** The repository, or undefined when GitHub answers 404 (and no scope is missing). */
+  private async findRepository(
+    s: Session,
+    ref: GitHubRepoRef,
+    action: string,
+  ): Promise<any | undefined> {
+    try {
+      return (
+        await s.octokit.rest.repos.get({ owner: ref.owner, repo: ref.name })
+      ).data;
+    } catch (error) {
+      this.throwIfScopeMissing(error, action, s);
+      if (hasStatus(error, 404)) return undefined;
+      throw this.fail(error, action, s);
+    }
+  }
+
+  async archiveRepository(
+    options: GitHubRepoRef,
+  ): Promise<ArchiveRepositoryResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const full = `${owner}/${name}`;
+    const action = `archiving ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const data = await this.findRepository(s, ref, action);
+    if (!data) {
+      this.logger.info(`${full} does not exist on ${s.host}; nothing to archive`);
+      return { action: 'not-found' };
+    }
+    if (data.archived) return { action: 'unchanged' };
+    try {
+      await s.octokit.rest.repos.update({ owner, repo: name, archived: true });
+    } catch (error) {
+      throw this.fail(error, action, s);
+    }
+    this.logger.info(`Archived ${full}`);
+    return { action: 'archived' };
+  }
+
+  async deleteRepository(
+    options: DeleteRepositoryOptions,
+  ): Promise<DeleteRepositoryResult> {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const full = `${owner}/${name}`;
+    const action = `deleting ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    const data = await this.findRepository(s, ref, action);
+    if (!data) {
+      this.logger.info(`${full} does not exist on ${s.host}; nothing to delete`);
+      return { action: 'not-found' };
+    }
+    if (!options.force) {
+      const work = await this.workBeyondFirstCommit(s, ref, data, action);
+      if (work.length > 0) {
+        throw new ConflictError(
+          `${action} refused: ${full} holds more than its first commit (${work.join(
+            '; ',
+          )}), which deleting it would lose; archive it instead, or delete it with force`,
+        );
+      }
+    }
+    try {
+      await s.octokit.rest.repos.delete({ owner, repo: name });
+    } catch (error) {
+      if (hasStatus(error, 404)) return { action: 'not-found' };
+      const failure = this.fail(error, action, s);
+      if (
+        failure.name === 'NotAllowedError' &&
+        !failure.message.includes('lacks')
+      ) {
+        throw new NotAllowedError(
+          `${failure.message.replace(
+            /\.$/,
+            '',
+          )}. Deleting needs admin rights on the repository (an organisation owner, or the creator's admin rights kept), and the organisation may allow only owners to delete repositories`,
+        );
+      }
+      throw failure;
+    }
+    this.fresh.delete(repoKey(s.host, owner, name));
+    this.logger.info(`Deleted ${full}`);
+    return { action: 'deleted' };
+  }
+
+  /** What a repository holds beyond one branch with one commit, in words. */
+  private async workBeyondFirstCommit(
+    s: Session,
+    ref: GitHubRepoRef,
+    data: any,
+    action: string,
+  ): Promise<string[]> {
+    const work: string[] = [];
+    if ((data.open_issues_count ?? 0) > 0) {
+      work.push(`${data.open_issues_count} open issues or pull requests`);
+    }
+    const { branches } = await this.gitOnRepo(s, ref, action, () =>
+      listRemoteBranches({ url: this.cloneUrl(s, ref), token: s.token }),
+    );
+    const others = [...branches.keys()].filter(b => b !== data.default_branch);
+    if (others.length > 0) work.push(`branches ${others.join(', ')}`);
+    if (branches.has(data.default_branch)) {
+      try {
+        const commits = await s.octokit.rest.repos.listCommits({
+          owner: ref.owner,
+          repo: ref.name,
+          sha: data.default_branch,
+          per_page: 2,
+        });
+        if (commits.data.length > 1) {
+          work.push(`more than one commit on ${data.default_branch}`);
+        }
+      } catch (error) {
+        throw this.fail(error, action, s);
+      }
+    }
+    return work;
   }
 
   async pushInitialContent(

@@ -236,6 +236,31 @@ export interface OpenPullRequestResult {
   base: string;
 }
 
+/** @public */
+export interface ArchiveRepositoryResult {
+  /**
+   * `archived` by this call; `unchanged` (it already was); `not-found` (there
+   * is no such repository: nothing to undo).
+   */
+  action: 'archived' | 'unchanged' | 'not-found';
+}
+
+/** @public */
+export interface DeleteRepositoryOptions extends GitHubRepoRef {
+  /**
+   * Delete it even when it holds more than a golden path put there: another
+   * branch, a second commit, issues or pull requests. Default false: such a
+   * repository is a ConflictError, as deleting it would lose that work.
+   */
+  force?: boolean;
+}
+
+/** @public */
+export interface DeleteRepositoryResult {
+  /** `deleted` by this call, or `not-found` (already gone: nothing to undo). */
+  action: 'deleted' | 'not-found';
+}
+
 /**
  * Repositories born protected: every operation is idempotent (what already
  * exists exactly as asked is left alone; what exists otherwise is a
@@ -302,4 +327,20 @@ export interface GitHubRepoService {
   openPullRequest(
     options: OpenPullRequestOptions,
   ): Promise<OpenPullRequestResult>;
+
+  /**
+   * Archives a repository (read-only, and undone by unarchiving it on
+   * GitHub): the reversible undo of createRepository.
+   */
+  archiveRepository(options: GitHubRepoRef): Promise<ArchiveRepositoryResult>;
+
+  /**
+   * Deletes a repository: the undo of createRepository. Needs the token's
+   * `delete_repo` scope (a GitHub App: administration write) and admin
+   * rights on the repository. Refuses one that holds more than a golden
+   * path put there unless `force` is set.
+   */
+  deleteRepository(
+    options: DeleteRepositoryOptions,
+  ): Promise<DeleteRepositoryResult>;
 }

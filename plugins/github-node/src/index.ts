@@ -6,8 +6,11 @@
  */
 
 export type {
+  ArchiveRepositoryResult,
   CreateRepositoryOptions,
   CreateRepositoryResult,
+  DeleteRepositoryOptions,
+  DeleteRepositoryResult,
   EnsureCodeOwnersOptions,
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,

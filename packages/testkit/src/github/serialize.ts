@@ -134,6 +134,9 @@ export function repoJson(
     has_discussions: false,
     archived: repo.archived,
     disabled: false,
+    // Issues are not modelled: the open ones are the pull requests.
+    open_issues_count: repo.pulls.filter(p => p.state === 'open').length,
+    open_issues: repo.pulls.filter(p => p.state === 'open').length,
     visibility: repo.visibility,
     topics: [...repo.topics],
     default_branch: repo.defaultBranch,
