@@ -65,9 +65,15 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
     const { server, provisioner } = await setup();
     const result = await provisioner.ensureNamespace(target);
 
+    const ns0 = server.driver.getObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: 'shop-dev',
+    })!;
     expect(result).toEqual({
       cluster: 'dev',
       namespace: 'shop-dev',
+      uid: ns0.metadata.uid,
       dryRun: false,
       objects: [
         {
@@ -862,6 +868,41 @@ describe('DefaultKubernetesProvisioner.apply', () => {
   });
 });
 
+describe('DefaultKubernetesProvisioner.getNamespace', () => {
+  it('says in one read whether the namespace is there, whose it is and which one it is', async () => {
+    const { server, provisioner } = await setup();
+    expect(await provisioner.getNamespace(target)).toBeUndefined();
+    const created = await provisioner.ensureNamespace(target);
+    server.resetRequests();
+    expect(await provisioner.getNamespace(target)).toEqual({
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      uid: created.uid,
+      phase: 'Active',
+      provisioned: true,
+      owner: 'team-shop',
+    });
+    expect(calls(server)).toEqual(['GET /api/v1/namespaces/shop-dev 200']);
+    const applied = await provisioner.apply({
+      ...target,
+      manifests: sampleServiceManifests(),
+    });
+    expect(applied.namespaceUid).toBe(created.uid);
+
+    server.driver.seed({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop-qa' },
+    });
+    expect(
+      await provisioner.getNamespace({ ...target, environment: 'qa' }),
+    ).toMatchObject({ provisioned: false, phase: 'Active' });
+    await expect(
+      provisioner.getNamespace({ ...target, component: 'Shop' }),
+    ).rejects.toThrow('component: "Shop" is not a DNS-1123 label');
+  });
+});
+
 describe('DefaultKubernetesProvisioner.waitForRollout', () => {
   async function deployed() {
     const s = await setup();
@@ -1070,7 +1111,7 @@ describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
     const { server, provisioner } = await setup({
       server: { namespaceTermination: { afterGets: 2 } },
     });
-    await provisioner.ensureNamespace(target);
+    const created = await provisioner.ensureNamespace(target);
     const progress: string[] = [];
     const result = await provisioner.deleteNamespace({
       ...target,
@@ -1081,6 +1122,7 @@ describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
       cluster: 'dev',
       namespace: 'shop-dev',
       existed: true,
+      uid: created.uid,
       dryRun: false,
     });
     expect(progress).toEqual([
@@ -1112,9 +1154,36 @@ describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
     expect(again.existed).toBe(false);
     expect(writes(server)).toEqual([]);
 
-    // A retried provisioning after deletion converges from scratch.
+    // A retried provisioning after deletion converges from scratch, into a new namespace.
     const back = await provisioner.ensureNamespace(target);
     expect(back.objects.every(o => o.action === 'created')).toBe(true);
+    expect(back.uid).toEqual(expect.any(String));
+    expect(back.uid).not.toBe(created.uid);
+  });
+
+  it('stops waiting when the name is taken by a namespace created since', async () => {
+    const { server, provisioner } = await setup({
+      server: { namespaceTermination: 'manual' },
+    });
+    const first = await provisioner.ensureNamespace(target);
+    let recreated = false;
+    const result = await provisioner.deleteNamespace({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+      onProgress: () => {
+        if (recreated) return;
+        recreated = true;
+        // The namespace controller finishes, and someone provisions it again at once.
+        server.driver.finishNamespaceTermination('shop-dev');
+        server.driver.seed({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'shop-dev' },
+        });
+      },
+    });
+    expect(result).toMatchObject({ existed: true, uid: first.uid });
   });
 
   it('keeps waiting on a namespace already Terminating, and times out naming it', async () => {
@@ -1172,6 +1241,7 @@ describe('DefaultKubernetesProvisioner.deleteNamespace', () => {
       cluster: 'dev',
       namespace: 'shop-dev',
       existed: true,
+      uid: expect.any(String),
       dryRun: true,
     });
     expect(writes(server)).toEqual([]);

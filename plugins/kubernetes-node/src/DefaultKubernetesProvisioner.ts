@@ -17,7 +17,9 @@ import {
   EnsureNamespaceOptions,
   EnsureNamespaceResult,
   KubernetesProvisioner,
+  KubernetesTarget,
   ManifestLimits,
+  NamespaceState,
   ObjectOutcome,
   RolloutDiagnostics,
   RolloutResult,
@@ -354,8 +356,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     client: KubernetesClusterClient,
     obj: KubernetesManifest,
     options: { force: boolean; action: ObjectOutcome['action'] },
-  ) {
-    await client.call(`applying ${describe(obj)}`, () =>
+  ): Promise<KubernetesObject> {
+    const applied = await client.call(`applying ${describe(obj)}`, () =>
       client.serverSideApply(obj, PAVED_MANAGER, options.force),
     );
     this.options.logger.info(`${options.action} ${describe(obj)}`, {
@@ -364,6 +366,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       kind: obj.kind,
       name: obj.metadata.name,
     });
+    return applied;
   }
 
   async ensureNamespace(
@@ -419,6 +422,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
 
     const objects: ObjectOutcome[] = [];
     let inFlight: ObjectOutcome | undefined;
+    let uid: string | undefined = liveNs?.metadata?.uid;
     try {
       for (const obj of [nsObject, ...contents]) {
         let live: unknown = liveNs;
@@ -445,7 +449,11 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
             );
           }
           // The guardrail objects are Paved's: hand edits are taken back.
-          await this.serverSideApply(client, obj, { force: true, action });
+          const applied = await this.serverSideApply(client, obj, {
+            force: true,
+            action,
+          });
+          if (obj === nsObject) uid = applied.metadata?.uid ?? uid;
           inFlight = undefined;
         }
         objects.push(outcome(obj, action));
@@ -458,7 +466,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         `namespace "${namespace}" on cluster "${cluster}"`,
       );
     }
-    return { cluster, namespace, objects, dryRun };
+    return { cluster, namespace, ...(uid && { uid }), objects, dryRun };
   }
 
   async apply(options: ApplyOptions): Promise<ApplyResult> {
@@ -520,12 +528,14 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       );
 
     // Only into the namespace Paved provisioned for this component and environment.
-    const liveNs = await client.read(`reading Namespace "${namespace}"`, () =>
-      client.objects.read({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: namespace },
-      }),
+    const liveNs: any = await client.read(
+      `reading Namespace "${namespace}"`,
+      () =>
+        client.objects.read({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: namespace },
+        }),
     );
     if (liveNs) {
       assertNotTerminating(liveNs, cluster);
@@ -601,7 +611,44 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         `namespace "${namespace}" on cluster "${cluster}"`,
       );
     }
-    return { cluster, namespace, objects, dryRun };
+    const namespaceUid: string | undefined = liveNs?.metadata?.uid;
+    return {
+      cluster,
+      namespace,
+      ...(namespaceUid && { namespaceUid }),
+      objects,
+      dryRun,
+    };
+  }
+
+  async getNamespace(
+    target: KubernetesTarget,
+  ): Promise<NamespaceState | undefined> {
+    const { component, environment } = target;
+    const namespace = namespaceNameFor(component, environment);
+    const cluster = this.resolveCluster(target.cluster);
+    const client = await this.client(cluster);
+    const live: any = await client.read(
+      `reading Namespace "${namespace}"`,
+      () =>
+        client.objects.read({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: namespace },
+        }),
+    );
+    if (!live) {
+      return undefined;
+    }
+    const owner: string | undefined = live.metadata?.labels?.[PAVED_LABELS.owner];
+    return {
+      cluster,
+      namespace,
+      uid: live.metadata?.uid,
+      phase: live.status?.phase === 'Terminating' ? 'Terminating' : 'Active',
+      provisioned: !foreignNamespace(live, component, environment),
+      ...(owner && { owner }),
+    };
   }
 
   private async findWorkloads(
@@ -891,11 +938,12 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved deletes only the namespaces it provisioned`,
       );
     }
+    const uid: string | undefined = live.metadata?.uid;
     if (dryRun) {
       onProgress?.(
         `Would delete namespace "${namespace}" on cluster "${cluster}"`,
       );
-      return { cluster, namespace, existed: true, dryRun };
+      return { cluster, namespace, existed: true, ...(uid && { uid }), dryRun };
     }
     if (live.status?.phase !== 'Terminating') {
       try {
@@ -921,9 +969,16 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     let last: any = live;
     for (;;) {
       const current = await read();
-      if (!current) {
+      // Another uid is a namespace created since under the same name: the one deleted is gone.
+      if (!current || (uid && current.metadata?.uid !== uid)) {
         onProgress?.(`Namespace "${namespace}" is gone`);
-        return { cluster, namespace, existed: true, dryRun };
+        return {
+          cluster,
+          namespace,
+          existed: true,
+          ...(uid && { uid }),
+          dryRun,
+        };
       }
       if (last === live) {
         onProgress?.(

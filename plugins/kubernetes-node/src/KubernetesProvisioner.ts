@@ -64,6 +64,8 @@ export interface EnsureNamespaceOptions extends KubernetesTarget {
 export interface EnsureNamespaceResult {
   cluster: string;
   namespace: string;
+  /** The namespace's uid; unset in a dry run for a namespace that does not exist yet. */
+  uid?: string;
   objects: ObjectOutcome[];
   dryRun: boolean;
 }
@@ -90,6 +92,8 @@ export interface ApplyOptions extends KubernetesTarget {
 export interface ApplyResult {
   cluster: string;
   namespace: string;
+  /** The uid of the namespace applied into; unset in a dry run before it exists. */
+  namespaceUid?: string;
   objects: ObjectOutcome[];
   dryRun: boolean;
 }
@@ -173,6 +177,23 @@ export interface RolloutResult {
 }
 
 /**
+ * A component environment's namespace as it is now.
+ *
+ * @public
+ */
+export interface NamespaceState {
+  cluster: string;
+  namespace: string;
+  /** Changes when the namespace is deleted and created again. */
+  uid: string;
+  phase: 'Active' | 'Terminating';
+  /** False when the namespace exists but Paved did not provision it for this component and environment. */
+  provisioned: boolean;
+  /** The owning group's name, from the owner label. */
+  owner?: string;
+}
+
+/**
  * Options of {@link KubernetesProvisioner.deleteNamespace}.
  *
  * @public
@@ -198,6 +219,8 @@ export interface DeleteNamespaceResult {
   namespace: string;
   /** False when the namespace was already gone. */
   existed: boolean;
+  /** The uid of the namespace deleted (or that a dry run would delete). */
+  uid?: string;
   dryRun: boolean;
 }
 
@@ -244,6 +267,13 @@ export interface KubernetesProvisioner {
 
   /** Waits until the workloads are available, or fails with diagnostics. */
   waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult>;
+
+  /**
+   * Reads the namespace of a component's environment (one request);
+   * undefined when it does not exist. Callers that recorded a uid learn from
+   * it whether the namespace was deleted (or replaced) since.
+   */
+  getNamespace(target: KubernetesTarget): Promise<NamespaceState | undefined>;
 
   /** Deletes the namespace and waits until it is gone. */
   deleteNamespace(

@@ -14,6 +14,7 @@ export type {
   KubernetesProvisioner,
   KubernetesTarget,
   ManifestLimits,
+  NamespaceState,
   ObjectAction,
   ObjectOutcome,
   RolloutDiagnostics,

@@ -18,6 +18,7 @@ export const kubernetesProvisionerServiceMock = createServiceMock(
     ensureNamespace: jest.fn(),
     apply: jest.fn(),
     waitForRollout: jest.fn(),
+    getNamespace: jest.fn(),
     deleteNamespace: jest.fn(),
   }),
 );

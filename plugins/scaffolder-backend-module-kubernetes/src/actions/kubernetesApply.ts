@@ -12,7 +12,8 @@ import {
 } from '@paved/plugin-kubernetes-node';
 import yaml from 'yaml';
 import { examples } from './kubernetesApply.examples';
-import { describeOutcomes, summarize } from './summarize';
+import { NamespaceSummary, describeOutcomes, summarize } from './summarize';
+import { verifiedCheckpoint } from './verifiedCheckpoint';
 
 async function readManifests(
   workspacePath: string,
@@ -186,15 +187,38 @@ export function createKubernetesApplyAction(options: {
           .update(JSON.stringify({ manifests, force }))
           .digest('hex')
           .slice(0, 12);
-        summary = await ctx.checkpoint({
+        // Replayed on retry, unless the namespace applied into was deleted (or replaced) since.
+        summary = await verifiedCheckpoint<NamespaceSummary>(ctx, {
           key: `kubernetes.apply.${cluster}.${namespace}.${digest}`,
           fn: async () => {
             const result = await provisioner.apply(request);
             describeOutcomes(result.objects, false).forEach(line =>
               ctx.logger.info(line),
             );
-            return summarize(result.objects);
+            return {
+              ...summarize(result.objects),
+              ...(result.namespaceUid && {
+                namespaceUid: result.namespaceUid,
+              }),
+            };
           },
+          stillHolds: async replayed => {
+            const live = await provisioner.getNamespace({
+              cluster,
+              component,
+              environment,
+            });
+            return (
+              live !== undefined &&
+              (replayed.namespaceUid === undefined ||
+                live.uid === replayed.namespaceUid)
+            );
+          },
+          generation: replayed => replayed.namespaceUid ?? 'unrecorded',
+          onStale: () =>
+            ctx.logger.info(
+              `Namespace "${namespace}" on cluster "${cluster}", which these manifests were applied into before, is gone or was replaced; applying them again`,
+            ),
         });
       }
 

@@ -14,6 +14,7 @@ import {
 import yaml from 'yaml';
 import { createKubernetesNamespaceDeleteAction } from './kubernetesNamespaceDelete';
 import { examples } from './kubernetesNamespaceDelete.examples';
+import { checkpointStore } from '../__testUtils__/checkpointStore';
 
 describe('kubernetes:namespace:delete', () => {
   let server: KubernetesTestServer;
@@ -93,6 +94,34 @@ describe('kubernetes:namespace:delete', () => {
       ]);
     },
   );
+
+  it('deletes again on retry when the namespace was provisioned again since', async () => {
+    const store = checkpointStore();
+    const input = { component: 'shop', environment: 'preview' };
+    await provisioner.ensureNamespace({ ...input, owner: 'team-shop' });
+    await run(input, store).done;
+    server.resetRequests();
+    // Replayed: one read, nothing deleted.
+    const replay = run(input, store);
+    await replay.done;
+    expect(replay.ctx.output).toHaveBeenCalledWith('existed', true);
+    expect(server.requests.filter(r => r.write)).toEqual([]);
+
+    await provisioner.ensureNamespace({ ...input, owner: 'team-shop' });
+    const again = run(input, store);
+    await again.done;
+    expect(again.logger.info).toHaveBeenCalledWith(
+      'Namespace "shop-preview" exists again on cluster "dev" (provisioned after this step deleted it); deleting it again',
+    );
+    expect(
+      server.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'shop-preview',
+      }),
+    ).toBeUndefined();
+    expect(store.values.size).toBe(2);
+  });
 
   it('only says what it would delete in a dry run', async () => {
     await provisioner.ensureNamespace({

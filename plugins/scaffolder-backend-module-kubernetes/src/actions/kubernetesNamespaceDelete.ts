@@ -4,6 +4,10 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesNamespaceDelete.examples';
+import { verifiedCheckpoint } from './verifiedCheckpoint';
+
+/** What the step checkpoints; a bare boolean before the uid was recorded. */
+type DeletionRecord = { existed: boolean; uid?: string } | boolean;
 
 /**
  * Creates the `kubernetes:namespace:delete` action: deletes a namespace Paved
@@ -78,10 +82,30 @@ export function createKubernetesNamespaceDeleteAction(options: {
           await provisioner.deleteNamespace({ ...request, dryRun: true })
         ).existed;
       } else {
-        existed = await ctx.checkpoint({
+        const record = await verifiedCheckpoint<DeletionRecord>(ctx, {
           key: `kubernetes.namespace-deletion.${cluster}.${namespace}`,
-          fn: async () => (await provisioner.deleteNamespace(request)).existed,
+          fn: async () => {
+            const result = await provisioner.deleteNamespace(request);
+            return {
+              existed: result.existed,
+              ...(result.uid && { uid: result.uid }),
+            };
+          },
+          // Replayed on retry, unless the namespace was provisioned again since: then that one is deleted.
+          stillHolds: async () =>
+            (await provisioner.getNamespace({
+              cluster,
+              component,
+              environment,
+            })) === undefined,
+          generation: replayed =>
+            (typeof replayed === 'object' && replayed.uid) || 'none',
+          onStale: () =>
+            ctx.logger.info(
+              `Namespace "${namespace}" exists again on cluster "${cluster}" (provisioned after this step deleted it); deleting it again`,
+            ),
         });
+        existed = typeof record === 'boolean' ? record : record.existed;
       }
 
       ctx.output('cluster', cluster);

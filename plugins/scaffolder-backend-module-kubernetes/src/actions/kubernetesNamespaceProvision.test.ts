@@ -14,6 +14,7 @@ import {
 import yaml from 'yaml';
 import { createKubernetesNamespaceProvisionAction } from './kubernetesNamespaceProvision';
 import { examples } from './kubernetesNamespaceProvision.examples';
+import { checkpointStore } from '../__testUtils__/checkpointStore';
 
 describe('kubernetes:namespace:provision', () => {
   let server: KubernetesTestServer;
@@ -136,22 +137,81 @@ describe('kubernetes:namespace:provision', () => {
     ]);
   });
 
-  it('replays a finished checkpoint without calling the cluster', async () => {
+  it('replays its checkpoint on retry after one read, while the namespace it provisioned is there', async () => {
     const action = createKubernetesNamespaceProvisionAction({ provisioner });
-    const stored = {
-      created: ['Namespace/shop-dev'],
-      updated: [],
-      unchanged: [],
+    const store = checkpointStore();
+    const input = {
+      component: 'shop',
+      environment: 'dev',
+      owner: 'group:default/team-shop',
     };
-    const ctx = {
-      ...createMockActionContext({
-        input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
-      }),
-      checkpoint: async () => stored,
+    const first = { ...createMockActionContext({ input }), ...store };
+    await action.handler(first as any);
+    server.resetRequests();
+    const retry = { ...createMockActionContext({ input }), ...store };
+    await action.handler(retry as any);
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/namespaces/shop-dev',
+    ]);
+    expect(retry.output).toHaveBeenCalledWith(
+      'created',
+      expect.arrayContaining(['Namespace/shop-dev']),
+    );
+  });
+
+  it('provisions again on retry when the namespace was deleted since, and checkpoints that too', async () => {
+    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const store = checkpointStore();
+    const input = {
+      component: 'shop',
+      environment: 'dev',
+      owner: 'group:default/team-shop',
     };
-    await action.handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('created', ['Namespace/shop-dev']);
-    expect(server.requests).toEqual([]);
+    await action.handler({
+      ...createMockActionContext({ input }),
+      ...store,
+    } as any);
+    const uid = () =>
+      server.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'shop-dev',
+      })?.metadata.uid;
+    const first = uid();
+    // Undone outside the task, as kubernetes:namespace:delete does.
+    await provisioner.deleteNamespace({ ...input, pollIntervalMs: 1 });
+    expect(uid()).toBeUndefined();
+
+    const logger = mockServices.logger.mock();
+    const retry = {
+      ...createMockActionContext({ input, logger }),
+      ...store,
+    };
+    await action.handler(retry as any);
+    expect(uid()).toEqual(expect.any(String));
+    expect(uid()).not.toBe(first);
+    expect(logger.info).toHaveBeenCalledWith(
+      'Namespace "shop-dev" on cluster "dev", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again',
+    );
+    expect(retry.output).toHaveBeenCalledWith('created', [
+      'Namespace/shop-dev',
+      'ResourceQuota/paved-quota',
+      'LimitRange/paved-limits',
+      'NetworkPolicy/paved-default-deny',
+      'RoleBinding/paved-owner',
+    ]);
+    expect([...store.values.keys()]).toEqual([
+      'kubernetes.namespace.dev.shop-dev',
+      `kubernetes.namespace.dev.shop-dev.after-${first}`,
+    ]);
+
+    // The next retry replays the new record: reads only.
+    server.resetRequests();
+    await action.handler({
+      ...createMockActionContext({ input }),
+      ...store,
+    } as any);
+    expect(server.requests.filter(r => r.write)).toEqual([]);
   });
 
   it('shows in a dry run what it would create, and creates nothing', async () => {

@@ -4,7 +4,8 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesNamespaceProvision.examples';
-import { describeOutcomes, summarize } from './summarize';
+import { NamespaceSummary, describeOutcomes, summarize } from './summarize';
+import { verifiedCheckpoint } from './verifiedCheckpoint';
 
 /**
  * Creates the `kubernetes:namespace:provision` action: the namespace of a
@@ -101,15 +102,37 @@ export function createKubernetesNamespaceProvisionAction(options: {
         );
         summary = summarize(result.objects);
       } else {
-        summary = await ctx.checkpoint({
+        // A retried task replays this step, unless the namespace it provisioned was deleted (or replaced) since.
+        summary = await verifiedCheckpoint<NamespaceSummary>(ctx, {
           key: `kubernetes.namespace.${cluster}.${namespace}`,
           fn: async () => {
             const result = await provisioner.ensureNamespace(request);
             describeOutcomes(result.objects, false).forEach(line =>
               ctx.logger.info(line),
             );
-            return summarize(result.objects);
+            return {
+              ...summarize(result.objects),
+              ...(result.uid && { namespaceUid: result.uid }),
+            };
           },
+          stillHolds: async replayed => {
+            const live = await provisioner.getNamespace({
+              cluster,
+              component,
+              environment,
+            });
+            return (
+              live?.phase === 'Active' &&
+              live.provisioned &&
+              (replayed.namespaceUid === undefined ||
+                live.uid === replayed.namespaceUid)
+            );
+          },
+          generation: replayed => replayed.namespaceUid ?? 'unrecorded',
+          onStale: () =>
+            ctx.logger.info(
+              `Namespace "${namespace}" on cluster "${cluster}", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again`,
+            ),
         });
       }
 

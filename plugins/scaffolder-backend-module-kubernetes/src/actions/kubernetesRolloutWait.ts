@@ -6,6 +6,10 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesRolloutWait.examples';
+import { verifiedCheckpoint } from './verifiedCheckpoint';
+
+/** What the step checkpoints; a bare list before the namespace's uid was recorded. */
+type RolloutRecord = { workloads: string[]; namespaceUid?: string } | string[];
 
 function parseWorkload(value: string): WorkloadRef {
   const [kind, name] = value.includes('/')
@@ -109,9 +113,11 @@ export function createKubernetesRolloutWaitAction(options: {
         );
         available = workloads?.map(w => `${w.kind}/${w.name}`) ?? [];
       } else {
-        available = await ctx.checkpoint({
+        const target = { cluster, component, environment };
+        const record = await verifiedCheckpoint<RolloutRecord>(ctx, {
           key: `kubernetes.rollout.${cluster}.${namespace}`,
           fn: async () => {
+            const ns = await provisioner.getNamespace(target);
             const result = await provisioner.waitForRollout({
               cluster,
               component,
@@ -155,9 +161,29 @@ export function createKubernetesRolloutWaitAction(options: {
                   )}. Warning events and container logs are in the log above.`,
               );
             }
-            return result.workloads.map(w => `${w.kind}/${w.name}`);
+            return {
+              workloads: result.workloads.map(w => `${w.kind}/${w.name}`),
+              ...(ns && { namespaceUid: ns.uid }),
+            };
           },
+          // Replayed on retry, unless the namespace was deleted (or replaced) since: then its new workloads are waited for.
+          stillHolds: async replayed => {
+            const recorded = Array.isArray(replayed) ? undefined : replayed;
+            const live = await provisioner.getNamespace(target);
+            return (
+              live !== undefined &&
+              (recorded?.namespaceUid === undefined ||
+                live.uid === recorded.namespaceUid)
+            );
+          },
+          generation: replayed =>
+            (!Array.isArray(replayed) && replayed.namespaceUid) || 'unrecorded',
+          onStale: () =>
+            ctx.logger.info(
+              `Namespace "${namespace}" on cluster "${cluster}", whose rollout this step waited for before, is gone or was replaced; waiting for the rollout again`,
+            ),
         });
+        available = Array.isArray(record) ? record : record.workloads;
       }
 
       ctx.output('cluster', cluster);

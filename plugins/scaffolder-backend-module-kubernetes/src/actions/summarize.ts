@@ -7,6 +7,9 @@ export type ObjectSummary = {
   unchanged: string[];
 };
 
+/** An {@link ObjectSummary} as checkpointed, with the uid of the namespace it is about. */
+export type NamespaceSummary = ObjectSummary & { namespaceUid?: string };
+
 /** `Kind/name` lists by action, for outputs and checkpoints. */
 export function summarize(objects: ObjectOutcome[]): ObjectSummary {
   const pick = (action: ObjectOutcome['action']) =>
