@@ -61,6 +61,8 @@ describe('the GitHub driver in the backend', () => {
       'paved:github:codeowners:create',
       'paved:github:environments:create',
       'paved:github:pull-request:open',
+      'paved:github:repo:archive',
+      'paved:github:repo:delete',
       'paved:github:secrets:set',
       'paved:github:team:grant',
       'paved:github:variables:set',

@@ -10,6 +10,8 @@ import {
   createGitHubCodeOwnersCreateAction,
   createGitHubEnvironmentsCreateAction,
   createGitHubPullRequestOpenAction,
+  createGitHubRepoArchiveAction,
+  createGitHubRepoDeleteAction,
   createGitHubSecretsSetAction,
   createGitHubTeamGrantAction,
   createGitHubVariablesSetAction,
@@ -43,6 +45,8 @@ export const scaffolderModulePavedGitHub = createBackendModule({
           createGitHubSecretsSetAction(deps),
           createGitHubVariablesSetAction(deps),
           createGitHubPullRequestOpenAction(deps),
+          createGitHubRepoArchiveAction(deps),
+          createGitHubRepoDeleteAction(deps),
           createPavedPublishAction({ ...deps, forge }),
         );
       },

@@ -18,9 +18,14 @@ import yaml from 'yaml';
  * default factory from that config.
  */
 export async function startHarness(
-  options: { token?: string | null; paved?: Record<string, unknown> } = {},
+  options: {
+    token?: string | null;
+    paved?: Record<string, unknown>;
+    /** The default token's scopes; `repo`, `admin:org` and `workflow` by default. */
+    scopes?: string[];
+  } = {},
 ) {
-  const server = await startGitHubTestServer();
+  const server = await startGitHubTestServer({ scopes: options.scopes });
   const data = server.appConfig({
     host: 'github.com',
     token: options.token,

@@ -2,6 +2,8 @@ export { createGitHubBranchProtectAction } from './githubBranchProtect';
 export { createGitHubCodeOwnersCreateAction } from './githubCodeOwnersCreate';
 export { createGitHubEnvironmentsCreateAction } from './githubEnvironmentsCreate';
 export { createGitHubPullRequestOpenAction } from './githubPullRequestOpen';
+export { createGitHubRepoArchiveAction } from './githubRepoArchive';
+export { createGitHubRepoDeleteAction } from './githubRepoDelete';
 export { createGitHubSecretsSetAction } from './githubSecretsSet';
 export { createGitHubTeamGrantAction } from './githubTeamGrant';
 export { createGitHubVariablesSetAction } from './githubVariablesSet';

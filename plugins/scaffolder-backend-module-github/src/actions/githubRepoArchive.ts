@@ -1,0 +1,94 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubRepoService,
+  assertRepositoryName,
+} from '@paved/plugin-github-node';
+import { examples } from './githubRepoArchive.examples';
+import { livesOnLocalForge, repoTargetOf } from './shared';
+
+/**
+ * Creates `paved:github:repo:archive`, the reversible undo of a repository a
+ * golden path created (upstream has no action to archive or delete one).
+ *
+ * @public
+ */
+export function createGitHubRepoArchiveAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:repo:archive',
+    description:
+      'Archives the repository: read-only for everyone, kept with its history, undone by unarchiving it on GitHub. An archived or missing repository is left as it is.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        action: z =>
+          z
+            .enum(['archived', 'unchanged', 'not-found', 'none'])
+            .describe(
+              'archived by this step; unchanged (it already was); not-found (there is none); none when skipped or in a dry run.',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      if (
+        livesOnLocalForge(
+          config,
+          target,
+          ctx.logger,
+          `archiving (the forge has no archive; DELETE /api/forge/-/repos/${target.full} deletes it)`,
+        )
+      ) {
+        ctx.output('skipped', true);
+        ctx.output('action', 'none');
+        return;
+      }
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would archive ${target.full}`);
+        ctx.output('skipped', false);
+        ctx.output('action', 'none');
+        return;
+      }
+      const action = await ctx.checkpoint({
+        key: `paved.github.repo-archive.${target.key}`,
+        fn: async () =>
+          (
+            await service.archiveRepository({
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+            })
+          ).action,
+      });
+      ctx.logger.info(
+        {
+          archived: `Archived ${target.full}`,
+          unchanged: `${target.full} was already archived`,
+          'not-found': `${target.full} does not exist; nothing to archive`,
+        }[action],
+      );
+      ctx.output('skipped', false);
+      ctx.output('action', action);
+    },
+  });
+}

@@ -1,0 +1,105 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GitHubRepoService,
+  assertRepositoryName,
+} from '@paved/plugin-github-node';
+import { examples } from './githubRepoDelete.examples';
+import { livesOnLocalForge, repoTargetOf } from './shared';
+
+/**
+ * Creates `paved:github:repo:delete`, the undo of a repository a golden path
+ * created. It refuses a repository holding more than its first commit
+ * unless forced, so an undo never loses work done since.
+ *
+ * @public
+ */
+export function createGitHubRepoDeleteAction(options: {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}) {
+  const { service, config } = options;
+  return createTemplateAction({
+    id: 'paved:github:repo:delete',
+    description:
+      "Deletes the repository, for good. Needs the token's delete_repo scope (a GitHub App: administration write) and admin rights on it. A repository with another branch, a second commit, or open issues or pull requests is refused unless force is set; a missing one is left as it is.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+            ),
+        force: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Delete it even when it holds more than its first commit; that work is lost. Default false.',
+            ),
+      },
+      output: {
+        skipped: z =>
+          z
+            .boolean()
+            .describe(
+              'True when the repository lives on the local forge and nothing was done.',
+            ),
+        action: z =>
+          z
+            .enum(['deleted', 'not-found', 'none'])
+            .describe(
+              'deleted by this step; not-found (already gone); none when skipped or in a dry run.',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const target = repoTargetOf(ctx.input.repoUrl);
+      assertRepositoryName(target.name, 'repoUrl');
+      if (
+        livesOnLocalForge(
+          config,
+          target,
+          ctx.logger,
+          `deleting (the forge deletes it with DELETE /api/forge/-/repos/${target.full})`,
+        )
+      ) {
+        ctx.output('skipped', true);
+        ctx.output('action', 'none');
+        return;
+      }
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would delete ${target.full}${
+            ctx.input.force ? ' whatever it holds' : ''
+          }`,
+        );
+        ctx.output('skipped', false);
+        ctx.output('action', 'none');
+        return;
+      }
+      const action = await ctx.checkpoint({
+        key: `paved.github.repo-delete.${target.key}`,
+        fn: async () =>
+          (
+            await service.deleteRepository({
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              force: ctx.input.force,
+            })
+          ).action,
+      });
+      ctx.logger.info(
+        action === 'deleted'
+          ? `Deleted ${target.full}`
+          : `${target.full} does not exist; nothing to delete`,
+      );
+      ctx.output('skipped', false);
+      ctx.output('action', action);
+    },
+  });
+}
