@@ -433,6 +433,26 @@ describe('the node-service template with a cluster', () => {
       name: 'PODINFO_PORT',
       value: '8080',
     });
+    // Read-only root filesystem and a fixed non-root user: what podinfo
+    // writes (POST /store, to its data path) goes to an emptyDir.
+    const podSpec = applied.spec.template.spec;
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
+    expect(podSpec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+    });
+    const dataPath = container.env.find(
+      (e: any) => e.name === 'PODINFO_DATA_PATH',
+    )?.value;
+    const emptyDirs = podSpec.volumes
+      .filter((v: any) => v.emptyDir)
+      .map((v: any) => v.name);
+    expect(
+      container.volumeMounts.find((m: any) => m.mountPath === dataPath)?.name,
+    ).toBe(emptyDirs.find((n: string) => n === 'tmp'));
 
     // The entity the catalogue read from the published catalog-info.yaml
     // finds exactly the template's objects and their pods by the label
