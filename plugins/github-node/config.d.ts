@@ -23,6 +23,8 @@ export interface Config {
        * The GitHub owners (organisations) Paved may create and configure
        * repositories in, case-insensitive. Any other owner is refused before
        * GitHub is asked. When left out, every owner the credentials reach.
+       * Empty entries (an unset `${GITHUB_ORG:-}`) are left out; a list left
+       * with none allows no owner.
        */
       allowedOwners?: string[];
       /**

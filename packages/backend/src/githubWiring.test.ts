@@ -13,9 +13,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ConfigSources } from '@backstage/config-loader';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-github';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
+import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
+import { startGitHubTestServer } from '@paved/testkit';
 import {
   ROOT,
   embeddedDefault,
@@ -130,6 +134,68 @@ describe('the GitHub driver in the backend', () => {
       expect(body.log.filter((l: any) => l.body.status === 'failed')).toEqual(
         [],
       );
+    },
+  );
+});
+
+describe('the GitHub driver with the production config', () => {
+  /** app-config.yaml and app-config.production.yaml as the image reads them. */
+  async function production(env: Record<string, string>) {
+    const config = await ConfigSources.toConfig(
+      ConfigSources.default({
+        argv: [
+          '--config',
+          path.join(ROOT, 'app-config.yaml'),
+          '--config',
+          path.join(ROOT, 'app-config.production.yaml'),
+        ],
+        substitutionFunc: async name => env[name],
+      }),
+    );
+    config.close();
+    return config.get() as Record<string, any>;
+  }
+
+  it.each([
+    ['GITHUB_ORG set', { GITHUB_ORG: 'kestrel' }, ['kestrel']],
+    ['GITHUB_ORG unset', {}, []],
+  ])(
+    'creates repositories in the organisation only (%s)',
+    async (_, env: Record<string, string>, allowed: string[]) => {
+      const server = await startGitHubTestServer({
+        orgs: [{ login: 'kestrel' }, { login: 'elsewhere' }],
+      });
+      try {
+        const data = await production({ ...env, GITHUB_TOKEN: server.token });
+        // github.com as the production config names it, answered by the test server.
+        data.integrations.github = [
+          server.integrationConfig({ host: 'github.com' }),
+        ];
+        const service = DefaultGitHubRepoService.create({
+          config: new ConfigReader(data),
+          logger: mockServices.logger.mock(),
+          settings: { writeIntervalMs: 0 },
+        });
+        for (const owner of ['kestrel', 'elsewhere']) {
+          const result = await service
+            .createRepository({ host: 'github.com', owner, name: 'shop' })
+            .catch(e => e);
+          if (allowed.includes(owner)) {
+            expect(result).toMatchObject({ created: true });
+          } else {
+            expect(result).toMatchObject({
+              name: 'NotAllowedError',
+              message: expect.stringMatching(/^owner: .*allowedOwners/),
+            });
+            expect(server.driver.repository(owner, 'shop')).toBeUndefined();
+          }
+        }
+        expect(
+          server.requests.filter(r => r.route === 'POST /orgs/{org}/repos'),
+        ).toHaveLength(allowed.length);
+      } finally {
+        await server.close();
+      }
     },
   );
 });

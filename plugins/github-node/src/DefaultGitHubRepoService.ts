@@ -258,6 +258,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   private checkOwner(owner: string) {
     assertOwnerName(owner);
     const allowed = this.settings.allowedOwners;
+    if (allowed?.length === 0) {
+      throw new NotAllowedError(
+        `owner: Paved may not create or change repositories in "${owner}": paved.github.allowedOwners lists no owner (in production it is GITHUB_ORG, which is not set)`,
+      );
+    }
     if (allowed && !allowed.includes(owner.toLowerCase())) {
       throw new NotAllowedError(
         `owner: "${owner}" is not a GitHub owner Paved may create or change repositories in; paved.github.allowedOwners allows ${allowed

@@ -9,7 +9,7 @@ import { assertOwnerName } from './names';
  * @public
  */
 export interface GitHubRepoServiceSettings {
-  /** Lowercase owners Paved may work in; undefined allows any. */
+  /** Lowercase owners Paved may work in; undefined allows any, empty none. */
   allowedOwners?: string[];
   /** Remove the creator's admin rights after granting the team its role. */
   removeCreatorAdmin: boolean;
@@ -53,6 +53,31 @@ function durationMs(
 }
 
 /**
+ * The allowlist, lowercase. Read loosely: the production config lists
+ * `${GITHUB_ORG:-}`, which an unset variable turns into an empty string
+ * (refused by the config reader's string arrays). Empty entries are left
+ * out; a list left with none allows no owner.
+ */
+function readAllowedOwners(config: Config | undefined): string[] | undefined {
+  const raw = config?.getOptional('allowedOwners');
+  if (raw === undefined) return undefined;
+  const key = `${KEY}.allowedOwners`;
+  if (!Array.isArray(raw)) {
+    throw new InputError(`${key}: expected a list of GitHub owners`);
+  }
+  return raw.flatMap((owner, i) => {
+    if (typeof owner !== 'string') {
+      throw new InputError(
+        `${key}[${i}]: expected a GitHub owner, got ${typeof owner}`,
+      );
+    }
+    if (owner.trim() === '') return [];
+    assertOwnerName(owner.trim(), `${key}[${i}]`);
+    return [owner.trim().toLowerCase()];
+  });
+}
+
+/**
  * Reads {@link GitHubRepoServiceSettings} from app-config.
  *
  * @public
@@ -61,12 +86,8 @@ export function readGitHubRepoServiceConfig(
   root: Config,
 ): GitHubRepoServiceSettings {
   const config = root.getOptionalConfig(KEY);
-  const owners = config?.getOptionalStringArray('allowedOwners');
-  owners?.forEach((owner, i) =>
-    assertOwnerName(owner, `${KEY}.allowedOwners[${i}]`),
-  );
   return {
-    allowedOwners: owners?.map(o => o.toLowerCase()),
+    allowedOwners: readAllowedOwners(config),
     removeCreatorAdmin:
       config?.getOptionalBoolean('removeCreatorAdmin') ?? false,
     maxRateLimitWaitMs: durationMs(config, 'maxRateLimitWait', 60_000),
