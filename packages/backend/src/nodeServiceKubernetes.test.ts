@@ -45,6 +45,7 @@ import {
 } from './__testUtils__/wiring';
 
 const TEMPLATE_DIR = path.join(ROOT, 'templates/node-service');
+const TEARDOWN_DIR = path.join(ROOT, 'templates/delete-dev-environment');
 const MANIFESTS = ['deployment', 'service', 'hpa', 'pdb'].map(
   f => `kubernetes/${f}.yaml`,
 );
@@ -181,6 +182,21 @@ describe('the node-service template without a cluster (the embedded default)', (
     });
   });
 
+  it('offers Retry on the task page, as its dev environment steps ask a developer to press it', async () => {
+    // Backstage 1.55 shows the Retry button only for templates recovering by startOver.
+    for (const dir of ['node-service', 'delete-dev-environment']) {
+      const template = parseYaml(
+        fs.readFileSync(
+          path.join(ROOT, 'templates', dir, 'template.yaml'),
+          'utf8',
+        ),
+      );
+      expect(template.spec.EXPERIMENTAL_recovery).toEqual({
+        EXPERIMENTAL_strategy: 'startOver',
+      });
+    }
+  });
+
   it('refuses an unpinned image in the form, before any step runs', async () => {
     for (const image of ['ghcr.io/kestrel/app:latest', 'ghcr.io/kestrel/app']) {
       const run = await dryRun({ deploy: true, image });
@@ -224,13 +240,11 @@ describe('the node-service template with a cluster', () => {
             kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
             catalog: {
               ...data.catalog,
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(TEMPLATE_DIR, 'template.yaml'),
-                  rules: [{ allow: ['Template'] }],
-                },
-              ],
+              locations: [TEMPLATE_DIR, TEARDOWN_DIR].map(dir => ({
+                type: 'file',
+                target: path.join(dir, 'template.yaml'),
+                rules: [{ allow: ['Template'] }],
+              })),
             },
             permission: { enabled: false },
             paved: { ...data.paved, forge: { directory: forge.path } },
@@ -239,12 +253,15 @@ describe('the node-service template with a cluster', () => {
       ],
     });
     baseUrl = `http://localhost:${server.port()}`;
-    await eventually('the template in the catalogue', async () => {
-      const res = await callAsUser(
-        baseUrl,
-        '/api/catalog/entities/by-name/template/default/node-service',
-      );
-      return res.status === 200 || undefined;
+    await eventually('the templates in the catalogue', async () => {
+      for (const name of ['node-service', 'delete-dev-environment']) {
+        const res = await callAsUser(
+          baseUrl,
+          `/api/catalog/entities/by-name/template/default/${name}`,
+        );
+        if (res.status !== 200) return undefined;
+      }
+      return true;
     });
   });
 
@@ -500,6 +517,104 @@ describe('the node-service template with a cluster', () => {
     expect(retry.status).toBe(201);
     const again = await finished(taskId);
     expect(again.status).toBe('completed');
+    expect(cluster.requests.filter(r => r.write)).toEqual([]);
+  });
+
+  it('tears the dev environment down with the delete-dev-environment template, and a retried task deploys it again', async () => {
+    cluster.driver.setRolloutMode('immediate');
+    const name = 'ledger-service';
+    const namespace = `${name}-dev`;
+    const nsRef = { apiVersion: 'v1', kind: 'Namespace', name: namespace };
+    const inNamespace = () =>
+      [
+        ['apps/v1', 'Deployment'],
+        ['v1', 'Service'],
+        ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+        ['policy/v1', 'PodDisruptionBudget'],
+        ['v1', 'Pod'],
+        ['v1', 'ResourceQuota'],
+        ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+      ].flatMap(([apiVersion, kind]) =>
+        cluster.driver
+          .listObjects(apiVersion, kind, namespace)
+          .map(o => `${kind}/${o.metadata.name}`),
+      );
+    const created = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/node-service',
+      values: {
+        ...values,
+        name,
+        repoUrl: `github.com?owner=kestrel&repo=${name}`,
+        deploy: true,
+      },
+    });
+    const createTask = created.body.id;
+    expect((await finished(createTask)).status).toBe('completed');
+    const firstUid = cluster.driver.getObject(nsRef)!.metadata.uid;
+    expect(inNamespace()).toEqual(
+      expect.arrayContaining([
+        `Deployment/${name}`,
+        `Service/${name}`,
+        'ResourceQuota/paved-quota',
+      ]),
+    );
+
+    // The undo: the namespace and everything in it are gone.
+    const teardown = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/delete-dev-environment',
+      values: { component: `component:default/${name}` },
+    });
+    expect(teardown.status).toBe(201);
+    const tornDown = await finished(teardown.body.id);
+    expect(tornDown.status).toBe('completed');
+    expect(tornDown.messages('teardown')).toContain(
+      `Namespace "${namespace}" is gone`,
+    );
+    expect(cluster.driver.getObject(nsRef)).toBeUndefined();
+    expect(inNamespace()).toEqual([]);
+
+    // Retrying the teardown converges: nothing left to delete, nothing written.
+    cluster.resetRequests();
+    await callAsUser(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${teardown.body.id}/retry`,
+      {},
+    );
+    expect((await finished(teardown.body.id)).status).toBe('completed');
+    expect(cluster.requests.filter(r => r.write)).toEqual([]);
+
+    // Retrying the creation task deploys the dev environment again, rather
+    // than replaying checkpoints of a namespace that is gone.
+    await callAsUser(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${createTask}/retry`,
+      {},
+    );
+    const redeployed = await finished(createTask);
+    expect(redeployed.status).toBe('completed');
+    expect(redeployed.messages('namespace')).toContain(
+      `Namespace "${namespace}" on cluster "dev", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again`,
+    );
+    expect(redeployed.messages('deploy')).toContain(
+      `created Deployment/${name}`,
+    );
+    expect(redeployed.messages('rollout')).toContain(
+      `Deployment ${name}: 1/1 replicas updated, 1 available`,
+    );
+    const secondUid = cluster.driver.getObject(nsRef)!.metadata.uid;
+    expect(secondUid).not.toBe(firstUid);
+    expect(inNamespace()).toEqual(
+      expect.arrayContaining([`Deployment/${name}`, `Service/${name}`]),
+    );
+
+    // And once more: everything replays, nothing is written.
+    cluster.resetRequests();
+    await callAsUser(
+      baseUrl,
+      `/api/scaffolder/v2/tasks/${createTask}/retry`,
+      {},
+    );
+    expect((await finished(createTask)).status).toBe('completed');
     expect(cluster.requests.filter(r => r.write)).toEqual([]);
   });
 });

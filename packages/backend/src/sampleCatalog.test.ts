@@ -637,11 +637,14 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
 
   it('ships golden-path templates with the upstream step shape', () => {
     const problems: string[] = [];
-    // Resource templates (templates/terraform) create no repository.
+    // Resource templates (templates/terraform) and environment ones
+    // (templates/delete-dev-environment) create no repository.
     const tpls = templates.entities.filter(
       l =>
         l.entity.kind === 'Template' &&
-        (l.entity.spec as { type?: string }).type !== 'resource',
+        !['resource', 'environment'].includes(
+          String((l.entity.spec as { type?: string }).type),
+        ),
     );
     for (const l of tpls) {
       type Property = { pattern?: string; 'ui:field'?: string };
@@ -711,6 +714,33 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
       'static-website',
     ]);
     expect(problems).toEqual([]);
+  });
+
+  it('ships the undo of the dev environment: one kubernetes:namespace:delete of a picked component', () => {
+    const tpls = templates.entities.filter(
+      l =>
+        l.entity.kind === 'Template' &&
+        (l.entity.spec as { type?: string }).type === 'environment',
+    );
+    expect(
+      tpls.map(l => {
+        const spec = l.entity.spec as {
+          parameters: Array<{ properties?: Record<string, any> }>;
+          steps: Array<{ action: string; input?: Record<string, unknown> }>;
+        };
+        return {
+          name: l.entity.metadata.name,
+          picker: spec.parameters[0].properties?.component?.['ui:field'],
+          steps: spec.steps.map(s => [s.action, s.input?.environment]),
+        };
+      }),
+    ).toEqual([
+      {
+        name: 'delete-dev-environment',
+        picker: 'EntityPicker',
+        steps: [['kubernetes:namespace:delete', 'dev']],
+      },
+    ]);
   });
 
   it('ships the Terraform templates: plan, review, apply, outputs', () => {
