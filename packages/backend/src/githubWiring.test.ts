@@ -176,20 +176,26 @@ describe('the GitHub driver with the production config', () => {
           logger: mockServices.logger.mock(),
           settings: { writeIntervalMs: 0 },
         });
+        const outcomes: Record<string, unknown> = {};
         for (const owner of ['kestrel', 'elsewhere']) {
-          const result = await service
+          outcomes[owner] = await service
             .createRepository({ host: 'github.com', owner, name: 'shop' })
-            .catch(e => e);
-          if (allowed.includes(owner)) {
-            expect(result).toMatchObject({ created: true });
-          } else {
-            expect(result).toMatchObject({
-              name: 'NotAllowedError',
-              message: expect.stringMatching(/^owner: .*allowedOwners/),
-            });
-            expect(server.driver.repository(owner, 'shop')).toBeUndefined();
-          }
+            .then(
+              r => (r.created ? 'created' : 'adopted'),
+              e => `${e.name}: ${e.message}`,
+            );
         }
+        const refused = (owner: string) =>
+          `NotAllowedError: owner: ${
+            allowed.length === 0
+              ? `Paved may not create or change repositories in "${owner}": paved.github.allowedOwners lists no owner (in production it is GITHUB_ORG, which is not set)`
+              : `"${owner}" is not a GitHub owner Paved may create or change repositories in; paved.github.allowedOwners allows "kestrel"`
+          }`;
+        expect(outcomes).toEqual({
+          kestrel: allowed.includes('kestrel') ? 'created' : refused('kestrel'),
+          elsewhere: refused('elsewhere'),
+        });
+        expect(server.driver.repository('elsewhere', 'shop')).toBeUndefined();
         expect(
           server.requests.filter(r => r.route === 'POST /orgs/{org}/repos'),
         ).toHaveLength(allowed.length);

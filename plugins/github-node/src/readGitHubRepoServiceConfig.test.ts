@@ -3,7 +3,7 @@ import { readGitHubRepoServiceConfig } from './readGitHubRepoServiceConfig';
 import { startServiceOnTestServer } from './__testUtils__/testService';
 
 describe('readGitHubRepoServiceConfig', () => {
-  const allowedOwners = (value: unknown) =>
+  const allowedOwners = (value: Array<string | number> | string) =>
     readGitHubRepoServiceConfig(
       new ConfigReader({ paved: { github: { allowedOwners: value } } }),
     ).allowedOwners;
@@ -18,7 +18,7 @@ describe('readGitHubRepoServiceConfig', () => {
     ]);
   });
 
-  it("leaves out the empty entry of an unset ${GITHUB_ORG:-}, and a list of none allows none", () => {
+  it('leaves out the empty entry of an unset ${GITHUB_ORG:-}, and a list of none allows none', () => {
     expect(allowedOwners(['kestrel', ''])).toEqual(['kestrel']);
     expect(allowedOwners([''])).toEqual([]);
     expect(allowedOwners([' '])).toEqual([]);
