@@ -9,20 +9,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
+  createMockDirectory,
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConfigSources } from '@backstage/config-loader';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-github';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
 import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
+import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import { startGitHubTestServer } from '@paved/testkit';
+import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import {
   ROOT,
+  call,
   embeddedDefault,
+  eventually,
+  freePort,
   logMessage,
   templateFiles,
 } from './__testUtils__/wiring';
@@ -204,4 +212,105 @@ describe('the GitHub driver with the production config', () => {
       }
     },
   );
+});
+
+describe('Create Component on the local forge, into the catalogue', () => {
+  jest.setTimeout(120_000);
+  const forge = createMockDirectory();
+  const user = mockCredentials.user.header();
+  let baseUrl: string;
+  let forgeBase: string;
+
+  beforeAll(async () => {
+    const data = await embeddedDefault();
+    // Forge URLs name this backend's base URL; the forge's UrlReader reads
+    // them from disk, so nothing needs to listen there.
+    const backendUrl = `http://127.0.0.1:${await freePort()}`;
+    forgeBase = `${backendUrl}/api/forge`;
+    const { server } = await startTestBackend({
+      features: [
+        catalogBackend,
+        catalogScaffolderEntityModel,
+        catalogModuleForge,
+        scaffolderBackend,
+        pavedGitHubActions,
+        forgeUrlReaderFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            backend: { baseUrl: backendUrl },
+            catalog: {
+              ...data.catalog,
+              locations: [
+                {
+                  type: 'file',
+                  target: path.join(
+                    ROOT,
+                    'templates/static-website/template.yaml',
+                  ),
+                  rules: [{ allow: ['Template'] }],
+                },
+              ],
+            },
+            permission: { enabled: false },
+            paved: { ...data.paved, forge: { directory: forge.path } },
+          },
+        }),
+      ],
+    });
+    baseUrl = `http://localhost:${server.port()}`;
+    await eventually('the template in the catalogue', async () => {
+      const res = await call(
+        baseUrl,
+        user,
+        '/api/catalog/entities/by-name/template/default/static-website',
+      );
+      return res.status === 200 || undefined;
+    });
+  });
+
+  it('registers a component whose annotations point at the forge, not at GitHub', async () => {
+    const created = await call(baseUrl, user, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/static-website',
+      values: {
+        name: 'handbook',
+        description: 'The handbook',
+        owner: 'group:default/fulfilment',
+        repoUrl: 'github.com?owner=kestrel&repo=handbook',
+      },
+    });
+    expect(created.status).toBe(201);
+    const task = await eventually('the task to finish', async () => {
+      const res = await call(
+        baseUrl,
+        user,
+        `/api/scaffolder/v2/tasks/${created.body.id}`,
+      );
+      return ['completed', 'failed'].includes(res.body.status)
+        ? res.body
+        : undefined;
+    });
+    expect(task.status).toBe('completed');
+    const entity = await eventually(
+      'the component in the catalogue',
+      async () => {
+        const res = await call(
+          baseUrl,
+          user,
+          '/api/catalog/entities/by-name/component/default/handbook',
+        );
+        return res.status === 200 ? res.body : undefined;
+      },
+    );
+    const annotations = entity.metadata.annotations;
+    // The template writes github.com/project-slug; on the forge it is dropped.
+    expect(annotations['github.com/project-slug']).toBeUndefined();
+    expect(annotations['backstage.io/source-location']).toBe(
+      `url:${forgeBase}/kestrel/handbook/tree/main/`,
+    );
+    expect(annotations['backstage.io/managed-by-location']).toBe(
+      `url:${forgeBase}/kestrel/handbook/blob/main/catalog-info.yaml`,
+    );
+    expect(entity.spec.owner).toBe('group:default/fulfilment');
+  });
 });

@@ -58,4 +58,46 @@ describe('ForgeSourceLocationProcessor', () => {
       }),
     ).resolves.toBe(entity);
   });
+
+  it('drops the github.com/project-slug that names the forge repository, and keeps any other', async () => {
+    const templated: Entity = {
+      ...entity,
+      metadata: {
+        name: 'invoices',
+        annotations: {
+          'github.com/project-slug': 'Kestrel/invoices',
+          'backstage.io/kubernetes-id': 'invoices',
+        },
+      },
+    };
+    const onForge = await run(`${base}/blob/main/catalog-info.yaml`, templated);
+    expect(onForge.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'invoices',
+      'backstage.io/source-location': `url:${base}/tree/main/`,
+    });
+    // From its tree URL too, where no source location is set.
+    const fromTree = await run(`${base}/tree/main`, templated);
+    expect(fromTree.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'invoices',
+    });
+    // On GitHub the annotation is right, and it stays.
+    await expect(
+      run(
+        'https://github.com/kestrel/invoices/blob/main/catalog-info.yaml',
+        templated,
+      ),
+    ).resolves.toBe(templated);
+    // A slug naming another repository is the entity's own reference.
+    const other: Entity = {
+      ...entity,
+      metadata: {
+        name: 'invoices',
+        annotations: { 'github.com/project-slug': 'kestrel/upstream-lib' },
+      },
+    };
+    const kept = await run(`${base}/blob/main/catalog-info.yaml`, other);
+    expect(kept.metadata.annotations!['github.com/project-slug']).toBe(
+      'kestrel/upstream-lib',
+    );
+  });
 });

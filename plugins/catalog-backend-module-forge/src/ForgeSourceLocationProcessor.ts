@@ -4,13 +4,21 @@ import {
   stringifyLocationRef,
 } from '@backstage/catalog-model';
 import { CatalogProcessor, LocationSpec } from '@backstage/plugin-catalog-node';
-import { ForgeUrls } from '@paved/plugin-forge-node';
+import { ForgeUrlParts, ForgeUrls } from '@paved/plugin-forge-node';
+
+/** GitHub's plugins look the repository up on GitHub by this annotation. */
+const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
 
 /**
  * Gives entities read from a forge file URL their source location: the
  * file's folder as a forge tree URL (upstream's
  * AnnotateLocationEntityProcessor only does so for SCM integrations). An
  * annotation the entity sets itself is kept.
+ *
+ * It also drops a `github.com/project-slug` annotation that names the forge
+ * repository itself: the golden-path templates write one for wherever the
+ * repository lives, and on the forge it would send GitHub's plugins to a
+ * repository that does not exist on GitHub (or to someone else's).
  *
  * @public
  */
@@ -26,11 +34,29 @@ export class ForgeSourceLocationProcessor implements CatalogProcessor {
     location: LocationSpec,
   ): Promise<Entity> {
     if (location.type !== 'url') return entity;
+    const parts = this.urls.parse(location.target);
+    if (!parts) return entity;
+    return this.withSourceLocation(this.withoutGitHubSlug(entity, parts), parts);
+  }
+
+  private withoutGitHubSlug(entity: Entity, repo: ForgeUrlParts): Entity {
+    const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG];
+    if (
+      typeof slug !== 'string' ||
+      slug.trim().toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase()
+    ) {
+      return entity;
+    }
+    const { [GITHUB_PROJECT_SLUG]: _dropped, ...annotations } =
+      entity.metadata.annotations!;
+    return { ...entity, metadata: { ...entity.metadata, annotations } };
+  }
+
+  private withSourceLocation(entity: Entity, parts: ForgeUrlParts): Entity {
     if (entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION]) {
       return entity;
     }
-    const parts = this.urls.parse(location.target);
-    if (!parts || (parts.view !== 'blob' && parts.view !== 'raw')) {
+    if (parts.view !== 'blob' && parts.view !== 'raw') {
       return entity;
     }
     // The last segment is the file; the ones before it are the ref and folder.
