@@ -242,6 +242,58 @@ describe('DefaultLocalForge', () => {
     });
 
     describeWithGit('checked with the git CLI', () => {
+      it('stores the very tree git add -A and git write-tree make of the folder', async () => {
+        const sourceDir = workspace('tricky', {
+          'a-b': 'dash\n',
+          'a.b': 'dot\n',
+          a: { 'z.txt': 'in a folder named a\n' },
+          a0: 'zero\n',
+          'empty.txt': '',
+          'naïve café.md': 'unicode name\n',
+          'group-exec.sh': '#!/bin/sh\n',
+          'owner-exec.sh': '#!/bin/sh\n',
+          docs: { '.gitignore': '*.tmp\n', 'x.tmp': 'ignored', 'y.md': 'y\n' },
+          '.gitignore': 'dist/\n',
+          dist: { 'bundle.js': 'ignored' },
+          deep: { er: { still: { 'f.txt': 'deep\n' } } },
+        });
+        fs.chmodSync(path.join(sourceDir, 'group-exec.sh'), 0o654);
+        fs.chmodSync(path.join(sourceDir, 'owner-exec.sh'), 0o744);
+        fs.symlinkSync('a/z.txt', path.join(sourceDir, 'link'));
+        fs.symlinkSync('../outside', path.join(sourceDir, 'dangling'));
+
+        const { tree } = await writeWorkspaceTree(gitdir(), sourceDir);
+        const reference = dir.resolve('reference.git');
+        git(['init', '--quiet', '--bare', reference]);
+        const inWorkspace = (args: string[]) =>
+          git(
+            ['--git-dir', reference, '--work-tree', sourceDir, ...args],
+            sourceDir,
+          );
+        inWorkspace(['add', '-A']);
+        expect(tree).toBe(inWorkspace(['write-tree']).trim());
+        git(['--git-dir', gitdir(), 'fsck', '--strict', '--no-dangling']);
+      });
+
+      it('leaves out a .git folder in any case, as git refuses one', async () => {
+        const sourceDir = workspace('dotgit', {
+          'README.md': '# x\n',
+          '.GIT': { config: '[core]\n\tbare = false\n' },
+          sub: { '.Git': { hooks: { 'post-checkout': 'evil' } }, 'f.txt': 'f\n' },
+        });
+        const { tree } = await writeWorkspaceTree(gitdir(), sourceDir);
+        const listing = git([
+          '--git-dir',
+          gitdir(),
+          'ls-tree',
+          '-r',
+          '--name-only',
+          tree,
+        ]);
+        expect(listing.trim().split('\n')).toEqual(['README.md', 'sub/f.txt']);
+        git(['--git-dir', gitdir(), 'fsck', '--strict', '--no-dangling']);
+      });
+
       it('writes a history git clones and fscks cleanly', async () => {
         const sourceDir = workspace('a', content);
         fs.chmodSync(path.join(sourceDir, 'bin/run.sh'), 0o755);

@@ -1,4 +1,5 @@
 import { ConflictError } from '@backstage/errors';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadIsomorphicGit } from './isomorphicGit';
@@ -42,6 +43,7 @@ export async function compareAndSwapRef(
   const lock = `${file}.lock`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const handle = await takeLock(lock, ref);
+  let released = false;
   try {
     const previous = await readRef(gitdir, ref);
     if (previous !== options.expected) {
@@ -51,10 +53,12 @@ export async function compareAndSwapRef(
     await handle.sync();
     await handle.close();
     await fs.promises.rename(lock, file);
+    released = true;
     return { updated: true, previous };
   } finally {
     await handle.close().catch(() => {});
-    await fs.promises.rm(lock, { force: true });
+    // Once renamed, the lock's name may already be another writer's lock.
+    if (!released) await fs.promises.rm(lock, { force: true });
   }
 }
 
@@ -67,14 +71,16 @@ export async function writeSymbolicRef(
   const file = resolveSafeChildPath(gitdir, name);
   const lock = `${file}.lock`;
   const handle = await takeLock(lock, name);
+  let released = false;
   try {
     await handle.writeFile(`ref: ${target}\n`);
     await handle.sync();
     await handle.close();
     await fs.promises.rename(lock, file);
+    released = true;
   } finally {
     await handle.close().catch(() => {});
-    await fs.promises.rm(lock, { force: true });
+    if (!released) await fs.promises.rm(lock, { force: true });
   }
 }
 
@@ -96,6 +102,42 @@ export async function readSymbolicRef(
   }
 }
 
+/**
+ * Removes a lock file a crashed writer left, but only the very file that was
+ * found stale (`seen`): two writers may find the same stale lock, and the
+ * first to break it may already hold a fresh one under the same name, which
+ * a plain removal by the second would take away from it. The file is moved
+ * aside (atomically), compared with what was seen, and put back if it is
+ * not the stale one.
+ *
+ * @returns whether the stale lock was removed
+ */
+export async function breakStaleLock(
+  lock: string,
+  seen: fs.Stats,
+): Promise<boolean> {
+  // Ending in .lock, so that neither git nor the forge reads it as a ref.
+  const aside = `${lock}.stale-${randomBytes(6).toString('hex')}.lock`;
+  try {
+    await fs.promises.rename(lock, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  const moved = await fs.promises.stat(aside);
+  const same =
+    moved.ino === seen.ino &&
+    moved.dev === seen.dev &&
+    moved.mtimeMs === seen.mtimeMs;
+  if (!same) {
+    // Another writer's live lock: back under its name (link fails rather
+    // than replace a lock a third writer took meanwhile).
+    await fs.promises.link(aside, lock).catch(() => {});
+  }
+  await fs.promises.rm(aside, { force: true });
+  return same;
+}
+
 async function takeLock(
   lock: string,
   ref: string,
@@ -106,11 +148,8 @@ async function takeLock(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const stat = await fs.promises.stat(lock).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > STALE_LOCK_MS) {
-        await fs.promises.rm(lock, { force: true });
-      } else if (stat) {
-        break;
-      }
+      if (stat && Date.now() - stat.mtimeMs <= STALE_LOCK_MS) break;
+      if (stat) await breakStaleLock(lock, stat);
       // Released or broken meanwhile: try again.
     }
   }

@@ -13,8 +13,8 @@ type IsIgnored = (filepath: string) => Promise<boolean>;
 /**
  * Stores a directory as git objects (blobs and trees) and returns the root
  * tree id. What is committed matches `git add .` in that directory, as
- * upstream's publish actions do: `.gitignore` rules apply, `.git` folders are
- * left out, executable files keep their mode, symlinks are stored as links
+ * upstream's publish actions do: `.gitignore` rules apply, `.git` folders (in
+ * any case) are left out, files executable by their owner are 100755, symlinks are stored as links
  * (never followed) and empty folders are dropped.
  */
 export async function writeWorkspaceTree(
@@ -34,7 +34,11 @@ export async function writeWorkspaceTree(
     const entries: GitTreeEntry[] = [];
     for (const dirent of dirents) {
       const child = relative ? `${relative}/${dirent.name}` : dirent.name;
-      if (dirent.name === '.git' || (await isIgnored(child))) continue;
+      // git refuses a .git folder in any case (.GIT is .git on the
+      // case-insensitive disks of macOS and Windows clients).
+      if (dirent.name.toLowerCase() === '.git' || (await isIgnored(child))) {
+        continue;
+      }
       const file = path.join(absolute, dirent.name);
       const stat = await fs.promises.lstat(file);
       if (stat.isDirectory()) {
@@ -47,8 +51,9 @@ export async function writeWorkspaceTree(
         files += 1;
       } else if (stat.isFile()) {
         const oid = await writeFileBlob(gitdir, file, stat.size);
+        // git looks at the owner's execute bit only (ce_permissions).
         // eslint-disable-next-line no-bitwise
-        const executable = (stat.mode & 0o111) !== 0;
+        const executable = (stat.mode & 0o100) !== 0;
         entries.push({
           mode: executable ? '100755' : '100644',
           name: dirent.name,
