@@ -260,7 +260,6 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
       name: 'paved-quota',
     })!;
     expect(quota.spec.hard['limits.memory']).toBe('128Gi');
-
   });
 
   it('refuses to hand a namespace to another owner unless asked, naming the current one', async () => {

@@ -640,7 +640,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     if (!live) {
       return undefined;
     }
-    const owner: string | undefined = live.metadata?.labels?.[PAVED_LABELS.owner];
+    const owner: string | undefined =
+      live.metadata?.labels?.[PAVED_LABELS.owner];
     return {
       cluster,
       namespace,

@@ -386,16 +386,18 @@ describe('startKubernetesTestServer', () => {
     );
     // The causes come from a Go map: in no particular order.
     expect(several.details.causes).toHaveLength(2);
-    expect(several.details.causes).toEqual(expect.arrayContaining([
-      expect.objectContaining({
-        message: 'conflict with "kubectl-label" using apps/v1',
-        field: '.metadata.labels.tier',
-      }),
-      expect.objectContaining({
-        message: 'conflict with "paved"',
-        field: '.spec.replicas',
-      }),
-    ]));
+    expect(several.details.causes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          message: 'conflict with "kubectl-label" using apps/v1',
+          field: '.metadata.labels.tier',
+        }),
+        expect.objectContaining({
+          message: 'conflict with "paved"',
+          field: '.spec.replicas',
+        }),
+      ]),
+    );
   });
 
   it('drops fields an applier stops setting and rejects apply without fieldManager', async () => {

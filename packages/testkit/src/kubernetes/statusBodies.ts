@@ -195,11 +195,7 @@ export const statusBodies = {
    * store does not return the deleted object: the registry's finalizeDelete
    * sets no code, and `code` is omitempty.
    */
-  deleted(
-    t: ResourceRef,
-    name: string,
-    uid: string,
-  ): Omit<StatusBody, 'code'> {
+  deleted(t: ResourceRef, name: string, uid: string): Omit<StatusBody, 'code'> {
     return {
       kind: 'Status',
       apiVersion: 'v1',
