@@ -33,6 +33,8 @@ import {
   startKubernetesTestServer,
 } from '@paved/testkit';
 import { ROOT, call, eventually, freePort } from './__testUtils__/wiring';
+import { loadWorkspaceConfigSchema } from './config/configSchema';
+import { validateConfig } from './config/validateConfig';
 
 /** The merged config of app-config.yaml and the given files, as the backend reads it. */
 async function loadConfig(extraFiles: string[] = []) {
@@ -144,6 +146,43 @@ describe('the Kubernetes driver in the backend', () => {
       new ConfigReader({}),
     );
     expect(written).toEqual(builtIn);
+  });
+
+  it('reads the in-cluster overlay’s cluster as one reached with the pod’s own token, on the production config', async () => {
+    const files = [
+      'app-config.production.yaml',
+      'docker/kubernetes-in-cluster/app-config.in-cluster.yaml',
+    ].map(f => path.join(ROOT, f));
+    const source = ConfigSources.default({
+      argv: [path.join(ROOT, 'app-config.yaml'), ...files].flatMap(f => [
+        '--config',
+        f,
+      ]),
+      substitutionFunc: async name =>
+        ({
+          POSTGRES_HOST: 'db',
+          POSTGRES_PORT: '5432',
+          POSTGRES_USER: 'paved',
+          POSTGRES_PASSWORD: 'pw',
+          BACKEND_SECRET: 'secret',
+          AUTH_GITHUB_CLIENT_ID: 'id',
+          AUTH_GITHUB_CLIENT_SECRET: 'client-secret',
+        }[name]),
+    });
+    const config = await ConfigSources.toConfig(source);
+    // What the backend checks at start, against every package's schema.
+    expect(
+      validateConfig(config, await loadWorkspaceConfigSchema(ROOT)),
+    ).toEqual([]);
+    expect(readKubernetesProvisionerConfig(config).clusters).toEqual([
+      expect.objectContaining({
+        name: 'local',
+        url: 'https://kubernetes.default.svc',
+        caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+        auth: { type: 'inCluster' },
+        onEntityPages: true,
+      }),
+    ]);
   });
 
   describe('with a cluster', () => {

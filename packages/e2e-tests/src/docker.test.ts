@@ -1027,3 +1027,182 @@ describe('docker/kubernetes', () => {
     expect(real).toEqual([]);
   });
 });
+
+describe('docker/kubernetes-in-cluster', () => {
+  const dir = path.join(ROOT, 'docker/kubernetes-in-cluster');
+  const docs = (file: string) => readYamlDocuments(path.join(dir, file));
+  const [overlay] = docs('kustomization.yaml');
+  const [patch] = docs(overlay.patches[0].path);
+  const rbac = docs('rbac.yaml');
+  const role = (name: string) =>
+    rbac.find(d => d.kind === 'ClusterRole' && d.metadata.name === name);
+  const appConfig = parseYaml(
+    fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8'),
+  );
+  const grants = (
+    name: string,
+    group: string,
+    resource: string,
+    verbs: string[],
+  ) =>
+    verbs.every(verb =>
+      role(name).rules.some(
+        (r: any) =>
+          r.apiGroups.includes(group) &&
+          r.resources.includes(resource) &&
+          r.verbs.includes(verb) &&
+          !r.resourceNames,
+      ),
+    );
+
+  it('is an overlay of docker/kubernetes, whose manifests stay without a token or RBAC', () => {
+    expect(overlay.resources).toEqual(['../kubernetes', 'rbac.yaml']);
+    expect(overlay.namespace).toBe('paved');
+    for (const file of [
+      ...overlay.configMapGenerator.flatMap((g: any) => g.files),
+      ...overlay.patches.map((p: any) => p.path),
+    ]) {
+      expect(fs.existsSync(path.join(dir, file))).toBe(true);
+    }
+    // The default: no API token in the pods, no RBAC objects.
+    const [kustomization] = k8sDocs('kustomization.yaml');
+    const base = (kustomization.resources as string[]).flatMap(k8sDocs);
+    expect(findKind('ServiceAccount', kustomization.resources)).toMatchObject({
+      automountServiceAccountToken: false,
+    });
+    expect(
+      findKind('Deployment', kustomization.resources).spec.template.spec
+        .automountServiceAccountToken,
+    ).toBe(false);
+    expect(
+      base.filter(d => /Role(Binding)?$/.test(d.kind)).map(d => d.kind),
+    ).toEqual([]);
+  });
+
+  it('mounts the token and starts the image CMD with its own config file added', () => {
+    const pod = patch.spec.template.spec;
+    expect(patch).toMatchObject({
+      kind: 'Deployment',
+      metadata: { name: 'paved', namespace: 'paved' },
+    });
+    expect(pod.automountServiceAccountToken).toBe(true);
+    const container = pod.containers.find((c: any) => c.name === 'paved');
+    const [generated] = overlay.configMapGenerator;
+    const mount = container.volumeMounts[0];
+    const volume = pod.volumes.find((v: any) => v.name === mount.name);
+    expect(volume.configMap.name).toBe(generated.name);
+    expect(mount.readOnly).toBe(true);
+    expect(container.args).toEqual([
+      ...cmd,
+      '--config',
+      path.posix.join(mount.mountPath, generated.files[0]),
+    ]);
+  });
+
+  it('names the cluster it runs in, reached with the pod’s own token', () => {
+    const config = parseYaml(
+      fs.readFileSync(path.join(dir, 'app-config.in-cluster.yaml'), 'utf8'),
+    );
+    const [method] = config.kubernetes.clusterLocatorMethods;
+    expect(method.type).toBe('config');
+    expect(method.clusters).toEqual([
+      expect.objectContaining({
+        url: 'https://kubernetes.default.svc',
+        authProvider: 'serviceAccount',
+        caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+      }),
+    ]);
+    expect(method.clusters[0]).not.toHaveProperty('serviceAccountToken');
+  });
+
+  it('binds least-privilege ClusterRoles to the portal’s service account', () => {
+    const [kustomization] = k8sDocs('kustomization.yaml');
+    const sa = findKind('ServiceAccount', kustomization.resources);
+    const bindings = rbac.filter(d => d.kind === 'ClusterRoleBinding');
+    expect(bindings.map(b => b.roleRef.name).sort()).toEqual([
+      'paved-entity-pages',
+      'paved-provisioner',
+    ]);
+    for (const b of bindings) {
+      expect(b.subjects).toEqual([
+        { kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'paved' },
+      ]);
+      expect(role(b.roleRef.name)).toBeDefined();
+    }
+    const rules = rbac
+      .filter(d => d.kind === 'ClusterRole')
+      .flatMap(d => d.rules);
+    // No wildcards, no escalation, no Secrets.
+    expect(
+      rules.filter((r: any) =>
+        [...r.apiGroups, ...r.resources, ...r.verbs].includes('*'),
+      ),
+    ).toEqual([]);
+    expect(
+      rules.filter((r: any) =>
+        r.verbs.some((v: string) => ['escalate', 'impersonate'].includes(v)),
+      ),
+    ).toEqual([]);
+    expect(rules.filter((r: any) => r.resources.includes('secrets'))).toEqual(
+      [],
+    );
+    // bind only on the ClusterRole Paved binds for owners.
+    const bind = rules.filter((r: any) => r.verbs.includes('bind'));
+    expect(bind).toEqual([
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterroles'],
+        verbs: ['bind'],
+        resourceNames: [appConfig.paved.kubernetes.ownerClusterRole],
+      },
+    ]);
+  });
+
+  it('lets Paved do what ensureNamespace, apply, waitForRollout and deleteNamespace do', () => {
+    const p = 'paved-provisioner';
+    // Server-side apply that creates is authorized as create too.
+    const writes = ['get', 'create', 'patch'];
+    expect(grants(p, '', 'namespaces', [...writes, 'delete'])).toBe(true);
+    for (const [group, resource] of [
+      ['', 'resourcequotas'],
+      ['', 'limitranges'],
+      ['networking.k8s.io', 'networkpolicies'],
+      ['rbac.authorization.k8s.io', 'rolebindings'],
+    ]) {
+      expect(`${resource}: ${grants(p, group, resource, writes)}`).toBe(
+        `${resource}: true`,
+      );
+    }
+    expect(
+      grants(p, 'rbac.authorization.k8s.io', 'rolebindings', ['delete']),
+    ).toBe(true);
+    // Every kind apply accepts (app-config.yaml), but Secret.
+    const plural = (kind: string) => {
+      const lower = kind.toLowerCase();
+      if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
+      if (lower.endsWith('s')) return `${lower}es`;
+      return `${lower}s`;
+    };
+    const missing = (appConfig.paved.kubernetes.allowedKinds as string[])
+      .filter(k => k !== 'Secret')
+      .map(k => (k.includes('/') ? k.split('/') : ['', k]))
+      .filter(([group, kind]) => !grants(p, group, plural(kind), writes))
+      .map(([group, kind]) => `${group}/${kind}`);
+    expect(missing).toEqual([]);
+    // The rollout wait and its diagnostics.
+    expect(grants(p, 'apps', 'deployments', ['list'])).toBe(true);
+    expect(grants(p, 'apps', 'statefulsets', ['list'])).toBe(true);
+    expect(grants(p, '', 'pods', ['list'])).toBe(true);
+    expect(grants(p, '', 'events', ['list'])).toBe(true);
+    expect(grants(p, '', 'pods/log', ['get'])).toBe(true);
+    // Entity pages only read.
+    expect(
+      role('paved-entity-pages').rules.flatMap((r: any) => r.verbs),
+    ).toEqual(
+      expect.not.arrayContaining(['create', 'patch', 'update', 'delete']),
+    );
+    expect(grants('paved-entity-pages', 'apps', 'deployments', ['list'])).toBe(
+      true,
+    );
+  });
+});
