@@ -1077,6 +1077,98 @@ describe('DefaultKubernetesProvisioner.waitForRollout', () => {
     ]);
   });
 
+  it('waits for a StatefulSet until every replica is ready on the update revision, and fails its crash loop', async () => {
+    const { server, provisioner } = await setup();
+    await provisioner.ensureNamespace(target);
+    const statefulSet = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: { app: db }
+  template:
+    metadata:
+      labels: { app: db }
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: { type: RuntimeDefault }
+      containers:
+        - name: db
+          image: ghcr.io/kestrel/ledger-db:2.1.0
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities: { drop: [ALL] }
+          resources:
+            requests: { cpu: 100m, memory: 128Mi }
+            limits: { cpu: 500m, memory: 256Mi }
+`;
+    await provisioner.apply({ ...target, manifests: statefulSet });
+    const ref = { ...deploymentRef, kind: 'StatefulSet', name: 'db' };
+    const progress: string[] = [];
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+      onProgress: line => {
+        progress.push(line);
+        if (progress.length === 1) {
+          // Both pods run the new template, one is ready; the old revision is still current.
+          server.driver.setWorkloadStatus(ref, {
+            observedGeneration: 1,
+            replicas: 2,
+            updatedReplicas: 2,
+            readyReplicas: 1,
+            currentRevision: 'db-old',
+            updateRevision: 'db-new',
+          });
+        }
+        if (progress.length === 2) server.driver.completeRollout(ref);
+      },
+    });
+    expect(progress).toEqual([
+      'StatefulSet db: waiting for the controller to observe generation 1',
+      'StatefulSet db: 2/2 replicas updated, 1 ready',
+      'StatefulSet db: 2/2 replicas updated, 2 ready',
+    ]);
+    expect(result.outcome).toBe('available');
+    expect(result.workloads).toEqual([
+      {
+        kind: 'StatefulSet',
+        name: 'db',
+        ready: true,
+        message: 'StatefulSet db: 2/2 replicas updated, 2 ready',
+      },
+    ]);
+
+    server.driver.crashLoop(ref, { logs: ['FATAL: data directory is locked'] });
+    const crashed = await provisioner.waitForRollout({
+      ...target,
+      workloads: [{ kind: 'StatefulSet', name: 'db' }],
+      pollIntervalMs: 1,
+      timeoutMs: 5000,
+    });
+    expect(crashed.outcome).toBe('failed');
+    expect(crashed.workloads[0].message).toContain(
+      'pod db-0 container db: CrashLoopBackOff',
+    );
+    expect(crashed.diagnostics!.logs).toEqual([
+      {
+        pod: 'db-0',
+        container: 'db',
+        lines: ['FATAL: data directory is locked'],
+      },
+      {
+        pod: 'db-1',
+        container: 'db',
+        lines: ['FATAL: data directory is locked'],
+      },
+    ]);
+  });
+
   it('fails plainly when there is nothing to wait for', async () => {
     const { provisioner } = await setup();
     await provisioner.ensureNamespace(target);
