@@ -365,6 +365,25 @@ describe('forge backend plugin', () => {
       await backend.stop();
     });
 
+    it('refuses a request that inflates past 1 MB, before reading the repository', async () => {
+      const { backend } = await start();
+      // 2 MB of have lines, compressed to a few kilobytes.
+      const have = pktLine(`have ${'f'.repeat(40)}\n`);
+      const body = gzipSync(
+        Buffer.concat(Array.from({ length: 45_000 }, () => have)),
+      );
+      expect(body.length).toBeLessThan(100_000);
+      const spy = jest.spyOn(forge, 'packObjects');
+      const res = await request(backend.server)
+        .post('/api/forge/kestrel/invoices.git/git-upload-pack')
+        .set('Content-Type', 'application/x-git-upload-pack-request')
+        .set('Content-Encoding', 'gzip')
+        .send(body);
+      expect(res.status).toBe(413);
+      expect(spy).not.toHaveBeenCalled();
+      await backend.stop();
+    });
+
     it('is cloned by isomorphic-git, files and history intact', async () => {
       const { backend, base } = await start();
       const target = dir.resolve('iso-clone');

@@ -567,6 +567,24 @@ describe('DefaultLocalForge', () => {
       // 1 commit, 3 trees (root, docs, docs/guide) and 3 blobs.
       expect(Buffer.from(full.pack!.slice(8, 12)).readUInt32BE(0)).toBe(7);
     });
+
+    it('looks up at most 4096 haves of a request, sending more rather than work without end', async () => {
+      const unknown = Array.from({ length: 5000 }, (_, i) =>
+        i.toString(16).padStart(40, '0'),
+      );
+      const capped = await forge.packObjects(repo, {
+        wants: [commitSha, commitSha],
+        haves: [...unknown, commitSha],
+      });
+      // The common commit came after the cap: a full pack, still valid.
+      expect(capped.common).toEqual([]);
+      expect(Buffer.from(capped.pack!.slice(8, 12)).readUInt32BE(0)).toBe(7);
+      const within = await forge.packObjects(repo, {
+        wants: [commitSha],
+        haves: [...unknown.slice(0, 100), commitSha],
+      });
+      expect(within.common).toEqual([commitSha]);
+    });
   });
 
   describe('listing and deleting', () => {

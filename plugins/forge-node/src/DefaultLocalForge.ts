@@ -50,6 +50,12 @@ const TMP_DIR = '.tmp';
 const TRASH_DIR = '.trash';
 const TOPIC_PATTERN = /^[a-z0-9][a-z0-9-]{0,49}$/;
 const OID_PATTERN = /^[0-9a-f]{40}$/;
+/**
+ * The haves of one upload-pack request the forge looks up. Each costs an
+ * object lookup; one past this is treated as unknown, which only makes the
+ * pack larger, never wrong.
+ */
+const MAX_HAVES = 4096;
 
 interface Metadata {
   description?: string;
@@ -510,20 +516,21 @@ export class DefaultLocalForge implements LocalForge {
     const git = await this.loadGit();
     const { refs } = await this.listRefs(repo);
     const tips = new Set(refs.flatMap(r => [r.oid, r.peeled ?? r.oid]));
-    for (const want of options.wants) {
+    const wants = [...new Set(options.wants)];
+    for (const want of wants) {
       if (!tips.has(want)) {
         throw new InputError(`not our ref ${want}`);
       }
     }
     const common: string[] = [];
-    for (const have of options.haves) {
+    for (const have of [...new Set(options.haves)].slice(0, MAX_HAVES)) {
       if (OID_PATTERN.test(have) && (await this.hasObject(gitdir, have))) {
         common.push(have);
       }
     }
     if (options.pack === false) return { common };
     const excluded = await this.reachable(gitdir, common, new Set());
-    const included = await this.reachable(gitdir, options.wants, excluded);
+    const included = await this.reachable(gitdir, wants, excluded);
     const { packfile } = await git.packObjects({
       fs,
       gitdir,

@@ -191,8 +191,10 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.post(
     '/:owner/:repo/git-upload-pack',
-    // body-parser inflates the gzip git sends for large requests.
-    express.raw({ type: () => true, limit: '10mb' }),
+    // body-parser inflates the gzip git sends for large requests, and the
+    // limit holds for what it inflates: about 20,000 have lines, far more
+    // than the forge looks up (a gzip bomb gets 413).
+    express.raw({ type: () => true, limit: '1mb' }),
     async (req, res) => {
       const repo = repoParam(req);
       if (
