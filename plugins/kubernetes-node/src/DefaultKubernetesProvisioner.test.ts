@@ -1038,6 +1038,7 @@ describe('DefaultKubernetesProvisioner.waitForRollout', () => {
           image: ghcr.io/kestrel/web-migrate:1.4.2
           securityContext:
             allowPrivilegeEscalation: false
+            capabilities: { drop: [ALL] }
           resources:
             requests: { cpu: 50m, memory: 64Mi }
             limits: { cpu: 100m, memory: 64Mi }

@@ -31,9 +31,18 @@ function deployment(
   };
 }
 
+const restricted = {
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
 const safe = {
   image: 'registry.example:5000/shop/web:1.4.2',
-  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    ...restricted,
+  },
   resources: {
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '500m', memory: '256Mi' },
@@ -83,6 +92,8 @@ describe('checkGuardrails', () => {
         `1 Deployment "web" ${p}.containers[0].image`,
         `1 Deployment "web" ${p}.containers[0].securityContext.privileged`,
         `1 Deployment "web" ${p}.containers[0].securityContext.allowPrivilegeEscalation`,
+        `1 Deployment "web" ${p}.containers[0].securityContext.capabilities.drop`,
+        `1 Deployment "web" ${p}.containers[0].securityContext.seccompProfile.type`,
         `1 Deployment "web" ${p}.containers[0].securityContext.runAsUser`,
         `1 Deployment "web" ${p}.containers[0].resources`,
       ],
@@ -102,7 +113,7 @@ describe('checkGuardrails', () => {
     const { securityContext, ...noContext } = safe;
     const container = {
       ...noContext,
-      securityContext: { allowPrivilegeEscalation: false },
+      securityContext: { allowPrivilegeEscalation: false, ...restricted },
     };
     expect(
       checkGuardrails([deployment(container)], policy).map(v => v.field),
@@ -112,6 +123,64 @@ describe('checkGuardrails', () => {
     expect(
       checkGuardrails(
         [deployment(container, { securityContext: { runAsNonRoot: true } })],
+        policy,
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses what Pod Security "restricted" refuses, as the namespace enforces it', () => {
+    const violations = checkGuardrails(
+      [
+        deployment(
+          {
+            ...safe,
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              runAsNonRoot: true,
+              capabilities: {
+                drop: ['NET_RAW'],
+                add: ['NET_BIND_SERVICE', 'SYS_ADMIN'],
+              },
+              seccompProfile: { type: 'Unconfined' },
+            },
+            ports: [{ containerPort: 8080, hostPort: 80 }],
+          },
+          // The pod's profile does not help a container that sets its own.
+          { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+        ),
+      ],
+      policy,
+    );
+    const c = 'spec.template.spec.containers[0]';
+    expect(violations.map(v => `${v.field}: ${v.message}`)).toEqual([
+      `${c}.securityContext.capabilities.drop: must include ALL (Pod Security "restricted", which the namespace enforces)`,
+      `${c}.securityContext.capabilities.add: may add only NET_BIND_SERVICE, got SYS_ADMIN`,
+      `${c}.securityContext.seccompProfile.type: must be RuntimeDefault or Localhost, on the container or the pod (Pod Security "restricted"), got Unconfined`,
+      `${c}.ports[0].hostPort: host ports are not allowed`,
+    ]);
+    // The seccomp profile may come from the pod; NET_BIND_SERVICE may be added.
+    const { seccompProfile, ...onContainer } = safe.securityContext;
+    expect(
+      checkGuardrails(
+        [
+          deployment(
+            {
+              ...safe,
+              securityContext: {
+                ...onContainer,
+                capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+              },
+            },
+            {
+              securityContext: {
+                seccompProfile: {
+                  type: 'Localhost',
+                  localhostProfile: 'web.json',
+                },
+              },
+            },
+          ),
+        ],
         policy,
       ),
     ).toEqual([]);

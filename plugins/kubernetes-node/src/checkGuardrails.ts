@@ -170,6 +170,47 @@ function checkPodSpec(
             : 'must be set to false (privilege escalation is not allowed)',
         );
       }
+      // Pod Security "restricted", which every Paved namespace enforces: a
+      // workload that breaks it is accepted, but its pods are never created.
+      const capabilities = sc.capabilities ?? {};
+      const drop: unknown[] = Array.isArray(capabilities.drop)
+        ? capabilities.drop
+        : [];
+      if (!drop.includes('ALL')) {
+        report(
+          `${path}.securityContext.capabilities.drop`,
+          'must include ALL (Pod Security "restricted", which the namespace enforces)',
+        );
+      }
+      const added = (
+        Array.isArray(capabilities.add) ? capabilities.add : []
+      ).filter((cap: unknown) => cap !== 'NET_BIND_SERVICE');
+      if (added.length > 0) {
+        report(
+          `${path}.securityContext.capabilities.add`,
+          `may add only NET_BIND_SERVICE, got ${added.join(', ')}`,
+        );
+      }
+      const seccomp =
+        sc.seccompProfile?.type ?? podContext.seccompProfile?.type;
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+        report(
+          `${path}.securityContext.seccompProfile.type`,
+          `must be RuntimeDefault or Localhost, on the container or the pod (Pod Security "restricted")${
+            seccomp ? `, got ${seccomp}` : ''
+          }`,
+        );
+      }
+      (Array.isArray(c?.ports) ? c.ports : []).forEach(
+        (port: any, p: number) => {
+          if (port?.hostPort) {
+            report(
+              `${path}.ports[${p}].hostPort`,
+              'host ports are not allowed',
+            );
+          }
+        },
+      );
       const runAsUser = sc.runAsUser ?? podContext.runAsUser;
       const runAsNonRoot = sc.runAsNonRoot ?? podContext.runAsNonRoot;
       if (runAsUser === 0) {

@@ -89,7 +89,7 @@ export function createKubernetesApplyAction(options: {
   return createTemplateAction({
     id: 'kubernetes:apply',
     description:
-      "Server-side applies manifests (field manager paved) into a component's namespace, after checking Paved's guardrails: no privileged or root containers, no host access, resource requests and limits, pinned image tags, allowed kinds only.",
+      "Server-side applies manifests (field manager paved) into a component's namespace, after checking Paved's guardrails: no privileged or root containers, no host access, resource requests and limits, pinned image tags, Pod Security restricted (capabilities dropped, a seccomp profile), allowed kinds only.",
     examples,
     supportsDryRun: true,
     schema: {
