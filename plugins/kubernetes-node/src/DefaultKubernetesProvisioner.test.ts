@@ -1006,6 +1006,34 @@ describe('DefaultKubernetesProvisioner.waitForRollout', () => {
     expect(result.diagnostics!.logs).toEqual([]);
   });
 
+  it('shows at once why pods cannot be created, and times out with the FailedCreate events', async () => {
+    const { server, provisioner } = await deployed();
+    server.driver.failPodCreation(deploymentRef);
+    const progress: string[] = [];
+    const result = await provisioner.waitForRollout({
+      ...target,
+      pollIntervalMs: 5,
+      timeoutMs: 60,
+      onProgress: line => progress.push(line),
+    });
+    expect(result.outcome).toBe('timeout');
+    expect(progress).toEqual([
+      expect.stringMatching(
+        /^Deployment web: 0\/3 replicas updated, 0 available; cannot create pods: pods "web-\w+-\w+" is forbidden: exceeded quota: paved-quota, requested: limits.cpu=500m, used: limits.cpu=4, limited: limits.cpu=4$/,
+      ),
+    ]);
+    expect(result.diagnostics!.events).toEqual([
+      {
+        object: expect.stringMatching(/^ReplicaSet\/web-\w+$/),
+        reason: 'FailedCreate',
+        message: expect.stringMatching(
+          /^Error creating: pods "web-\w+-\w+" is forbidden: exceeded quota/,
+        ),
+        count: 1,
+      },
+    ]);
+  });
+
   it('times out with diagnostics when nothing happens', async () => {
     const { provisioner } = await deployed();
     const started = Date.now();

@@ -68,6 +68,15 @@ export function rolloutState(kind: string, obj: any): RolloutState {
   if (updated >= desired && total > updated) {
     message += `, ${total - updated} old replicas pending termination`;
   }
+  // Pods refused at creation (an exhausted quota, admission): the wait goes on, the reason is shown now.
+  const replicaFailure = (status.conditions ?? []).find(
+    (c: any) => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  if (replicaFailure) {
+    message += `; cannot create pods: ${
+      replicaFailure.message ?? replicaFailure.reason
+    }`;
+  }
   return {
     ready: updated >= desired && total <= updated && available >= updated,
     failed: false,

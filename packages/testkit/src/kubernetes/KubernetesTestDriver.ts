@@ -353,6 +353,52 @@ export class KubernetesTestDriver {
     });
   }
 
+  /**
+   * The ReplicaSet cannot create pods (by default: the namespace's quota is
+   * used up): a FailedCreate warning event on the ReplicaSet and the
+   * Deployment's ReplicaFailure condition, as the controllers report it.
+   */
+  failPodCreation(
+    ref: KubernetesObjectRef,
+    options: { reason?: string } = {},
+  ): void {
+    const entry = this.entry(ref);
+    const replicas = entry.obj.spec?.replicas ?? 1;
+    const rs = this.ensureReplicaSet(entry);
+    const pod = `${rs}-${suffix()}`;
+    const refusal = `pods "${pod}" is forbidden: ${
+      options.reason ??
+      'exceeded quota: paved-quota, requested: limits.cpu=500m, used: limits.cpu=4, limited: limits.cpu=4'
+    }`;
+    this.addEvent(entry.obj.metadata.namespace, {
+      involvedObject: { kind: 'ReplicaSet', name: rs, apiVersion: 'apps/v1' },
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: `Error creating: ${refusal}`,
+      source: { component: 'replicaset-controller' },
+    });
+    this.state.store.setStatus(entry, {
+      observedGeneration: entry.obj.metadata.generation,
+      replicas: 0,
+      unavailableReplicas: replicas,
+      conditions: [
+        condition(
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+        ),
+        condition(
+          'Progressing',
+          'True',
+          'ReplicaSetUpdated',
+          `ReplicaSet "${rs}" is progressing.`,
+        ),
+        condition('ReplicaFailure', 'True', 'FailedCreate', refusal),
+      ],
+    });
+  }
+
   /** A container crashes on start: pods in CrashLoopBackOff, BackOff events and the container's log. */
   crashLoop(ref: KubernetesObjectRef, options: CrashLoopOptions = {}): void {
     const entry = this.entry(ref);
