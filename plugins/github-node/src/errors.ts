@@ -231,11 +231,22 @@ export function toGitHubError(
   if (status === 403) {
     const acceptedPermissions = headers['x-accepted-github-permissions'];
     if (acceptedPermissions) {
+      // "a=write,b=read; c=read": all of a set, any one set (GitHub docs).
+      const sets = acceptedPermissions
+        .split(';')
+        .map(set =>
+          set
+            .split(',')
+            .map(p => p.trim())
+            .filter(Boolean)
+            .map(p => `'${p.replace('=', ': ')}'`)
+            .join(' and '),
+        )
+        .filter(Boolean);
       return new NotAllowedError(
-        `${action} failed: the GitHub App installation lacks the permission this needs: ${acceptedPermissions
-          .split(',')
-          .map(p => `'${p.trim().replace('=', ': ')}'`)
-          .join(' or ')}. GitHub said: ${message}`,
+        `${action} failed: the GitHub App installation lacks the permission${
+          sets.some(set => set.includes(' and ')) ? 's' : ''
+        } this needs: ${sets.join(', or ')}. GitHub said: ${message}`,
       );
     }
     return new NotAllowedError(`${action} failed: ${message}`);
