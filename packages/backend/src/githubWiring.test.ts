@@ -3,7 +3,9 @@
  * integration) boots with the paved:github:* actions beside upstream's
  * GitHub module, and both golden-path templates run their hardening steps
  * in a dry run, each skipping with one log line as the repository lives on
- * the local forge.
+ * the local forge. The production config creates repositories in GITHUB_ORG
+ * only. Create Component runs for real through the scaffolder into the
+ * catalogue, on the local forge and on the GitHub test server.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -312,5 +314,160 @@ describe('Create Component on the local forge, into the catalogue', () => {
       `url:${forgeBase}/kestrel/handbook/blob/main/catalog-info.yaml`,
     );
     expect(entity.spec.owner).toBe('group:default/fulfilment');
+  });
+});
+
+describe('Create Component on GitHub (the GitHub test server), into the catalogue', () => {
+  jest.setTimeout(120_000);
+  const user = mockCredentials.user.header();
+  let server: Awaited<ReturnType<typeof startGitHubTestServer>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = await startGitHubTestServer();
+    const data = await embeddedDefault();
+    const { server: backend } = await startTestBackend({
+      features: [
+        catalogBackend,
+        catalogScaffolderEntityModel,
+        catalogModuleForge,
+        scaffolderBackend,
+        pavedGitHubActions,
+        forgeUrlReaderFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            backend: { baseUrl: `http://127.0.0.1:${await freePort()}` },
+            // The server's own host: its web and git URLs (html_url) are there.
+            integrations: { github: [server.integrationConfig()] },
+            catalog: {
+              ...data.catalog,
+              locations: [
+                {
+                  type: 'file',
+                  target: path.join(
+                    ROOT,
+                    'templates/node-service/template.yaml',
+                  ),
+                  rules: [{ allow: ['Template'] }],
+                },
+              ],
+            },
+            permission: { enabled: false },
+            paved: {
+              ...data.paved,
+              github: { writeInterval: { milliseconds: 0 } },
+            },
+          },
+        }),
+      ],
+    });
+    baseUrl = `http://localhost:${backend.port()}`;
+    await eventually('the template in the catalogue', async () => {
+      const res = await call(
+        baseUrl,
+        user,
+        '/api/catalog/entities/by-name/template/default/node-service',
+      );
+      return res.status === 200 || undefined;
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('publishes, hardens and registers the node-service, whose entity names its GitHub repository', async () => {
+    const created = await call(baseUrl, user, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/node-service',
+      values: {
+        name: 'invoice-service',
+        description: 'Invoices',
+        owner: 'group:default/fulfilment',
+        repoUrl: `${server.host}?owner=kestrel&repo=invoice-service`,
+        deploy: false,
+      },
+    });
+    expect(created.status).toBe(201);
+    const task = await eventually('the task to finish', async () => {
+      const res = await call(
+        baseUrl,
+        user,
+        `/api/scaffolder/v2/tasks/${created.body.id}`,
+      );
+      return ['completed', 'failed'].includes(res.body.status)
+        ? res.body
+        : undefined;
+    });
+    const events = await call(
+      baseUrl,
+      user,
+      `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+    );
+    const log = events.body
+      .filter((e: any) => e.type === 'log')
+      .map((e: any) => `${e.body.stepId}: ${logMessage(e.body.message)}`);
+    // The log, when it failed, says why.
+    expect({ status: task.status, log }).toEqual({
+      status: 'completed',
+      log: expect.any(Array),
+    });
+    expect(
+      log.filter((l: string) => l.includes('lives on the local forge')),
+    ).toEqual([]);
+
+    // The repository, born protected.
+    const repo = server.driver.repository('kestrel', 'invoice-service')!;
+    expect(repo).toMatchObject({
+      private: true,
+      description: 'Invoices',
+      teams: { fulfilment: 'maintain' },
+      variables: {
+        CATALOG_ENTITY: 'component:default/invoice-service',
+        OWNER: 'group:default/fulfilment',
+      },
+    });
+    const files = await server.driver.files('kestrel', 'invoice-service');
+    expect(files['.github/CODEOWNERS']).toContain('* @kestrel/fulfilment');
+    expect(files['catalog-info.yaml']).toContain(
+      'github.com/project-slug: kestrel/invoice-service',
+    );
+    expect(
+      repo.rulesets.map(r => r.rules.map((x: any) => x.type).sort()),
+    ).toEqual([
+      [
+        'deletion',
+        'non_fast_forward',
+        'pull_request',
+        'required_status_checks',
+      ],
+    ]);
+    expect(Object.keys(repo.environments).sort()).toEqual([
+      'development',
+      'production',
+      'staging',
+    ]);
+    expect(repo.environments.production.waitTimer).toBeGreaterThan(0);
+    expect(repo.environments.production.reviewers).toEqual([
+      { type: 'Team', id: server.driver.teamId('kestrel', 'fulfilment') },
+    ]);
+
+    // Registered from GitHub: the annotation stays and names the repository.
+    const entity = await eventually(
+      'the component in the catalogue',
+      async () => {
+        const res = await call(
+          baseUrl,
+          user,
+          '/api/catalog/entities/by-name/component/default/invoice-service',
+        );
+        return res.status === 200 ? res.body : undefined;
+      },
+    );
+    expect(entity.metadata.annotations).toMatchObject({
+      'github.com/project-slug': 'kestrel/invoice-service',
+      // Upstream's GitHub URL handling writes it as a tree URL.
+      'backstage.io/managed-by-location': `url:${server.url}/kestrel/invoice-service/tree/main/catalog-info.yaml`,
+    });
   });
 });

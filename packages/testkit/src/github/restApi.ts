@@ -1500,6 +1500,20 @@ export const routes: Route[] = [
       const filePath = req.params.path.replace(/^\/+|\/+$/g, '');
       const blob = await readBlob(repo.gitDir, ref, filePath);
       if (!blob) throw notFound(docs.getContents);
+      // application/vnd.github.raw(+json), as Backstage's GitHub UrlReader asks.
+      if (
+        /application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept))
+      ) {
+        return {
+          status: 200,
+          body: blob.content,
+          headers: {
+            'content-type': 'application/vnd.github.raw; charset=utf-8',
+            'x-github-media-type': 'github.v3; param=raw',
+            etag: `"${blob.sha}"`,
+          },
+        };
+      }
       return {
         status: 200,
         body: fileJson(repo, req.urls, filePath, blob, ref),

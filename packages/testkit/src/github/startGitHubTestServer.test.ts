@@ -929,6 +929,21 @@ describe('startGitHubTestServer', () => {
       expect(Buffer.from(file.content, 'base64').toString()).toBe(
         '* @kestrel/platform\n',
       );
+      // The raw media type, as Backstage's GitHub UrlReader asks for it.
+      const raw = await fetch(
+        `${server.apiBaseUrl}/repos/kestrel/shop/contents/.github/CODEOWNERS?ref=main`,
+        {
+          headers: {
+            Authorization: `token ${server.token}`,
+            Accept: 'application/vnd.github.v3.raw',
+          },
+        },
+      );
+      expect(raw.status).toBe(200);
+      expect(raw.headers.get('x-github-media-type')).toBe(
+        'github.v3; param=raw',
+      );
+      expect(await raw.text()).toBe('* @kestrel/platform\n');
     });
 
     it('refuses direct file changes to a branch a ruleset requires pull requests for', async () => {

@@ -303,6 +303,15 @@ export async function startGitHubTestServer(
     body: unknown,
     headers: Record<string, string>,
   ) {
+    if (Buffer.isBuffer(body)) {
+      // A raw media type (file contents): the handler names its type.
+      res.writeHead(status, {
+        ...headers,
+        'content-length': String(body.length),
+      });
+      res.end(body);
+      return;
+    }
     const payload =
       body === undefined || status === 204 ? '' : JSON.stringify(body);
     res.writeHead(status, {
