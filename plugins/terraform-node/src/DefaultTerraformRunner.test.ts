@@ -239,6 +239,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     const runDir = path.join(root, 'work', 'orders-db', 'runs', plan.planId);
     expect(fs.readdirSync(runDir).sort()).toEqual([
       '.terraform',
+      '.terraform.lock.hcl',
       'main.tf',
       'outputs.tf',
       'paved.auto.tfvars.json',

@@ -505,6 +505,190 @@ describe('the stand-in terraform', () => {
     }
   });
 
+  it('keeps provider selections in .terraform.lock.hcl and applies a saved plan only with the same selections and version', async () => {
+    const dir = workDir(root, 'locked', { name: 'l' });
+    fs.writeFileSync(
+      path.join(dir, 'versions.tf'),
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n',
+    );
+    const statePath = path.join(root, 'locked-state', 'terraform.tfstate');
+    const init = (cwd: string) =>
+      cli(
+        fakeTerraformPath,
+        ['init', '-input=false', `-backend-config=path=${statePath}`],
+        cwd,
+        env,
+      );
+    try {
+      fake.setScenario({
+        ...FIXTURE_SCENARIO,
+        providerVersions: { 'hashicorp/aws': '5.80.0' },
+      });
+      expect((await init(dir)).stdout).toContain(
+        'Terraform has created a lock file .terraform.lock.hcl',
+      );
+      const lock = fs.readFileSync(
+        path.join(dir, '.terraform.lock.hcl'),
+        'utf8',
+      );
+      expect(lock).toMatch(
+        new RegExp(
+          [
+            '^# This file is maintained automatically by "terraform init"\\.',
+            '# Manual edits may be lost in future updates\\.',
+            '',
+            'provider "registry\\.terraform\\.io/hashicorp/aws" \\{',
+            '  version     = "5\\.80\\.0"',
+            '  constraints = "~> 5\\.0"',
+            '  hashes = \\[',
+            '    "h1:[A-Za-z0-9+/=]+",',
+            '  \\]',
+            '\\}',
+            '$',
+          ].join('\n'),
+        ),
+      );
+      expect(
+        (
+          await cli(
+            fakeTerraformPath,
+            ['plan', '-json', '-input=false', '-out=run.tfplan'],
+            dir,
+            env,
+          )
+        ).code,
+      ).toBe(0);
+
+      // A newer provider release: a fresh directory selects it, and the
+      // saved plan will not apply there.
+      fake.setScenario({
+        ...FIXTURE_SCENARIO,
+        providerVersions: { 'hashicorp/aws': '5.81.0' },
+      });
+      const elsewhere = workDir(root, 'locked-elsewhere', { name: 'l' });
+      fs.copyFileSync(
+        path.join(dir, 'versions.tf'),
+        path.join(elsewhere, 'versions.tf'),
+      );
+      await init(elsewhere);
+      fs.copyFileSync(
+        path.join(dir, 'run.tfplan'),
+        path.join(elsewhere, 'run.tfplan'),
+      );
+      const apply = (cwd: string) =>
+        cli(
+          fakeTerraformPath,
+          ['apply', '-json', '-input=false', 'run.tfplan'],
+          cwd,
+          env,
+        );
+      const inconsistent = await apply(elsewhere);
+      expect(inconsistent.code).toBe(1);
+      expect(
+        inconsistent.messages.find(m => m.type === 'diagnostic')?.diagnostic,
+      ).toMatchObject({
+        severity: 'error',
+        summary: 'Inconsistent dependency lock file',
+        detail:
+          'The given plan file was created with a different set of external dependency selections than the current configuration. A saved plan can be applied only to the same configuration it was created from.\n\nCreate a new plan from the updated configuration.',
+      });
+
+      // With the lock file it was planned with, init keeps its selections.
+      const restored = workDir(root, 'locked-restored', { name: 'l' });
+      fs.copyFileSync(
+        path.join(dir, 'versions.tf'),
+        path.join(restored, 'versions.tf'),
+      );
+      fs.writeFileSync(path.join(restored, '.terraform.lock.hcl'), lock);
+      expect((await init(restored)).stdout).toContain(
+        '- Reusing previous version of hashicorp/aws from the dependency lock file',
+      );
+      expect(
+        fs.readFileSync(path.join(restored, '.terraform.lock.hcl'), 'utf8'),
+      ).toBe(lock);
+      fs.copyFileSync(
+        path.join(dir, 'run.tfplan'),
+        path.join(restored, 'run.tfplan'),
+      );
+
+      // Another terraform version cannot read the plan file at all.
+      fake.setScenario({ ...FIXTURE_SCENARIO, version: '1.12.0' });
+      const otherVersion = await apply(restored);
+      expect(otherVersion.code).toBe(1);
+      expect(
+        otherVersion.messages.find(m => m.type === 'diagnostic')?.diagnostic,
+      ).toMatchObject({
+        summary: 'Failed to read plan from plan file',
+        detail:
+          'Cannot read the plan from the given plan file: plan file was created by Terraform 1.11.4, but this is 1.12.0; plan files cannot be transferred between different Terraform versions.',
+      });
+
+      fake.setScenario(FIXTURE_SCENARIO);
+      expect((await apply(restored)).code).toBe(0);
+    } finally {
+      fake.setScenario(FIXTURE_SCENARIO);
+    }
+  });
+
+  it.each([
+    ['the stand-in', fakeTerraformPath],
+    ...(real ? [[`the real ${path.basename(real)}`, real]] : []),
+  ])(
+    'leaves a create whose provisioner failed tainted, and plans its replacement (%s)',
+    async (name, binary) => {
+      const dir = path.join(root, `tainted-${name.replace(/\W+/g, '-')}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'main.tf'),
+        'resource "terraform_data" "flaky" {\n  input = "x"\n\n  provisioner "local-exec" {\n    command = "exit 1"\n  }\n}\n',
+      );
+      fake.setScenario({
+        resources: [{ address: 'terraform_data.flaky', values: { input: 'x' } }],
+        apply: {
+          failAt: 'terraform_data.flaky',
+          failure: { summary: 'local-exec provisioner error', tainted: true },
+        },
+      });
+      try {
+        expect((await cli(binary, ['init'], dir, env)).code).toBe(0);
+        const apply = await cli(
+          binary,
+          ['apply', '-json', '-auto-approve', '-input=false'],
+          dir,
+          env,
+        );
+        expect(apply.code).toBe(1);
+        expect(
+          apply.messages.find(m => m.type === 'diagnostic')?.diagnostic
+            .summary,
+        ).toBe('local-exec provisioner error');
+        const state = JSON.parse(
+          fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8'),
+        );
+        expect(state.resources[0].instances[0].status).toBe('tainted');
+        const plan = await cli(
+          binary,
+          ['plan', '-json', '-input=false', '-out=next.tfplan'],
+          dir,
+          env,
+        );
+        expect(
+          plan.messages.find(m => m.type === 'planned_change')?.change,
+        ).toMatchObject({ action: 'replace', reason: 'tainted' });
+        const shown = JSON.parse(
+          (await cli(binary, ['show', '-json', 'next.tfplan'], dir, env))
+            .stdout,
+        );
+        expect(shown.resource_changes[0]).toMatchObject({
+          action_reason: 'replace_because_tainted',
+          change: { actions: ['delete', 'create'] },
+        });
+      } finally {
+        fake.setScenario(FIXTURE_SCENARIO);
+      }
+    },
+  );
+
   if (!real) return;
   describe(`compared with the real ${path.basename(real)} (${real})`, () => {
     let actual: Lifecycle;

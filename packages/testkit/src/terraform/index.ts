@@ -66,6 +66,12 @@ export interface FakeTerraformScenario {
   version?: string;
   /** Desired resources; without it, the addresses the configuration declares. */
   resources?: FakeTerraformResource[];
+  /**
+   * Provider versions `init` selects when it writes a new dependency lock
+   * file, by source ("hashicorp/aws": "5.80.0"); otherwise the lowest
+   * version the module's constraint allows.
+   */
+  providerVersions?: Record<string, string>;
   /** Root outputs; values resolve like resource values. */
   outputs?: Record<string, { value: unknown; sensitive?: boolean }>;
   /** Delays in milliseconds. */
@@ -103,7 +109,15 @@ export interface FakeTerraformScenario {
     crashAfter?: number;
     /** The resource whose apply fails with a diagnostic. */
     failAt?: string;
-    failure?: { summary: string; detail?: string };
+    failure?: {
+      summary: string;
+      detail?: string;
+      /**
+       * The failed create leaves its object in the state, tainted, as a
+       * failed provisioner does; the next plan replaces it.
+       */
+      tainted?: boolean;
+    };
   };
   /** `ignore`: SIGINT is acknowledged but the operation never stops. */
   interrupt?: 'ignore';
