@@ -927,6 +927,41 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     expect(await everythingVisible(error.message)).not.toContain(DB_PASSWORD);
   });
 
+  it('resumes an apply whose create was cut short, replacing the tainted object', async () => {
+    const runner = await createRunner();
+    fake.setScenario(
+      postgresScenario({
+        apply: {
+          failAt: 'aws_db_instance.this',
+          failure: {
+            summary: 'local-exec provisioner error',
+            detail: 'Error running command: signal: killed',
+            tainted: true,
+          },
+        },
+      }),
+    );
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'tainted',
+      variables: postgresVariables,
+    });
+    const error = await runner.apply({ planId: plan.planId }).catch(e => e);
+    expect(error.message).toContain(
+      'The state now holds 2 resource(s): random_password.master, aws_db_instance.this.',
+    );
+    fake.setScenario(postgresScenario());
+    events = [];
+    await expect(
+      runner.apply({ planId: plan.planId }, { onProgress }),
+    ).resolves.toMatchObject({ resumed: true, added: 4 });
+    expect(events.map(e => e.message)).toContain(
+      'Left to apply from the reviewed plan: aws_db_instance.this (replace), aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create)',
+    );
+    // Only a tainted object may be replaced: a replacement for another
+    // reason was not reviewed (the next test).
+  });
+
   it('will not resume when what is left differs from the reviewed plan', async () => {
     const runner = await createRunner();
     fake.setScenario(postgresScenario({ apply: { crashAfter: 1 } }));

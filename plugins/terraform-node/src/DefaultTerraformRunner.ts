@@ -614,7 +614,16 @@ export class DefaultTerraformRunner implements TerraformRunner {
     );
     const unexpected = remaining.resources.filter(r => {
       const was = reviewed.get(r.address);
-      return !was || !(RESUMABLE[was] ?? []).includes(r.action);
+      if (!was) return true;
+      // A create cut short leaves its object tainted: replacing it finishes
+      // the reviewed create.
+      if (
+        was === 'create' &&
+        r.action === 'replace' &&
+        r.reason === 'replace_because_tainted'
+      )
+        return false;
+      return !(RESUMABLE[was] ?? []).includes(r.action);
     });
     if (unexpected.length) {
       await this.plans.update(record.planId, {
