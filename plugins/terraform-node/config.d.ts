@@ -20,15 +20,33 @@ export interface Config {
       modulesDir?: string;
       /**
        * Where each run gets its working directory
-       * (<workDir>/<workspace>/runs/<runId>), and local state lives. Plan
-       * files stay here between plan and apply: with several replicas, use
-       * a shared volume. Default: data/terraform beside the modules'
-       * repository.
+       * (<workDir>/<workspace>/runs/<runId>), and local state lives. It need
+       * not be shared between replicas: saved plans are also kept in the
+       * database, and a replica that applies a plan made elsewhere rebuilds
+       * its run directory from there. Default: data/terraform beside the
+       * modules' repository.
        */
       workDir?: string;
       /**
+       * Key that encrypts saved plan files in the database (AES-256-GCM):
+       * they hold the request's variable values, passwords included. At
+       * least 32 characters, e.g. the output of `openssl rand -base64 32`,
+       * and the same on every replica. Without it, a key is generated into
+       * <workDir>/.paved-plan-files.key, and only replicas sharing that
+       * file can apply a plan. Plans sealed with a key no longer configured
+       * cannot be applied; plan again.
+       * @visibility secret
+       */
+      planEncryptionKey?: string;
+      /**
+       * The largest plan file (bytes) kept in the database for apply; a
+       * larger plan is refused. Default: 33554432 (32 MiB).
+       */
+      planMaxBytes?: number;
+      /**
        * A saved plan older than this is refused by apply; unapplied plans
-       * past it expire and their plan files are removed. Default: 1 hour.
+       * past it expire and their plan files are removed, from the database
+       * and from every replica's work directory. Default: 1 hour.
        */
       planMaxAge?:
         | string

@@ -70,6 +70,7 @@ describe('the Terraform driver in the backend', () => {
         {
           PAVED_DATA_DIR: '/app/data',
           PAVED_TERRAFORM_BINARY: '/usr/bin/tofu',
+          PAVED_TERRAFORM_PLAN_KEY: 'k'.repeat(44),
         },
         [path.join(ROOT, 'app-config.production.yaml')],
       ),
@@ -84,7 +85,22 @@ describe('the Terraform driver in the backend', () => {
         connectionString: undefined,
         schemaPrefix: 'tfstate_',
       },
+      planEncryptionKey: 'k'.repeat(44),
     });
+    // Unset (or empty), each replica generates a key of its own.
+    for (const key of [undefined, '']) {
+      const settings = readTerraformRunnerConfig(
+        await loadConfig(
+          {
+            PAVED_DATA_DIR: '/app/data',
+            ...(key === undefined ? {} : { PAVED_TERRAFORM_PLAN_KEY: key }),
+          },
+          [path.join(ROOT, 'app-config.production.yaml')],
+        ),
+        { cwd: '/app' },
+      );
+      expect(settings.planEncryptionKey).toBeUndefined();
+    }
     // The image ships the modules where the production config looks for them.
     expect(
       fs.readFileSync(path.join(ROOT, 'docker/Dockerfile'), 'utf8'),

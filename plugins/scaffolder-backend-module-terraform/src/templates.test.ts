@@ -102,6 +102,7 @@ const SECRET_TEMPLATE = {
   },
 };
 const DB_SECRET = 'template-secret-password-1f2e3d4c';
+const PLAN_KEY = 'the-replicas-plan-encryption-key-5a6b7c8d9e';
 
 const databases = TestDatabases.create();
 type Knex = Awaited<ReturnType<typeof databases.init>>;
@@ -138,11 +139,23 @@ describe.each(databases.eachSupportedId())(
     let stop: () => Promise<void>;
 
     let count = 0;
-    async function start(terraform: Record<string, unknown> = {}) {
-      const dir = path.join(mockDir.path, `case-${++count}`);
-      knex = await databases.init(databaseId);
+    let dir: string;
+    /**
+     * A portal replica: a backend with the scaffolder and this module. The
+     * first call of a test makes a fresh database and stand-in; `replica`
+     * starts another backend on the same database with its own work
+     * directory, as a second pod would be.
+     */
+    async function start(
+      terraform: Record<string, unknown> = {},
+      options: { replica?: string } = {},
+    ) {
+      if (!options.replica) {
+        dir = path.join(mockDir.path, `case-${++count}`);
+        knex = await databases.init(databaseId);
+        fake = FakeTerraform.create({ dir: path.join(dir, 'fake') });
+      }
       const scaffolderDb = parkable(knex);
-      fake = FakeTerraform.create({ dir: path.join(dir, 'fake') });
       const backend = await startTestBackend({
         features: [
           scaffolderPlugin,
@@ -165,7 +178,8 @@ describe.each(databases.eachSupportedId())(
                 terraform: {
                   binary: fakeTerraformPath,
                   modulesDir: MODULES,
-                  workDir: path.join(dir, 'work'),
+                  workDir: path.join(dir, options.replica ?? 'first', 'work'),
+                  planEncryptionKey: PLAN_KEY,
                   environment: fake.env,
                   secretEnvironment: { AWS_SECRET_ACCESS_KEY: PROVIDER_SECRET },
                   ...terraform,
@@ -395,6 +409,10 @@ describe.each(databases.eachSupportedId())(
           ),
         ).master_password,
       ).toBe(DB_SECRET);
+      // The saved plan waiting for review is in the database, sealed.
+      const sealed = await knex('paved_terraform__plan_files').select();
+      expect(sealed).toHaveLength(1);
+      expect(Buffer.from(sealed[0].content).includes(DB_SECRET)).toBe(false);
       await call('POST', `/v2/tasks/${id}/retry`, {});
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
@@ -418,6 +436,56 @@ describe.each(databases.eachSupportedId())(
       expect(visible).not.toContain(PROVIDER_SECRET);
       // The variable file went with the applied plan.
       expect(fs.existsSync(planCall.cwd)).toBe(false);
+    });
+
+    it('applies the reviewed plan when the retry lands on another replica, the first one gone with its disk', async () => {
+      await start();
+      fake.setScenario(postgresScenario());
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/database-with-password',
+        values: { name: 'moved' },
+        secrets: { dbPassword: DB_SECRET },
+      });
+      expect((await finished(id)).task.status).toBe('failed');
+      const planCall = fake.invocations().find(i => i.argv[0] === 'plan')!;
+      // The replica that planned stops, and its work directory goes too.
+      await stop();
+      fs.rmSync(path.join(dir, 'first'), { recursive: true, force: true });
+
+      await start({}, { replica: 'second' });
+      await call('POST', `/v2/tasks/${id}/retry`, {});
+      const done = await finished(id);
+      expect(done.task.status).toBe('completed');
+      const lines = logLines(
+        done.events.slice(done.events.findIndex(e => e.type === 'recovered')),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^Plan [0-9a-f-]{36} is not on this replica: restoring it from the database \(.+, checksum verified\)$/,
+        ),
+      );
+      expect(lines).toContain(
+        'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
+      );
+      // Planned once, on the first replica; applied on the second, from
+      // the same relative run directory rebuilt there.
+      expect(fake.invocations().filter(i => i.argv[0] === 'plan')).toHaveLength(
+        1,
+      );
+      const apply = fake.invocations().find(i => i.argv[0] === 'apply')!;
+      expect(apply.cwd).toBe(
+        planCall.cwd.replace(
+          path.join(dir, 'first'),
+          path.join(dir, 'second'),
+        ),
+      );
+      expect(apply.argv.at(-1)).toBe('paved.tfplan');
+      const output = done.events.find(e => e.type === 'completion')?.body
+        .output;
+      expect(JSON.parse(output.text[1].content).database_name).toBe('moved');
+      const kept = await knex('paved_terraform__plan_files').select();
+      expect(kept).toEqual([]);
+      expect(JSON.stringify(done.events)).not.toContain(DB_SECRET);
     });
 
     it('stops after the plan in a dry run', async () => {

@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import crypto from 'node:crypto';
 import { DatabasePlanStore, PlanRecord } from './DatabasePlanStore';
 import { migrateDatabase } from './migrateDatabase';
 
@@ -153,6 +154,76 @@ describe.each(databases.eachSupportedId())('DatabasePlanStore (%s)', id => {
     ]);
   });
 
+  it('keeps a plan file with its plan in one transaction, byte for byte', async () => {
+    const store = DatabasePlanStore.create({ knex, now: () => now });
+    const planId = '00000000-0000-4000-8000-000000000020';
+    // Larger than a page or a TOAST chunk, every byte value.
+    const content = crypto.randomBytes(3 * 1024 * 1024 + 7);
+    await store.insert(record(planId), {
+      content,
+      keyId: '0123456789abcdef',
+      planFileBytes: 3_000_000,
+    });
+    const stored = await store.getPlanFile(planId);
+    expect(stored?.keyId).toBe('0123456789abcdef');
+    expect(stored?.planFileBytes).toBe(3_000_000);
+    expect(Buffer.isBuffer(stored?.content)).toBe(true);
+    expect(stored?.content.equals(content)).toBe(true);
+    expect(
+      await store.getPlanFile('00000000-0000-4000-8000-00000000dead'),
+    ).toBeUndefined();
+
+    // A plan file that cannot be written leaves no plan behind.
+    const broken = '00000000-0000-4000-8000-000000000021';
+    const failed = await store
+      .insert(record(broken), {
+        content: null as unknown as Buffer,
+        keyId: 'k',
+        planFileBytes: 1,
+      })
+      .then(
+        () => 'inserted',
+        e => String(e),
+      );
+    expect(failed).toMatch(/null/i);
+    expect(await store.get(broken)).toBeUndefined();
+  });
+
+  it('drops the plan file once the plan can no longer be applied', async () => {
+    const store = DatabasePlanStore.create({ knex, now: () => now });
+    const file = {
+      content: Buffer.from('sealed'),
+      keyId: 'k',
+      planFileBytes: 6,
+    };
+    const ids = ['30', '31', '32', '33'].map(
+      n => `00000000-0000-4000-8000-0000000000${n}`,
+    );
+    for (const planId of ids) await store.insert(record(planId), file);
+    await store.update(ids[0], { status: 'applying' });
+    await store.update(ids[0], { status: 'failed', error: 'crashed' });
+    // Failed part way: kept, a retry resumes from it.
+    expect(await store.getPlanFile(ids[0])).toBeDefined();
+    await store.update(ids[0], { status: 'applied' });
+    await store.update(ids[1], { status: 'expired', from: ['planned'] });
+    await store.update(ids[2], { status: 'stale' });
+    // A compare-and-swap that loses changes nothing.
+    await store.update(ids[3], { status: 'expired', from: ['applying'] });
+    expect(
+      await Promise.all(
+        ids.map(async planId => Boolean(await store.getPlanFile(planId))),
+      ),
+    ).toEqual([false, false, false, true]);
+    expect(
+      Object.fromEntries(await store.statuses([...ids, 'no-such-plan'])),
+    ).toEqual({
+      [ids[0]]: 'applied',
+      [ids[1]]: 'expired',
+      [ids[2]]: 'stale',
+      [ids[3]]: 'planned',
+    });
+  });
+
   it('migrates down and up again', async () => {
     const config = {
       directory: resolvePackagePath(
@@ -163,10 +234,16 @@ describe.each(databases.eachSupportedId())('DatabasePlanStore (%s)', id => {
     };
     await knex.migrate.rollback(config, true);
     expect(await knex.schema.hasTable('paved_terraform__plans')).toBe(false);
+    expect(await knex.schema.hasTable('paved_terraform__plan_files')).toBe(
+      false,
+    );
     expect(
       await knex.schema.hasTable('paved_terraform__workspace_leases'),
     ).toBe(false);
     await knex.migrate.latest(config);
     expect(await knex.schema.hasTable('paved_terraform__plans')).toBe(true);
+    expect(await knex.schema.hasTable('paved_terraform__plan_files')).toBe(
+      true,
+    );
   });
 });

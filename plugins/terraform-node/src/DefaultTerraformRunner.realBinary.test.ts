@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultTerraformRunner } from './DefaultTerraformRunner';
+import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
 import { TerraformProgressEvent } from './TerraformRunner';
 
 jest.setTimeout(120_000);
@@ -92,6 +93,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
   let fakeEnv: Record<string, string>;
   let createRunner: (
     cancelGracePeriodMs: number,
+    settings?: Partial<TerraformRunnerSettings>,
   ) => Promise<DefaultTerraformRunner>;
 
   beforeAll(async () => {
@@ -131,7 +133,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
     });
     logger.child.mockReturnValue(logger);
     const knex = await databases.init('SQLITE_3');
-    createRunner = async cancelGracePeriodMs =>
+    createRunner = async (cancelGracePeriodMs, settings = {}) =>
       DefaultTerraformRunner.create({
         settings: {
           binary,
@@ -144,6 +146,7 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
           stateLockTimeoutMs: 0,
           environment: fakeEnv,
           secretEnvironment: {},
+          ...settings,
         },
         logger,
         database: mockServices.database({
@@ -360,6 +363,54 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
     });
   });
 
+  it('applies on a second replica, with an empty work directory of its own, the plan the first one saved', async () => {
+    const shared = {
+      backend: {
+        type: 'local' as const,
+        directory: path.join(mockDir.path, 'shared-state'),
+      },
+      planEncryptionKey: 'replicas-share-this-plan-encryption-key-0123',
+    };
+    const first = await createRunner(10_000, {
+      ...shared,
+      workDir: path.join(mockDir.path, 'replica-1'),
+    });
+    const second = await createRunner(10_000, {
+      ...shared,
+      workDir: path.join(mockDir.path, 'replica-2'),
+    });
+    const plan = await first.plan({
+      module: 'echo',
+      workspace: 'echo-moved',
+      variables,
+    });
+    // The first replica is gone, and its disk with it.
+    fs.rmSync(path.join(mockDir.path, 'replica-1'), {
+      recursive: true,
+      force: true,
+    });
+    const result = await second.apply(
+      { planId: plan.planId },
+      { onProgress: e => events.push(e) },
+    );
+    expect(result).toMatchObject({ added: 3, resumed: false });
+    expect(events.map(e => e.message)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^Plan ${plan.planId} is not on this replica: restoring it from the database \\(.+, checksum verified\\)$`,
+        ),
+      ),
+    );
+    expect((await second.output({ workspace: 'echo-moved' })).token).toEqual(
+      { value: TOKEN, sensitive: true, type: 'string' },
+    );
+    expect(
+      fs.readdirSync(path.join(mockDir.path, 'replica-2', 'echo-moved', 'runs')),
+    ).toEqual([]);
+    await second.destroy({ module: 'echo', workspace: 'echo-moved', variables });
+    expect(JSON.stringify([logs, events])).not.toContain(TOKEN);
+  });
+
   it('refuses a saved plan made stale by a later apply', async () => {
     const first = await runner.plan({
       module: 'echo',
@@ -462,7 +513,7 @@ if (pgIds.length) {
   )('the pg state backend with %s on %s', (_name, binary, databaseId) => {
     const mockDir = createMockDirectory();
 
-    it('keeps a schema per workspace in the portal’s PostgreSQL and names a held lock', async () => {
+    it('keeps a schema per workspace in the portal’s PostgreSQL, applies on another replica and names a held lock', async () => {
       const knex = await pgDatabases.init(databaseId as any);
       const fake = FakeTerraform.create({
         dir: path.join(mockDir.path, 'fake'),
@@ -478,29 +529,44 @@ if (pgIds.length) {
         ],
         outputs: { name: { value: '${var.name}' } },
       });
-      const runner = await DefaultTerraformRunner.create({
-        settings: {
-          binary,
-          modulesDir: FIXTURES,
-          workDir: path.join(mockDir.path, 'work'),
-          backend: { type: 'pg', schemaPrefix: 'tfstate_' },
-          planMaxAgeMs: 3_600_000,
-          cancelGracePeriodMs: 10_000,
-          lockLeaseMs: 60_000,
-          stateLockTimeoutMs: 0,
-          environment: { ...fake.env, TF_CLI_CONFIG_FILE: '/dev/null' },
-          secretEnvironment: {},
-        },
-        logger: mockServices.logger.mock(),
-        database: mockServices.database({ knex, migrations: { skip: false } }),
-      });
+      const replica = (workDir: string) =>
+        DefaultTerraformRunner.create({
+          settings: {
+            binary,
+            modulesDir: FIXTURES,
+            workDir: path.join(mockDir.path, workDir),
+            backend: { type: 'pg', schemaPrefix: 'tfstate_' },
+            planMaxAgeMs: 3_600_000,
+            cancelGracePeriodMs: 10_000,
+            lockLeaseMs: 60_000,
+            stateLockTimeoutMs: 0,
+            environment: { ...fake.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+            secretEnvironment: {},
+            planEncryptionKey: 'replicas-share-this-plan-encryption-key-0123',
+          },
+          logger: mockServices.logger.mock(),
+          database: mockServices.database({
+            knex,
+            migrations: { skip: false },
+          }),
+        });
+      const runner = await replica('work');
       const variables = { name: 'in-postgres' };
       const plan = await runner.plan({
         module: 'echo',
         workspace: 'echo-pg',
         variables,
       });
-      await runner.apply({ planId: plan.planId });
+      // Applied by another replica, which has none of the first one's files.
+      const other = await replica('work-other');
+      await expect(other.apply({ planId: plan.planId })).resolves.toMatchObject(
+        { added: 3 },
+      );
+      expect(
+        await knex('paved_terraform__plan_files').where({
+          plan_id: plan.planId,
+        }),
+      ).toEqual([]);
       const rows = await knex('tfstate_echo_pg.states').select('name', 'data');
       expect(rows.map(r => r.name)).toEqual(['default']);
       expect(

@@ -304,8 +304,12 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
         'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
       ]),
     );
-    // The plan file (which holds variable values) is gone once applied.
+    // The plan file (which holds variable values) is gone once applied,
+    // from the disk and from the database.
     expect(fs.existsSync(runDir)).toBe(false);
+    expect(
+      await knex('paved_terraform__plan_files').where({ plan_id: plan.planId }),
+    ).toEqual([]);
 
     // Applying it again returns the result without running terraform.
     const calls = fake.invocations().length;
@@ -858,6 +862,36 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     );
   });
 
+  it('says so when terraform refuses a plan file because the provider selections changed', async () => {
+    const runner = await createRunner();
+    const plan = await runner.plan({
+      module: 'postgres-database',
+      workspace: 'relocked',
+      variables: postgresVariables,
+    });
+    // Someone ran `init -upgrade` in the run directory.
+    const lockFile = path.join(
+      root,
+      'work',
+      'relocked',
+      'runs',
+      plan.planId,
+      '.terraform.lock.hcl',
+    );
+    fs.writeFileSync(
+      lockFile,
+      fs.readFileSync(lockFile, 'utf8').replace(/5\.0\.0/, '5.99.0'),
+    );
+    const error = await runner.apply({ planId: plan.planId }).catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      `Plan ${plan.planId} cannot be applied in ${path.dirname(
+        lockFile,
+      )}: terraform refused its plan file (Inconsistent dependency lock file: The given plan file was created with a different set of external dependency selections than the current configuration. A saved plan can be applied only to the same configuration it was created from.\n\nCreate a new plan from the updated configuration.); plan again`,
+    );
+    expect((await runner.getPlan(plan.planId))?.status).toBe('planned');
+  });
+
   it('refuses a stale plan: the state changed after it was made', async () => {
     const runner = await createRunner();
     const a = await runner.plan({
@@ -1388,6 +1422,363 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     ).toEqual([]);
   });
 });
+
+const PLAN_KEY = 'plan-encryption-key-for-tests-0123456789abcdef';
+
+describe.each(databases.eachSupportedId())(
+  'DefaultTerraformRunner on replicas that share only the database (%s)',
+  databaseId => {
+    const mockDir = createMockDirectory();
+    let root: string;
+    let knex: Knex;
+    let fake: FakeTerraform;
+    let logs: string[];
+    let count = 0;
+
+    beforeEach(async () => {
+      root = path.join(mockDir.path, `case-${++count}`);
+      knex = await databases.init(databaseId);
+      fake = FakeTerraform.create({ dir: path.join(root, 'fake') });
+      fake.setScenario(postgresScenario());
+      logs = [];
+    });
+
+    /** A replica: its own work directory, the shared database and state. */
+    function replica(
+      name: string,
+      settings: Partial<TerraformRunnerSettings> = {},
+      now?: () => number,
+    ) {
+      return DefaultTerraformRunner.create({
+        settings: {
+          binary: fakeTerraformPath,
+          modulesDir: MODULES,
+          workDir: path.join(root, name, 'work'),
+          // State in a place both reach, as a remote backend would be.
+          backend: { type: 'local', directory: path.join(root, 'state') },
+          planMaxAgeMs: 3_600_000,
+          cancelGracePeriodMs: 2_000,
+          lockLeaseMs: 60_000,
+          stateLockTimeoutMs: 0,
+          environment: fake.env,
+          secretEnvironment: { AWS_SECRET_ACCESS_KEY: PROVIDER_SECRET },
+          planEncryptionKey: PLAN_KEY,
+          ...settings,
+        },
+        logger: captureLogger(logs),
+        database: mockServices.database({
+          knex,
+          migrations: { skip: false },
+        }),
+        replicaId: name,
+        now,
+      });
+    }
+
+    const runDirOf = (name: string, workspace: string, planId: string) =>
+      path.join(root, name, 'work', workspace, 'runs', planId);
+    const storedFile = (planId: string) =>
+      knex('paved_terraform__plan_files').where({ plan_id: planId }).first();
+
+    it('applies a plan on another replica after the replica that made it lost its disk', async () => {
+      const a = await replica('a');
+      const b = await replica('b');
+      // A newer provider release is out by the time the plan is applied.
+      fake.setScenario(
+        postgresScenario({
+          providerVersions: { 'hashicorp/aws': '5.80.0' },
+        }),
+      );
+      const plan = await a.plan({
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables: postgresVariables,
+        owner: 'task-1',
+      });
+      const madeIn = runDirOf('a', 'orders-db', plan.planId);
+      const planFile = fs.readFileSync(path.join(madeIn, 'paved.tfplan'));
+      const lockFile = fs.readFileSync(
+        path.join(madeIn, '.terraform.lock.hcl'),
+        'utf8',
+      );
+      expect(lockFile).toContain('version     = "5.80.0"');
+      // The plan file holds the password; what the database keeps does not.
+      expect(planFile.includes(DB_PASSWORD)).toBe(true);
+      const stored = await storedFile(plan.planId);
+      expect(Number(stored.plan_file_bytes)).toBe(planFile.length);
+      expect(Buffer.from(stored.content).includes(DB_PASSWORD)).toBe(false);
+      expect(Buffer.from(stored.content).includes(planFile)).toBe(false);
+
+      fs.rmSync(path.join(root, 'a'), { recursive: true, force: true });
+      fake.setScenario(
+        postgresScenario({
+          providerVersions: { 'hashicorp/aws': '5.81.0' },
+        }),
+      );
+      const events: TerraformProgressEvent[] = [];
+      let lockAtApply: string | undefined;
+      const appliedIn = runDirOf('b', 'orders-db', plan.planId);
+      const before = fake.invocations().length;
+      const result = await b.apply(
+        { planId: plan.planId, owner: 'task-1' },
+        {
+          onProgress: e => {
+            events.push(e);
+            if (e.message.startsWith('Applying plan')) {
+              lockAtApply = fs.readFileSync(
+                path.join(appliedIn, '.terraform.lock.hcl'),
+                'utf8',
+              );
+            }
+          },
+        },
+      );
+      expect(result).toMatchObject({
+        planId: plan.planId,
+        added: 4,
+        resumed: false,
+        text: 'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
+      });
+      // Rebuilt from the database: init with the lock file it was planned
+      // with, then exactly the saved plan file.
+      expect(
+        fake
+          .invocations()
+          .slice(before)
+          .filter(i => i.argv[0] !== 'version')
+          .map(i => [i.argv[0], i.argv.at(-1), i.cwd]),
+      ).toEqual([
+        [
+          'init',
+          `-backend-config=path=${path.join(
+            root,
+            'state',
+            'orders-db',
+            'terraform.tfstate',
+          )}`,
+          appliedIn,
+        ],
+        ['apply', 'paved.tfplan', appliedIn],
+      ]);
+      expect(lockAtApply).toBe(lockFile);
+      expect(events.map(e => e.message)).toContain(
+        `Plan ${
+          plan.planId
+        } is not on this replica: restoring it from the database (${(
+          planFile.length / 1024
+        ).toFixed(1)} KiB, checksum verified)`,
+      );
+      expect(fs.existsSync(appliedIn)).toBe(false);
+      expect(await storedFile(plan.planId)).toBeUndefined();
+      expect((await b.getPlan(plan.planId))?.status).toBe('applied');
+      expect(
+        (await b.output({ workspace: 'orders-db' })).database_name.value,
+      ).toBe('orders');
+      // Applied is applied, whichever replica is asked.
+      await expect(
+        (await replica('c')).apply({ planId: plan.planId, owner: 'task-1' }),
+      ).resolves.toEqual(result);
+      expect(JSON.stringify([logs, events])).not.toContain(DB_PASSWORD);
+    });
+
+    it('resumes on another replica an apply that crashed on the first', async () => {
+      const a = await replica('a');
+      const b = await replica('b');
+      fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
+      const plan = await a.plan({
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        variables: postgresVariables,
+      });
+      await expect(a.apply({ planId: plan.planId })).rejects.toThrow(
+        'crashed (exit code 11) after applying 2 of 4 change(s)',
+      );
+      expect(await storedFile(plan.planId)).toBeDefined();
+      fs.rmSync(path.join(root, 'a'), { recursive: true, force: true });
+
+      fake.setScenario(postgresScenario());
+      const events: TerraformProgressEvent[] = [];
+      const result = await b.apply(
+        { planId: plan.planId },
+        { onProgress: e => events.push(e) },
+      );
+      expect(result).toMatchObject({ added: 4, resumed: true });
+      expect(events.map(e => e.message)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(`^Plan ${plan.planId} is not on this replica`),
+          ),
+          'Left to apply from the reviewed plan: aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create)',
+        ]),
+      );
+      const state = JSON.parse(
+        fs.readFileSync(
+          path.join(root, 'state', 'orders-db', 'terraform.tfstate'),
+          'utf8',
+        ),
+      );
+      expect(state.resources).toHaveLength(4);
+      expect(await storedFile(plan.planId)).toBeUndefined();
+    });
+
+    it('refuses a plan sealed with another key, altered in the database, or of another terraform version', async () => {
+      const a = await replica('a');
+      const plan = await a.plan({
+        module: 'postgres-database',
+        workspace: 'sealed',
+        variables: postgresVariables,
+      });
+      fs.rmSync(path.join(root, 'a'), { recursive: true, force: true });
+
+      const otherKey = await replica('b', {
+        planEncryptionKey: 'another-plan-encryption-key-for-tests-999',
+      });
+      const wrongKey = await otherKey
+        .apply({ planId: plan.planId })
+        .catch(e => e);
+      expect(wrongKey.name).toBe('ConflictError');
+      expect(wrongKey.message).toMatch(
+        new RegExp(
+          `^planId: plan ${plan.planId} was encrypted with key [0-9a-f]{16}, and this replica has key [0-9a-f]{16} \\(paved\\.terraform\\.planEncryptionKey\\); set paved\\.terraform\\.planEncryptionKey to the same value on every replica, or plan again$`,
+        ),
+      );
+      // Without a key configured, the replica's generated key does not open it either.
+      const noKey = await replica('c', { planEncryptionKey: undefined });
+      await expect(noKey.apply({ planId: plan.planId })).rejects.toThrow(
+        `(the key file ${path.join(
+          root,
+          'c',
+          'work',
+          '.paved-plan-files.key',
+        )})`,
+      );
+
+      const b = await replica('d');
+      const stored = await storedFile(plan.planId);
+      const altered = Buffer.from(stored.content);
+      altered[altered.length - 1] ^= 1;
+      await knex('paved_terraform__plan_files')
+        .where({ plan_id: plan.planId })
+        .update({ content: altered });
+      const tampered = await b.apply({ planId: plan.planId }).catch(e => e);
+      expect(tampered.name).toBe('ConflictError');
+      expect(tampered.message).toMatch(
+        new RegExp(
+          `^planId: the stored plan file of plan ${plan.planId} does not decrypt with key [0-9a-f]{16}: it was altered or belongs to another plan; plan again$`,
+        ),
+      );
+      await knex('paved_terraform__plan_files')
+        .where({ plan_id: plan.planId })
+        .update({ content: stored.content });
+
+      // A replica on another terraform version cannot read the plan file.
+      fake.setScenario(postgresScenario({ version: '1.12.0' }));
+      const upgraded = await replica('e');
+      const version = await upgraded
+        .apply({ planId: plan.planId })
+        .catch(e => e);
+      expect(version.name).toBe('ConflictError');
+      expect(version.message).toBe(
+        `planId: plan ${plan.planId} was made with terraform 1.11.4 and this replica runs 1.12.0; a plan file applies only with the version that made it, so plan again`,
+      );
+      // None of the refusals ran terraform apply or changed the plan.
+      expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+      expect((await b.getPlan(plan.planId))?.status).toBe('planned');
+      fake.setScenario(postgresScenario());
+      await expect(b.apply({ planId: plan.planId })).resolves.toMatchObject({
+        added: 4,
+      });
+    });
+
+    it('refuses a plan file larger than planMaxBytes, keeping nothing of it', async () => {
+      const a = await replica('a', { planMaxBytes: 2048 });
+      fake.setScenario({
+        resources: Array.from({ length: 50 }, (_, i) => ({
+          address: `aws_s3_object.o${i}`,
+          values: { key: `objects/${i}`, bucket: '${var.name}' },
+        })),
+      });
+      const error = await a
+        .plan({
+          module: 'object-bucket',
+          workspace: 'too-big',
+          variables: { name: 'too-big-bucket', owner: 'team' },
+        })
+        .catch(e => e);
+      expect(error.name).toBe('NotAllowedError');
+      expect(error.message).toMatch(
+        /^The plan of module object-bucket in workspace too-big is \d+\.\d KiB, more than the 2\.0 KiB that paved\.terraform\.planMaxBytes allows to keep for apply; plan fewer resources per workspace, or raise the limit$/,
+      );
+      expect(await knex('paved_terraform__plans')).toEqual([]);
+      expect(await knex('paved_terraform__plan_files')).toEqual([]);
+      expect(
+        fs.readdirSync(path.join(root, 'a', 'work', 'too-big', 'runs')),
+      ).toEqual([]);
+      // A dry run keeps no plan file, so the limit does not apply to it.
+      await expect(
+        a.plan({
+          module: 'object-bucket',
+          workspace: 'too-big',
+          variables: { name: 'too-big-bucket', owner: 'team' },
+          discard: true,
+        }),
+      ).resolves.toMatchObject({ status: 'discarded' });
+    });
+
+    it('expires plans everywhere: the stored plan file, and each replica’s run directories of plans done elsewhere', async () => {
+      let now = Date.now();
+      const a = await replica('a');
+      const b = await replica('b', {}, () => now);
+      const old = await a.plan({
+        module: 'postgres-database',
+        workspace: 'old',
+        variables: postgresVariables,
+      });
+      const elsewhere = await a.plan({
+        module: 'postgres-database',
+        workspace: 'elsewhere',
+        variables: postgresVariables,
+      });
+      const kept = await a.plan({
+        module: 'postgres-database',
+        workspace: 'kept',
+        variables: postgresVariables,
+      });
+      // b applies one plan of a's: a's copy of its run directory is left over.
+      await b.apply({ planId: elsewhere.planId });
+      // A run of a's that died without a plan, long ago.
+      const orphan = runDirOf(
+        'a',
+        'orphan',
+        '00000000-0000-4000-8000-0000000000aa',
+      );
+      fs.mkdirSync(orphan, { recursive: true });
+      fs.writeFileSync(path.join(orphan, 'paved.auto.tfvars.json'), '{}');
+      fs.utimesSync(orphan, new Date(0), new Date(0));
+
+      now = Date.now() + 3_600_001;
+      await knex('paved_terraform__plans')
+        .where({ plan_id: kept.planId })
+        .update({ created_at: now });
+      await expect(b.expirePlans()).resolves.toBe(1);
+      expect((await b.getPlan(old.planId))?.status).toBe('expired');
+      expect(await storedFile(old.planId)).toBeUndefined();
+      expect(await storedFile(kept.planId)).toBeDefined();
+      // b had none of a's run directories; a sweeps its own.
+      expect(fs.existsSync(runDirOf('a', 'old', old.planId))).toBe(true);
+      await expect(a.expirePlans()).resolves.toBe(0);
+      expect(fs.existsSync(runDirOf('a', 'old', old.planId))).toBe(false);
+      expect(fs.existsSync(runDirOf('a', 'elsewhere', elsewhere.planId))).toBe(
+        false,
+      );
+      expect(fs.existsSync(orphan)).toBe(false);
+      expect(fs.existsSync(runDirOf('a', 'kept', kept.planId))).toBe(true);
+      await expect(a.apply({ planId: kept.planId })).resolves.toMatchObject({
+        added: 4,
+      });
+    });
+  },
+);
 
 const postgresIds = databases
   .eachSupportedId()

@@ -9,11 +9,17 @@ import {
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DatabasePlanStore, PlanRecord } from './DatabasePlanStore';
+import {
+  DatabasePlanStore,
+  PlanRecord,
+  StoredPlanFile,
+} from './DatabasePlanStore';
 import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
 import { migrateDatabase } from './migrateDatabase';
 import { ModuleCatalog, TerraformModule } from './ModuleCatalog';
+import { PlanBundle, PlanFileCipher } from './PlanFileCipher';
 import {
+  DEFAULT_PLAN_MAX_BYTES,
   readTerraformRunnerConfig,
   TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
@@ -40,6 +46,7 @@ import {
   TerraformOutput,
   TerraformPlan,
   TerraformPlanRequest,
+  TerraformPlanStatus,
   TerraformPlanSummary,
   TerraformResourceAction,
   TerraformRunner,
@@ -48,6 +55,20 @@ import {
 import { TerraformStateBackend } from './TerraformStateBackend';
 
 const WORKSPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The generated plan encryption key, when none is configured. */
+const KEY_FILE = '.paved-plan-files.key';
+/** terraform's refusals of a plan file before it applies anything. */
+const REFUSED_PLAN = [
+  'Inconsistent dependency lock file',
+  'Failed to read plan from plan file',
+];
+/** Plans that can never be applied: their run directories can go. */
+const DONE: TerraformPlanStatus[] = [
+  'applied',
+  'expired',
+  'stale',
+  'discarded',
+];
 
 /** What a resumed apply may do to a resource, given its reviewed action. */
 const RESUMABLE: Record<string, TerraformResourceAction[]> = {
@@ -58,10 +79,18 @@ const RESUMABLE: Record<string, TerraformResourceAction[]> = {
   forget: ['forget'],
 };
 
+function sha256(data: Buffer) {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
 function sha256File(file: string) {
-  return fs
-    .readFile(file)
-    .then(data => crypto.createHash('sha256').update(data).digest('hex'));
+  return fs.readFile(file).then(sha256);
+}
+
+function formatBytes(bytes: number) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**
@@ -73,6 +102,7 @@ function sha256File(file: string) {
  */
 export class DefaultTerraformRunner implements TerraformRunner {
   private catalogPromise?: Promise<ModuleCatalog>;
+  private cipherPromise?: Promise<PlanFileCipher>;
 
   private constructor(
     private readonly settings: TerraformRunnerSettings,
@@ -120,6 +150,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     const redactor = SecretRedactor.create([
       ...Object.values(settings.secretEnvironment),
       ...stateBackend.secrets(),
+      settings.planEncryptionKey,
     ]);
     return new DefaultTerraformRunner(
       settings,
@@ -179,8 +210,47 @@ export class DefaultTerraformRunner implements TerraformRunner {
         await lease.release();
       }
     }
-    if (expired) this.logger.info('Expired old terraform plans', { expired });
+    const swept = await this.sweepRunDirectories();
+    if (expired || swept) {
+      this.logger.info('Expired old terraform plans', { expired, swept });
+    }
     return expired;
+  }
+
+  /**
+   * Removes this replica's run directories that no plan needs any more:
+   * those of plans applied, expired or made stale (here or on another
+   * replica), and leftovers of runs that ended without a plan.
+   */
+  private async sweepRunDirectories(): Promise<number> {
+    const dirs = await this.runDirs.list();
+    const statuses = await this.plans.statuses(dirs.map(d => d.runId));
+    let swept = 0;
+    for (const dir of dirs) {
+      const status = statuses.get(dir.runId);
+      if (status && !DONE.includes(status)) continue;
+      if (!status) {
+        if (this.now() - dir.mtimeMs < this.settings.planMaxAgeMs) continue;
+        // No plan: a run's directory, gone only if no run holds the workspace.
+        const lease = await this.locks
+          .acquire({
+            workspace: dir.workspace,
+            runId: crypto.randomUUID(),
+            operation: 'expire-plans',
+          })
+          .catch(() => undefined);
+        if (!lease) continue;
+        try {
+          await this.runDirs.remove(dir.dir);
+        } finally {
+          await lease.release();
+        }
+      } else {
+        await this.runDirs.remove(dir.dir);
+      }
+      swept++;
+    }
+    return swept;
   }
 
   async plan(
@@ -244,19 +314,26 @@ export class DefaultTerraformRunner implements TerraformRunner {
           message: `  ${formatResourceChange(r)}`,
         });
       }
-      const checksum = await sha256File(path.join(runDir, PLAN_FILE));
-      const record = await this.plans.insert({
-        planId: runId,
-        workspace,
-        module: mod.name,
-        owner: request.owner,
-        runDir: this.runDirs.relative(runDir),
-        checksum,
-        summary,
-        status: request.discard ? 'discarded' : 'planned',
-        hasChanges: planned.exitCode === 2,
-        destroy: Boolean(request.destroy),
-      });
+      const planPath = path.join(runDir, PLAN_FILE);
+      const checksum = await sha256File(planPath);
+      const planFile = request.discard
+        ? undefined
+        : await this.sealPlanFile(runId, runDir, mod.name, workspace);
+      const record = await this.plans.insert(
+        {
+          planId: runId,
+          workspace,
+          module: mod.name,
+          owner: request.owner,
+          runDir: this.runDirs.relative(runDir),
+          checksum,
+          summary,
+          status: request.discard ? 'discarded' : 'planned',
+          hasChanges: planned.exitCode === 2,
+          destroy: Boolean(request.destroy),
+        },
+        planFile,
+      );
       if (request.discard) await this.runDirs.remove(runDir);
       log.info('terraform plan saved', {
         planId: runId,
@@ -292,39 +369,137 @@ export class DefaultTerraformRunner implements TerraformRunner {
     this.checkAge(record);
     checkDestroyPolicy(record, Boolean(request.allowDestroy));
     const catalog = await this.catalog();
-    const runDir = this.runDirs.resolve(record.runDir);
-    const redactor = this.runRedactor(
-      catalog,
-      record.module,
-      await this.runDirs.readVariables(runDir),
-    );
     options.signal?.throwIfAborted();
-    await this.ready();
+    this.checkVersion(record, await this.ready());
 
     const runId = crypto.randomUUID();
-    const emit = this.emitter(options, redactor);
     const lease = await this.locks.acquire({
       workspace: record.workspace,
       runId,
       operation: 'apply',
     });
-    const run: TerraformRunContext = {
-      workspace: record.workspace,
-      runDir,
-      signal: runSignal(options.signal, lease.lost),
-      redactor,
-      emit,
-    };
     try {
       // Under the lease: another replica may have finished it meanwhile.
       const current = await this.loadPlan(record.planId);
       if (current.status === 'applied' && current.result) return current.result;
       checkApplicable(current);
-      await this.verifyPlanFile(current, runDir);
+      const run = await this.planRunDirectory(
+        current,
+        catalog,
+        options,
+        runSignal(options.signal, lease.lost),
+      );
       return await this.applyPlan(current, run, runId);
     } finally {
       await lease.release();
     }
+  }
+
+  /**
+   * The plan's run directory on this replica, checked against the plan's
+   * checksum. Where it is missing (the plan was made on another replica, or
+   * before this one restarted) it is rebuilt from the plan file saved in
+   * the database: the module's files, the variables and the lock file, then
+   * `init`, then the plan file.
+   */
+  private async planRunDirectory(
+    record: PlanRecord,
+    catalog: ModuleCatalog,
+    options: TerraformRunOptions,
+    signal: AbortSignal,
+  ): Promise<TerraformRunContext> {
+    const runDir = this.runDirs.resolve(record.runDir);
+    let bundle: PlanBundle | undefined;
+    if (!(await this.runDirs.hasPlanFile(runDir))) {
+      bundle = await this.openPlanFile(
+        record,
+        await this.plans.getPlanFile(record.planId),
+      );
+    }
+    const redactor = this.runRedactor(
+      catalog,
+      record.module,
+      bundle ? bundle.variables : await this.runDirs.readVariables(runDir),
+    );
+    const run: TerraformRunContext = {
+      workspace: record.workspace,
+      runDir,
+      signal,
+      redactor,
+      emit: this.emitter(options, redactor),
+    };
+    if (bundle) {
+      run.emit({
+        level: 'info',
+        type: 'runner',
+        message: `Plan ${
+          record.planId
+        } is not on this replica: restoring it from the database (${formatBytes(
+          bundle.planFile.length,
+        )}, checksum verified)`,
+      });
+      try {
+        await this.runDirs.restore(
+          runDir,
+          await catalog.files(record.module),
+          bundle,
+        );
+        await this.cli.init(run);
+        await this.runDirs.restorePlanFile(runDir, bundle);
+      } catch (error) {
+        await this.runDirs.remove(runDir);
+        throw error;
+      }
+    }
+    await this.verifyPlanFile(record, runDir);
+    return run;
+  }
+
+  /** A stored plan file, decrypted and checked against the plan's checksum. */
+  private async openPlanFile(
+    record: PlanRecord,
+    stored: StoredPlanFile | undefined,
+  ): Promise<PlanBundle> {
+    if (!stored) {
+      throw new NotFoundError(
+        `planId: the plan file of plan ${record.planId} is neither on this replica nor in the database; plan again`,
+      );
+    }
+    const bundle = (await this.planCipher()).open(record.planId, stored);
+    if (sha256(bundle.planFile) !== record.checksum) {
+      throw new ConflictError(
+        `planId: the plan file of plan ${record.planId} changed since it was reviewed (checksum mismatch); plan again`,
+      );
+    }
+    return bundle;
+  }
+
+  /**
+   * The plan file of a fresh plan, sealed for the database; refused past
+   * `paved.terraform.planMaxBytes`.
+   */
+  private async sealPlanFile(
+    planId: string,
+    runDir: string,
+    moduleName: string,
+    workspace: string,
+  ): Promise<StoredPlanFile> {
+    const max = this.settings.planMaxBytes ?? DEFAULT_PLAN_MAX_BYTES;
+    const { size } = await fs.stat(path.join(runDir, PLAN_FILE));
+    if (size > max) {
+      throw new NotAllowedError(
+        `The plan of module ${moduleName} in workspace ${workspace} is ${formatBytes(
+          size,
+        )}, more than the ${formatBytes(
+          max,
+        )} that paved.terraform.planMaxBytes allows to keep for apply; plan fewer resources per workspace, or raise the limit`,
+      );
+    }
+    const sealed = (await this.planCipher()).seal(
+      planId,
+      await this.runDirs.capture(runDir),
+    );
+    return { ...sealed, planFileBytes: size };
   }
 
   /** Applies a verified plan (or resumes it) under the workspace's lease. */
@@ -388,6 +563,17 @@ export class DefaultTerraformRunner implements TerraformRunner {
         status: resumed ? 'failed' : 'planned',
       });
       throw stateLockedError(record.workspace, lockDiag.detail);
+    }
+    const refused = errors.find(d => REFUSED_PLAN.includes(d.summary));
+    if (refused && progress.applied.size === 0) {
+      await this.plans.update(record.planId, {
+        status: resumed ? 'failed' : 'planned',
+      });
+      throw new ConflictError(
+        run.redactor.redact(
+          `Plan ${record.planId} cannot be applied in ${run.runDir}: terraform refused its plan file (${refused.summary}: ${refused.detail}); plan again`,
+        ),
+      );
     }
     if (errors.some(d => d.summary === 'Saved plan is stale')) {
       await this.plans.update(record.planId, {
@@ -573,11 +759,40 @@ export class DefaultTerraformRunner implements TerraformRunner {
     return this.catalogPromise;
   }
 
+  /** The cipher of saved plan files, its key read (or generated) once. */
+  private planCipher(): Promise<PlanFileCipher> {
+    if (!this.cipherPromise) {
+      const { planEncryptionKey, workDir } = this.settings;
+      this.cipherPromise = (
+        planEncryptionKey
+          ? Promise.resolve(PlanFileCipher.fromSecret(planEncryptionKey))
+          : PlanFileCipher.fromKeyFile(
+              path.join(workDir, KEY_FILE),
+              this.logger,
+            )
+      ).catch(error => {
+        this.cipherPromise = undefined;
+        throw error;
+      });
+    }
+    return this.cipherPromise;
+  }
+
   /** The binary's version, once the binary and the state backend are usable. */
   private async ready(): Promise<string> {
     const version = await this.cli.version();
     this.stateBackend.check();
     return version;
+  }
+
+  /** Terraform reads only plan files its own version wrote. */
+  private checkVersion(record: PlanRecord, version: string) {
+    const planned = record.summary.terraformVersion;
+    if (planned && version !== 'unknown' && planned !== version) {
+      throw new ConflictError(
+        `planId: plan ${record.planId} was made with ${this.cli.binaryName} ${planned} and this replica runs ${version}; a plan file applies only with the version that made it, so plan again`,
+      );
+    }
   }
 
   private checkAge(record: PlanRecord) {
@@ -656,7 +871,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       checksum = await sha256File(file);
     } catch {
       throw new NotFoundError(
-        `planId: the plan file of plan ${record.planId} is not in ${runDir} on this replica; plan again (with several replicas, paved.terraform.workDir must be shared)`,
+        `planId: the plan file of plan ${record.planId} is not in ${runDir}; plan again`,
       );
     }
     if (checksum !== record.checksum) {

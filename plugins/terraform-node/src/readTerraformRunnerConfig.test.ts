@@ -23,6 +23,7 @@ describe('readTerraformRunnerConfig', () => {
       stateLockTimeoutMs: 0,
       environment: {},
       secretEnvironment: {},
+      planMaxBytes: 32 * 1024 * 1024,
     });
   });
 
@@ -40,6 +41,8 @@ describe('readTerraformRunnerConfig', () => {
             stateLockTimeout: '10s',
             environment: { AWS_REGION: 'eu-west-1' },
             secretEnvironment: { AWS_SECRET_ACCESS_KEY: 'k' },
+            planMaxBytes: 8_388_608,
+            planEncryptionKey: 'k'.repeat(44),
             backend: {
               type: 'local',
               local: { directory: '../../data/terraform/state' },
@@ -60,6 +63,8 @@ describe('readTerraformRunnerConfig', () => {
       stateLockTimeoutMs: 10_000,
       environment: { AWS_REGION: 'eu-west-1' },
       secretEnvironment: { AWS_SECRET_ACCESS_KEY: 'k' },
+      planMaxBytes: 8_388_608,
+      planEncryptionKey: 'k'.repeat(44),
     });
   });
 
@@ -116,6 +121,12 @@ describe('readTerraformRunnerConfig', () => {
       read({ backend: { type: 's3', s3: { region: 'eu-west-1' } } }),
     ).toThrow(
       "Missing required config value at 'paved.terraform.backend.s3.bucket'",
+    );
+    expect(read({ planMaxBytes: 1.5 })).toThrow(
+      'paved.terraform.planMaxBytes: expected a whole number of bytes, at least 1024, got 1.5',
+    );
+    expect(read({ planEncryptionKey: 'short-key' })).toThrow(
+      'paved.terraform.planEncryptionKey: expected at least 32 characters (for example the output of "openssl rand -base64 32"), got 9',
     );
     expect(read({ planMaxAge: 'soon' })).toThrow(
       "Invalid duration 'soon' in config at 'paved.terraform.planMaxAge'",

@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkPlanEncryptionKey } from './PlanFileCipher';
 
 /**
  * Where state is kept, with its non-secret settings and its credentials.
@@ -38,7 +39,24 @@ export interface TerraformRunnerSettings {
   stateLockTimeoutMs: number;
   environment: Record<string, string>;
   secretEnvironment: Record<string, string>;
+  /**
+   * The largest plan file kept in the database for applying on any
+   * replica; default {@link DEFAULT_PLAN_MAX_BYTES}.
+   */
+  planMaxBytes?: number;
+  /**
+   * Seals plan files in the database; without it, a key generated in the
+   * work directory.
+   */
+  planEncryptionKey?: string;
 }
+
+/**
+ * Default of `paved.terraform.planMaxBytes`: 32 MiB.
+ *
+ * @public
+ */
+export const DEFAULT_PLAN_MAX_BYTES = 32 * 1024 * 1024;
 
 const KEY = 'paved.terraform';
 const MODULES_SUBDIR = path.join('templates', 'terraform', 'modules');
@@ -153,6 +171,17 @@ export function readTerraformRunnerConfig(
       );
   }
 
+  const planMaxBytes =
+    config?.getOptionalNumber('planMaxBytes') ?? DEFAULT_PLAN_MAX_BYTES;
+  if (!Number.isInteger(planMaxBytes) || planMaxBytes < 1024) {
+    throw new Error(
+      `paved.terraform.planMaxBytes: expected a whole number of bytes, at least 1024, got ${planMaxBytes}`,
+    );
+  }
+  const planEncryptionKey = config?.getOptionalString('planEncryptionKey');
+  if (planEncryptionKey !== undefined)
+    checkPlanEncryptionKey(planEncryptionKey);
+
   return {
     binary: config?.getOptionalString('binary') ?? 'terraform',
     modulesDir,
@@ -168,5 +197,7 @@ export function readTerraformRunnerConfig(
     stateLockTimeoutMs: durationMs(rootConfig, `${KEY}.stateLockTimeout`, 0),
     environment: stringMap(config, 'environment'),
     secretEnvironment: stringMap(config, 'secretEnvironment'),
+    planMaxBytes,
+    ...(planEncryptionKey !== undefined ? { planEncryptionKey } : {}),
   };
 }

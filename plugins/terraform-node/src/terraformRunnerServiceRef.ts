@@ -8,9 +8,10 @@ import { TerraformRunner } from './TerraformRunner';
 
 /**
  * The TerraformRunner of a plugin. Its default factory reads
- * `paved.terraform`, keeps run leases and saved plans in the plugin's own
- * database, and expires old plans (and their plan files) every 10 minutes
- * with the plugin's scheduler.
+ * `paved.terraform`, keeps run leases and saved plans (plan files sealed)
+ * in the plugin's own database, and expires old plans every 10 minutes with
+ * the plugin's scheduler, on every replica, each removing its own run
+ * directories of plans that are done.
  *
  * @public
  */
@@ -36,7 +37,7 @@ export const terraformRunnerServiceRef = createServiceRef<TerraformRunner>({
           frequency: { minutes: 10 },
           timeout: { minutes: 5 },
           initialDelay: { minutes: 1 },
-          // Plan files are on this replica's disk unless workDir is shared.
+          // Every replica removes its own run directories of finished plans.
           scope: 'local',
           fn: async () => {
             await runner.expirePlans();
