@@ -326,6 +326,7 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
   beforeAll(async () => {
     server = await startGitHubTestServer();
     const data = await embeddedDefault();
+    const integration: Record<string, any> = server.integrationConfig();
     const { server: backend } = await startTestBackend({
       features: [
         catalogBackend,
@@ -339,7 +340,7 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
             ...data,
             backend: { baseUrl: `http://127.0.0.1:${await freePort()}` },
             // The server's own host: its web and git URLs (html_url) are there.
-            integrations: { github: [server.integrationConfig()] },
+            integrations: { github: [integration] },
             catalog: {
               ...data.catalog,
               locations: [
