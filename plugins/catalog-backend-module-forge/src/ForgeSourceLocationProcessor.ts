@@ -36,7 +36,10 @@ export class ForgeSourceLocationProcessor implements CatalogProcessor {
     if (location.type !== 'url') return entity;
     const parts = this.urls.parse(location.target);
     if (!parts) return entity;
-    return this.withSourceLocation(this.withoutGitHubSlug(entity, parts), parts);
+    return this.withSourceLocation(
+      this.withoutGitHubSlug(entity, parts),
+      parts,
+    );
   }
 
   private withoutGitHubSlug(entity: Entity, repo: ForgeUrlParts): Entity {

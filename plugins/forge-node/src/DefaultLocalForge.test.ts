@@ -279,7 +279,10 @@ describe('DefaultLocalForge', () => {
         const sourceDir = workspace('dotgit', {
           'README.md': '# x\n',
           '.GIT': { config: '[core]\n\tbare = false\n' },
-          sub: { '.Git': { hooks: { 'post-checkout': 'evil' } }, 'f.txt': 'f\n' },
+          sub: {
+            '.Git': { hooks: { 'post-checkout': 'evil' } },
+            'f.txt': 'f\n',
+          },
         });
         const { tree } = await writeWorkspaceTree(gitdir(), sourceDir);
         const listing = git([

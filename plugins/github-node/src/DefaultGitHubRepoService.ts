@@ -560,7 +560,9 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const ref = { host: s.host, owner, name };
     const data = await this.findRepository(s, ref, action);
     if (!data) {
-      this.logger.info(`${full} does not exist on ${s.host}; nothing to archive`);
+      this.logger.info(
+        `${full} does not exist on ${s.host}; nothing to archive`,
+      );
       return { action: 'not-found' };
     }
     if (data.archived) return { action: 'unchanged' };
@@ -584,7 +586,9 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const ref = { host: s.host, owner, name };
     const data = await this.findRepository(s, ref, action);
     if (!data) {
-      this.logger.info(`${full} does not exist on ${s.host}; nothing to delete`);
+      this.logger.info(
+        `${full} does not exist on ${s.host}; nothing to delete`,
+      );
       return { action: 'not-found' };
     }
     if (!options.force) {

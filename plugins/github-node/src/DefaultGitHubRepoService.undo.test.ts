@@ -114,10 +114,9 @@ describe('DefaultGitHubRepoService: undoing a repository', () => {
       await publish();
       // The creator's admin rights were replaced by push.
       server.driver.addUser('paved-bot');
-      (server.driver as any).repo('kestrel', 'shop').collaborators.set(
-        'paved-bot',
-        'push',
-      );
+      (server.driver as any)
+        .repo('kestrel', 'shop')
+        .collaborators.set('paved-bot', 'push');
       await expect(deleter.deleteRepository(repo)).rejects.toMatchObject({
         name: 'NotAllowedError',
         message:
