@@ -474,10 +474,7 @@ describe.each(databases.eachSupportedId())(
       );
       const apply = fake.invocations().find(i => i.argv[0] === 'apply')!;
       expect(apply.cwd).toBe(
-        planCall.cwd.replace(
-          path.join(dir, 'first'),
-          path.join(dir, 'second'),
-        ),
+        planCall.cwd.replace(path.join(dir, 'first'), path.join(dir, 'second')),
       );
       expect(apply.argv.at(-1)).toBe('paved.tfplan');
       const output = done.events.find(e => e.type === 'completion')?.body

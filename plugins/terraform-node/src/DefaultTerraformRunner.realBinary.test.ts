@@ -401,13 +401,21 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
         ),
       ),
     );
-    expect((await second.output({ workspace: 'echo-moved' })).token).toEqual(
-      { value: TOKEN, sensitive: true, type: 'string' },
-    );
+    expect((await second.output({ workspace: 'echo-moved' })).token).toEqual({
+      value: TOKEN,
+      sensitive: true,
+      type: 'string',
+    });
     expect(
-      fs.readdirSync(path.join(mockDir.path, 'replica-2', 'echo-moved', 'runs')),
+      fs.readdirSync(
+        path.join(mockDir.path, 'replica-2', 'echo-moved', 'runs'),
+      ),
     ).toEqual([]);
-    await second.destroy({ module: 'echo', workspace: 'echo-moved', variables });
+    await second.destroy({
+      module: 'echo',
+      workspace: 'echo-moved',
+      variables,
+    });
     expect(JSON.stringify([logs, events])).not.toContain(TOKEN);
   });
 

@@ -50,9 +50,9 @@ describe('PlanFileCipher', () => {
     );
     const altered = Buffer.from(sealed.content);
     altered[40] ^= 0xff;
-    expect(() =>
-      cipher.open(PLAN_ID, { ...sealed, content: altered }),
-    ).toThrow('it was altered or belongs to another plan');
+    expect(() => cipher.open(PLAN_ID, { ...sealed, content: altered })).toThrow(
+      'it was altered or belongs to another plan',
+    );
     expect(() =>
       cipher.open(PLAN_ID, { ...sealed, content: Buffer.alloc(3) }),
     ).toThrow('it was altered or belongs to another plan');

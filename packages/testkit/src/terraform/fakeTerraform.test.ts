@@ -643,7 +643,9 @@ describe('the stand-in terraform', () => {
         'resource "terraform_data" "flaky" {\n  input = "x"\n\n  provisioner "local-exec" {\n    command = "exit 1"\n  }\n}\n',
       );
       fake.setScenario({
-        resources: [{ address: 'terraform_data.flaky', values: { input: 'x' } }],
+        resources: [
+          { address: 'terraform_data.flaky', values: { input: 'x' } },
+        ],
         apply: {
           failAt: 'terraform_data.flaky',
           failure: { summary: 'local-exec provisioner error', tainted: true },
@@ -659,8 +661,7 @@ describe('the stand-in terraform', () => {
         );
         expect(apply.code).toBe(1);
         expect(
-          apply.messages.find(m => m.type === 'diagnostic')?.diagnostic
-            .summary,
+          apply.messages.find(m => m.type === 'diagnostic')?.diagnostic.summary,
         ).toBe('local-exec provisioner error');
         const state = JSON.parse(
           fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8'),
