@@ -25,6 +25,7 @@ import {
 } from './readTerraformRunnerConfig';
 import {
   formatDuration,
+  listUpTo,
   partialApplyError,
   stateLockDiagnostic,
   stateLockedError,
@@ -32,7 +33,7 @@ import {
 } from './runErrors';
 import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './RunDirectories';
 import { SecretRedactor } from './SecretRedactor';
-import { formatResourceChange } from './summarizePlan';
+import { planSummaryLines } from './summarizePlan';
 import {
   TerraformCli,
   TerraformEmit,
@@ -306,13 +307,8 @@ export class DefaultTerraformRunner implements TerraformRunner {
       });
       const summary = await this.cli.show(run, PLAN_FILE);
       emit({ level: 'info', type: 'runner', message: summary.text });
-      for (const r of summary.resources) {
-        emit({
-          level: 'info',
-          type: 'runner',
-          address: r.address,
-          message: `  ${formatResourceChange(r)}`,
-        });
+      for (const line of planSummaryLines(summary)) {
+        emit({ level: 'info', type: 'runner', message: line });
       }
       const planPath = path.join(runDir, PLAN_FILE);
       const checksum = await sha256File(planPath);
@@ -848,16 +844,16 @@ export class DefaultTerraformRunner implements TerraformRunner {
       throw new ConflictError(
         `Plan ${
           record.planId
-        } cannot be resumed: what is left to do differs from the reviewed plan (${unexpected
-          .map(r => `${r.address}: ${r.action}`)
-          .join(', ')}); plan again and review the new plan`,
+        } cannot be resumed: what is left to do differs from the reviewed plan (${listUpTo(
+          unexpected.map(r => `${r.address}: ${r.action}`),
+        )}); plan again and review the new plan`,
       );
     }
     run.emit({
       level: 'info',
       type: 'runner',
       message: `Left to apply from the reviewed plan: ${
-        remaining.resources.map(r => `${r.address} (${r.action})`).join(', ') ||
+        listUpTo(remaining.resources.map(r => `${r.address} (${r.action})`)) ||
         'no resource changes, only outputs'
       }`,
     });
@@ -971,9 +967,9 @@ function checkDestroyPolicy(record: PlanRecord, allowDestroy: boolean) {
     throw new NotAllowedError(
       `Plan ${record.planId} would destroy ${
         record.summary.destroy
-      } resource(s) (${destructive
-        .map(r => `${r.address}: ${r.action}`)
-        .join(', ')}); set allowDestroy to apply it`,
+      } resource(s) (${listUpTo(
+        destructive.map(r => `${r.address}: ${r.action}`),
+      )}); set allowDestroy to apply it`,
     );
   }
 }

@@ -17,6 +17,22 @@ export interface TerraformDiagnostic {
   address?: string;
 }
 
+/**
+ * Resources whose every line reaches the task log; past them, a count line
+ * every {@link PROGRESS_EVERY} resources (a 5,000-resource plan logs about a
+ * hundred lines, not ten thousand).
+ *
+ * @public
+ */
+export const PROGRESS_DETAIL_LIMIT = 50;
+
+/**
+ * Past {@link PROGRESS_DETAIL_LIMIT}, one count line per this many resources.
+ *
+ * @public
+ */
+export const PROGRESS_EVERY = 100;
+
 const VERBS: Record<string, string> = {
   create: 'create',
   update: 'update in place',
@@ -31,7 +47,9 @@ const VERBS: Record<string, string> = {
  * Turns terraform's JSON UI messages into progress lines for a task log
  * ("3/7 resources planned: aws_s3_bucket.this (create)") and keeps what the
  * runner needs afterwards: diagnostics, applied resources, the change
- * summary. Every line goes through the redactor.
+ * summary. Every line goes through the redactor. The first resources get
+ * their own lines; past `detailLimit`, a count line every `every`
+ * resources; errors and diagnostics always.
  *
  * @public
  */
@@ -51,6 +69,12 @@ export class TerraformProgress {
   interrupted = false;
   private readonly seen = new Set<string>();
   private readonly started = new Set<string>();
+  /** Resources that get lines of their own. */
+  private readonly detailed = new Set<string>();
+  private readonly detailLimit: number;
+  private readonly every: number;
+  /** The count of the last count line, to end on a final one. */
+  private lastCount = 0;
 
   constructor(
     private readonly options: {
@@ -59,8 +83,50 @@ export class TerraformProgress {
       total: number;
       redactor: SecretRedactor;
       emit?: (event: TerraformProgressEvent) => void;
+      /** Default {@link PROGRESS_DETAIL_LIMIT}. */
+      detailLimit?: number;
+      /** Default {@link PROGRESS_EVERY}. */
+      every?: number;
     },
-  ) {}
+  ) {
+    this.detailLimit = options.detailLimit ?? PROGRESS_DETAIL_LIMIT;
+    this.every = Math.max(1, options.every ?? PROGRESS_EVERY);
+  }
+
+  /** Whether this resource gets its own lines; the first ones do. */
+  private inDetail(address: string): boolean {
+    if (this.detailed.has(address)) return true;
+    if (this.detailed.size < this.detailLimit) {
+      this.detailed.add(address);
+      return true;
+    }
+    if (this.detailed.size === this.detailLimit && this.lastCount === 0) {
+      this.lastCount = -1;
+      this.emit({
+        level: 'info',
+        type: 'runner',
+        message: `More than ${this.detailLimit} resources: from here on, one line every ${this.every}`,
+      });
+    }
+    return false;
+  }
+
+  /** A count line when `count` is a multiple of `every`, or at the end. */
+  private countLine(count: number, what: string, final = false) {
+    if (count === this.lastCount) return;
+    if (!final && count % this.every !== 0) return;
+    this.lastCount = count;
+    this.emit({
+      level: 'info',
+      type: 'runner',
+      message: `${count}/${this.total()} ${what}`,
+    });
+  }
+
+  /** Whether count lines replaced some resources' lines. */
+  private get summarized() {
+    return this.lastCount !== 0;
+  }
 
   private emit(event: TerraformProgressEvent) {
     this.options.emit?.({
@@ -86,6 +152,10 @@ export class TerraformProgress {
       case 'refresh_complete':
         if (address && this.options.operation === 'plan') {
           this.seen.add(address);
+          if (!this.inDetail(address)) {
+            this.countLine(this.seen.size, 'resources planned');
+            return;
+          }
           this.emit({
             level: 'info',
             type: message.type,
@@ -99,6 +169,10 @@ export class TerraformProgress {
       case 'planned_change':
         if (!address || this.options.operation !== 'plan') return;
         this.seen.add(address);
+        if (!this.inDetail(address)) {
+          this.countLine(this.seen.size, 'resources planned');
+          return;
+        }
         this.emit({
           level: 'info',
           type: message.type,
@@ -113,6 +187,7 @@ export class TerraformProgress {
       case 'apply_start':
         if (!address) return;
         this.started.add(address);
+        if (!this.inDetail(address)) return;
         this.emit({
           level: 'info',
           type: message.type,
@@ -123,6 +198,7 @@ export class TerraformProgress {
         });
         return;
       case 'apply_progress':
+        if (address && !this.inDetail(address)) return;
         this.emit({
           level: 'info',
           type: message.type,
@@ -139,6 +215,10 @@ export class TerraformProgress {
           address,
           previous && previous !== action ? 'replace' : action,
         );
+        if (!this.inDetail(address)) {
+          this.countLine(this.applied.size, 'applied');
+          return;
+        }
         this.emit({
           level: 'info',
           type: message.type,
@@ -159,6 +239,11 @@ export class TerraformProgress {
         });
         return;
       case 'change_summary': {
+        if (this.summarized) {
+          if (this.options.operation === 'plan')
+            this.countLine(this.seen.size, 'resources planned', true);
+          else this.countLine(this.applied.size, 'applied', true);
+        }
         const changes = message.changes as any;
         this.changeSummary = {
           add: Number(changes?.add ?? 0),

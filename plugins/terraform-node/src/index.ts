@@ -23,4 +23,4 @@ export {
   type TerraformStateLock,
 } from './TerraformRunError';
 export { SecretRedactor } from './SecretRedactor';
-export { formatResourceChange } from './summarizePlan';
+export { formatResourceChange, planSummaryLines } from './summarizePlan';

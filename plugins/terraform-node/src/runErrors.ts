@@ -12,6 +12,17 @@ import {
 /** Changes of a plan, as the errors list them. */
 type Changes = { resources: Array<{ address: string; action: string }> };
 
+/**
+ * Items joined with ", ", the first `max` of them and then how many more:
+ * an error or log line about a plan of thousands of resources stays short.
+ */
+export function listUpTo(items: string[], max = 20): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${(
+    items.length - max
+  ).toLocaleString('en-US')} more`;
+}
+
 /** A duration as people read it: "300 ms", "30 s", "5 min", "2 h". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
@@ -128,12 +139,12 @@ export function partialApplyError(options: {
       options.workspace
     } ${what} after applying ${applied.length} of ${
       changes.resources.length
-    } change(s). Applied: ${applied.join(', ') || 'none'}. Not applied: ${
-      pending.map(r => `${r.address} (${r.action})`).join(', ') || 'none'
+    } change(s). Applied: ${listUpTo(applied) || 'none'}. Not applied: ${
+      listUpTo(pending.map(r => `${r.address} (${r.action})`)) || 'none'
     }. ${
       state
         ? `The state now holds ${state.length} resource(s)${
-            state.length ? `: ${state.join(', ')}` : ''
+            state.length ? `: ${listUpTo(state)}` : ''
           }. `
         : 'The state could not be read. '
     }Retry to resume: what is left of the reviewed plan is planned and applied.`,
@@ -187,7 +198,7 @@ export function cancelledError(options: {
     : [];
   const appliedText =
     operation === 'apply' || operation === 'destroy'
-      ? ` Applied before it stopped: ${applied.join(', ') || 'none'}.${
+      ? ` Applied before it stopped: ${listUpTo(applied) || 'none'}.${
           operation === 'apply' ? ' Retry to resume.' : ''
         }`
       : '';

@@ -162,3 +162,52 @@ export function summarizePlan(
     terraformVersion: String(plan.terraform_version ?? ''),
   };
 }
+
+/**
+ * The changed resources of a plan as log lines: every destroy and
+ * replacement first, then the other changes, one line each up to `limit`
+ * lines; what is left is counted by action and resource type on one more
+ * line. The summary itself keeps every resource.
+ *
+ * @public
+ */
+export function planSummaryLines(
+  summary: Pick<TerraformPlanSummary, 'resources'>,
+  limit: number = 50,
+): string[] {
+  const destructive = summary.resources.filter(
+    r => r.action === 'delete' || r.action === 'replace',
+  );
+  const others = summary.resources.filter(
+    r => r.action !== 'delete' && r.action !== 'replace',
+  );
+  const ordered = [...destructive, ...others];
+  const lines = ordered
+    .slice(0, limit)
+    .map(r => `  ${formatResourceChange(r)}`);
+  const rest = ordered.slice(limit);
+  if (rest.length) {
+    const groups = new Map<
+      string,
+      { action: string; type: string; n: number }
+    >();
+    for (const r of rest) {
+      const key = `${r.action} ${r.type}`;
+      const group = groups.get(key) ?? { action: r.action, type: r.type, n: 0 };
+      group.n++;
+      groups.set(key, group);
+    }
+    const counted = [...groups.values()].map(
+      g =>
+        `${SYMBOLS[g.action] ?? '?'} ${g.n.toLocaleString('en-US')} ${
+          g.type
+        } (${g.action})`,
+    );
+    lines.push(
+      `  ... and ${rest.length.toLocaleString(
+        'en-US',
+      )} more (the plan summary lists every resource): ${counted.join(', ')}`,
+    );
+  }
+  return lines;
+}

@@ -5,7 +5,7 @@ import {
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  formatResourceChange,
+  planSummaryLines,
   TerraformPlan,
   TerraformRunner,
 } from '@paved/plugin-terraform-node';
@@ -21,6 +21,9 @@ import { examples } from './terraformReview.examples';
 export class PlanReviewRequiredError extends CustomErrorBase {
   name = 'PlanReviewRequiredError' as const;
 }
+
+/** Resources listed one per line in the task log; the rest are counted. */
+const PLAN_LINES = 50;
 
 function minuteUtc(iso: string) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -96,8 +99,8 @@ export function createTerraformReviewAction(options: {
         return;
       }
       ctx.logger.info(`Plan ${planId} to review: ${plan.summary.text}`);
-      for (const r of plan.summary.resources) {
-        ctx.logger.info(`  ${formatResourceChange(r)}`);
+      for (const line of planSummaryLines(plan.summary, PLAN_LINES)) {
+        ctx.logger.info(line);
       }
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -119,9 +122,12 @@ export function createTerraformReviewAction(options: {
         }),
       });
       if (request.attempt === attempt) {
+        const listed =
+          plan.summary.resources.length > PLAN_LINES
+            ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
+            : 'The task log above lists each resource with its action.';
         throw new PlanReviewRequiredError(
-          `Review the plan, then approve it. ${plan.summary.text} ` +
-            `The task log above lists each resource with its action. ` +
+          `Review the plan, then approve it. ${plan.summary.text} ${listed} ` +
             `To apply exactly this plan, press Retry before ${minuteUtc(
               plan.expiresAt,
             )}; to drop it, do nothing: it expires then.`,
