@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
@@ -105,6 +110,46 @@ export async function createTestRunner(options: {
     }),
   });
   return { runner, fake };
+}
+
+/** What each test of {@link describeWithRunner} gets, fresh. */
+export interface TestRunnerContext {
+  runner: DefaultTerraformRunner;
+  fake: FakeTerraform;
+  /** Every log line of the runner and of the tasks' steps. */
+  logs: string[];
+  /** The test's own directory (work directory, stand-in files). */
+  dir: string;
+  databaseId: TestDatabaseId;
+}
+
+const databases = TestDatabases.create();
+
+/**
+ * A describe block run once per database engine (SQLite, and PostgreSQL
+ * when its connection string is set), each test with a fresh runner on a
+ * fresh database, the stand-in terraform playing the postgres-database
+ * module. `body` reads the context's fields inside its tests only.
+ */
+export function describeWithRunner(
+  name: string,
+  body: (t: TestRunnerContext) => void,
+) {
+  describe.each(databases.eachSupportedId())(`${name} (%s)`, databaseId => {
+    const mockDir = createMockDirectory();
+    const t = { databaseId } as TestRunnerContext;
+    let count = 0;
+    beforeEach(async () => {
+      t.logs = [];
+      t.dir = path.join(mockDir.path, `case-${++count}`);
+      ({ runner: t.runner, fake: t.fake } = await createTestRunner({
+        dir: t.dir,
+        knex: await databases.init(databaseId),
+        logs: t.logs,
+      }));
+    });
+    body(t);
+  });
 }
 
 /**

@@ -1,13 +1,8 @@
-import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
-import { FakeTerraform, parseTemplateExampleSteps } from '@paved/testkit';
+import { parseTemplateExampleSteps } from '@paved/testkit';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  createTestRunner,
+  describeWithRunner,
   DB_PASSWORD,
   postgresScenario,
   PROVIDER_SECRET,
@@ -42,38 +37,20 @@ const redisScenario = {
   ],
 };
 
-describe('terraform:apply', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const mockDir = createMockDirectory();
-  let runner: DefaultTerraformRunner;
-  let fake: FakeTerraform;
-  let logs: string[];
-  let dir: string;
-  let count = 0;
-
+describeWithRunner('terraform:apply', t => {
   const variables = {
     name: 'orders',
     owner: 'fulfilment',
     master_password: DB_PASSWORD,
   };
 
-  beforeEach(async () => {
-    logs = [];
-    dir = path.join(mockDir.path, `case-${++count}`);
-    ({ runner, fake } = await createTestRunner({
-      dir,
-      knex: await databases.init('SQLITE_3'),
-      logs,
-    }));
-  });
-
   it('runs the example applying the plan of an earlier step', async () => {
-    const task = new TestTask('task-example-1', logs);
+    const task = new TestTask('task-example-1', t.logs);
     await runExampleSteps(
       parseTemplateExampleSteps(examples[0].example),
       [
-        createTerraformPlanAction({ runner }),
-        createTerraformApplyAction({ runner }),
+        createTerraformPlanAction({ runner: t.runner }),
+        createTerraformApplyAction({ runner: t.runner }),
       ],
       task,
     );
@@ -89,25 +66,25 @@ describe('terraform:apply', () => {
         'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.',
     });
     expect(
-      fs.existsSync(path.join(dir, 'work', 'orders-db', 'terraform.tfstate')),
+      fs.existsSync(path.join(t.dir, 'work', 'orders-db', 'terraform.tfstate')),
     ).toBe(true);
   });
 
   it('runs the example allowing a replacement', async () => {
-    fake.setScenario(redisScenario);
-    const baseline = await runner.plan({
+    t.fake.setScenario(redisScenario);
+    const baseline = await t.runner.plan({
       module: 'redis-cache',
       workspace: 'orders-cache',
       variables: { name: 'orders-cache', owner: 'fulfilment' },
     });
-    await runner.apply({ planId: baseline.planId });
+    await t.runner.apply({ planId: baseline.planId });
 
-    const task = new TestTask('task-example-2', logs);
+    const task = new TestTask('task-example-2', t.logs);
     await runExampleSteps(
       parseTemplateExampleSteps(examples[1].example),
       [
-        createTerraformPlanAction({ runner }),
-        createTerraformApplyAction({ runner }),
+        createTerraformPlanAction({ runner: t.runner }),
+        createTerraformApplyAction({ runner: t.runner }),
       ],
       task,
     );
@@ -130,9 +107,9 @@ describe('terraform:apply', () => {
   });
 
   it('refuses a plan that replaces resources unless allowDestroy is set', async () => {
-    const plan = createTerraformPlanAction({ runner });
-    const apply = createTerraformApplyAction({ runner });
-    const first = new TestTask('task-first', logs);
+    const plan = createTerraformPlanAction({ runner: t.runner });
+    const apply = createTerraformApplyAction({ runner: t.runner });
+    const first = new TestTask('task-first', t.logs);
     await plan.handler(
       first.context('plan', {
         module: 'postgres-database',
@@ -147,7 +124,7 @@ describe('terraform:apply', () => {
       }),
     );
 
-    const task = new TestTask('task-rename', logs);
+    const task = new TestTask('task-rename', t.logs);
     await plan.handler(
       task.context('plan', {
         module: 'postgres-database',
@@ -164,16 +141,49 @@ describe('terraform:apply', () => {
       `Plan ${planId} would destroy 1 resource(s) (aws_db_instance.this: replace); set allowDestroy to apply it`,
     );
     // A plan of another task is refused too.
-    const other = new TestTask('task-other', logs);
+    const other = new TestTask('task-other', t.logs);
     await expect(
       apply.handler(other.context('apply', { planId, allowDestroy: true })),
     ).rejects.toThrow(`planId: plan ${planId} belongs to another task`);
   });
 
+  it('keeps the task log of a large apply short, counting past the first resources', async () => {
+    t.fake.setScenario({
+      resources: Array.from({ length: 300 }, (_, i) => ({
+        address: `aws_s3_object.o${i}`,
+        values: { key: `objects/${i}`, bucket: '${var.name}' },
+      })),
+    });
+    const task = new TestTask('task-large', t.logs);
+    await createTerraformPlanAction({ runner: t.runner }).handler(
+      task.context('plan', {
+        module: 'object-bucket',
+        workspace: 'large-bucket',
+        variables: { name: 'large-bucket', owner: 'billing' },
+      }),
+    );
+    await createTerraformApplyAction({ runner: t.runner }).handler(
+      task.context('apply', {
+        planId: task.outputs.plan.planId as string,
+        allowDestroy: false,
+      }),
+    );
+    expect(task.outputs.apply).toMatchObject({ applied: true, added: 300 });
+    expect(task.outputs.apply.resources).toHaveLength(300);
+    const applyLines = t.logs.filter(l => l.includes('"stepId":"apply"'));
+    expect(applyLines.length).toBeLessThan(2 * 50 + 20);
+    expect(applyLines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^info 100\/300 applied /),
+        expect.stringMatching(/^info 300\/300 applied /),
+      ]),
+    );
+  });
+
   it('stops before applying in a dry run', async () => {
-    const task = new TestTask('task-dry', logs);
-    const plan = createTerraformPlanAction({ runner });
-    const apply = createTerraformApplyAction({ runner });
+    const task = new TestTask('task-dry', t.logs);
+    const plan = createTerraformPlanAction({ runner: t.runner });
+    const apply = createTerraformApplyAction({ runner: t.runner });
     await plan.handler(
       task.context(
         'plan',
@@ -193,16 +203,16 @@ describe('terraform:apply', () => {
       added: 4,
       summaryText: 'Plan: 4 to add, 0 to change, 0 to destroy.',
     });
-    expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
-    expect(await runner.output({ workspace: 'orders-db' })).toEqual({});
+    expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+    expect(await t.runner.output({ workspace: 'orders-db' })).toEqual({});
     expect(task.checkpoints.size).toBe(1);
   });
 
   it('resumes a crashed apply when the task is retried, then returns the checkpoint', async () => {
-    fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
-    const plan = createTerraformPlanAction({ runner });
-    const apply = createTerraformApplyAction({ runner });
-    const task = new TestTask('task-crash', logs);
+    t.fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
+    const plan = createTerraformPlanAction({ runner: t.runner });
+    const apply = createTerraformApplyAction({ runner: t.runner });
+    const task = new TestTask('task-crash', t.logs);
     await plan.handler(
       task.context('plan', {
         module: 'postgres-database',
@@ -226,7 +236,7 @@ describe('terraform:apply', () => {
 
     // The retry of the task: the plan step's checkpoint returns the same plan,
     // the apply step resumes it.
-    fake.setScenario(postgresScenario());
+    t.fake.setScenario(postgresScenario());
     await plan.handler(
       task.context('plan', {
         module: 'postgres-database',
@@ -237,17 +247,17 @@ describe('terraform:apply', () => {
     expect(task.outputs.plan.planId).toBe(planId);
     await apply.handler(task.context('apply', { planId, allowDestroy: false }));
     expect(task.outputs.apply).toMatchObject({ applied: true, added: 4 });
-    expect(logs).toContainEqual(
+    expect(t.logs).toContainEqual(
       expect.stringContaining(`Resuming plan ${planId}`),
     );
 
-    const calls = fake.invocations().length;
+    const calls = t.fake.invocations().length;
     await apply.handler(task.context('apply', { planId, allowDestroy: false }));
-    expect(fake.invocations()).toHaveLength(calls);
+    expect(t.fake.invocations()).toHaveLength(calls);
     expect(task.outputs.apply).toMatchObject({ applied: true, added: 4 });
 
     const visible = JSON.stringify([
-      logs,
+      t.logs,
       task.outputs,
       [...task.checkpoints],
       error.message,
@@ -259,9 +269,9 @@ describe('terraform:apply', () => {
   it('cancels terraform when the task is cancelled', async () => {
     const scenario = postgresScenario();
     scenario.resources![1].applyMs = 20_000;
-    fake.setScenario(scenario);
-    const task = new TestTask('task-cancel', logs);
-    await createTerraformPlanAction({ runner }).handler(
+    t.fake.setScenario(scenario);
+    const task = new TestTask('task-cancel', t.logs);
+    await createTerraformPlanAction({ runner: t.runner }).handler(
       task.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
@@ -269,7 +279,7 @@ describe('terraform:apply', () => {
       }),
     );
     const controller = new AbortController();
-    const running = createTerraformApplyAction({ runner })
+    const running = createTerraformApplyAction({ runner: t.runner })
       .handler(
         task.context(
           'apply',
@@ -278,7 +288,7 @@ describe('terraform:apply', () => {
         ),
       )
       .catch(e => e);
-    while (!logs.some(l => l.includes('aws_db_instance.this: Creating...'))) {
+    while (!t.logs.some(l => l.includes('aws_db_instance.this: Creating...'))) {
       await new Promise(r => setTimeout(r, 20));
     }
     controller.abort();

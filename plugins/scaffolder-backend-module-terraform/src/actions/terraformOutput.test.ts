@@ -1,12 +1,6 @@
-import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
 import { parseTemplateExampleSteps } from '@paved/testkit';
-import path from 'node:path';
 import {
-  createTestRunner,
+  describeWithRunner,
   DB_PASSWORD,
   runExampleSteps,
   TestTask,
@@ -16,21 +10,9 @@ import { examples } from './terraformOutput.examples';
 
 jest.setTimeout(60_000);
 
-describe('terraform:output', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const mockDir = createMockDirectory();
-  let runner: DefaultTerraformRunner;
-  let logs: string[];
-  let count = 0;
-
+describeWithRunner('terraform:output', t => {
   beforeEach(async () => {
-    logs = [];
-    ({ runner } = await createTestRunner({
-      dir: path.join(mockDir.path, `case-${++count}`),
-      knex: await databases.init('SQLITE_3'),
-      logs,
-    }));
-    const plan = await runner.plan({
+    const plan = await t.runner.plan({
       module: 'postgres-database',
       workspace: 'orders-db',
       variables: {
@@ -39,16 +21,16 @@ describe('terraform:output', () => {
         master_password: DB_PASSWORD,
       },
     });
-    await runner.apply({ planId: plan.planId });
+    await t.runner.apply({ planId: plan.planId });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_description, example) => {
-      const task = new TestTask('task-outputs', logs);
+      const task = new TestTask('task-outputs', t.logs);
       const rendered = await runExampleSteps(
         parseTemplateExampleSteps(example),
-        [createTerraformOutputAction({ runner })],
+        [createTerraformOutputAction({ runner: t.runner })],
         task,
       );
       expect(task.outputs.outputs).toEqual({
@@ -64,12 +46,13 @@ describe('terraform:output', () => {
       );
       // The sensitive value is handed to the runner's callers only.
       expect(
-        (await runner.output({ workspace: 'orders-db' })).master_password.value,
+        (await t.runner.output({ workspace: 'orders-db' })).master_password
+          .value,
       ).toBe(DB_PASSWORD);
       expect(
-        JSON.stringify([logs, task.outputs, [...task.checkpoints]]),
+        JSON.stringify([t.logs, task.outputs, [...task.checkpoints]]),
       ).not.toContain(DB_PASSWORD);
-      expect(logs).toContainEqual(
+      expect(t.logs).toContainEqual(
         expect.stringMatching(
           /^info Read 3 output\(s\) of workspace orders-db \(sensitive, not shown: master_password\)/,
         ),
@@ -78,8 +61,8 @@ describe('terraform:output', () => {
   );
 
   it('reads nothing in a dry run', async () => {
-    const task = new TestTask('task-dry', logs);
-    await createTerraformOutputAction({ runner }).handler(
+    const task = new TestTask('task-dry', t.logs);
+    await createTerraformOutputAction({ runner: t.runner }).handler(
       task.context('outputs', { workspace: 'orders-db' }, { isDryRun: true }),
     );
     expect(task.outputs.outputs).toEqual({ outputs: {}, sensitiveOutputs: [] });

@@ -1,12 +1,6 @@
+import { parseTemplateExampleSteps } from '@paved/testkit';
 import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { FakeTerraform, parseTemplateExampleSteps } from '@paved/testkit';
-import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
-import path from 'node:path';
-import {
-  createTestRunner,
+  describeWithRunner,
   DB_PASSWORD,
   PROVIDER_SECRET,
   runExampleSteps,
@@ -14,33 +8,18 @@ import {
 } from '../__testUtils__/createTestRunner';
 import { createTerraformPlanAction } from './terraformPlan';
 import { examples } from './terraformPlan.examples';
+import { createTerraformReviewAction } from './terraformReview';
 
 jest.setTimeout(60_000);
 
-describe('terraform:plan', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const mockDir = createMockDirectory();
-  let runner: DefaultTerraformRunner;
-  let fake: FakeTerraform;
-  let logs: string[];
-  let count = 0;
-
-  beforeEach(async () => {
-    logs = [];
-    ({ runner, fake } = await createTestRunner({
-      dir: path.join(mockDir.path, `case-${++count}`),
-      knex: await databases.init('SQLITE_3'),
-      logs,
-    }));
-  });
-
+describeWithRunner('terraform:plan', t => {
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_description, example) => {
       // Without resources in the scenario, the stand-in plans what the module declares.
-      fake.setScenario({});
-      const action = createTerraformPlanAction({ runner });
-      const task = new TestTask('task-examples', logs);
+      t.fake.setScenario({});
+      const action = createTerraformPlanAction({ runner: t.runner });
+      const task = new TestTask('task-examples', t.logs);
       const steps = parseTemplateExampleSteps(example);
       await runExampleSteps(steps, [action], task);
       for (const step of steps) {
@@ -52,7 +31,7 @@ describe('terraform:plan', () => {
           'summaryText',
         ]);
         expect(output.hasChanges).toBe(true);
-        const plan = await runner.getPlan(output.planId as string);
+        const plan = await t.runner.getPlan(output.planId as string);
         expect(plan).toMatchObject({
           module: step.input!.module,
           workspace: step.input!.workspace,
@@ -73,8 +52,8 @@ describe('terraform:plan', () => {
   );
 
   it('logs progress, outputs the summary and is checkpointed per workspace', async () => {
-    const action = createTerraformPlanAction({ runner });
-    const task = new TestTask('task-1', logs);
+    const action = createTerraformPlanAction({ runner: t.runner });
+    const task = new TestTask('task-1', t.logs);
     const input = {
       module: 'postgres-database',
       workspace: 'orders-db',
@@ -104,7 +83,7 @@ describe('terraform:plan', () => {
         { address: 'random_password.master', action: 'create' },
       ],
     });
-    expect(logs).toEqual(
+    expect(t.logs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
           /^info 1\/4 resources planned: aws_db_instance\.this will create /,
@@ -120,23 +99,75 @@ describe('terraform:plan', () => {
     expect([...task.checkpoints.keys()]).toEqual([
       'v1.task.checkpoint.plan.terraform.plan.orders-db.postgres-database',
     ]);
-    const plan = await runner.getPlan(output.planId as string);
+    const plan = await t.runner.getPlan(output.planId as string);
     expect(plan?.status).toBe('planned');
 
     // A retried task gets the saved plan back instead of planning again.
-    const calls = fake.invocations().length;
+    const calls = t.fake.invocations().length;
     await action.handler(task.context('plan', input));
     expect(task.outputs.plan).toEqual(output);
-    expect(fake.invocations()).toHaveLength(calls);
+    expect(t.fake.invocations()).toHaveLength(calls);
 
-    const visible = JSON.stringify([logs, task.outputs, [...task.checkpoints]]);
+    const visible = JSON.stringify([
+      t.logs,
+      task.outputs,
+      [...task.checkpoints],
+    ]);
     expect(visible).not.toContain(DB_PASSWORD);
     expect(visible).not.toContain(PROVIDER_SECRET);
   });
 
+  it('keeps the task log short for a 5,000-resource plan, and every resource in the output', async () => {
+    t.fake.setScenario({
+      resources: Array.from({ length: 5000 }, (_, i) => ({
+        address: `aws_s3_object.o${i}`,
+        values: { key: `objects/${i}`, bucket: '${var.name}' },
+      })),
+    });
+    const task = new TestTask('task-large', t.logs);
+    await createTerraformPlanAction({ runner: t.runner }).handler(
+      task.context('plan', {
+        module: 'object-bucket',
+        workspace: 'large-bucket',
+        variables: { name: 'large-bucket', owner: 'billing' },
+      }),
+    );
+    const summary = task.outputs.plan.summary as { resources: unknown[] };
+    expect(summary.resources).toHaveLength(5000);
+    expect(summary.resources[4999]).toEqual({
+      address: 'aws_s3_object.o999',
+      action: 'create',
+    });
+    const planLines = t.logs.filter(l => l.includes('"stepId":"plan"'));
+    // Not the 10,000 of one progress line and one summary line each.
+    expect(planLines.length).toBeLessThan(160);
+    expect(planLines).toContainEqual(
+      expect.stringMatching(/^info 5000\/5000 resources planned /),
+    );
+    expect(planLines).toContainEqual(
+      expect.stringMatching(
+        /^info {3}\.\.\. and 4,950 more \(the plan summary lists every resource\): \+ 4,950 aws_s3_object \(create\) /,
+      ),
+    );
+
+    // The review step lists the same way, and says so.
+    const review = await createTerraformReviewAction({
+      runner: t.runner,
+    })
+      .handler(
+        task.context('review', { planId: task.outputs.plan.planId as string }),
+      )
+      .catch(e => e);
+    expect(review.message).toContain(
+      'Plan: 5000 to add, 0 to change, 0 to destroy. The task log above lists destroys and replacements first, then the other changes up to 50 lines, and counts the rest.',
+    );
+    const reviewLines = t.logs.filter(l => l.includes('"stepId":"review"'));
+    expect(reviewLines).toHaveLength(1 + 50 + 1);
+  });
+
   it('shows the plan in a dry run and keeps nothing', async () => {
-    const action = createTerraformPlanAction({ runner });
-    const task = new TestTask('dry-run-task', logs);
+    const action = createTerraformPlanAction({ runner: t.runner });
+    const task = new TestTask('dry-run-task', t.logs);
     await action.handler(
       task.context(
         'plan',
@@ -152,9 +183,9 @@ describe('terraform:plan', () => {
       'Plan: 4 to add, 0 to change, 0 to destroy.',
     );
     expect(
-      (await runner.getPlan(task.outputs.plan.planId as string))?.status,
+      (await t.runner.getPlan(task.outputs.plan.planId as string))?.status,
     ).toBe('discarded');
-    expect(logs).toContainEqual(
+    expect(t.logs).toContainEqual(
       expect.stringMatching(
         /^info Dry run: plan [0-9a-f-]+ was shown and discarded; nothing will be applied /,
       ),
@@ -162,8 +193,8 @@ describe('terraform:plan', () => {
   });
 
   it('fails with a clear error on bad input, running nothing', async () => {
-    const action = createTerraformPlanAction({ runner });
-    const task = new TestTask('task-bad', logs);
+    const action = createTerraformPlanAction({ runner: t.runner });
+    const task = new TestTask('task-bad', t.logs);
     await expect(
       action.handler(
         task.context('plan', {
@@ -175,7 +206,7 @@ describe('terraform:plan', () => {
     ).rejects.toThrow(
       'Invalid variables for module "postgres-database": variables.multi_az: expected a bool, got a string',
     );
-    expect(fake.invocations()).toEqual([]);
+    expect(t.fake.invocations()).toEqual([]);
     expect(Object.keys(task.outputs.plan)).toEqual([]);
   });
 });

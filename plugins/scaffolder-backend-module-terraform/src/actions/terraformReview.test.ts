@@ -1,12 +1,6 @@
+import { parseTemplateExampleSteps } from '@paved/testkit';
 import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
-import { FakeTerraform, parseTemplateExampleSteps } from '@paved/testkit';
-import path from 'node:path';
-import {
-  createTestRunner,
+  describeWithRunner,
   runExampleSteps,
   TestTask,
 } from '../__testUtils__/createTestRunner';
@@ -17,38 +11,25 @@ import { examples } from './terraformReview.examples';
 
 jest.setTimeout(60_000);
 
-describe('terraform:review', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  const mockDir = createMockDirectory();
-  let runner: DefaultTerraformRunner;
-  let fake: FakeTerraform;
-  let logs: string[];
-  let count = 0;
-
+describeWithRunner('terraform:review', t => {
   beforeEach(async () => {
-    logs = [];
-    ({ runner, fake } = await createTestRunner({
-      dir: path.join(mockDir.path, `case-${++count}`),
-      knex: await databases.init('SQLITE_3'),
-      logs,
-    }));
     // The bucket module as declared.
-    fake.setScenario({});
+    t.fake.setScenario({});
   });
 
   const actions = () => [
-    createTerraformPlanAction({ runner }),
-    createTerraformReviewAction({ runner }),
-    createTerraformApplyAction({ runner }),
+    createTerraformPlanAction({ runner: t.runner }),
+    createTerraformReviewAction({ runner: t.runner }),
+    createTerraformApplyAction({ runner: t.runner }),
   ];
 
   it('runs the example: stops for review, and the retried task applies exactly the plan', async () => {
     const steps = parseTemplateExampleSteps(examples[0].example);
-    const task = new TestTask('task-review', logs);
+    const task = new TestTask('task-review', t.logs);
     const stopped = await runExampleSteps(steps, actions(), task).catch(e => e);
     expect(stopped.name).toBe('PlanReviewRequiredError');
     const planId = task.outputs.plan.planId as string;
-    const plan = (await runner.getPlan(planId))!;
+    const plan = (await t.runner.getPlan(planId))!;
     expect(stopped.message).toBe(
       `Review the plan, then approve it. Plan: 6 to add, 0 to change, 0 to destroy. The task log above lists each resource with its action. To apply exactly this plan, press Retry before ${plan.expiresAt.slice(
         0,
@@ -58,16 +39,16 @@ describe('terraform:review', () => {
         16,
       )} UTC; to drop it, do nothing: it expires then.`,
     );
-    expect(logs).toContainEqual(
+    expect(t.logs).toContainEqual(
       expect.stringMatching(/^info {3}\+ aws_s3_bucket\.this \(create\) /),
     );
-    expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+    expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('apply');
     expect(plan.status).toBe('planned');
 
     // Retry: same task, same checkpoints.
-    const planCalls = fake.invocations().filter(i => i.argv[0] === 'plan');
+    const planCalls = t.fake.invocations().filter(i => i.argv[0] === 'plan');
     await runExampleSteps(steps, actions(), task);
-    expect(fake.invocations().filter(i => i.argv[0] === 'plan')).toEqual(
+    expect(t.fake.invocations().filter(i => i.argv[0] === 'plan')).toEqual(
       planCalls,
     );
     expect(task.outputs.review).toEqual({
@@ -75,8 +56,8 @@ describe('terraform:review', () => {
       reviewRequestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(task.outputs.apply).toMatchObject({ applied: true, added: 6 });
-    expect((await runner.getPlan(planId))?.status).toBe('applied');
-    expect(logs).toContainEqual(
+    expect((await t.runner.getPlan(planId))?.status).toBe('applied');
+    expect(t.logs).toContainEqual(
       expect.stringMatching(
         new RegExp(
           `^info Plan ${planId} approved: the task was retried after it stopped for review at `,
@@ -87,9 +68,12 @@ describe('terraform:review', () => {
 
   it('refuses to approve a plan that expired while waiting', async () => {
     let now = Date.now();
-    const review = createTerraformReviewAction({ runner, now: () => now });
-    const task = new TestTask('task-late', logs);
-    await createTerraformPlanAction({ runner }).handler(
+    const review = createTerraformReviewAction({
+      runner: t.runner,
+      now: () => now,
+    });
+    const task = new TestTask('task-late', t.logs);
+    await createTerraformPlanAction({ runner: t.runner }).handler(
       task.context('plan', {
         module: 'object-bucket',
         workspace: 'late-bucket',
@@ -101,7 +85,7 @@ describe('terraform:review', () => {
       review.handler(task.context('review', { planId })),
     ).rejects.toThrow('Review the plan, then approve it.');
     now += 2 * 3_600_000;
-    const plan = (await runner.getPlan(planId))!;
+    const plan = (await t.runner.getPlan(planId))!;
     await expect(
       review.handler(task.context('review', { planId })),
     ).rejects.toThrow(
@@ -117,22 +101,22 @@ describe('terraform:review', () => {
   });
 
   it('passes without stopping when the plan changes nothing, and in a dry run', async () => {
-    const task = new TestTask('task-nochange', logs);
+    const task = new TestTask('task-nochange', t.logs);
     const variables = { name: 'same-bucket', owner: 'billing' };
-    const first = await runner.plan({
+    const first = await t.runner.plan({
       module: 'object-bucket',
       workspace: 'same-bucket',
       variables,
     });
-    await runner.apply({ planId: first.planId });
-    await createTerraformPlanAction({ runner }).handler(
+    await t.runner.apply({ planId: first.planId });
+    await createTerraformPlanAction({ runner: t.runner }).handler(
       task.context('plan', {
         module: 'object-bucket',
         workspace: 'same-bucket',
         variables,
       }),
     );
-    const review = createTerraformReviewAction({ runner });
+    const review = createTerraformReviewAction({ runner: t.runner });
     await review.handler(
       task.context('review', { planId: task.outputs.plan.planId as string }),
     );
@@ -141,8 +125,8 @@ describe('terraform:review', () => {
       reviewRequestedAt: '',
     });
 
-    const dry = new TestTask('task-dry', logs);
-    await createTerraformPlanAction({ runner }).handler(
+    const dry = new TestTask('task-dry', t.logs);
+    await createTerraformPlanAction({ runner: t.runner }).handler(
       dry.context(
         'plan',
         { module: 'object-bucket', workspace: 'dry-bucket', variables },
@@ -163,7 +147,7 @@ describe('terraform:review', () => {
     expect(
       [...dry.checkpoints.keys()].filter(k => k.includes('terraform.review')),
     ).toEqual([]);
-    expect(logs).toContainEqual(
+    expect(t.logs).toContainEqual(
       expect.stringMatching(
         /^info Dry run: a real run stops here until the plan is approved by retrying the task/,
       ),
@@ -171,9 +155,9 @@ describe('terraform:review', () => {
   });
 
   it('says when the plan does not exist', async () => {
-    const task = new TestTask('task-missing', logs);
+    const task = new TestTask('task-missing', t.logs);
     await expect(
-      createTerraformReviewAction({ runner }).handler(
+      createTerraformReviewAction({ runner: t.runner }).handler(
         task.context('review', {
           planId: '00000000-0000-4000-8000-000000000000',
         }),
