@@ -592,10 +592,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       return { action: 'not-found' };
     }
     if (!options.force) {
-      const work = await this.workBeyondFirstCommit(s, ref, data, action);
+      const work = await this.workOfOthers(s, ref, data, action);
       if (work.length > 0) {
         throw new ConflictError(
-          `${action} refused: ${full} holds more than its first commit (${work.join(
+          `${action} refused: ${full} holds more than Paved put there (${work.join(
             '; ',
           )}), which deleting it would lose; archive it instead, or delete it with force`,
         );
@@ -624,8 +624,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return { action: 'deleted' };
   }
 
-  /** What a repository holds beyond one branch with one commit, in words. */
-  private async workBeyondFirstCommit(
+  /**
+   * What a repository holds beyond what Paved put there, in words: another
+   * branch, open issues or pull requests, commits by anyone but Paved's
+   * authors (the first commit's and CODEOWNERS'). Empty when it holds only
+   * Paved's work.
+   */
+  private async workOfOthers(
     s: Session,
     ref: GitHubRepoRef,
     data: any,
@@ -640,20 +645,43 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     );
     const others = [...branches.keys()].filter(b => b !== data.default_branch);
     if (others.length > 0) work.push(`branches ${others.join(', ')}`);
-    if (branches.has(data.default_branch)) {
-      try {
-        const commits = await s.octokit.rest.repos.listCommits({
+    if (!branches.has(data.default_branch)) return work;
+    // paved:publish's default author (upstream's) and this service's.
+    const ours = new Set(
+      [this.settings.author.email, 'scaffolder@backstage.io'].map(e =>
+        e.toLowerCase(),
+      ),
+    );
+    const limit = 20;
+    let commits: any[];
+    try {
+      commits = (
+        await s.octokit.rest.repos.listCommits({
           owner: ref.owner,
           repo: ref.name,
           sha: data.default_branch,
-          per_page: 2,
-        });
-        if (commits.data.length > 1) {
-          work.push(`more than one commit on ${data.default_branch}`);
-        }
-      } catch (error) {
-        throw this.fail(error, action, s);
-      }
+          per_page: limit,
+        })
+      ).data;
+    } catch (error) {
+      throw this.fail(error, action, s);
+    }
+    const foreign = commits.filter(
+      c =>
+        !ours.has(String(c.commit?.author?.email).toLowerCase()) ||
+        !ours.has(String(c.commit?.committer?.email).toLowerCase()),
+    );
+    if (commits.length >= limit) {
+      work.push(`${limit} or more commits on ${data.default_branch}`);
+    } else if (foreign.length > 0) {
+      const newest = foreign[0];
+      work.push(
+        `${foreign.length} commit${foreign.length > 1 ? 's' : ''} on ${
+          data.default_branch
+        } by others, the newest ${String(newest.sha).slice(0, 7)} by ${
+          newest.commit?.author?.name
+        }`,
+      );
     }
     return work;
   }

@@ -28,14 +28,16 @@ describe('DefaultGitHubRepoService: undoing a repository', () => {
     await server.close();
   });
 
-  /** What a golden path leaves: the repository and its first commit. */
+  /** What a golden path leaves: the repository, its first commit (by paved:publish's default author) and CODEOWNERS. */
   async function publish() {
     await service.createRepository(repo);
     await service.pushInitialContent({
       ...repo,
       sourceDir: workspace.path,
       branch: 'main',
+      author: { name: 'Scaffolder', email: 'scaffolder@backstage.io' },
     });
+    await service.ensureCodeOwners({ ...repo, content: '* @kestrel/shop\n' });
   }
 
   describe('archiveRepository', () => {
@@ -125,18 +127,24 @@ describe('DefaultGitHubRepoService: undoing a repository', () => {
       expect(server.driver.repository('kestrel', 'shop')).toBeDefined();
     });
 
-    it('refuses a repository holding more than its first commit, deleting nothing, unless forced', async () => {
+    it('refuses a repository holding work of others, deleting nothing, unless forced', async () => {
       await publish();
-      await server.driver.commit('kestrel', 'shop', 'main', {
-        'src/index.ts': 'work\n',
-      });
+      await server.driver.commit(
+        'kestrel',
+        'shop',
+        'main',
+        { 'src/index.ts': 'work\n' },
+        'Start the service',
+        { name: 'Jo Developer', email: 'jo@kestrel.example' },
+      );
       await server.driver.commit('kestrel', 'shop', 'feature', {
         'x.ts': 'more work\n',
       });
       await expect(deleter.deleteRepository(repo)).rejects.toMatchObject({
         name: 'ConflictError',
-        message:
-          'deleting kestrel/shop refused: kestrel/shop holds more than its first commit (branches feature; more than one commit on main), which deleting it would lose; archive it instead, or delete it with force',
+        message: expect.stringMatching(
+          /^deleting kestrel\/shop refused: kestrel\/shop holds more than Paved put there \(branches feature; 1 commit on main by others, the newest [0-9a-f]{7} by Jo Developer\), which deleting it would lose; archive it instead, or delete it with force$/,
+        ),
       });
       expect(server.driver.repository('kestrel', 'shop')).toBeDefined();
       await expect(

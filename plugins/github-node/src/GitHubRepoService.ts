@@ -248,9 +248,10 @@ export interface ArchiveRepositoryResult {
 /** @public */
 export interface DeleteRepositoryOptions extends GitHubRepoRef {
   /**
-   * Delete it even when it holds more than a golden path put there: another
-   * branch, a second commit, issues or pull requests. Default false: such a
-   * repository is a ConflictError, as deleting it would lose that work.
+   * Delete it even when it holds more than Paved put there: another branch,
+   * commits by anyone but Paved's commit authors, open issues or pull
+   * requests. Default false: such a repository is a ConflictError, as
+   * deleting it would lose that work.
    */
   force?: boolean;
 }
@@ -337,8 +338,8 @@ export interface GitHubRepoService {
   /**
    * Deletes a repository: the undo of createRepository. Needs the token's
    * `delete_repo` scope (a GitHub App: administration write) and admin
-   * rights on the repository. Refuses one that holds more than a golden
-   * path put there unless `force` is set.
+   * rights on the repository. Refuses one that holds more than Paved put
+   * there unless `force` is set.
    */
   deleteRepository(
     options: DeleteRepositoryOptions,

@@ -646,18 +646,23 @@ export class GitHubTestDriver {
     return Number(out.toString().trim());
   }
 
-  /** Commits files onto a branch of an existing repository. */
+  /**
+   * Commits files onto a branch of an existing repository, as a developer
+   * would (by default GitHub <noreply@github.com>, as a merge on github.com).
+   */
   async commit(
     owner: string,
     name: string,
     branch: string,
     files: Record<string, string>,
     message = 'Update',
+    author?: { name: string; email: string },
   ): Promise<string> {
     const { commit } = await commitFiles(this.gitDir(owner, name), {
       branch,
       files,
       message,
+      author,
     });
     return commit;
   }

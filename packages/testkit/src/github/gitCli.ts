@@ -142,6 +142,10 @@ export async function commitFiles(
     files: Record<string, string | Buffer | null>;
     message: string;
     parent?: string;
+    /** Default GitHub <noreply@github.com>. */
+    author?: { name: string; email: string };
+    /** Default the author. */
+    committer?: { name: string; email: string };
   },
 ): Promise<{ commit: string; tree: string }> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gh-test-index-'));
@@ -171,14 +175,35 @@ export async function commitFiles(
       );
     }
     const tree = (await git(gitDir, ['write-tree'], { env })).toString().trim();
+    const author = options.author;
+    const committer = options.committer ?? author;
     const commit = (
-      await git(gitDir, [
-        'commit-tree',
-        tree,
-        ...(parent ? ['-p', parent] : []),
-        '-m',
-        options.message,
-      ])
+      await git(
+        gitDir,
+        [
+          'commit-tree',
+          tree,
+          ...(parent ? ['-p', parent] : []),
+          '-m',
+          options.message,
+        ],
+        {
+          env: {
+            ...(author
+              ? {
+                  GIT_AUTHOR_NAME: author.name,
+                  GIT_AUTHOR_EMAIL: author.email,
+                }
+              : {}),
+            ...(committer
+              ? {
+                  GIT_COMMITTER_NAME: committer.name,
+                  GIT_COMMITTER_EMAIL: committer.email,
+                }
+              : {}),
+          },
+        },
+      )
     )
       .toString()
       .trim();

@@ -657,22 +657,57 @@ export const routes: Route[] = [
         );
       }
       const ref = req.query.get('sha') ?? repo.defaultBranch;
+      const perPage = Math.min(
+        Number(req.query.get('per_page') ?? 30) || 30,
+        100,
+      );
+      // One commit a line: sha, parents, tree, author, committer, subject.
       const out = await runGit(repo.gitDir, [
         'log',
-        '--format=%H',
+        '--format=%H%x00%P%x00%T%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e',
         '-n',
-        String(Number(req.query.get('per_page') ?? 30) || 30),
+        String(perPage),
         ref,
       ]).catch(() => undefined);
       if (!out) throw notFound(docs.listCommits);
-      const shas = out.toString().split('\n').filter(Boolean);
-      return {
-        status: 200,
-        body: shas.map(sha => ({
-          sha,
-          url: `${req.urls.api}/repos/${repo.owner}/${repo.name}/commits/${sha}`,
-        })),
-      };
+      const full = `${repo.owner}/${repo.name}`;
+      const api = `${req.urls.api}/repos/${full}`;
+      const person = (name: string, email: string, date: string) => ({
+        name,
+        email,
+        date: new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      });
+      const body = out
+        .toString()
+        .split('\x1e')
+        .map(record => record.replace(/^\n/, ''))
+        .filter(Boolean)
+        .map(record => {
+          const [sha, parents, tree, an, ae, ad, cn, ce, cd, message] =
+            record.split('\x00');
+          return {
+            sha,
+            node_id: Buffer.from(`Commit:${sha}`).toString('base64'),
+            commit: {
+              author: person(an, ae, ad),
+              committer: person(cn, ce, cd),
+              message: message.replace(/\n+$/, ''),
+              tree: { sha: tree, url: `${api}/git/trees/${tree}` },
+              url: `${api}/git/commits/${sha}`,
+              comment_count: 0,
+            },
+            url: `${api}/commits/${sha}`,
+            html_url: `${req.urls.web}/${full}/commit/${sha}`,
+            // Users are not matched to commit emails here.
+            author: null,
+            committer: null,
+            parents: parents
+              .split(' ')
+              .filter(Boolean)
+              .map(p => ({ sha: p, url: `${api}/commits/${p}` })),
+          };
+        });
+      return { status: 200, body };
     },
   },
   {
@@ -1567,10 +1602,24 @@ export const routes: Route[] = [
         );
       }
       const content = Buffer.from(body.content, 'base64');
+      // The author and committer given, else the caller (GitHub's default).
+      const caller = {
+        name: req.identity.login ?? 'GitHub',
+        email: req.identity.login
+          ? `${req.identity.id}+${req.identity.login}@users.noreply.github.com`
+          : 'noreply@github.com',
+      };
+      const identity = (p: any) =>
+        p && typeof p.name === 'string' && typeof p.email === 'string'
+          ? { name: p.name, email: p.email }
+          : undefined;
+      const committer = identity(body.committer) ?? caller;
       const { commit, tree } = await commitFiles(repo.gitDir, {
         branch,
         files: { [filePath]: content },
         message: body.message,
+        author: identity(body.author) ?? committer,
+        committer,
       });
       if (branches.size === 0 && branch !== repo.defaultBranch) {
         repo.defaultBranch = branch;

@@ -333,6 +333,43 @@ describe('startGitHubTestServer', () => {
       expect(contents.response.data.message).toBe('This repository is empty.');
     });
 
+    it('lists commits newest first with their author, committer and parents', async () => {
+      await server.driver.createRepository('kestrel', 'shop', {
+        files: { 'README.md': '# shop\n' },
+      });
+      const second = await server.driver.commit(
+        'kestrel',
+        'shop',
+        'main',
+        { 'src/index.ts': 'x\n' },
+        'Add the service\n\nWith a body.',
+      );
+      const res = await octokit.rest.repos.listCommits({
+        owner: 'kestrel',
+        repo: 'shop',
+        sha: 'main',
+        per_page: 5,
+      });
+      expect(res.data).toHaveLength(2);
+      const [newest, first] = res.data;
+      expect(newest).toMatchObject({
+        sha: second,
+        commit: {
+          message: 'Add the service\n\nWith a body.',
+          author: { name: expect.any(String), email: expect.any(String) },
+          committer: { date: expect.stringMatching(/Z$/) },
+        },
+        parents: [{ sha: first.sha }],
+      });
+      expect(first.parents).toEqual([]);
+      const one = await octokit.rest.repos.listCommits({
+        owner: 'kestrel',
+        repo: 'shop',
+        per_page: 1,
+      });
+      expect(one.data.map(c => c.sha)).toEqual([second]);
+    });
+
     it('answers the transient 404s and 422s of a new repository as many times as told', async () => {
       server.driver.setTransientErrorsAfterCreate({
         notFound: 2,

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Delete the repository a golden path created, as long as it holds nothing more than its first commit.',
+      'Delete the repository a golden path created, as long as it holds nothing but what Paved put there.',
     example: yaml.stringify({
       steps: [
         {

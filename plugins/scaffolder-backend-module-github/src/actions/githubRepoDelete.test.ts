@@ -13,9 +13,22 @@ describe('paved:github:repo:delete', () => {
   let h: Harness;
   const workspace = { 'README.md': '# shop\n' };
 
+  /** The repository and first commit paved:publish leaves (its default author), and CODEOWNERS. */
   async function publish() {
     await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
-    await h.server.driver.commit('kestrel', 'shop', 'main', workspace);
+    await h.server.driver.commit(
+      'kestrel',
+      'shop',
+      'main',
+      workspace,
+      'initial commit',
+      { name: 'Scaffolder', email: 'scaffolder@backstage.io' },
+    );
+    await h.service.ensureCodeOwners({
+      owner: 'kestrel',
+      name: 'shop',
+      content: '* @kestrel/storefront\n',
+    });
   }
 
   beforeEach(async () => {
@@ -60,16 +73,21 @@ describe('paved:github:repo:delete', () => {
   );
 
   it('refuses a repository with work in it, deleting nothing and checkpointing nothing', async () => {
-    await h.server.driver.commit('kestrel', 'shop', 'main', {
-      'src/index.ts': 'work\n',
-    });
+    await h.server.driver.commit(
+      'kestrel',
+      'shop',
+      'main',
+      { 'src/index.ts': 'work\n' },
+      'Start',
+      { name: 'Jo Developer', email: 'jo@kestrel.example' },
+    );
     const run = await runAction(createGitHubRepoDeleteAction(h), {
       repoUrl: 'github.com?owner=kestrel&repo=shop',
     });
     expect(run.error).toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining(
-        'kestrel/shop holds more than its first commit (more than one commit on main)',
+        'kestrel/shop holds more than Paved put there (1 commit on main by others, the newest',
       ),
     });
     expect(run.store.size).toBe(0);

@@ -9,7 +9,7 @@ import { livesOnLocalForge, repoTargetOf } from './shared';
 
 /**
  * Creates `paved:github:repo:delete`, the undo of a repository a golden path
- * created. It refuses a repository holding more than its first commit
+ * created. It refuses a repository holding more than Paved put there
  * unless forced, so an undo never loses work done since.
  *
  * @public
@@ -22,7 +22,7 @@ export function createGitHubRepoDeleteAction(options: {
   return createTemplateAction({
     id: 'paved:github:repo:delete',
     description:
-      "Deletes the repository, for good. Needs the token's delete_repo scope (a GitHub App: administration write) and admin rights on it. A repository with another branch, a second commit, or open issues or pull requests is refused unless force is set; a missing one is left as it is.",
+      "Deletes the repository, for good. Needs the token's delete_repo scope (a GitHub App: administration write) and admin rights on it. A repository holding more than Paved put there (another branch, commits by others, open issues or pull requests) is refused unless force is set; a missing one is left as it is.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -38,7 +38,7 @@ export function createGitHubRepoDeleteAction(options: {
             .boolean()
             .optional()
             .describe(
-              'Delete it even when it holds more than its first commit; that work is lost. Default false.',
+              'Delete it even when it holds more than Paved put there; that work is lost. Default false.',
             ),
       },
       output: {
