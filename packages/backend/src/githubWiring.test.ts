@@ -324,7 +324,10 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
   let baseUrl: string;
 
   beforeAll(async () => {
-    server = await startGitHubTestServer();
+    // The token may delete repositories too, for the undo.
+    server = await startGitHubTestServer({
+      scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
+    });
     const data = await embeddedDefault();
     const integration: Record<string, any> = server.integrationConfig();
     const { server: backend } = await startTestBackend({
@@ -343,16 +346,11 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
             integrations: { github: [integration] },
             catalog: {
               ...data.catalog,
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(
-                    ROOT,
-                    'templates/node-service/template.yaml',
-                  ),
-                  rules: [{ allow: ['Template'] }],
-                },
-              ],
+              locations: ['node-service', 'remove-repository'].map(t => ({
+                type: 'file',
+                target: path.join(ROOT, 'templates', t, 'template.yaml'),
+                rules: [{ allow: ['Template'] }],
+              })),
             },
             permission: { enabled: false },
             paved: {
@@ -364,30 +362,30 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
       ],
     });
     baseUrl = `http://localhost:${backend.port()}`;
-    await eventually('the template in the catalogue', async () => {
-      const res = await call(
-        baseUrl,
-        user,
-        '/api/catalog/entities/by-name/template/default/node-service',
-      );
-      return res.status === 200 || undefined;
-    });
+    const url = baseUrl;
+    await Promise.all(
+      ['node-service', 'remove-repository'].map(name =>
+        eventually(`the template ${name} in the catalogue`, async () => {
+          const res = await call(
+            url,
+            user,
+            `/api/catalog/entities/by-name/template/default/${name}`,
+          );
+          return res.status === 200 || undefined;
+        }),
+      ),
+    );
   });
 
   afterAll(async () => {
     await server?.close();
   });
 
-  it('publishes, hardens and registers the node-service, whose entity names its GitHub repository', async () => {
+  /** Runs a template as a task to its end: its status and log lines. */
+  async function runTask(templateRef: string, values: Record<string, unknown>) {
     const created = await call(baseUrl, user, '/api/scaffolder/v2/tasks', {
-      templateRef: 'template:default/node-service',
-      values: {
-        name: 'invoice-service',
-        description: 'Invoices',
-        owner: 'group:default/fulfilment',
-        repoUrl: `${server.host}?owner=kestrel&repo=invoice-service`,
-        deploy: false,
-      },
+      templateRef,
+      values,
     });
     expect(created.status).toBe(201);
     const task = await eventually('the task to finish', async () => {
@@ -405,17 +403,31 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
       user,
       `/api/scaffolder/v2/tasks/${created.body.id}/events`,
     );
-    const log = events.body
+    const log: string[] = events.body
       .filter((e: any) => e.type === 'log')
       .map((e: any) => `${e.body.stepId}: ${logMessage(e.body.message)}`);
-    // The log, when it failed, says why.
-    expect({ status: task.status, log }).toEqual({
-      status: 'completed',
-      log: expect.any(Array),
+    // The template's output comes with the completion event.
+    const completion = events.body.find((e: any) => e.type === 'completion');
+    return {
+      status: task.status as string,
+      log,
+      output: completion?.body?.output,
+    };
+  }
+
+  it('publishes, hardens and registers the node-service, whose entity names its GitHub repository', async () => {
+    const run = await runTask('template:default/node-service', {
+      name: 'invoice-service',
+      description: 'Invoices',
+      owner: 'group:default/fulfilment',
+      repoUrl: `${server.host}?owner=kestrel&repo=invoice-service`,
+      deploy: false,
     });
-    expect(
-      log.filter((l: string) => l.includes('lives on the local forge')),
-    ).toEqual([]);
+    // The log, when it failed, says why.
+    expect(run).toMatchObject({ status: 'completed' });
+    expect(run.log.filter(l => l.includes('lives on the local forge'))).toEqual(
+      [],
+    );
 
     // The repository, born protected.
     const repo = server.driver.repository('kestrel', 'invoice-service')!;
@@ -470,5 +482,61 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
       // Upstream's GitHub URL handling writes it as a tree URL.
       'backstage.io/managed-by-location': `url:${server.url}/kestrel/invoice-service/tree/main/catalog-info.yaml`,
     });
+  });
+
+  it("undoes it with the remove-repository template: Paved's repository goes, others' work stays unless forced", async () => {
+    const repoUrl = `${server.host}?owner=kestrel&repo=invoice-service`;
+    expect(
+      server.driver.repository('kestrel', 'invoice-service'),
+    ).toBeDefined();
+    // A developer's commit since: delete refuses, and nothing changes.
+    await server.driver.commit(
+      'kestrel',
+      'invoice-service',
+      'feature',
+      { 'src/x.ts': 'work\n' },
+      'Work',
+      { name: 'Jo Developer', email: 'jo@kestrel.example' },
+    );
+    const refused = await runTask('template:default/remove-repository', {
+      repoUrl,
+      mode: 'delete',
+    });
+    expect(refused.status).toBe('failed');
+    expect(refused.log.join('\n')).toContain(
+      'holds more than Paved put there (branches feature)',
+    );
+    expect(
+      server.driver.repository('kestrel', 'invoice-service'),
+    ).toBeDefined();
+
+    const archived = await runTask('template:default/remove-repository', {
+      repoUrl,
+      mode: 'archive',
+    });
+    expect(archived).toMatchObject({ status: 'completed' });
+    expect(
+      server.driver.repository('kestrel', 'invoice-service')!.archived,
+    ).toBe(true);
+    expect(archived.output.text).toEqual([
+      { title: 'Repository', content: 'kestrel/invoice-service: archived' },
+    ]);
+
+    const deleted = await runTask('template:default/remove-repository', {
+      repoUrl,
+      mode: 'delete',
+      force: true,
+    });
+    expect(deleted).toMatchObject({ status: 'completed' });
+    expect(
+      server.driver.repository('kestrel', 'invoice-service'),
+    ).toBeUndefined();
+    const again = await runTask('template:default/remove-repository', {
+      repoUrl,
+      mode: 'delete',
+    });
+    expect(again.output.text).toEqual([
+      { title: 'Repository', content: 'kestrel/invoice-service: not-found' },
+    ]);
   });
 });

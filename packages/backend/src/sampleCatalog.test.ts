@@ -637,12 +637,13 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
 
   it('ships golden-path templates with the upstream step shape', () => {
     const problems: string[] = [];
-    // Resource templates (templates/terraform) and environment ones
-    // (templates/delete-dev-environment) create no repository.
+    // Resource templates (templates/terraform), environment ones
+    // (templates/delete-dev-environment) and repository ones
+    // (templates/remove-repository) create no repository.
     const tpls = templates.entities.filter(
       l =>
         l.entity.kind === 'Template' &&
-        !['resource', 'environment'].includes(
+        !['resource', 'environment', 'repository'].includes(
           String((l.entity.spec as { type?: string }).type),
         ),
     );
@@ -739,6 +740,38 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         name: 'delete-dev-environment',
         picker: 'EntityPicker',
         steps: [['kubernetes:namespace:delete', 'dev']],
+      },
+    ]);
+  });
+
+  it("ships the undo of a golden path's GitHub repository: archive or delete", () => {
+    const tpls = templates.entities.filter(
+      l =>
+        l.entity.kind === 'Template' &&
+        (l.entity.spec as { type?: string }).type === 'repository',
+    );
+    expect(
+      tpls.map(l => {
+        const spec = l.entity.spec as {
+          parameters: Array<{ properties?: Record<string, any> }>;
+          steps: Array<{ action: string; if?: string }>;
+        };
+        return {
+          name: l.entity.metadata.name,
+          picker: spec.parameters[0].properties?.repoUrl?.['ui:field'],
+          modes: spec.parameters[0].properties?.mode?.enum,
+          steps: spec.steps.map(s => [s.action, s.if]),
+        };
+      }),
+    ).toEqual([
+      {
+        name: 'remove-repository',
+        picker: 'RepoUrlPicker',
+        modes: ['archive', 'delete'],
+        steps: [
+          ['paved:github:repo:archive', "${{ parameters.mode == 'archive' }}"],
+          ['paved:github:repo:delete', "${{ parameters.mode == 'delete' }}"],
+        ],
       },
     ]);
   });
