@@ -2,8 +2,10 @@
  * The Terraform driver's own cost with the stand-in terraform
  * (packages/testkit/bin/terraform): wall time of TerraformRunner.plan and
  * .apply minus the time of the terraform commands themselves, measured by
- * running the stand-in bare with the same arguments, and the memory of the
- * process while a 5,000-line plan log streams through the runner.
+ * running the stand-in bare with the same arguments; the same for an apply
+ * on a second replica, which restores the saved plan from the database
+ * first; and the memory of the process while a 5,000-line plan log streams
+ * through the runner.
  *
  *   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/terraform.ts [--runs=N] [--lines=N]
  *
@@ -86,18 +88,26 @@ function bare(
   });
 }
 
-async function createRunner(root: string, fake: FakeTerraform) {
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
+async function createRunner(
+  root: string,
+  fake: FakeTerraform,
+  shared?: { knex: ReturnType<typeof knexFactory>; workDir: string },
+) {
+  const knex =
+    shared?.knex ??
+    knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
   const runner = await DefaultTerraformRunner.create({
     settings: {
       binary: fakeTerraformPath,
       modulesDir: MODULES,
-      workDir: path.join(root, 'work'),
-      backend: { type: 'local' },
+      workDir: shared?.workDir ?? path.join(root, 'work'),
+      // State where both replicas reach it, as a remote backend would be.
+      backend: { type: 'local', directory: path.join(root, 'state') },
+      planEncryptionKey: 'bench-plan-encryption-key-0123456789abcdef',
       planMaxAgeMs: 3_600_000,
       cancelGracePeriodMs: 10_000,
       lockLeaseMs: 120_000,
@@ -112,7 +122,7 @@ async function createRunner(root: string, fake: FakeTerraform) {
 }
 
 function row(name: string, values: number[], note = '') {
-  return `${name.padEnd(44)} ${median(values)
+  return `${name.padEnd(50)} ${median(values)
     .toFixed(0)
     .padStart(7)} ${percentile(values, 0.9).toFixed(0).padStart(7)}  ${note}`;
 }
@@ -191,6 +201,64 @@ async function main() {
       apply.own.push(wall - binary);
     }
 
+    // Apply on another replica: it has no run directory, so it restores the
+    // plan from the database, runs init and applies. Bare: init and apply of
+    // a twin plan in a copy of its run directory without .terraform.
+    const { runner: other } = await createRunner(root, fake, {
+      knex,
+      workDir: path.join(root, 'work-other'),
+    });
+    const moved = {
+      wall: [] as number[],
+      binary: [] as number[],
+      own: [] as number[],
+    };
+    for (let i = 0; i < runs; i++) {
+      const viaRunner = await runner.plan({
+        module: 'object-bucket',
+        workspace: `moved-a-${i}`,
+        variables,
+      });
+      const twinWorkspace = `moved-b-${i}`;
+      const before = fake.invocations().length;
+      const twin = await runner.plan({
+        module: 'object-bucket',
+        workspace: twinWorkspace,
+        variables,
+      });
+      const twinDir = runDir(twinWorkspace, twin.planId);
+      const init = fake
+        .invocations()
+        .slice(before)
+        .find(c => c.argv[0] === 'init')!;
+      const copy = path.join(root, 'bare-copies', twinWorkspace);
+      fs.cpSync(twinDir, copy, {
+        recursive: true,
+        filter: src => path.basename(src) !== '.terraform',
+      });
+      const start = process.hrtime.bigint();
+      await other.apply({ planId: viaRunner.planId });
+      const wall = ms(start);
+      const binary =
+        (await bare(init.argv, copy, env)).ms +
+        (
+          await bare(
+            [
+              'apply',
+              '-json',
+              '-input=false',
+              '-lock-timeout=0s',
+              'paved.tfplan',
+            ],
+            copy,
+            env,
+          )
+        ).ms;
+      moved.wall.push(wall);
+      moved.binary.push(binary);
+      moved.own.push(wall - binary);
+    }
+
     // Memory: a plan whose -json log is `logLines` lines (version,
     // planned_change per resource, change_summary, outputs).
     const resources = logLines - 3;
@@ -241,7 +309,7 @@ async function main() {
         process.version
       }, ${os.cpus().length} CPUs)`,
     );
-    out.push(`${''.padEnd(44)} ${'median'.padStart(7)} ${'p90'.padStart(7)}`);
+    out.push(`${''.padEnd(50)} ${'median'.padStart(7)} ${'p90'.padStart(7)}`);
     out.push(row('plan: TerraformRunner.plan wall time', plan.wall));
     out.push(
       row(
@@ -266,6 +334,20 @@ async function main() {
         'apply: runner overhead',
         apply.own,
         `target < ${TARGET_MS} ms: ${applyOwn < TARGET_MS ? 'OK' : 'FAIL'}`,
+      ),
+    );
+    out.push(
+      row('apply elsewhere: TerraformRunner.apply wall time', moved.wall),
+    );
+    out.push(
+      row('apply elsewhere: stand-in alone (init + apply)', moved.binary),
+    );
+    const movedOwn = median(moved.own);
+    out.push(
+      row(
+        'apply elsewhere: runner overhead',
+        moved.own,
+        `target < ${TARGET_MS} ms: ${movedOwn < TARGET_MS ? 'OK' : 'FAIL'}`,
       ),
     );
     out.push('');
@@ -296,7 +378,8 @@ async function main() {
       )} ms`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
-    if (planOwn >= TARGET_MS || applyOwn >= TARGET_MS) process.exitCode = 1;
+    if (planOwn >= TARGET_MS || applyOwn >= TARGET_MS || movedOwn >= TARGET_MS)
+      process.exitCode = 1;
   } finally {
     await knex.destroy();
     fs.rmSync(root, { recursive: true, force: true });
