@@ -9,17 +9,11 @@ import {
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DatabasePlanStore,
-  PlanRecord,
-  StoredPlanFile,
-} from './DatabasePlanStore';
+import { DatabasePlanStore, PlanRecord } from './DatabasePlanStore';
 import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
 import { migrateDatabase } from './migrateDatabase';
 import { ModuleCatalog, TerraformModule } from './ModuleCatalog';
-import { PlanBundle, PlanFileCipher } from './PlanFileCipher';
 import {
-  DEFAULT_PLAN_MAX_BYTES,
   readTerraformRunnerConfig,
   TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
@@ -32,6 +26,7 @@ import {
   commandFailure,
 } from './runErrors';
 import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './RunDirectories';
+import { formatBytes, SavedPlanFiles, sha256 } from './SavedPlanFiles';
 import { SecretRedactor } from './SecretRedactor';
 import { planSummaryLines } from './summarizePlan';
 import {
@@ -47,7 +42,6 @@ import {
   TerraformOutput,
   TerraformPlan,
   TerraformPlanRequest,
-  TerraformPlanStatus,
   TerraformPlanSummary,
   TerraformResourceAction,
   TerraformRunner,
@@ -56,21 +50,11 @@ import {
 import { TerraformStateBackend } from './TerraformStateBackend';
 
 const WORKSPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** The generated plan encryption key, when none is configured. */
-const KEY_FILE = '.paved-plan-files.key';
 /** terraform's refusals of a plan file before it applies anything. */
 const REFUSED_PLAN = [
   'Inconsistent dependency lock file',
   'Failed to read plan from plan file',
 ];
-/** Plans that can never be applied: their run directories can go. */
-const DONE: TerraformPlanStatus[] = [
-  'applied',
-  'expired',
-  'stale',
-  'discarded',
-];
-
 /** What a resumed apply may do to a resource, given its reviewed action. */
 const RESUMABLE: Record<string, TerraformResourceAction[]> = {
   create: ['create'],
@@ -80,18 +64,8 @@ const RESUMABLE: Record<string, TerraformResourceAction[]> = {
   forget: ['forget'],
 };
 
-function sha256(data: Buffer) {
-  return crypto.createHash('sha256').update(data).digest('hex');
-}
-
 function sha256File(file: string) {
   return fs.readFile(file).then(sha256);
-}
-
-function formatBytes(bytes: number) {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**
@@ -103,7 +77,6 @@ function formatBytes(bytes: number) {
  */
 export class DefaultTerraformRunner implements TerraformRunner {
   private catalogPromise?: Promise<ModuleCatalog>;
-  private cipherPromise?: Promise<PlanFileCipher>;
 
   private constructor(
     private readonly settings: TerraformRunnerSettings,
@@ -114,6 +87,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     private readonly stateBackend: TerraformStateBackend,
     private readonly cli: TerraformCli,
     private readonly runDirs: RunDirectories,
+    private readonly savedPlans: SavedPlanFiles,
     private readonly now: () => number,
   ) {}
 
@@ -153,22 +127,26 @@ export class DefaultTerraformRunner implements TerraformRunner {
       ...stateBackend.secrets(),
       settings.planEncryptionKey,
     ]);
+    const locks = DatabaseWorkspaceLock.create({
+      knex,
+      logger,
+      leaseMs: settings.lockLeaseMs,
+      heartbeatMs: options.heartbeatMs,
+      replicaId: options.replicaId,
+      now,
+    });
+    const plans = DatabasePlanStore.create({ knex, now });
+    const runDirs = new RunDirectories(settings.workDir, stateBackend);
     return new DefaultTerraformRunner(
       settings,
       logger,
-      DatabaseWorkspaceLock.create({
-        knex,
-        logger,
-        leaseMs: settings.lockLeaseMs,
-        heartbeatMs: options.heartbeatMs,
-        replicaId: options.replicaId,
-        now,
-      }),
-      DatabasePlanStore.create({ knex, now }),
+      locks,
+      plans,
       redactor,
       stateBackend,
       new TerraformCli(settings, stateBackend, redactor, logger),
-      new RunDirectories(settings.workDir, stateBackend),
+      runDirs,
+      new SavedPlanFiles(settings, plans, runDirs, locks, logger, now),
       now,
     );
   }
@@ -211,47 +189,11 @@ export class DefaultTerraformRunner implements TerraformRunner {
         await lease.release();
       }
     }
-    const swept = await this.sweepRunDirectories();
+    const swept = await this.savedPlans.sweep();
     if (expired || swept) {
       this.logger.info('Expired old terraform plans', { expired, swept });
     }
     return expired;
-  }
-
-  /**
-   * Removes this replica's run directories that no plan needs any more:
-   * those of plans applied, expired or made stale (here or on another
-   * replica), and leftovers of runs that ended without a plan.
-   */
-  private async sweepRunDirectories(): Promise<number> {
-    const dirs = await this.runDirs.list();
-    const statuses = await this.plans.statuses(dirs.map(d => d.runId));
-    let swept = 0;
-    for (const dir of dirs) {
-      const status = statuses.get(dir.runId);
-      if (status && !DONE.includes(status)) continue;
-      if (!status) {
-        if (this.now() - dir.mtimeMs < this.settings.planMaxAgeMs) continue;
-        // No plan: a run's directory, gone only if no run holds the workspace.
-        const lease = await this.locks
-          .acquire({
-            workspace: dir.workspace,
-            runId: crypto.randomUUID(),
-            operation: 'expire-plans',
-          })
-          .catch(() => undefined);
-        if (!lease) continue;
-        try {
-          await this.runDirs.remove(dir.dir);
-        } finally {
-          await lease.release();
-        }
-      } else {
-        await this.runDirs.remove(dir.dir);
-      }
-      swept++;
-    }
-    return swept;
   }
 
   async plan(
@@ -277,19 +219,13 @@ export class DefaultTerraformRunner implements TerraformRunner {
     let runDir: string | undefined;
     try {
       await this.expireOldPlans(workspace);
-      runDir = await this.runDirs.prepare({
-        workspace,
-        runId,
-        moduleFiles: await catalog.files(mod.name),
+      const run = await this.newRun(
+        { workspace, runId, redactor, emit },
+        await catalog.files(mod.name),
         variables,
-      });
-      const run: TerraformRunContext = {
-        workspace,
-        runDir,
-        signal: runSignal(options.signal, lease.lost),
-        redactor,
-        emit,
-      };
+        runSignal(options.signal, lease.lost),
+      );
+      runDir = run.runDir;
       emit({
         level: 'info',
         type: 'runner',
@@ -314,7 +250,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
       const checksum = await sha256File(planPath);
       const planFile = request.discard
         ? undefined
-        : await this.sealPlanFile(runId, runDir, mod.name, workspace);
+        : await this.savedPlans.seal(runId, runDir, {
+            module: mod.name,
+            workspace,
+          });
       const record = await this.plans.insert(
         {
           planId: runId,
@@ -405,13 +344,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
     signal: AbortSignal,
   ): Promise<TerraformRunContext> {
     const runDir = this.runDirs.resolve(record.runDir);
-    let bundle: PlanBundle | undefined;
-    if (!(await this.runDirs.hasPlanFile(runDir))) {
-      bundle = await this.openPlanFile(
-        record,
-        await this.plans.getPlanFile(record.planId),
-      );
-    }
+    const bundle = await this.savedPlans.missing(record, runDir);
     const redactor = this.runRedactor(
       catalog,
       record.module,
@@ -434,68 +367,32 @@ export class DefaultTerraformRunner implements TerraformRunner {
           bundle.planFile.length,
         )}, checksum verified)`,
       });
-      try {
-        await this.runDirs.restore(
-          runDir,
-          await catalog.files(record.module),
-          bundle,
-        );
-        await this.cli.init(run);
-        await this.runDirs.restorePlanFile(runDir, bundle);
-      } catch (error) {
-        await this.runDirs.remove(runDir);
-        throw error;
-      }
+      await this.savedPlans.restore(
+        runDir,
+        await catalog.files(record.module),
+        bundle,
+        () => this.cli.init(run),
+      );
     }
     await this.verifyPlanFile(record, runDir);
     return run;
   }
 
-  /** A stored plan file, decrypted and checked against the plan's checksum. */
-  private async openPlanFile(
-    record: PlanRecord,
-    stored: StoredPlanFile | undefined,
-  ): Promise<PlanBundle> {
-    if (!stored) {
-      throw new NotFoundError(
-        `planId: the plan file of plan ${record.planId} is neither on this replica nor in the database; plan again`,
-      );
-    }
-    const bundle = (await this.planCipher()).open(record.planId, stored);
-    if (sha256(bundle.planFile) !== record.checksum) {
-      throw new ConflictError(
-        `planId: the plan file of plan ${record.planId} changed since it was reviewed (checksum mismatch); plan again`,
-      );
-    }
-    return bundle;
-  }
-
-  /**
-   * The plan file of a fresh plan, sealed for the database; refused past
-   * `paved.terraform.planMaxBytes`.
-   */
-  private async sealPlanFile(
-    planId: string,
-    runDir: string,
-    moduleName: string,
-    workspace: string,
-  ): Promise<StoredPlanFile> {
-    const max = this.settings.planMaxBytes ?? DEFAULT_PLAN_MAX_BYTES;
-    const { size } = await fs.stat(path.join(runDir, PLAN_FILE));
-    if (size > max) {
-      throw new NotAllowedError(
-        `The plan of module ${moduleName} in workspace ${workspace} is ${formatBytes(
-          size,
-        )}, more than the ${formatBytes(
-          max,
-        )} that paved.terraform.planMaxBytes allows to keep for apply; plan fewer resources per workspace, or raise the limit`,
-      );
-    }
-    const sealed = (await this.planCipher()).seal(
-      planId,
-      await this.runDirs.capture(runDir),
-    );
-    return { ...sealed, planFileBytes: size };
+  /** A fresh run directory for a module and its variables, as a run's context. */
+  private async newRun(
+    run: Omit<TerraformRunContext, 'runDir' | 'signal'> & { runId: string },
+    moduleFiles: string[],
+    variables: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<TerraformRunContext> {
+    const { runId, ...context } = run;
+    const runDir = await this.runDirs.prepare({
+      workspace: run.workspace,
+      runId,
+      moduleFiles,
+      variables,
+    });
+    return { ...context, runDir, signal };
   }
 
   /** Applies a verified plan (or resumes it) under the workspace's lease. */
@@ -643,19 +540,13 @@ export class DefaultTerraformRunner implements TerraformRunner {
     });
     let runDir: string | undefined;
     try {
-      runDir = await this.runDirs.prepare({
-        workspace,
-        runId,
-        moduleFiles: await catalog.files(mod.name),
+      const run = await this.newRun(
+        { workspace, runId, redactor, emit },
+        await catalog.files(mod.name),
         variables,
-      });
-      const run: TerraformRunContext = {
-        workspace,
-        runDir,
-        signal: runSignal(options.signal, lease.lost),
-        redactor,
-        emit,
-      };
+        runSignal(options.signal, lease.lost),
+      );
+      runDir = run.runDir;
       emit({
         level: 'info',
         type: 'runner',
@@ -753,25 +644,6 @@ export class DefaultTerraformRunner implements TerraformRunner {
       );
     }
     return this.catalogPromise;
-  }
-
-  /** The cipher of saved plan files, its key read (or generated) once. */
-  private planCipher(): Promise<PlanFileCipher> {
-    if (!this.cipherPromise) {
-      const { planEncryptionKey, workDir } = this.settings;
-      this.cipherPromise = (
-        planEncryptionKey
-          ? Promise.resolve(PlanFileCipher.fromSecret(planEncryptionKey))
-          : PlanFileCipher.fromKeyFile(
-              path.join(workDir, KEY_FILE),
-              this.logger,
-            )
-      ).catch(error => {
-        this.cipherPromise = undefined;
-        throw error;
-      });
-    }
-    return this.cipherPromise;
   }
 
   /** The binary's version, once the binary and the state backend are usable. */

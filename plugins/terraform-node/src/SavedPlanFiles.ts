@@ -1,0 +1,197 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DatabasePlanStore,
+  PlanRecord,
+  StoredPlanFile,
+} from './DatabasePlanStore';
+import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
+import { PlanBundle, PlanFileCipher } from './PlanFileCipher';
+import {
+  DEFAULT_PLAN_MAX_BYTES,
+  TerraformRunnerSettings,
+} from './readTerraformRunnerConfig';
+import { PLAN_FILE, RunDirectories } from './RunDirectories';
+import { TerraformPlanStatus } from './TerraformRunner';
+
+/** The generated plan encryption key, when none is configured. */
+const KEY_FILE = '.paved-plan-files.key';
+
+/** Plans that can never be applied: their run directories can go. */
+const DONE: TerraformPlanStatus[] = [
+  'applied',
+  'expired',
+  'stale',
+  'discarded',
+];
+
+/** The SHA-256 of a plan file, as plans record it. */
+export function sha256(data: Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** A size as people read it: "812 bytes", "3.4 KiB", "12.0 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * Saved plans beyond the replica that made them. Each plan file is sealed
+ * into the database with what applying it needs (lock file, variables); a
+ * replica without the plan's run directory gets the bundle back and
+ * rebuilds the directory; each replica sweeps its run directories of plans
+ * that are done, wherever they were applied.
+ */
+export class SavedPlanFiles {
+  private cipherPromise?: Promise<PlanFileCipher>;
+
+  constructor(
+    private readonly settings: TerraformRunnerSettings,
+    private readonly plans: DatabasePlanStore,
+    private readonly runDirs: RunDirectories,
+    private readonly locks: DatabaseWorkspaceLock,
+    private readonly logger: LoggerService,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * The plan file of a fresh plan with what applying it needs, sealed for
+   * the database; refused past `paved.terraform.planMaxBytes`.
+   */
+  async seal(
+    planId: string,
+    runDir: string,
+    what: { module: string; workspace: string },
+  ): Promise<StoredPlanFile> {
+    const max = this.settings.planMaxBytes ?? DEFAULT_PLAN_MAX_BYTES;
+    const { size } = await fs.stat(path.join(runDir, PLAN_FILE));
+    if (size > max) {
+      throw new NotAllowedError(
+        `The plan of module ${what.module} in workspace ${
+          what.workspace
+        } is ${formatBytes(size)}, more than the ${formatBytes(
+          max,
+        )} that paved.terraform.planMaxBytes allows to keep for apply; plan fewer resources per workspace, or raise the limit`,
+      );
+    }
+    const sealed = (await this.cipher()).seal(
+      planId,
+      await this.runDirs.capture(runDir),
+    );
+    return { ...sealed, planFileBytes: size };
+  }
+
+  /**
+   * The plan's bundle from the database when `runDir` lacks its plan file
+   * (the plan was made on another replica, or before this one restarted),
+   * decrypted and checked against the plan's checksum; undefined when the
+   * run directory has it.
+   */
+  async missing(
+    record: PlanRecord,
+    runDir: string,
+  ): Promise<PlanBundle | undefined> {
+    if (await this.runDirs.hasPlanFile(runDir)) return undefined;
+    const stored = await this.plans.getPlanFile(record.planId);
+    if (!stored) {
+      throw new NotFoundError(
+        `planId: the plan file of plan ${record.planId} is neither on this replica nor in the database; plan again`,
+      );
+    }
+    const bundle = (await this.cipher()).open(record.planId, stored);
+    if (sha256(bundle.planFile) !== record.checksum) {
+      throw new ConflictError(
+        `planId: the plan file of plan ${record.planId} changed since it was reviewed (checksum mismatch); plan again`,
+      );
+    }
+    return bundle;
+  }
+
+  /**
+   * Rebuilds a run directory from a bundle: the module's files, the
+   * variables and the lock file, then `init` (which installs the providers
+   * the lock file names), then the plan file, so that a plan file in a run
+   * directory always means an initialized one. Nothing is left of a
+   * restore that fails.
+   */
+  async restore(
+    runDir: string,
+    moduleFiles: string[],
+    bundle: PlanBundle,
+    init: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.runDirs.restore(runDir, moduleFiles, bundle);
+      await init();
+      await this.runDirs.restorePlanFile(runDir, bundle);
+    } catch (error) {
+      await this.runDirs.remove(runDir);
+      throw error;
+    }
+  }
+
+  /**
+   * Removes this replica's run directories that no plan needs any more:
+   * those of plans applied, expired or made stale (here or on another
+   * replica), and leftovers older than the plan age of runs that ended
+   * without a plan, unless a run holds their workspace. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    const dirs = await this.runDirs.list();
+    const statuses = await this.plans.statuses(dirs.map(d => d.runId));
+    let swept = 0;
+    for (const dir of dirs) {
+      const status = statuses.get(dir.runId);
+      if (status && !DONE.includes(status)) continue;
+      if (status) {
+        await this.runDirs.remove(dir.dir);
+        swept++;
+        continue;
+      }
+      if (this.now() - dir.mtimeMs < this.settings.planMaxAgeMs) continue;
+      const lease = await this.locks
+        .acquire({
+          workspace: dir.workspace,
+          runId: crypto.randomUUID(),
+          operation: 'expire-plans',
+        })
+        .catch(() => undefined);
+      if (!lease) continue;
+      try {
+        await this.runDirs.remove(dir.dir);
+        swept++;
+      } finally {
+        await lease.release();
+      }
+    }
+    return swept;
+  }
+
+  /** The cipher of saved plan files, its key read (or generated) once. */
+  private cipher(): Promise<PlanFileCipher> {
+    if (!this.cipherPromise) {
+      const { planEncryptionKey, workDir } = this.settings;
+      this.cipherPromise = (
+        planEncryptionKey
+          ? Promise.resolve(PlanFileCipher.fromSecret(planEncryptionKey))
+          : PlanFileCipher.fromKeyFile(
+              path.join(workDir, KEY_FILE),
+              this.logger,
+            )
+      ).catch(error => {
+        this.cipherPromise = undefined;
+        throw error;
+      });
+    }
+    return this.cipherPromise;
+  }
+}
