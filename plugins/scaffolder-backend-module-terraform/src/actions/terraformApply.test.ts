@@ -44,6 +44,13 @@ describeWithRunner('terraform:apply', t => {
     master_password: DB_PASSWORD,
   };
 
+  it('has a test below for each of its examples', () => {
+    expect(examples.map(e => e.description)).toEqual([
+      expect.stringMatching(/earlier terraform:plan step/),
+      expect.stringMatching(/replaces/),
+    ]);
+  });
+
   it('runs the example applying the plan of an earlier step', async () => {
     const task = new TestTask('task-example-1', t.logs);
     await runExampleSteps(

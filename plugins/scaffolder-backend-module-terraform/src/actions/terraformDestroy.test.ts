@@ -34,6 +34,20 @@ describeWithRunner('terraform:destroy', t => {
         destroyed: 6,
         summaryText: 'Destroy complete! Resources: 6 destroyed.',
       });
+      // Its progress, in the task log.
+      expect(t.logs).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^info Destroying module object-bucket in workspace kestrel-invoices /,
+          ),
+          expect.stringMatching(
+            /^info \d\/6 applied: aws_s3_bucket\.this: Destruction complete/,
+          ),
+          expect.stringMatching(
+            /^info Destroy complete! Resources: 6 destroyed\. /,
+          ),
+        ]),
+      );
       expect(task.outputs.destroy.resources).toContainEqual({
         address: 'aws_s3_bucket.this',
         action: 'delete',

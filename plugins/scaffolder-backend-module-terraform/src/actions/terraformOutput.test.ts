@@ -57,6 +57,14 @@ describeWithRunner('terraform:output', t => {
           /^info Read 3 output\(s\) of workspace orders-db \(sensitive, not shown: master_password\)/,
         ),
       );
+      // A retried task gets the checkpoint back instead of asking terraform.
+      const calls = t.fake.invocations().length;
+      const first = task.outputs.outputs;
+      await createTerraformOutputAction({ runner: t.runner }).handler(
+        task.context('outputs', { workspace: 'orders-db' }),
+      );
+      expect(task.outputs.outputs).toEqual(first);
+      expect(t.fake.invocations()).toHaveLength(calls);
     },
   );
 

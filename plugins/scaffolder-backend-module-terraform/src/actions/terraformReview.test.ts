@@ -23,6 +23,10 @@ describeWithRunner('terraform:review', t => {
     createTerraformApplyAction({ runner: t.runner }),
   ];
 
+  it('has a test below for each of its examples', () => {
+    expect(examples).toHaveLength(1);
+  });
+
   it('runs the example: stops for review, and the retried task applies exactly the plan', async () => {
     const steps = parseTemplateExampleSteps(examples[0].example);
     const task = new TestTask('task-review', t.logs);
