@@ -213,8 +213,10 @@ export interface TerraformRunner {
 
   /**
    * Applies a saved plan, after checking its checksum, its age and the
-   * destroy policy. Applying an applied plan returns the earlier result; a
-   * plan whose apply stopped part way is resumed.
+   * destroy policy, on whichever replica is asked: one without the plan's
+   * run directory rebuilds it from the plan saved in the database. Applying
+   * an applied plan returns the earlier result; a plan whose apply stopped
+   * part way is resumed.
    */
   apply(
     request: TerraformApplyRequest,
