@@ -199,6 +199,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   private readonly integrations: ScmIntegrations;
   private credentialsProvider: GithubCredentialsProvider | undefined;
   private readonly pacer: WritePacer;
+  private readonly maxWaitSeconds: number;
   private readonly fresh = new Map<string, number>();
   private readonly logins = new Map<string, string>();
   private readonly teamIds = new Map<string, number>();
@@ -242,6 +243,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   ) {
     this.integrations = ScmIntegrations.fromConfig(config);
     this.pacer = new WritePacer(settings.writeIntervalMs);
+    this.maxWaitSeconds = Math.floor(settings.maxRateLimitWaitMs / 1000);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -314,7 +316,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         token,
         logger: this.logger,
         pacer: this.pacer,
-        maxWaitSeconds: Math.floor(this.settings.maxRateLimitWaitMs / 1000),
+        maxWaitSeconds: this.maxWaitSeconds,
         retries: this.retries,
         retryBaseMs: this.retryBaseMs,
       }),
@@ -328,7 +330,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   private fail(error: unknown, action: string, s: Session): Error {
     return toGitHubError(error, action, {
       credentials: s.credentials,
-      maxWaitSeconds: Math.floor(this.settings.maxRateLimitWaitMs / 1000),
+      maxWaitSeconds: this.maxWaitSeconds,
     });
   }
 
@@ -532,42 +534,50 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     };
   }
 
-  /** The repository, or undefined when GitHub answers 404 (and no scope is missing). */
-  private async findRepository(
-    s: Session,
-    ref: GitHubRepoRef,
-    action: string,
-  ): Promise<any | undefined> {
+  /**
+   * The repository an undo acts on, with its session; no `data` (logged)
+   * when GitHub answers 404 and no scope is missing.
+   */
+  private async repositoryToUndo(
+    options: GitHubRepoRef,
+    doing: 'archiving' | 'deleting',
+  ) {
+    const { owner, name } = options;
+    assertRepositoryName(name);
+    const full = `${owner}/${name}`;
+    const action = `${doing} ${full}`;
+    const s = await this.session(options, action);
+    const ref = { host: s.host, owner, name };
+    let data: any;
     try {
-      return (
-        await s.octokit.rest.repos.get({ owner: ref.owner, repo: ref.name })
-      ).data;
+      data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
     } catch (error) {
       this.throwIfScopeMissing(error, action, s);
-      if (hasStatus(error, 404)) return undefined;
-      throw this.fail(error, action, s);
+      if (!hasStatus(error, 404)) throw this.fail(error, action, s);
+      this.logger.info(
+        `${full} does not exist on ${s.host}; nothing to ${
+          doing === 'archiving' ? 'archive' : 'delete'
+        }`,
+      );
     }
+    return { s, ref, full, action, data };
   }
 
   async archiveRepository(
     options: GitHubRepoRef,
   ): Promise<ArchiveRepositoryResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const full = `${owner}/${name}`;
-    const action = `archiving ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
-    const data = await this.findRepository(s, ref, action);
-    if (!data) {
-      this.logger.info(
-        `${full} does not exist on ${s.host}; nothing to archive`,
-      );
-      return { action: 'not-found' };
-    }
+    const { s, ref, full, action, data } = await this.repositoryToUndo(
+      options,
+      'archiving',
+    );
+    if (!data) return { action: 'not-found' };
     if (data.archived) return { action: 'unchanged' };
     try {
-      await s.octokit.rest.repos.update({ owner, repo: name, archived: true });
+      await s.octokit.rest.repos.update({
+        owner: ref.owner,
+        repo: ref.name,
+        archived: true,
+      });
     } catch (error) {
       throw this.fail(error, action, s);
     }
@@ -578,19 +588,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   async deleteRepository(
     options: DeleteRepositoryOptions,
   ): Promise<DeleteRepositoryResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const full = `${owner}/${name}`;
-    const action = `deleting ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
-    const data = await this.findRepository(s, ref, action);
-    if (!data) {
-      this.logger.info(
-        `${full} does not exist on ${s.host}; nothing to delete`,
-      );
-      return { action: 'not-found' };
-    }
+    const { s, ref, full, action, data } = await this.repositoryToUndo(
+      options,
+      'deleting',
+    );
+    if (!data) return { action: 'not-found' };
     if (!options.force) {
       const work = await this.workOfOthers(s, ref, data, action);
       if (work.length > 0) {
@@ -602,7 +604,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       }
     }
     try {
-      await s.octokit.rest.repos.delete({ owner, repo: name });
+      await s.octokit.rest.repos.delete({ owner: ref.owner, repo: ref.name });
     } catch (error) {
       if (hasStatus(error, 404)) return { action: 'not-found' };
       const failure = this.fail(error, action, s);
@@ -619,7 +621,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       }
       throw failure;
     }
-    this.fresh.delete(repoKey(s.host, owner, name));
+    this.fresh.delete(repoKey(s.host, ref.owner, ref.name));
     this.logger.info(`Deleted ${full}`);
     return { action: 'deleted' };
   }
@@ -836,6 +838,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const action = `protecting the default branch of ${full}`;
     const s = await this.session(options, action);
     const ref = { host: s.host, owner, name };
+    const branchName = options.branch ?? '~DEFAULT_BRANCH';
     const target = options.branch
       ? `refs/heads/${options.branch}`
       : '~DEFAULT_BRANCH';
@@ -899,22 +902,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         e => rulesetNameTaken(e),
       );
       this.logger.info(`Protected ${full} with ruleset ${created.data.id}`);
-      return result(
-        'ruleset',
-        'created',
-        created.data.id,
-        options.branch ?? '~DEFAULT_BRANCH',
-      );
+      return result('ruleset', 'created', created.data.id, branchName);
     } catch (error) {
       if (hasStatus(error, 422) && rulesetNameTaken(error)) {
-        return this.compareRuleset(s, ref, ruleset, rulesetName, action, () =>
-          result(
-            'ruleset',
-            'unchanged',
-            0,
-            options.branch ?? '~DEFAULT_BRANCH',
-          ),
-        );
+        const id = await this.compareRuleset(s, ref, ruleset, action);
+        return result('ruleset', 'unchanged', id, branchName);
       }
       this.throwIfScopeMissing(error, action, s);
       if (!rulesetsUnavailable(error)) throw this.fail(error, action, s);
@@ -1026,6 +1018,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return result('branch-protection', 'created', 0, branch!);
   }
 
+  /** The id of the repository's ruleset named as `wanted`, when it holds the same rules. */
   private async compareRuleset(
     s: Session,
     ref: GitHubRepoRef,
@@ -1036,11 +1029,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       conditions: any;
       rules: any[];
     },
-    rulesetName: string,
     action: string,
-    unchanged: () => ProtectDefaultBranchResult,
-  ): Promise<ProtectDefaultBranchResult> {
+  ): Promise<number> {
     const { owner, name } = ref;
+    const rulesetName = wanted.name;
     try {
       const list = await s.octokit.paginate(
         s.octokit.rest.repos.getRepoRulesets,
@@ -1080,8 +1072,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           `${owner}/${name} already has a ruleset named ${rulesetName} with other rules (ruleset ${existing.id}); Paved will not change it`,
         );
       }
-      const result = unchanged();
-      return { ...result, rulesetId: existing.id };
+      return existing.id;
     } catch (error) {
       if ((error as Error).name === 'ConflictError') throw error;
       throw this.fail(error, action, s);
@@ -1706,6 +1697,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           } to propose changes to`,
         );
       }
+      const answer = (
+        status: OpenPullRequestResult['status'],
+        pr?: { number: number; html_url: string },
+      ): OpenPullRequestResult => ({
+        status,
+        number: pr?.number ?? 0,
+        htmlUrl: pr?.html_url ?? '',
+        branch,
+        base,
+      });
       const matches = async (commit: string) => {
         for (const [file, wanted] of files) {
           const have = await readFileAt(gitdir, commit, file);
@@ -1722,15 +1723,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       const baseCommit = await this.gitOnRepo(s, ref, action, () =>
         fetchBranch(remote, { dir, gitdir, branch: base }),
       );
-      if (await matches(baseCommit.commit)) {
-        return {
-          status: 'up-to-date' as const,
-          number: 0,
-          htmlUrl: '',
-          branch,
-          base,
-        };
-      }
+      if (await matches(baseCommit.commit)) return answer('up-to-date');
       if (branches.has(branch)) {
         const theirs = await this.gitOnRepo(s, ref, action, () =>
           fetchBranch(remote, { dir, gitdir, branch }),
@@ -1782,15 +1775,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       try {
         if (branches.has(branch)) {
           const open = await findOpen();
-          if (open) {
-            return {
-              status: 'exists' as const,
-              number: open.number,
-              htmlUrl: open.html_url,
-              branch,
-              base,
-            };
-          }
+          if (open) return answer('exists', open);
         }
         const pr = await s.octokit.rest.pulls.create({
           owner,
@@ -1802,27 +1787,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           draft: options.draft,
         });
         this.logger.info(`Opened pull request #${pr.data.number} on ${full}`);
-        return {
-          status: 'opened' as const,
-          number: pr.data.number,
-          htmlUrl: pr.data.html_url,
-          branch,
-          base,
-        };
+        return answer('opened', pr.data);
       } catch (error) {
         if (hasStatus(error, 422) && pullExists(error)) {
           const open = await findOpen().catch(e => {
             throw this.fail(e, action, s);
           });
-          if (open) {
-            return {
-              status: 'exists' as const,
-              number: open.number,
-              htmlUrl: open.html_url,
-              branch,
-              base,
-            };
-          }
+          if (open) return answer('exists', open);
         }
         throw this.fail(error, action, s);
       }
