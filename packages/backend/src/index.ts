@@ -25,6 +25,12 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// The task workspace in the scaffolder's database, so that a task recovered
+// after a crash or retried (scaffolder.taskRecovery) finds what its completed
+// steps wrote, on whichever replica it resumes
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
+);
 // kubernetes:* actions; clusters are the kubernetes plugin's (see below)
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
 // terraform:* actions (paved.terraform); without a binary they fail saying so
