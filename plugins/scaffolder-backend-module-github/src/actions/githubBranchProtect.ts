@@ -1,12 +1,13 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertBranchName,
-  assertRepositoryName,
-} from '@paved/plugin-github-node';
+import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
 import { examples } from './githubBranchProtect.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 import { readWorkflowChecks } from './workflowChecks';
 
 /**
@@ -32,12 +33,7 @@ export function createGitHubBranchProtectAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         branch: z =>
           z
             .string()
@@ -67,12 +63,7 @@ export function createGitHubBranchProtectAction(options: {
             .describe('Whether a code owner must approve. Default true.'),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         method: z =>
           z
             .enum(['ruleset', 'branch-protection', 'none'])
@@ -92,8 +83,7 @@ export function createGitHubBranchProtectAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const branch = ctx.input.branch ?? '~DEFAULT_BRANCH';
       let checks = ctx.input.requiredStatusChecks;
@@ -113,23 +103,21 @@ export function createGitHubBranchProtectAction(options: {
         ctx.output('branch', branch);
         ctx.output('requiredStatusChecks', checks!);
       };
-      if (livesOnLocalForge(config, target, ctx.logger, 'branch protection')) {
-        ctx.output('skipped', true);
-        none();
-        return;
-      }
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would protect ${branch} of ${
+      if (
+        doneWithoutGitHub(ctx, {
+          config,
+          target,
+          skipping: 'branch protection',
+          dryRun: `Dry run: would protect ${branch} of ${
             target.full
           } with a ruleset (or branch protection), requiring ${
             ctx.input.requiredApprovingReviewCount ?? 1
           } approval(s), code owners, and checks ${
             checks.join(', ') || 'none'
           }`,
-        );
-        ctx.output('skipped', false);
-        none();
+          none,
+        })
+      ) {
         return;
       }
       const result = await ctx.checkpoint({

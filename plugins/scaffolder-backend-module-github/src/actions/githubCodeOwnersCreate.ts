@@ -3,12 +3,16 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitHubRepoService,
   assertBranchName,
-  assertRepositoryName,
   codeOwnerFor,
   codeOwnersContent,
 } from '@paved/plugin-github-node';
 import { examples } from './githubCodeOwnersCreate.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /**
  * Creates `paved:github:codeowners:create`; upstream has no CODEOWNERS
@@ -30,12 +34,7 @@ export function createGitHubCodeOwnersCreateAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         owner: z =>
           z
             .string()
@@ -61,12 +60,7 @@ export function createGitHubCodeOwnersCreateAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         path: z => z.string().describe('The file written.'),
         owners: z =>
           z.array(z.string()).describe('The code owners, as GitHub handles.'),
@@ -83,8 +77,7 @@ export function createGitHubCodeOwnersCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const filePath = ctx.input.path ?? '.github/CODEOWNERS';
       const owners = [
@@ -94,20 +87,19 @@ export function createGitHubCodeOwnersCreateAction(options: {
       const unique = [...new Set(owners)];
       ctx.output('path', filePath);
       ctx.output('owners', unique);
-      if (livesOnLocalForge(config, target, ctx.logger, filePath)) {
-        ctx.output('skipped', true);
-        ctx.output('action', 'none');
-        ctx.output('commitSha', '');
-        return;
-      }
       const content = codeOwnersContent(unique, ctx.input.owner);
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would add ${filePath} to ${target.full}:\n${content}`,
-        );
-        ctx.output('skipped', false);
-        ctx.output('action', 'none');
-        ctx.output('commitSha', '');
+      if (
+        doneWithoutGitHub(ctx, {
+          config,
+          target,
+          skipping: filePath,
+          dryRun: `Dry run: would add ${filePath} to ${target.full}:\n${content}`,
+          none: () => {
+            ctx.output('action', 'none');
+            ctx.output('commitSha', '');
+          },
+        })
+      ) {
         return;
       }
       const result = await ctx.checkpoint({

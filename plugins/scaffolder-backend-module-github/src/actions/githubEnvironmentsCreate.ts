@@ -5,10 +5,14 @@ import {
   GitHubEnvironmentReviewer,
   GitHubEnvironmentSpec,
   GitHubRepoService,
-  assertRepositoryName,
 } from '@paved/plugin-github-node';
 import { examples } from './githubEnvironmentsCreate.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /** A catalogue ref (group:… or user:…) as a deployment reviewer. */
 function reviewerOf(ref: string, field: string): GitHubEnvironmentReviewer {
@@ -49,12 +53,7 @@ export function createGitHubEnvironmentsCreateAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         owner: z =>
           z
             .string()
@@ -108,12 +107,7 @@ export function createGitHubEnvironmentsCreateAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         environments: z =>
           z.array(z.string()).describe('The environments asked for.'),
         created: z =>
@@ -127,8 +121,7 @@ export function createGitHubEnvironmentsCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       let specs: GitHubEnvironmentSpec[];
       if (ctx.input.environments) {
         specs = ctx.input.environments.map((env, i) => ({
@@ -159,35 +152,30 @@ export function createGitHubEnvironmentsCreateAction(options: {
       const names = specs.map(s => s.name);
       ctx.output('environments', names);
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `environments ${names.join(', ')}`,
-        )
+          skipping: `environments ${names.join(', ')}`,
+          dryRun: specs.map(
+            spec =>
+              `Dry run: would create environment ${spec.name} of ${
+                target.full
+              }${
+                spec.reviewers?.length
+                  ? ` (reviewers ${spec.reviewers
+                      .map(r =>
+                        'team' in r ? `team ${r.team}` : `user ${r.user}`,
+                      )
+                      .join(', ')}, wait ${spec.waitTimer ?? 0} min)`
+                  : ''
+              }`,
+          ),
+          none: () => {
+            ctx.output('created', []);
+            ctx.output('unchanged', []);
+          },
+        })
       ) {
-        ctx.output('skipped', true);
-        ctx.output('created', []);
-        ctx.output('unchanged', []);
-        return;
-      }
-      if (ctx.isDryRun) {
-        for (const spec of specs) {
-          ctx.logger.info(
-            `Dry run: would create environment ${spec.name} of ${target.full}${
-              spec.reviewers?.length
-                ? ` (reviewers ${spec.reviewers
-                    .map(r =>
-                      'team' in r ? `team ${r.team}` : `user ${r.user}`,
-                    )
-                    .join(', ')}, wait ${spec.waitTimer ?? 0} min)`
-                : ''
-            }`,
-          );
-        }
-        ctx.output('skipped', false);
-        ctx.output('created', []);
-        ctx.output('unchanged', []);
         return;
       }
       const result = await ctx.checkpoint({

@@ -4,13 +4,9 @@ import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertBranchName,
-  assertRepositoryName,
-} from '@paved/plugin-github-node';
+import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
 import { examples } from './githubPullRequestOpen.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import { doneWithoutGitHub, gitHubRepoTargetOf, skippedOutput } from './shared';
 
 const MAX_FILES = 1000;
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -88,12 +84,7 @@ export function createGitHubPullRequestOpenAction(options: {
         draft: z => z.boolean().optional().describe('Open it as a draft.'),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         status: z =>
           z
             .enum(['opened', 'exists', 'up-to-date', 'none'])
@@ -111,8 +102,7 @@ export function createGitHubPullRequestOpenAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       assertBranchName(ctx.input.branchName, 'branchName');
       if (ctx.input.baseBranch !== undefined)
         assertBranchName(ctx.input.baseBranch, 'baseBranch');
@@ -165,25 +155,16 @@ export function createGitHubPullRequestOpenAction(options: {
         ctx.output('pullRequestUrl', '');
       };
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `pull request ${ctx.input.branchName}`,
-        )
-      ) {
-        ctx.output('skipped', true);
-        none();
-        return;
-      }
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would open a pull request "${ctx.input.title}" on ${
+          skipping: `pull request ${ctx.input.branchName}`,
+          dryRun: `Dry run: would open a pull request "${ctx.input.title}" on ${
             target.full
           } from ${ctx.input.branchName} with ${paths.join(', ')}`,
-        );
-        ctx.output('skipped', false);
-        none();
+          none,
+        })
+      ) {
         return;
       }
       const result = await ctx.checkpoint({

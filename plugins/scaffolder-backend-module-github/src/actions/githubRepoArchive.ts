@@ -1,11 +1,13 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertRepositoryName,
-} from '@paved/plugin-github-node';
+import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubRepoArchive.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /**
  * Creates `paved:github:repo:archive`, the reversible undo of a repository a
@@ -26,20 +28,10 @@ export function createGitHubRepoArchiveAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         action: z =>
           z
             .enum(['archived', 'unchanged', 'not-found', 'none'])
@@ -49,24 +41,16 @@ export function createGitHubRepoArchiveAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `archiving (the forge has no archive; DELETE /api/forge/-/repos/${target.full} deletes it)`,
-        )
+          skipping: `archiving (the forge has no archive; DELETE /api/forge/-/repos/${target.full} deletes it)`,
+          dryRun: `Dry run: would archive ${target.full}`,
+          none: () => ctx.output('action', 'none'),
+        })
       ) {
-        ctx.output('skipped', true);
-        ctx.output('action', 'none');
-        return;
-      }
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would archive ${target.full}`);
-        ctx.output('skipped', false);
-        ctx.output('action', 'none');
         return;
       }
       const action = await ctx.checkpoint({

@@ -1,11 +1,13 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertRepositoryName,
-} from '@paved/plugin-github-node';
+import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubRepoDelete.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /**
  * Creates `paved:github:repo:delete`, the undo of a repository a golden path
@@ -27,12 +29,7 @@ export function createGitHubRepoDeleteAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         force: z =>
           z
             .boolean()
@@ -42,12 +39,7 @@ export function createGitHubRepoDeleteAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         action: z =>
           z
             .enum(['deleted', 'not-found', 'none'])
@@ -57,28 +49,18 @@ export function createGitHubRepoDeleteAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `deleting (the forge deletes it with DELETE /api/forge/-/repos/${target.full})`,
-        )
-      ) {
-        ctx.output('skipped', true);
-        ctx.output('action', 'none');
-        return;
-      }
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would delete ${target.full}${
+          skipping: `deleting (the forge deletes it with DELETE /api/forge/-/repos/${target.full})`,
+          dryRun: `Dry run: would delete ${target.full}${
             ctx.input.force ? ' whatever it holds' : ''
           }`,
-        );
-        ctx.output('skipped', false);
-        ctx.output('action', 'none');
+          none: () => ctx.output('action', 'none'),
+        })
+      ) {
         return;
       }
       const action = await ctx.checkpoint({

@@ -4,10 +4,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitHubRepoService,
   assertActionsName,
-  assertRepositoryName,
 } from '@paved/plugin-github-node';
 import { examples } from './githubSecretsSet.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /**
  * Creates `paved:github:secrets:set`. Upstream's `publish:github` takes
@@ -31,12 +35,7 @@ export function createGitHubSecretsSetAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         secrets: z =>
           z
             .record(z.string(), z.string())
@@ -52,12 +51,7 @@ export function createGitHubSecretsSetAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         created: z =>
           z.array(z.string()).describe('Names of the secrets created.'),
         updated: z =>
@@ -73,8 +67,7 @@ export function createGitHubSecretsSetAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const values: Record<string, string> = {};
       const missing: string[] = [];
       for (const [name, key] of Object.entries(ctx.input.secrets)) {
@@ -95,30 +88,20 @@ export function createGitHubSecretsSetAction(options: {
         ctx.logger.info(`Secret ${name} left out: its task secret is missing`),
       );
       ctx.output('missing', missing);
+      const listed = names.join(', ') || '(none)';
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `Actions secrets ${names.join(', ') || '(none)'}`,
-        )
+          skipping: `Actions secrets ${listed}`,
+          dryRun: `Dry run: would set Actions secrets ${listed} of ${target.full}`,
+          nothingToDo: names.length === 0,
+          none: () => {
+            ctx.output('created', []);
+            ctx.output('updated', []);
+          },
+        })
       ) {
-        ctx.output('skipped', true);
-        ctx.output('created', []);
-        ctx.output('updated', []);
-        return;
-      }
-      if (ctx.isDryRun || names.length === 0) {
-        if (ctx.isDryRun) {
-          ctx.logger.info(
-            `Dry run: would set Actions secrets ${
-              names.join(', ') || '(none)'
-            } of ${target.full}`,
-          );
-        }
-        ctx.output('skipped', false);
-        ctx.output('created', []);
-        ctx.output('updated', []);
         return;
       }
       const result = await ctx.checkpoint({

@@ -1,11 +1,14 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertRepositoryName,
-} from '@paved/plugin-github-node';
+import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubTeamGrant.examples';
-import { livesOnLocalForge, repoTargetOf, teamSlugOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+  teamSlugOf,
+} from './shared';
 
 const ROLES = ['pull', 'triage', 'push', 'maintain', 'admin'] as const;
 
@@ -30,12 +33,7 @@ export function createGitHubTeamGrantAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         owner: z =>
           z
             .string()
@@ -56,12 +54,7 @@ export function createGitHubTeamGrantAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         team: z => z.string().describe('The team slug.'),
         permission: z => z.string().describe('The role the team has.'),
         action: z =>
@@ -77,8 +70,7 @@ export function createGitHubTeamGrantAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const team = teamSlugOf(ctx.input.owner);
       const permission = ctx.input.permission ?? 'maintain';
       const outputs = (action: string, creatorAdmin: string) => {
@@ -88,23 +80,14 @@ export function createGitHubTeamGrantAction(options: {
         ctx.output('creatorAdmin', creatorAdmin as any);
       };
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `the ${permission} role of team ${team}`,
-        )
+          skipping: `the ${permission} role of team ${team}`,
+          dryRun: `Dry run: would grant team ${team} ${permission} on ${target.full}`,
+          none: () => outputs('none', 'none'),
+        })
       ) {
-        ctx.output('skipped', true);
-        outputs('none', 'none');
-        return;
-      }
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would grant team ${team} ${permission} on ${target.full}`,
-        );
-        ctx.output('skipped', false);
-        outputs('none', 'none');
         return;
       }
       const ref = { host: target.host, owner: target.owner, name: target.name };

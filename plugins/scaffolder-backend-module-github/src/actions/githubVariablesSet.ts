@@ -3,10 +3,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitHubRepoService,
   assertActionsName,
-  assertRepositoryName,
 } from '@paved/plugin-github-node';
 import { examples } from './githubVariablesSet.examples';
-import { livesOnLocalForge, repoTargetOf } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  repoUrlInput,
+  skippedOutput,
+} from './shared';
 
 /**
  * Creates `paved:github:variables:set`. Upstream sets repository variables
@@ -29,12 +33,7 @@ export function createGitHubVariablesSetAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
-            ),
+        repoUrl: repoUrlInput,
         variables: z =>
           z
             .record(z.string(), z.string())
@@ -43,12 +42,7 @@ export function createGitHubVariablesSetAction(options: {
             ),
       },
       output: {
-        skipped: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository lives on the local forge and nothing was done.',
-            ),
+        skipped: skippedOutput,
         created: z =>
           z.array(z.string()).describe('Names of the variables created.'),
         unchanged: z =>
@@ -58,34 +52,27 @@ export function createGitHubVariablesSetAction(options: {
       },
     },
     async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      assertRepositoryName(target.name, 'repoUrl');
+      const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const names = Object.keys(ctx.input.variables);
       names.forEach(name =>
         assertActionsName(name, `variables.${name}`, 'variable'),
       );
       if (
-        livesOnLocalForge(
+        doneWithoutGitHub(ctx, {
           config,
           target,
-          ctx.logger,
-          `Actions variables ${names.join(', ') || '(none)'}`,
-        )
+          skipping: `Actions variables ${names.join(', ') || '(none)'}`,
+          dryRun: Object.entries(ctx.input.variables).map(
+            ([name, value]) =>
+              `Dry run: would set Actions variable ${name}=${value} of ${target.full}`,
+          ),
+          nothingToDo: names.length === 0,
+          none: () => {
+            ctx.output('created', []);
+            ctx.output('unchanged', []);
+          },
+        })
       ) {
-        ctx.output('skipped', true);
-        ctx.output('created', []);
-        ctx.output('unchanged', []);
-        return;
-      }
-      if (ctx.isDryRun || names.length === 0) {
-        for (const [name, value] of Object.entries(ctx.input.variables)) {
-          ctx.logger.info(
-            `Dry run: would set Actions variable ${name}=${value} of ${target.full}`,
-          );
-        }
-        ctx.output('skipped', false);
-        ctx.output('created', []);
-        ctx.output('unchanged', []);
         return;
       }
       const result = await ctx.checkpoint({

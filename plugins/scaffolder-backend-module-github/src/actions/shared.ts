@@ -1,7 +1,35 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { hasGitHubCredentials } from '@paved/plugin-github-node';
+import {
+  ActionContext,
+  TemplateActionOptions,
+} from '@backstage/plugin-scaffolder-node';
+import {
+  assertRepositoryName,
+  hasGitHubCredentials,
+} from '@paved/plugin-github-node';
+
+/** The zod the scaffolder hands to each schema field. */
+type Zod = Parameters<
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+>[0];
+
+/** The `repoUrl` input of the paved:github:* steps. */
+export const repoUrlInput = (z: Zod) =>
+  z
+    .string()
+    .describe(
+      'The repository, as RepoUrlPicker gives it: github.com?owner=kestrel&repo=shop.',
+    );
+
+/** The `skipped` output of the paved:github:* steps. */
+export const skippedOutput = (z: Zod) =>
+  z
+    .boolean()
+    .describe(
+      'True when the repository lives on the local forge and nothing was done.',
+    );
 
 /** The repository a `repoUrl` (`host?owner=o&repo=r`) names. */
 export interface RepoTarget {
@@ -46,6 +74,13 @@ export function repoTargetOf(repoUrl: string, field = 'repoUrl'): RepoTarget {
   };
 }
 
+/** A paved:github:* step's `repoUrl`, its name checked as GitHub's. */
+export function gitHubRepoTargetOf(repoUrl: string): RepoTarget {
+  const target = repoTargetOf(repoUrl);
+  assertRepositoryName(target.name, 'repoUrl');
+  return target;
+}
+
 /**
  * True (after logging the one line the forge contract asks for) when the
  * repository lives on the local forge, i.e. no GitHub credentials are
@@ -59,6 +94,39 @@ export function livesOnLocalForge(
 ): boolean {
   if (hasGitHubCredentials(config, target.host)) return false;
   logger.info(`${target.full} lives on the local forge: ${what} skipped`);
+  return true;
+}
+
+/**
+ * The start every paved:github:* step shares. True, with `skipped` and the
+ * step's empty outputs (`none`) set, when the step is done without calling
+ * GitHub: the repository lives on the local forge (`skipping` names what is
+ * skipped), this is a dry run (each `dryRun` line is logged), or there is
+ * `nothingToDo`.
+ */
+export function doneWithoutGitHub(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'isDryRun' | 'output'>,
+  options: {
+    config: RootConfigService;
+    target: RepoTarget;
+    skipping: string;
+    dryRun: string | string[];
+    none: () => void;
+    nothingToDo?: boolean;
+  },
+): boolean {
+  const { config, target } = options;
+  if (livesOnLocalForge(config, target, ctx.logger, options.skipping)) {
+    ctx.output('skipped', true);
+    options.none();
+    return true;
+  }
+  if (!ctx.isDryRun && !options.nothingToDo) return false;
+  if (ctx.isDryRun) {
+    [options.dryRun].flat().forEach(line => ctx.logger.info(line));
+  }
+  ctx.output('skipped', false);
+  options.none();
   return true;
 }
 
