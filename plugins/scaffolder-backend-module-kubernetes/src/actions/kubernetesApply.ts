@@ -12,8 +12,15 @@ import {
 } from '@paved/plugin-kubernetes-node';
 import yaml from 'yaml';
 import { examples } from './kubernetesApply.examples';
-import { NamespaceSummary, describeOutcomes, summarize } from './summarize';
-import { verifiedCheckpoint } from './verifiedCheckpoint';
+import {
+  clusterInput,
+  componentInput,
+  createdOutput,
+  environmentInput,
+  updatedOutput,
+} from './shared';
+import { NamespaceSummary, logOutcomes, outputSummary } from './summarize';
+import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
 async function readManifests(
   workspacePath: string,
@@ -94,14 +101,8 @@ export function createKubernetesApplyAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        component: z =>
-          z
-            .string()
-            .describe(
-              'The catalog component; its namespace is <component>-<environment>.',
-            ),
-        environment: z =>
-          z.string().describe('The environment, e.g. dev or prod.'),
+        component: componentInput,
+        environment: environmentInput,
         manifestPaths: z =>
           z
             .array(z.string())
@@ -118,23 +119,15 @@ export function createKubernetesApplyAction(options: {
             .describe(
               'Take over fields another field manager owns instead of failing on conflicts. Default false.',
             ),
-        cluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'A configured cluster name; the default cluster when left out.',
-            ),
+        cluster: clusterInput,
       },
       output: {
         cluster: z =>
           z.string().describe('The cluster the manifests were applied to.'),
         namespace: z =>
           z.string().describe('The namespace they were applied to.'),
-        created: z =>
-          z.array(z.string()).describe('Objects created, as Kind/name.'),
-        updated: z =>
-          z.array(z.string()).describe('Objects changed, as Kind/name.'),
+        created: createdOutput,
+        updated: updatedOutput,
         unchanged: z =>
           z
             .array(z.string())
@@ -167,9 +160,7 @@ export function createKubernetesApplyAction(options: {
       let summary;
       if (ctx.isDryRun) {
         const result = await provisioner.apply({ ...request, dryRun: true });
-        describeOutcomes(result.objects, true).forEach(line =>
-          ctx.logger.info(line),
-        );
+        summary = logOutcomes(ctx.logger, result.objects, true);
         for (const m of manifests) {
           ctx.logger.info(
             `${m.kind}/${
@@ -181,7 +172,6 @@ export function createKubernetesApplyAction(options: {
             )}`,
           );
         }
-        summary = summarize(result.objects);
       } else {
         const digest = createHash('sha256')
           .update(JSON.stringify({ manifests, force }))
@@ -192,11 +182,8 @@ export function createKubernetesApplyAction(options: {
           key: `kubernetes.apply.${cluster}.${namespace}.${digest}`,
           fn: async () => {
             const result = await provisioner.apply(request);
-            describeOutcomes(result.objects, false).forEach(line =>
-              ctx.logger.info(line),
-            );
             return {
-              ...summarize(result.objects),
+              ...logOutcomes(ctx.logger, result.objects, false),
               ...(result.namespaceUid && {
                 namespaceUid: result.namespaceUid,
               }),
@@ -208,11 +195,7 @@ export function createKubernetesApplyAction(options: {
               component,
               environment,
             });
-            return (
-              live !== undefined &&
-              (replayed.namespaceUid === undefined ||
-                live.uid === replayed.namespaceUid)
-            );
+            return isRecordedNamespace(live, replayed.namespaceUid);
           },
           generation: replayed => replayed.namespaceUid ?? 'unrecorded',
           onStale: () =>
@@ -224,9 +207,7 @@ export function createKubernetesApplyAction(options: {
 
       ctx.output('cluster', cluster);
       ctx.output('namespace', namespace);
-      ctx.output('created', summary.created);
-      ctx.output('updated', summary.updated);
-      ctx.output('unchanged', summary.unchanged);
+      outputSummary(ctx, summary);
     },
   });
 }

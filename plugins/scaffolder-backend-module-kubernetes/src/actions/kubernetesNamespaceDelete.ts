@@ -4,6 +4,7 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesNamespaceDelete.examples';
+import { clusterInput, componentInput, timeoutMsOf } from './shared';
 import { verifiedCheckpoint } from './verifiedCheckpoint';
 
 /** What the step checkpoints; a bare boolean before the uid was recorded. */
@@ -30,12 +31,7 @@ export function createKubernetesNamespaceDeleteAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        component: z =>
-          z
-            .string()
-            .describe(
-              'The catalog component; its namespace is <component>-<environment>.',
-            ),
+        component: componentInput,
         environment: z => z.string().describe('The environment, e.g. preview.'),
         timeoutSeconds: z =>
           z
@@ -46,13 +42,7 @@ export function createKubernetesNamespaceDeleteAction(options: {
             .describe(
               'How long to wait for the namespace to go. Default paved.kubernetes.namespaceDeletionTimeout (5 minutes).',
             ),
-        cluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'A configured cluster name; the default cluster when left out.',
-            ),
+        cluster: clusterInput,
       },
       output: {
         cluster: z => z.string().describe('The cluster the namespace was on.'),
@@ -69,8 +59,7 @@ export function createKubernetesNamespaceDeleteAction(options: {
         cluster,
         component,
         environment,
-        timeoutMs:
-          timeoutSeconds !== undefined ? timeoutSeconds * 1000 : undefined,
+        timeoutMs: timeoutMsOf(timeoutSeconds),
         pollIntervalMs,
         signal: ctx.signal,
         onProgress: (line: string) => ctx.logger.info(line),

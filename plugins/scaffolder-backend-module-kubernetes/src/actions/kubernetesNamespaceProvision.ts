@@ -4,8 +4,9 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesNamespaceProvision.examples';
-import { NamespaceSummary, describeOutcomes, summarize } from './summarize';
-import { verifiedCheckpoint } from './verifiedCheckpoint';
+import { clusterInput, createdOutput, updatedOutput } from './shared';
+import { NamespaceSummary, logOutcomes, outputSummary } from './summarize';
+import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
 /**
  * Creates the `kubernetes:namespace:provision` action: the namespace of a
@@ -56,22 +57,14 @@ export function createKubernetesNamespaceProvisionAction(options: {
             .describe(
               'The size tier of the quota and container defaults. Default small.',
             ),
-        cluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'A configured cluster name; the default cluster when left out.',
-            ),
+        cluster: clusterInput,
       },
       output: {
         cluster: z => z.string().describe('The cluster the namespace is on.'),
         namespace: z =>
           z.string().describe('The namespace name, <component>-<environment>.'),
-        created: z =>
-          z.array(z.string()).describe('Objects created, as Kind/name.'),
-        updated: z =>
-          z.array(z.string()).describe('Objects changed, as Kind/name.'),
+        created: createdOutput,
+        updated: updatedOutput,
         unchanged: z =>
           z
             .array(z.string())
@@ -97,21 +90,15 @@ export function createKubernetesNamespaceProvisionAction(options: {
           ...request,
           dryRun: true,
         });
-        describeOutcomes(result.objects, true).forEach(line =>
-          ctx.logger.info(line),
-        );
-        summary = summarize(result.objects);
+        summary = logOutcomes(ctx.logger, result.objects, true);
       } else {
         // A retried task replays this step, unless the namespace it provisioned was deleted (or replaced) since.
         summary = await verifiedCheckpoint<NamespaceSummary>(ctx, {
           key: `kubernetes.namespace.${cluster}.${namespace}`,
           fn: async () => {
             const result = await provisioner.ensureNamespace(request);
-            describeOutcomes(result.objects, false).forEach(line =>
-              ctx.logger.info(line),
-            );
             return {
-              ...summarize(result.objects),
+              ...logOutcomes(ctx.logger, result.objects, false),
               ...(result.uid && { namespaceUid: result.uid }),
             };
           },
@@ -124,8 +111,7 @@ export function createKubernetesNamespaceProvisionAction(options: {
             return (
               live?.phase === 'Active' &&
               live.provisioned &&
-              (replayed.namespaceUid === undefined ||
-                live.uid === replayed.namespaceUid)
+              isRecordedNamespace(live, replayed.namespaceUid)
             );
           },
           generation: replayed => replayed.namespaceUid ?? 'unrecorded',
@@ -138,9 +124,7 @@ export function createKubernetesNamespaceProvisionAction(options: {
 
       ctx.output('cluster', cluster);
       ctx.output('namespace', namespace);
-      ctx.output('created', summary.created);
-      ctx.output('updated', summary.updated);
-      ctx.output('unchanged', summary.unchanged);
+      outputSummary(ctx, summary);
     },
   });
 }

@@ -6,7 +6,13 @@ import {
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesRolloutWait.examples';
-import { verifiedCheckpoint } from './verifiedCheckpoint';
+import {
+  clusterInput,
+  componentInput,
+  environmentInput,
+  timeoutMsOf,
+} from './shared';
+import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
 /** What the step checkpoints; a bare list before the namespace's uid was recorded. */
 type RolloutRecord = { workloads: string[]; namespaceUid?: string } | string[];
@@ -44,14 +50,8 @@ export function createKubernetesRolloutWaitAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        component: z =>
-          z
-            .string()
-            .describe(
-              'The catalog component; its namespace is <component>-<environment>.',
-            ),
-        environment: z =>
-          z.string().describe('The environment, e.g. dev or prod.'),
+        component: componentInput,
+        environment: environmentInput,
         workloads: z =>
           z
             .array(z.string())
@@ -78,13 +78,7 @@ export function createKubernetesRolloutWaitAction(options: {
             .describe(
               "Lines of each failing container's log to show. Default 20.",
             ),
-        cluster: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'A configured cluster name; the default cluster when left out.',
-            ),
+        cluster: clusterInput,
       },
       output: {
         cluster: z => z.string().describe('The cluster waited on.'),
@@ -123,10 +117,7 @@ export function createKubernetesRolloutWaitAction(options: {
               component,
               environment,
               workloads,
-              timeoutMs:
-                timeoutSeconds !== undefined
-                  ? timeoutSeconds * 1000
-                  : undefined,
+              timeoutMs: timeoutMsOf(timeoutSeconds),
               pollIntervalMs,
               logTailLines,
               signal: ctx.signal,
@@ -170,11 +161,7 @@ export function createKubernetesRolloutWaitAction(options: {
           stillHolds: async replayed => {
             const recorded = Array.isArray(replayed) ? undefined : replayed;
             const live = await provisioner.getNamespace(target);
-            return (
-              live !== undefined &&
-              (recorded?.namespaceUid === undefined ||
-                live.uid === recorded.namespaceUid)
-            );
+            return isRecordedNamespace(live, recorded?.namespaceUid);
           },
           generation: replayed =>
             (!Array.isArray(replayed) && replayed.namespaceUid) || 'unrecorded',

@@ -1,3 +1,5 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { ObjectOutcome } from '@paved/plugin-kubernetes-node';
 
 /** What an action reports about the objects it touched, as JSON. */
@@ -11,7 +13,7 @@ export type ObjectSummary = {
 export type NamespaceSummary = ObjectSummary & { namespaceUid?: string };
 
 /** `Kind/name` lists by action, for outputs and checkpoints. */
-export function summarize(objects: ObjectOutcome[]): ObjectSummary {
+function summarize(objects: ObjectOutcome[]): ObjectSummary {
   const pick = (action: ObjectOutcome['action']) =>
     objects.filter(o => o.action === action).map(o => `${o.kind}/${o.name}`);
   return {
@@ -21,16 +23,31 @@ export function summarize(objects: ObjectOutcome[]): ObjectSummary {
   };
 }
 
-/** One log line per object, e.g. `created Deployment/web` or `would create Deployment/web`. */
-export function describeOutcomes(
+/**
+ * Logs one line per object (`created Deployment/web`, in a dry run
+ * `would create Deployment/web`) and returns their {@link ObjectSummary}.
+ */
+export function logOutcomes(
+  logger: LoggerService,
   objects: ObjectOutcome[],
   dryRun: boolean,
-): string[] {
+): ObjectSummary {
   const verbs: Record<ObjectOutcome['action'], string> = {
     created: dryRun ? 'would create' : 'created',
     updated: dryRun ? 'would update' : 'updated',
     unchanged: 'unchanged',
     deleted: dryRun ? 'would delete' : 'deleted',
   };
-  return objects.map(o => `${verbs[o.action]} ${o.kind}/${o.name}`);
+  objects.forEach(o => logger.info(`${verbs[o.action]} ${o.kind}/${o.name}`));
+  return summarize(objects);
+}
+
+/** Sets the created, updated and unchanged outputs of a step that writes objects. */
+export function outputSummary(
+  ctx: Pick<ActionContext<any, any>, 'output'>,
+  summary: ObjectSummary,
+): void {
+  ctx.output('created', summary.created);
+  ctx.output('updated', summary.updated);
+  ctx.output('unchanged', summary.unchanged);
 }

@@ -53,3 +53,17 @@ export async function verifiedCheckpoint<T extends CheckpointJson>(
     }
   }
 }
+
+/**
+ * Whether a live namespace is the one a replayed record names: any live
+ * one, when the record names no uid (it was written before uids were).
+ */
+export function isRecordedNamespace(
+  live: { uid: string } | undefined,
+  recordedUid: string | undefined,
+): boolean {
+  return (
+    live !== undefined &&
+    (recordedUid === undefined || live.uid === recordedUid)
+  );
+}
