@@ -170,8 +170,12 @@ export function canonicalQuantity(value: string, key: string): string {
   return `${amount}${BINARY[index]}`;
 }
 
-function durationMs(config: Config, key: string, fallbackMs: number): number {
-  if (!config.has(key)) {
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+): number {
+  if (!config?.has(key)) {
     return fallbackMs;
   }
   const d = readDurationFromConfig(config, { key });
@@ -207,6 +211,12 @@ function readQuantities(
   };
 }
 
+type QuantitiesField =
+  | 'requests'
+  | 'limits'
+  | 'defaultRequest'
+  | 'defaultLimit';
+
 function readSizes(config: Config | undefined): Record<SizeName, SizeTier> {
   const sizes = {} as Record<SizeName, SizeTier>;
   for (const name of Object.keys(DEFAULT_SIZES) as SizeName[]) {
@@ -219,31 +229,45 @@ function readSizes(config: Config | undefined): Record<SizeName, SizeTier> {
         `${key}.pods: expected a positive whole number, got ${pods}`,
       );
     }
+    const quantities = (field: QuantitiesField) =>
+      readQuantities(
+        tier?.getOptionalConfig(field),
+        `${key}.${field}`,
+        base[field],
+      );
     sizes[name] = {
-      requests: readQuantities(
-        tier?.getOptionalConfig('requests'),
-        `${key}.requests`,
-        base.requests,
-      ),
-      limits: readQuantities(
-        tier?.getOptionalConfig('limits'),
-        `${key}.limits`,
-        base.limits,
-      ),
+      requests: quantities('requests'),
+      limits: quantities('limits'),
       pods,
-      defaultRequest: readQuantities(
-        tier?.getOptionalConfig('defaultRequest'),
-        `${key}.defaultRequest`,
-        base.defaultRequest,
-      ),
-      defaultLimit: readQuantities(
-        tier?.getOptionalConfig('defaultLimit'),
-        `${key}.defaultLimit`,
-        base.defaultLimit,
-      ),
+      defaultRequest: quantities('defaultRequest'),
+      defaultLimit: quantities('defaultLimit'),
     };
   }
   return sizes;
+}
+
+/** The TLS settings a cluster entry has in both lists. */
+function readTls(
+  c: Config,
+): Pick<KubernetesClusterSettings, 'caData' | 'caFile' | 'skipTLSVerify'> {
+  return {
+    caData: c.getOptionalString('caData'),
+    caFile: c.getOptionalString('caFile'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+  };
+}
+
+/** Refuses a list of clusters that names one twice. */
+function assertUniqueNames(clusters: KubernetesClusterSettings[], key: string) {
+  const names = new Set<string>();
+  for (const c of clusters) {
+    if (names.has(c.name)) {
+      throw new InputError(
+        `${key}: the cluster name "${c.name}" is used twice`,
+      );
+    }
+    names.add(c.name);
+  }
 }
 
 function readUpstreamClusters(config: Config): KubernetesClusterSettings[] {
@@ -274,15 +298,7 @@ function readUpstreamClusters(config: Config): KubernetesClusterSettings[] {
           `${at}.url: expected an http(s) URL for cluster "${name}", got "${url}"`,
         );
       }
-      clusters.push({
-        name,
-        url,
-        auth,
-        caData: c.getOptionalString('caData'),
-        caFile: c.getOptionalString('caFile'),
-        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
-        onEntityPages: true,
-      });
+      clusters.push({ name, url, auth, ...readTls(c), onEntityPages: true });
     });
   });
   return clusters;
@@ -316,9 +332,7 @@ function readPavedClusters(
             context: kubeconfig.getOptionalString('context'),
           }
         : { type: 'inCluster' },
-      caData: c.getOptionalString('caData'),
-      caFile: c.getOptionalString('caFile'),
-      skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+      ...readTls(c),
       onEntityPages: false,
     };
   });
@@ -345,23 +359,10 @@ export function readKubernetesProvisionerConfig(
 ): KubernetesProvisionerSettings {
   const paved = config.getOptionalConfig(CONFIG);
   const clusters = readUpstreamClusters(config);
-  const names = new Set<string>();
-  for (const c of clusters) {
-    if (names.has(c.name)) {
-      throw new InputError(
-        `kubernetes.clusterLocatorMethods: the cluster name "${c.name}" is used twice`,
-      );
-    }
-    names.add(c.name);
-  }
-  const pavedNames = new Set<string>();
-  for (const extra of readPavedClusters(paved)) {
-    if (pavedNames.has(extra.name)) {
-      throw new InputError(
-        `${CONFIG}.clusters: the cluster name "${extra.name}" is used twice`,
-      );
-    }
-    pavedNames.add(extra.name);
+  assertUniqueNames(clusters, 'kubernetes.clusterLocatorMethods');
+  const pavedClusters = readPavedClusters(paved);
+  assertUniqueNames(pavedClusters, `${CONFIG}.clusters`);
+  for (const extra of pavedClusters) {
     const index = clusters.findIndex(c => c.name === extra.name);
     if (index >= 0) {
       clusters[index] = {
@@ -417,14 +418,12 @@ export function readKubernetesProvisionerConfig(
     ).map(normaliseKind),
     maxManifestBytes: positive('maxManifestBytes', 1024 * 1024),
     maxDocuments: positive('maxDocuments', 50),
-    requestTimeoutMs: paved
-      ? durationMs(paved, 'requestTimeout', 10_000)
-      : 10_000,
-    rolloutTimeoutMs: paved
-      ? durationMs(paved, 'rolloutTimeout', 300_000)
-      : 300_000,
-    namespaceDeletionTimeoutMs: paved
-      ? durationMs(paved, 'namespaceDeletionTimeout', 300_000)
-      : 300_000,
+    requestTimeoutMs: durationMs(paved, 'requestTimeout', 10_000),
+    rolloutTimeoutMs: durationMs(paved, 'rolloutTimeout', 300_000),
+    namespaceDeletionTimeoutMs: durationMs(
+      paved,
+      'namespaceDeletionTimeout',
+      300_000,
+    ),
   };
 }
