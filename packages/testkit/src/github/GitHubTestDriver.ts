@@ -15,6 +15,7 @@ import {
   readTreeFiles,
   revParse,
 } from './gitCli';
+import { appSlug } from './serialize';
 
 /** A team of an organisation. @public */
 export interface GitHubTestTeam {
@@ -419,7 +420,7 @@ export class GitHubTestDriver {
 
   /** Registers a GitHub App and its installations. */
   addApp(app: GitHubTestApp): void {
-    this.addUser(`${app.slug ?? `app-${app.appId}`}[bot]`, 'Bot');
+    this.addUser(`${appSlug(app)}[bot]`, 'Bot');
     this.apps.set(String(app.appId), {
       app,
       publicKey: crypto.createPublicKey(app.publicKey),

@@ -68,6 +68,15 @@ export async function initBare(
   await git(gitDir, ['config', 'http.receivepack', 'true']);
 }
 
+/** Makes `branch` the repository's default: its state and the bare repository's HEAD. */
+export async function setDefaultBranch(
+  repo: { gitDir: string; defaultBranch: string },
+  branch: string,
+): Promise<void> {
+  repo.defaultBranch = branch;
+  await git(repo.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+}
+
 /** The object a ref or revision names, or undefined. */
 export async function revParse(
   gitDir: string,

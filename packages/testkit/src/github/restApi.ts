@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 import {
   DEFAULT_INSTALLATION_PERMISSIONS,
+  EnvironmentState,
   GitHubTestDriver,
   InstallationTokenState,
   OrgState,
@@ -25,6 +26,7 @@ import {
 } from './responses';
 import {
   Urls,
+  appSlug,
   branchProtectionJson,
   environmentJson,
   fileJson,
@@ -35,6 +37,7 @@ import {
   roleName,
   rulesetSummaryJson,
   teamJson,
+  timestamp,
   userJson,
 } from './serialize';
 import {
@@ -42,6 +45,7 @@ import {
   listBranches,
   readBlob,
   revParse,
+  setDefaultBranch,
   git as runGit,
 } from './gitCli';
 
@@ -150,9 +154,7 @@ function requireBody(req: RestRequest, doc: string): Record<string, any> {
   return req.body;
 }
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+const now = () => timestamp();
 
 function paginate<T>(req: RestRequest, items: T[], maxPerPage = 100) {
   const perPage = Math.min(
@@ -175,6 +177,77 @@ function paginate<T>(req: RestRequest, items: T[], maxPerPage = 100) {
   return { slice, headers };
 }
 
+/**
+ * A page of a list as the answer: the items themselves, or under `key`
+ * with their `total_count` as the Actions and environment lists answer.
+ */
+function listReply<T>(
+  req: RestRequest,
+  items: T[],
+  options: { key?: string; maxPerPage?: number } = {},
+): RestReply {
+  const { slice, headers } = paginate(req, items, options.maxPerPage);
+  return {
+    status: 200,
+    body: options.key
+      ? { total_count: items.length, [options.key]: slice }
+      : slice,
+    headers,
+  };
+}
+
+/** GitHub's 409 for what needs a commit, on a repository without any. */
+async function assertNotEmpty(repo: RepoState, doc: string) {
+  const branches = await listBranches(repo.gitDir);
+  if (branches.size === 0) {
+    throw new GitHubHttpError(409, 'Git Repository is empty.', doc);
+  }
+}
+
+/** A 422 about the repository name, as GitHub words its errors. */
+function nameError(message: string) {
+  return { resource: 'Repository', code: 'custom', field: 'name', message };
+}
+
+/** A secret as GitHub lists it: never its value. */
+function secretJson(
+  name: string,
+  secret: { createdAt: string; updatedAt: string },
+) {
+  return { name, created_at: secret.createdAt, updated_at: secret.updatedAt };
+}
+
+/** A variable as GitHub lists it, with its value. */
+function variableJson(
+  name: string,
+  variable: { value: string; createdAt: string; updatedAt: string },
+) {
+  return {
+    name,
+    value: variable.value,
+    created_at: variable.createdAt,
+    updated_at: variable.updatedAt,
+  };
+}
+
+/** Secret and variable names: GitHub's rule and its wording. */
+function assertActionsName(
+  name: string,
+  resource: 'Secret' | 'Variable',
+  doc: string,
+) {
+  if (!SECRET_NAME.test(name) || name.startsWith('GITHUB_')) {
+    throw validationFailed(doc, [
+      {
+        resource,
+        field: 'name',
+        code: 'invalid',
+        message: `${resource} names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), must start with a letter or underscore, and must not start with the GITHUB_ prefix.`,
+      },
+    ]);
+  }
+}
+
 /** Sanitises a repository name as GitHub does: other characters become '-'. */
 function sanitizeRepoName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -193,33 +266,16 @@ async function createRepo(
   const name = sanitizeRepoName(body.name);
   if (name.length > REPO_NAME_MAX) {
     throw validationFailed(doc, [
-      {
-        resource: 'Repository',
-        code: 'custom',
-        field: 'name',
-        message: `name is too long (maximum is ${REPO_NAME_MAX} characters)`,
-      },
+      nameError(`name is too long (maximum is ${REPO_NAME_MAX} characters)`),
     ]);
   }
   if (name === '.' || name === '..') {
-    throw validationFailed(doc, [
-      {
-        resource: 'Repository',
-        code: 'custom',
-        field: 'name',
-        message: `name ${name} is reserved`,
-      },
-    ]);
+    throw validationFailed(doc, [nameError(`name ${name} is reserved`)]);
   }
   if (req.driver.repo(ownerLogin, name)) {
     // The message captured from GitHub (2025); older answers said "Validation Failed".
     throw new GitHubHttpError(422, 'Repository creation failed.', doc, [
-      {
-        resource: 'Repository',
-        code: 'custom',
-        field: 'name',
-        message: 'name already exists on this account',
-      },
+      nameError('name already exists on this account'),
     ]);
   }
   const visibility: string =
@@ -367,8 +423,13 @@ function rulesetFromBody(
   };
 }
 
-function reviewerJson(req: RestRequest, repo: RepoState) {
-  return (r: { type: 'User' | 'Team'; id: number }) => {
+/** An environment with its reviewers as users and teams. */
+function environmentBody(
+  req: RestRequest,
+  repo: RepoState,
+  env: EnvironmentState,
+) {
+  return environmentJson(env, repo, req.urls, r => {
     if (r.type === 'Team') {
       const org = req.driver.orgs.get(repo.owner.toLowerCase())!;
       const team = [...org.teams.values()].find(t => t.id === r.id)!;
@@ -376,7 +437,20 @@ function reviewerJson(req: RestRequest, repo: RepoState) {
     }
     const user = [...req.driver.users.values()].find(u => u.id === r.id)!;
     return userJson(user, req.urls);
-  };
+  });
+}
+
+/** The protection a branch has, at its URL. */
+function protectionBody(
+  req: RestRequest,
+  repo: RepoState,
+  branch: string,
+  body: Record<string, any>,
+) {
+  return branchProtectionJson(
+    body,
+    `${req.urls.api}/repos/${repo.owner}/${repo.name}/branches/${branch}/protection`,
+  );
 }
 
 async function encryptedValueOpens(
@@ -559,12 +633,7 @@ export const routes: Route[] = [
             },
           ]);
         }
-        repo.defaultBranch = body.default_branch;
-        await runGit(repo.gitDir, [
-          'symbolic-ref',
-          'HEAD',
-          `refs/heads/${body.default_branch}`,
-        ]);
+        await setDefaultBranch(repo, body.default_branch);
       }
       repo.updatedAt = now();
       return { status: 200, body: await repoBody(req, repo) };
@@ -648,14 +717,7 @@ export const routes: Route[] = [
     repo: true,
     async handler(req) {
       const repo = req.repo!;
-      const branches = await listBranches(repo.gitDir);
-      if (branches.size === 0) {
-        throw new GitHubHttpError(
-          409,
-          'Git Repository is empty.',
-          docs.listCommits,
-        );
-      }
+      await assertNotEmpty(repo, docs.listCommits);
       const ref = req.query.get('sha') ?? repo.defaultBranch;
       const perPage = Math.min(
         Number(req.query.get('per_page') ?? 30) || 30,
@@ -675,7 +737,7 @@ export const routes: Route[] = [
       const person = (name: string, email: string, date: string) => ({
         name,
         email,
-        date: new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        date: timestamp(date),
       });
       const body = out
         .toString()
@@ -746,10 +808,7 @@ export const routes: Route[] = [
     repo: true,
     async handler(req) {
       const repo = req.repo!;
-      const branches = await listBranches(repo.gitDir);
-      if (branches.size === 0) {
-        throw new GitHubHttpError(409, 'Git Repository is empty.', docs.refs);
-      }
+      await assertNotEmpty(repo, docs.refs);
       const ref = `refs/${req.params.ref}`;
       const sha = await revParse(repo.gitDir, ref);
       if (!sha) throw notFound(docs.refs);
@@ -778,9 +837,10 @@ export const routes: Route[] = [
     repo: true,
     handler(req) {
       assertFeature(req.driver.rulesetSupport, req.repo!, docs.listRulesets);
-      const all = [...req.repo!.rulesets.values()].map(rulesetSummaryJson);
-      const { slice, headers } = paginate(req, all);
-      return { status: 200, body: slice, headers };
+      return listReply(
+        req,
+        [...req.repo!.rulesets.values()].map(rulesetSummaryJson),
+      );
     },
   },
   {
@@ -877,13 +937,7 @@ export const routes: Route[] = [
       const body = repo.branchProtection.get(branch);
       if (!body)
         throw notFound(docs.getBranchProtection, 'Branch not protected');
-      return {
-        status: 200,
-        body: branchProtectionJson(
-          body,
-          `${req.urls.api}/repos/${repo.owner}/${repo.name}/branches/${branch}/protection`,
-        ),
-      };
+      return { status: 200, body: protectionBody(req, repo, branch, body) };
     },
   },
   {
@@ -914,13 +968,7 @@ export const routes: Route[] = [
         throw notFound(docs.branchProtection, 'Branch not found');
       }
       repo.branchProtection.set(branch, structuredClone(body));
-      return {
-        status: 200,
-        body: branchProtectionJson(
-          body,
-          `${req.urls.api}/repos/${repo.owner}/${repo.name}/branches/${branch}/protection`,
-        ),
-      };
+      return { status: 200, body: protectionBody(req, repo, branch, body) };
     },
   },
   {
@@ -975,8 +1023,7 @@ export const routes: Route[] = [
             permissions: permissionsFor(permission),
           }))
         : [];
-      const { slice, headers } = paginate(req, teams);
-      return { status: 200, body: slice, headers };
+      return listReply(req, teams);
     },
   },
   {
@@ -1059,8 +1106,7 @@ export const routes: Route[] = [
         permissions: permissionsFor(permission),
         role_name: roleName(permission),
       }));
-      const { slice, headers } = paginate(req, users);
-      return { status: 200, body: slice, headers };
+      return listReply(req, users);
     },
   },
   {
@@ -1134,15 +1180,13 @@ export const routes: Route[] = [
     repo: true,
     handler(req) {
       const repo = req.repo!;
-      const all = [...repo.environments.values()].map(env =>
-        environmentJson(env, repo, req.urls, reviewerJson(req, repo)),
+      return listReply(
+        req,
+        [...repo.environments.values()].map(env =>
+          environmentBody(req, repo, env),
+        ),
+        { key: 'environments' },
       );
-      const { slice, headers } = paginate(req, all);
-      return {
-        status: 200,
-        body: { total_count: all.length, environments: slice },
-        headers,
-      };
     },
   },
   {
@@ -1156,10 +1200,7 @@ export const routes: Route[] = [
       const repo = req.repo!;
       const env = repo.environments.get(req.params.environment_name);
       if (!env) throw notFound(docs.getEnvironment);
-      return {
-        status: 200,
-        body: environmentJson(env, repo, req.urls, reviewerJson(req, repo)),
-      };
+      return { status: 200, body: environmentBody(req, repo, env) };
     },
   },
   {
@@ -1244,10 +1285,7 @@ export const routes: Route[] = [
         },
       };
       repo.environments.set(name, env);
-      return {
-        status: 200,
-        body: environmentJson(env, repo, req.urls, reviewerJson(req, repo)),
-      };
+      return { status: 200, body: environmentBody(req, repo, env) };
     },
   },
   {
@@ -1295,17 +1333,11 @@ export const routes: Route[] = [
     permission: 'secrets=read',
     repo: true,
     handler(req) {
-      const all = [...req.repo!.secrets].map(([name, s]) => ({
-        name,
-        created_at: s.createdAt,
-        updated_at: s.updatedAt,
-      }));
-      const { slice, headers } = paginate(req, all);
-      return {
-        status: 200,
-        body: { total_count: all.length, secrets: slice },
-        headers,
-      };
+      return listReply(
+        req,
+        [...req.repo!.secrets].map(([name, s]) => secretJson(name, s)),
+        { key: 'secrets' },
+      );
     },
   },
   {
@@ -1316,18 +1348,10 @@ export const routes: Route[] = [
     permission: 'secrets=read',
     repo: true,
     handler(req) {
-      const secret = req.repo!.secrets.get(
-        req.params.secret_name.toUpperCase(),
-      );
+      const name = req.params.secret_name.toUpperCase();
+      const secret = req.repo!.secrets.get(name);
       if (!secret) throw notFound(docs.getSecret);
-      return {
-        status: 200,
-        body: {
-          name: req.params.secret_name.toUpperCase(),
-          created_at: secret.createdAt,
-          updated_at: secret.updatedAt,
-        },
-      };
+      return { status: 200, body: secretJson(name, secret) };
     },
   },
   {
@@ -1341,17 +1365,7 @@ export const routes: Route[] = [
       const repo = req.repo!;
       const body = requireBody(req, docs.secrets);
       const name = req.params.secret_name.toUpperCase();
-      if (!SECRET_NAME.test(name) || name.startsWith('GITHUB_')) {
-        throw validationFailed(docs.secrets, [
-          {
-            resource: 'Secret',
-            field: 'name',
-            code: 'invalid',
-            message:
-              'Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), must start with a letter or underscore, and must not start with the GITHUB_ prefix.',
-          },
-        ]);
-      }
+      assertActionsName(name, 'Secret', docs.secrets);
       if (typeof body.encrypted_value !== 'string') {
         throw notSupplied('encrypted_value', docs.secrets);
       }
@@ -1405,20 +1419,13 @@ export const routes: Route[] = [
     permission: 'variables=read',
     repo: true,
     handler(req) {
-      const all = [...req.repo!.variables].map(([name, v]) => ({
-        name,
-        value: v.value,
-        created_at: v.createdAt,
-        updated_at: v.updatedAt,
-      }));
       // GitHub lists at most 30 variables a page, 10 by default.
       if (!req.query.has('per_page')) req.query.set('per_page', '10');
-      const { slice, headers } = paginate(req, all, 30);
-      return {
-        status: 200,
-        body: { total_count: all.length, variables: slice },
-        headers,
-      };
+      return listReply(
+        req,
+        [...req.repo!.variables].map(([name, v]) => variableJson(name, v)),
+        { key: 'variables', maxPerPage: 30 },
+      );
     },
   },
   {
@@ -1437,17 +1444,7 @@ export const routes: Route[] = [
         throw notSupplied('value', docs.variables);
       }
       const name = body.name.toUpperCase();
-      if (!SECRET_NAME.test(name) || name.startsWith('GITHUB_')) {
-        throw validationFailed(docs.variables, [
-          {
-            resource: 'Variable',
-            field: 'name',
-            code: 'invalid',
-            message:
-              'Variable names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), must start with a letter or underscore, and must not start with the GITHUB_ prefix.',
-          },
-        ]);
-      }
+      assertActionsName(name, 'Variable', docs.variables);
       if (repo.variables.has(name)) {
         throw new GitHubHttpError(
           409,
@@ -1475,15 +1472,7 @@ export const routes: Route[] = [
       const name = req.params.name.toUpperCase();
       const variable = req.repo!.variables.get(name);
       if (!variable) throw notFound(docs.getVariable);
-      return {
-        status: 200,
-        body: {
-          name,
-          value: variable.value,
-          created_at: variable.createdAt,
-          updated_at: variable.updatedAt,
-        },
-      };
+      return { status: 200, body: variableJson(name, variable) };
     },
   },
   {
@@ -1622,12 +1611,7 @@ export const routes: Route[] = [
         committer,
       });
       if (branches.size === 0 && branch !== repo.defaultBranch) {
-        repo.defaultBranch = branch;
-        await runGit(repo.gitDir, [
-          'symbolic-ref',
-          'HEAD',
-          `refs/heads/${branch}`,
-        ]);
+        await setDefaultBranch(repo, branch);
       }
       repo.pushedAt = now();
       const blob = (await readBlob(repo.gitDir, commit, filePath))!;
@@ -1797,8 +1781,8 @@ export const routes: Route[] = [
         status: 200,
         body: {
           id: app.appId,
-          slug: app.slug ?? `app-${app.appId}`,
-          name: app.slug ?? `app-${app.appId}`,
+          slug: appSlug(app),
+          name: appSlug(app),
           permissions: {},
           events: [],
         },
@@ -1821,7 +1805,7 @@ export const routes: Route[] = [
             ? orgOwnerJson(org, req.urls)
             : userJson(req.driver.addUser(inst.account), req.urls),
           app_id: app.appId,
-          app_slug: app.slug ?? `app-${app.appId}`,
+          app_slug: appSlug(app),
           target_type: org ? 'Organization' : 'User',
           permissions: inst.permissions ?? {},
           repository_selection: inst.repositorySelection ?? 'all',
@@ -1830,8 +1814,7 @@ export const routes: Route[] = [
           suspended_at: null,
         };
       });
-      const { slice, headers } = paginate(req, all);
-      return { status: 200, body: slice, headers };
+      return listReply(req, all);
     },
   },
   {
@@ -1864,9 +1847,7 @@ export const routes: Route[] = [
         status: 201,
         body: {
           token,
-          expires_at: new Date(expiresAt)
-            .toISOString()
-            .replace(/\.\d{3}Z$/, 'Z'),
+          expires_at: timestamp(expiresAt),
           permissions,
           repository_selection: inst.repositorySelection ?? 'all',
         },

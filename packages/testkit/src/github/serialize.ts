@@ -16,6 +16,16 @@ export interface Urls {
   web: string;
 }
 
+/** A time as GitHub writes it: ISO 8601 to the second. */
+export function timestamp(date: Date | string | number = new Date()): string {
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** An app's slug, or the one the test server makes up for an app without. */
+export function appSlug(app: { appId: number; slug?: string }): string {
+  return app.slug ?? `app-${app.appId}`;
+}
+
 const PERMISSION_ORDER = ['pull', 'triage', 'push', 'maintain', 'admin'];
 
 /** The `permissions` object for a role. */

@@ -19,7 +19,7 @@ import {
 } from './GitHubTestDriver';
 import { verifyAppJwt } from './appJwt';
 import { readBody, runGitHttpBackend } from './gitHttpBackend';
-import { git, listBranches } from './gitCli';
+import { listBranches, setDefaultBranch } from './gitCli';
 import {
   GitHubHttpError,
   docs,
@@ -28,7 +28,7 @@ import {
   secondaryRateLimitMessage,
 } from './responses';
 import { Identity, RestRequest, matchRoute, workflowAllowed } from './restApi';
-import { Urls } from './serialize';
+import { Urls, appSlug, timestamp } from './serialize';
 
 /**
  * One request the test server received.
@@ -252,7 +252,7 @@ export async function startGitHubTestServer(
         kind: 'installation',
         key: `installation:${installation.installationId}`,
         id: installation.installationId,
-        login: `${app?.slug ?? `app-${installation.appId}`}[bot]`,
+        login: `${appSlug(app ?? { appId: installation.appId })}[bot]`,
         installation,
       };
     }
@@ -763,15 +763,10 @@ export async function startGitHubTestServer(
       const added = [...after.keys()].filter(b => !before?.has(b));
       if (!after.has(repo.defaultBranch) && added.length > 0) {
         // GitHub makes the first branch pushed to an empty repository its default.
-        repo.defaultBranch = added[0];
-        await git(repo.gitDir, [
-          'symbolic-ref',
-          'HEAD',
-          `refs/heads/${added[0]}`,
-        ]);
+        await setDefaultBranch(repo, added[0]);
       }
       if ([...after].some(([b, sha]) => before?.get(b) !== sha)) {
-        repo.pushedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        repo.pushedAt = timestamp();
       }
     }
     if (failure === 'after-apply') {
