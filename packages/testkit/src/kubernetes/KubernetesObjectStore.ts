@@ -117,6 +117,19 @@ export class KubernetesObjectStore {
     );
   }
 
+  /** The stored object, or the apiserver's 404 for it. */
+  private existing(
+    type: KubernetesResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): StoredEntry {
+    const live = this.get(type, namespace, name);
+    if (!live) {
+      throw new StatusError(statusBodies.notFound(type, name));
+    }
+    return live;
+  }
+
   all(): StoredEntry[] {
     return [...this.entries.values()];
   }
@@ -557,6 +570,27 @@ export class KubernetesObjectStore {
     }
   }
 
+  /** Stores an Update (PATCH or PUT) of `manager`: the roleRef stays, managed fields follow. */
+  private commitUpdate(
+    type: KubernetesResourceType,
+    live: StoredEntry,
+    obj: Record<string, any>,
+    managerName: string,
+    dryRun: boolean,
+  ): WriteResult {
+    if (roleRefChanged(type, live.obj, obj)) {
+      throw new StatusError(
+        roleRefInvalid(type, live.obj.metadata.name, obj.roleRef),
+      );
+    }
+    return this.commit(
+      live,
+      obj,
+      this.updateManagers(live, obj, managerName),
+      dryRun,
+    );
+  }
+
   /** PATCH with a merge or strategic merge patch. */
   patch(
     type: KubernetesResourceType,
@@ -567,10 +601,7 @@ export class KubernetesObjectStore {
     managerName: string,
     dryRun: boolean,
   ): WriteResult {
-    const live = this.get(type, namespace, name);
-    if (!live) {
-      throw new StatusError(statusBodies.notFound(type, name));
-    }
+    const live = this.existing(type, namespace, name);
     const patchBody = this.checkBody(type, rawPatch, namespace, name);
     this.checkResourceVersion(live, patchBody);
     const obj = mergePatch(
@@ -579,15 +610,7 @@ export class KubernetesObjectStore {
       strategic,
     ) as Record<string, any>;
     obj.metadata.resourceVersion = live.obj.metadata.resourceVersion;
-    if (roleRefChanged(type, live.obj, obj)) {
-      throw new StatusError(roleRefInvalid(type, name, obj.roleRef));
-    }
-    return this.commit(
-      live,
-      obj,
-      this.updateManagers(live, obj, managerName),
-      dryRun,
-    );
+    return this.commitUpdate(type, live, obj, managerName, dryRun);
   }
 
   /** PUT: replace, with optimistic locking when the body names a resourceVersion. */
@@ -599,10 +622,7 @@ export class KubernetesObjectStore {
     managerName: string,
     dryRun: boolean,
   ): WriteResult {
-    const live = this.get(type, namespace, name);
-    if (!live) {
-      throw new StatusError(statusBodies.notFound(type, name));
-    }
+    const live = this.existing(type, namespace, name);
     const body = this.checkBody(type, rawBody, namespace, name);
     this.checkResourceVersion(live, body);
     const { metadata, ...rest } = structuredClone(body);
@@ -624,15 +644,7 @@ export class KubernetesObjectStore {
     };
     delete obj.metadata.managedFields;
     if (live.obj.status !== undefined) obj.status = live.obj.status;
-    if (roleRefChanged(type, live.obj, obj)) {
-      throw new StatusError(roleRefInvalid(type, name, obj.roleRef));
-    }
-    return this.commit(
-      live,
-      obj,
-      this.updateManagers(live, obj, managerName),
-      dryRun,
-    );
+    return this.commitUpdate(type, live, obj, managerName, dryRun);
   }
 
   /** DELETE; a namespace goes Terminating first. */
@@ -642,10 +654,7 @@ export class KubernetesObjectStore {
     name: string,
     dryRun: boolean,
   ): WriteResult {
-    const live = this.get(type, namespace, name);
-    if (!live) {
-      throw new StatusError(statusBodies.notFound(type, name));
-    }
+    const live = this.existing(type, namespace, name);
     if (type.kind === 'Namespace') {
       if (live.obj.status?.phase === 'Terminating') {
         throw new StatusError(

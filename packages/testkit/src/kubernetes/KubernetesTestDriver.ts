@@ -130,12 +130,16 @@ export class KubernetesTestDriver {
     return t;
   }
 
-  private entry(ref: KubernetesObjectRef): StoredEntry {
-    const found = this.state.store.get(
+  private find(ref: KubernetesObjectRef): StoredEntry | undefined {
+    return this.state.store.get(
       this.type(ref.apiVersion, ref.kind),
       ref.namespace,
       ref.name,
     );
+  }
+
+  private entry(ref: KubernetesObjectRef): StoredEntry {
+    const found = this.find(ref);
     if (!found) {
       throw new Error(
         `No ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
@@ -162,11 +166,7 @@ export class KubernetesTestDriver {
 
   /** The object as the API would return it, or undefined. */
   getObject(ref: KubernetesObjectRef): Record<string, any> | undefined {
-    const found = this.state.store.get(
-      this.type(ref.apiVersion, ref.kind),
-      ref.namespace,
-      ref.name,
-    );
+    const found = this.find(ref);
     return found && this.state.store.render(found);
   }
 
@@ -250,18 +250,14 @@ export class KubernetesTestDriver {
       availableReplicas: counts.available,
       unavailableReplicas: Math.max(0, replicas - counts.available),
       conditions: [
+        // The unavailable reason even when True; a real controller then says MinimumReplicasAvailable.
         condition(
           'Available',
           counts.available >= replicas ? 'True' : 'False',
           'MinimumReplicasUnavailable',
           'Deployment does not have minimum availability.',
         ),
-        condition(
-          'Progressing',
-          'True',
-          'ReplicaSetUpdated',
-          `ReplicaSet "${rs}" is progressing.`,
-        ),
+        progressing(rs),
       ],
     });
   }
@@ -296,12 +292,7 @@ export class KubernetesTestDriver {
       readyReplicas: replicas,
       availableReplicas: replicas,
       conditions: [
-        condition(
-          'Available',
-          'True',
-          'MinimumReplicasAvailable',
-          'Deployment has minimum availability.',
-        ),
+        available(true),
         condition(
           'Progressing',
           'True',
@@ -337,12 +328,7 @@ export class KubernetesTestDriver {
       updatedReplicas: replicas,
       unavailableReplicas: replicas,
       conditions: [
-        condition(
-          'Available',
-          'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-        ),
+        available(false),
         condition(
           'Progressing',
           'False',
@@ -382,18 +368,8 @@ export class KubernetesTestDriver {
       replicas: 0,
       unavailableReplicas: replicas,
       conditions: [
-        condition(
-          'Available',
-          'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-        ),
-        condition(
-          'Progressing',
-          'True',
-          'ReplicaSetUpdated',
-          `ReplicaSet "${rs}" is progressing.`,
-        ),
+        available(false),
+        progressing(rs),
         condition('ReplicaFailure', 'True', 'FailedCreate', refusal),
       ],
     });
@@ -432,20 +408,7 @@ export class KubernetesTestDriver {
       replicas,
       updatedReplicas: replicas,
       unavailableReplicas: replicas,
-      conditions: [
-        condition(
-          'Available',
-          'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-        ),
-        condition(
-          'Progressing',
-          'True',
-          'ReplicaSetUpdated',
-          `ReplicaSet "${pods.owner}" is progressing.`,
-        ),
-      ],
+      conditions: [available(false), progressing(pods.owner)],
     });
   }
 
@@ -616,8 +579,8 @@ export class KubernetesTestDriver {
       );
       if (ownedByWorkload) store.remove(pod);
     }
+    const rsType = this.type('apps/v1', 'ReplicaSet');
     if (isDeployment) {
-      const rsType = this.type('apps/v1', 'ReplicaSet');
       for (const rs of store
         .all()
         .filter(e => e.type === rsType && e.obj.metadata.namespace === ns)) {
@@ -629,22 +592,20 @@ export class KubernetesTestDriver {
     }
     const template = workload.obj.spec?.template ?? {};
     const hash = shortHash(template);
+    const containers: Array<{ name: string; image?: string }> =
+      template.spec?.containers ?? [];
+    const initContainers: Array<{ name: string; image?: string }> =
+      template.spec?.initContainers ?? [];
+    const initFailure =
+      state === 'crashloop' &&
+      initContainers.some(c => c.name === crash.container);
+    const ownerEntry = isDeployment ? store.get(rsType, ns, owner)! : workload;
     const names: string[] = [];
     const uids = new Map<string, string>();
     for (let i = 0; i < replicas; i++) {
       const name = isDeployment
         ? `${owner}-${suffix()}`
         : `${workload.obj.metadata.name}-${i}`;
-      const containers: Array<{ name: string; image?: string }> =
-        template.spec?.containers ?? [];
-      const initContainers: Array<{ name: string; image?: string }> =
-        template.spec?.initContainers ?? [];
-      const initFailure =
-        state === 'crashloop' &&
-        initContainers.some(c => c.name === crash.container);
-      const ownerEntry = isDeployment
-        ? store.get(this.type('apps/v1', 'ReplicaSet'), ns, owner)!
-        : workload;
       const entry = store.put(
         podType,
         {
@@ -794,6 +755,33 @@ function condition(
     ...(reason && { reason }),
     ...(message && { message }),
   };
+}
+
+/** A Deployment's Available condition, as the deployment controller words it. */
+function available(yes: boolean) {
+  return yes
+    ? condition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+      )
+    : condition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+      );
+}
+
+/** A Deployment's Progressing condition while its ReplicaSet rolls out. */
+function progressing(replicaSet: string) {
+  return condition(
+    'Progressing',
+    'True',
+    'ReplicaSetUpdated',
+    `ReplicaSet "${replicaSet}" is progressing.`,
+  );
 }
 
 function ownerRef(entry: StoredEntry) {
