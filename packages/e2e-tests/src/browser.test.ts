@@ -222,9 +222,16 @@ describe('portal in a browser', () => {
       .getByRole('heading', { name: 'Node.js service' })
       .first()
       .waitFor({ timeout: 30_000 });
+    // The template's own card: Backstage's page <article> holds every card,
+    // and other templates' texts mention the Node.js service too.
     await page
-      .locator('article, [class*="MuiCard-root"]')
-      .filter({ has: page.getByRole('heading', { name: 'Node.js service' }) })
+      .locator('[class*="MuiCard-root"]')
+      .filter({
+        has: page.getByRole('heading', {
+          name: 'Node.js service',
+          exact: true,
+        }),
+      })
       .getByRole('button', { name: /choose/i })
       .first()
       .click();
