@@ -21,6 +21,8 @@ import { ConfigSources } from '@backstage/config-loader';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+// app-config.yaml keeps task workspaces in the database (taskRecovery)
+import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-github';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
 import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
@@ -56,6 +58,7 @@ describe('the GitHub driver in the backend', () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         upstreamGitHubActions,
         pavedGitHubActions,
         mockServices.rootConfig.factory({ data }),
@@ -235,6 +238,7 @@ describe('Create Component on the local forge, into the catalogue', () => {
         catalogScaffolderEntityModel,
         catalogModuleForge,
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedGitHubActions,
         forgeUrlReaderFactory,
         mockServices.rootConfig.factory({
@@ -336,6 +340,7 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
         catalogScaffolderEntityModel,
         catalogModuleForge,
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedGitHubActions,
         forgeUrlReaderFactory,
         mockServices.rootConfig.factory({

@@ -20,6 +20,8 @@ import {
 } from '@backstage/backend-test-utils';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+// app-config.yaml keeps task workspaces in the database (taskRecovery)
+import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedKubernetesActions from '@paved/plugin-scaffolder-backend-module-kubernetes';
 import {
   DefaultKubernetesProvisioner,
@@ -107,6 +109,7 @@ describe('the Kubernetes driver in the backend', () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedKubernetesActions,
         kubernetesBackend,
         provisionerProbe(found),

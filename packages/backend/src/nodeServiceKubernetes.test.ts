@@ -19,6 +19,8 @@ import {
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+// app-config.yaml keeps task workspaces in the database (taskRecovery)
+import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
 import pavedKubernetesActions from '@paved/plugin-scaffolder-backend-module-kubernetes';
 import {
@@ -79,6 +81,7 @@ describe('the node-service template without a cluster (the embedded default)', (
     const { server } = await startTestBackend({
       features: [
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedGitHubActions,
         pavedKubernetesActions,
         mockServices.rootConfig.factory({
@@ -228,6 +231,7 @@ describe('the node-service template with a cluster', () => {
         catalogBackend,
         catalogScaffolderEntityModel,
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedGitHubActions,
         pavedKubernetesActions,
         forgeUrlReaderFactory,

@@ -14,6 +14,8 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+// app-config.yaml keeps task workspaces in the database (taskRecovery)
+import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedTerraformActions from '@paved/plugin-scaffolder-backend-module-terraform';
 import { readTerraformRunnerConfig } from '@paved/plugin-terraform-node';
 import { parse as parseYaml } from 'yaml';
@@ -119,6 +121,7 @@ describe('the Terraform driver in the backend', () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderBackend,
+        scaffolderWorkspaceDatabase,
         pavedTerraformActions,
         mockServices.rootConfig.factory({
           data: { ...data, permission: { enabled: false } },
