@@ -200,31 +200,17 @@ export class DefaultTerraformRunner implements TerraformRunner {
     request: TerraformPlanRequest,
     options: TerraformRunOptions = {},
   ): Promise<TerraformPlan> {
-    const catalog = await this.catalog();
-    const workspace = checkWorkspace(request.workspace);
-    const mod = catalog.get(request.module);
-    const variables = catalog.validateVariables(mod.name, request.variables);
-    const redactor = this.runRedactor(catalog, mod.name, variables);
-    options.signal?.throwIfAborted();
-    const version = await this.ready();
-
-    const runId = crypto.randomUUID();
-    const emit = this.emitter(options, redactor);
-    const lease = await this.locks.acquire({
-      workspace,
-      runId,
-      operation: request.destroy ? 'plan-destroy' : 'plan',
-    });
+    const start = await this.startModuleRun(
+      request,
+      options,
+      request.destroy ? 'plan-destroy' : 'plan',
+    );
+    const { workspace, mod, redactor, version, runId, emit, lease } = start;
     const log = this.logger.child({ workspace, runId, module: mod.name });
     let runDir: string | undefined;
     try {
       await this.expireOldPlans(workspace);
-      const run = await this.newRun(
-        { workspace, runId, redactor, emit },
-        await catalog.files(mod.name),
-        variables,
-        runSignal(options.signal, lease.lost),
-      );
+      const run = await this.moduleRun(start, options);
       runDir = run.runDir;
       emit({
         level: 'info',
@@ -523,29 +509,11 @@ export class DefaultTerraformRunner implements TerraformRunner {
     request: TerraformDestroyRequest,
     options: TerraformRunOptions = {},
   ): Promise<TerraformApplyResult> {
-    const catalog = await this.catalog();
-    const workspace = checkWorkspace(request.workspace);
-    const mod = catalog.get(request.module);
-    const variables = catalog.validateVariables(mod.name, request.variables);
-    const redactor = this.runRedactor(catalog, mod.name, variables);
-    options.signal?.throwIfAborted();
-    await this.ready();
-
-    const runId = crypto.randomUUID();
-    const emit = this.emitter(options, redactor);
-    const lease = await this.locks.acquire({
-      workspace,
-      runId,
-      operation: 'destroy',
-    });
+    const start = await this.startModuleRun(request, options, 'destroy');
+    const { workspace, mod, redactor, runId, emit, lease } = start;
     let runDir: string | undefined;
     try {
-      const run = await this.newRun(
-        { workspace, runId, redactor, emit },
-        await catalog.files(mod.name),
-        variables,
-        runSignal(options.signal, lease.lost),
-      );
+      const run = await this.moduleRun(start, options);
       runDir = run.runDir;
       emit({
         level: 'info',
@@ -633,6 +601,54 @@ export class DefaultTerraformRunner implements TerraformRunner {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * What plan and destroy do before terraform runs: check the request
+   * against the module catalogue, wait for the binary, take the
+   * workspace's lease.
+   */
+  private async startModuleRun(
+    request: TerraformDestroyRequest,
+    options: TerraformRunOptions,
+    operation: 'plan' | 'plan-destroy' | 'destroy',
+  ) {
+    const catalog = await this.catalog();
+    const workspace = checkWorkspace(request.workspace);
+    const mod = catalog.get(request.module);
+    const variables = catalog.validateVariables(mod.name, request.variables);
+    const redactor = this.runRedactor(catalog, mod.name, variables);
+    options.signal?.throwIfAborted();
+    const version = await this.ready();
+
+    const runId = crypto.randomUUID();
+    const emit = this.emitter(options, redactor);
+    const lease = await this.locks.acquire({ workspace, runId, operation });
+    return {
+      catalog,
+      workspace,
+      mod,
+      variables,
+      redactor,
+      version,
+      runId,
+      emit,
+      lease,
+    };
+  }
+
+  /** The run directory of a started plan or destroy, with the module and its variables. */
+  private async moduleRun(
+    start: Awaited<ReturnType<DefaultTerraformRunner['startModuleRun']>>,
+    options: TerraformRunOptions,
+  ): Promise<TerraformRunContext> {
+    const { catalog, workspace, mod, variables, redactor, runId, emit } = start;
+    return this.newRun(
+      { workspace, runId, redactor, emit },
+      await catalog.files(mod.name),
+      variables,
+      runSignal(options.signal, start.lease.lost),
+    );
+  }
 
   private catalog(): Promise<ModuleCatalog> {
     if (!this.catalogPromise) {
