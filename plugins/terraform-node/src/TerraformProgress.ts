@@ -139,6 +139,23 @@ export class TerraformProgress {
     return Math.max(this.options.total, this.seen.size);
   }
 
+  /** A resource the plan reached: a line naming it, or beyond the first ones a count. */
+  private planned(type: string, address: string, what: string) {
+    this.seen.add(address);
+    if (!this.inDetail(address)) {
+      this.countLine(this.seen.size, 'resources planned');
+      return;
+    }
+    this.emit({
+      level: 'info',
+      type,
+      address,
+      message: `${
+        this.seen.size
+      }/${this.total()} resources planned: ${address} ${what}`,
+    });
+  }
+
   /** Handles one UI message. */
   handle(message: TerraformUiMessage): void {
     const hook = message.hook as any;
@@ -151,38 +168,17 @@ export class TerraformProgress {
         return;
       case 'refresh_complete':
         if (address && this.options.operation === 'plan') {
-          this.seen.add(address);
-          if (!this.inDetail(address)) {
-            this.countLine(this.seen.size, 'resources planned');
-            return;
-          }
-          this.emit({
-            level: 'info',
-            type: message.type,
-            address,
-            message: `${
-              this.seen.size
-            }/${this.total()} resources planned: ${address} refreshed`,
-          });
+          this.planned(message.type, address, 'refreshed');
         }
         return;
       case 'planned_change':
-        if (!address || this.options.operation !== 'plan') return;
-        this.seen.add(address);
-        if (!this.inDetail(address)) {
-          this.countLine(this.seen.size, 'resources planned');
-          return;
+        if (address && this.options.operation === 'plan') {
+          this.planned(
+            message.type,
+            address,
+            `will ${VERBS[change.action] ?? change.action}`,
+          );
         }
-        this.emit({
-          level: 'info',
-          type: message.type,
-          address,
-          message: `${
-            this.seen.size
-          }/${this.total()} resources planned: ${address} will ${
-            VERBS[change.action] ?? change.action
-          }`,
-        });
         return;
       case 'apply_start':
         if (!address) return;
