@@ -45,10 +45,39 @@ export async function startHarness(
   return { server, config, service };
 }
 
+/** The options startHarness takes. */
+export type HarnessOptions = Parameters<typeof startHarness>[0];
+
+/**
+ * A harness for every test of a describe block: started before each test,
+ * closed after it. Later `beforeEach` hooks of the block see it started.
+ */
+export function useHarness(options?: HarnessOptions): Harness {
+  const h = {} as Harness;
+  beforeEach(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  afterEach(async () => {
+    await h.server.close();
+  });
+  return h;
+}
+
+/** Closes a harness and starts it again with other options, for one test. */
+export async function restartHarness(h: Harness, options?: HarnessOptions) {
+  await h.server.close();
+  Object.assign(h, await startHarness(options));
+}
+
 /** The embedded default's config: no GitHub integration at all. */
 export const localForgeConfig = mockServices.rootConfig({
   data: { integrations: {} },
 });
+
+/** An action's options as the embedded default gives them: the same service, no GitHub integration. */
+export function onLocalForge(h: Harness) {
+  return { service: h.service, config: localForgeConfig };
+}
 
 /** The input of the first step of an example. */
 export function exampleInput(example: string): any {

@@ -1,12 +1,11 @@
 import { createGitHubBranchProtectAction } from './githubBranchProtect';
 import { examples } from './githubBranchProtect.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 const workflow = [
@@ -18,17 +17,12 @@ const workflow = [
 ].join('\n');
 
 describe('paved:github:branch:protect', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'shop', {
       files: { 'README.md': '# shop\n' },
     });
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -132,10 +126,7 @@ describe('paved:github:branch:protect', () => {
 
   it('skips cleanly for a local-forge repository', async () => {
     const run = await runAction(
-      createGitHubBranchProtectAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubBranchProtectAction(onLocalForge(h)),
       { repoUrl: 'github.com?owner=kestrel&repo=shop' },
     );
     expect(run.error).toBeUndefined();

@@ -1,26 +1,20 @@
 import { createGitHubCodeOwnersCreateAction } from './githubCodeOwnersCreate';
 import { examples } from './githubCodeOwnersCreate.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:codeowners:create', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'shop', {
       files: { 'README.md': 'x' },
     });
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -82,10 +76,7 @@ describe('paved:github:codeowners:create', () => {
       commitSha: '',
     });
     const local = await runAction(
-      createGitHubCodeOwnersCreateAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubCodeOwnersCreateAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toMatchObject({ skipped: true, action: 'none' });

@@ -1,24 +1,18 @@
 import { createGitHubEnvironmentsCreateAction } from './githubEnvironmentsCreate';
 import { examples } from './githubEnvironmentsCreate.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:environments:create', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'shop');
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -111,10 +105,7 @@ describe('paved:github:environments:create', () => {
       'info: Dry run: would create environment production of kestrel/shop (reviewers team storefront, wait 5 min)',
     );
     const local = await runAction(
-      createGitHubEnvironmentsCreateAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubEnvironmentsCreateAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toMatchObject({ skipped: true, created: [] });

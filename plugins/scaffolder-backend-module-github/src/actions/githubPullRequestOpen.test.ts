@@ -1,16 +1,15 @@
 import { createGitHubPullRequestOpenAction } from './githubPullRequestOpen';
 import { examples } from './githubPullRequestOpen.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:pull-request:open', () => {
-  let h: Harness;
+  const h = useHarness();
   const workspace = {
     'deploy/deployment.yaml': 'kind: Deployment\n',
     'deploy/service.yaml': 'kind: Service\n',
@@ -18,14 +17,9 @@ describe('paved:github:pull-request:open', () => {
   };
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'gitops', {
       files: { 'apps/README.md': 'apps\n' },
     });
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -99,10 +93,7 @@ describe('paved:github:pull-request:open', () => {
       pullRequestUrl: '',
     });
     const local = await runAction(
-      createGitHubPullRequestOpenAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubPullRequestOpenAction(onLocalForge(h)),
       input,
       { workspace },
     );

@@ -1,24 +1,18 @@
 import { createGitHubRepoArchiveAction } from './githubRepoArchive';
 import { examples } from './githubRepoArchive.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:repo:archive', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -66,10 +60,7 @@ describe('paved:github:repo:archive', () => {
     expect(dry.outputs).toEqual({ skipped: false, action: 'none' });
     expect(dry.lines).toContain('info: Dry run: would archive kestrel/shop');
     const local = await runAction(
-      createGitHubRepoArchiveAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubRepoArchiveAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toEqual({ skipped: true, action: 'none' });

@@ -1,16 +1,18 @@
 import { createGitHubRepoDeleteAction } from './githubRepoDelete';
 import { examples } from './githubRepoDelete.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
+  restartHarness,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:repo:delete', () => {
-  let h: Harness;
+  const h = useHarness({
+    scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
+  });
   const workspace = { 'README.md': '# shop\n' };
 
   /** The repository and first commit paved:publish leaves (its default author), and CODEOWNERS. */
@@ -32,14 +34,7 @@ describe('paved:github:repo:delete', () => {
   }
 
   beforeEach(async () => {
-    h = await startHarness({
-      scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
-    });
     await publish();
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -95,8 +90,7 @@ describe('paved:github:repo:delete', () => {
   });
 
   it('names the delete_repo scope when the token lacks it', async () => {
-    await h.server.close();
-    h = await startHarness();
+    await restartHarness(h);
     await publish();
     const run = await runAction(createGitHubRepoDeleteAction(h), {
       repoUrl: 'github.com?owner=kestrel&repo=shop',
@@ -119,10 +113,7 @@ describe('paved:github:repo:delete', () => {
     expect(dry.outputs).toEqual({ skipped: false, action: 'none' });
     expect(dry.lines).toContain('info: Dry run: would delete kestrel/shop');
     const local = await runAction(
-      createGitHubRepoDeleteAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubRepoDeleteAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toEqual({ skipped: true, action: 'none' });

@@ -1,28 +1,22 @@
 import { createGitHubSecretsSetAction } from './githubSecretsSet';
 import { examples } from './githubSecretsSet.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:secrets:set', () => {
-  let h: Harness;
+  const h = useHarness();
   const secrets = {
     npmToken: 'npm_4b1e-Very-Secret-Value',
     sentryDsn: 'https://k3y@sentry.kestrel.example/4',
   };
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'shop');
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -120,10 +114,7 @@ describe('paved:github:secrets:set', () => {
       'info: Dry run: would set Actions secrets NPM_TOKEN of kestrel/shop',
     );
     const local = await runAction(
-      createGitHubSecretsSetAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubSecretsSetAction(onLocalForge(h)),
       input,
       { secrets },
     );

@@ -1,25 +1,20 @@
 import { createGitHubTeamGrantAction } from './githubTeamGrant';
 import { examples } from './githubTeamGrant.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
+  restartHarness,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:team:grant', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     // Created through the API, so the token's user is its admin as on GitHub.
     await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -52,8 +47,9 @@ describe('paved:github:team:grant', () => {
   );
 
   it('removes the creator admin when paved.github.removeCreatorAdmin says so', async () => {
-    await h.server.close();
-    h = await startHarness({ paved: { github: { removeCreatorAdmin: true } } });
+    await restartHarness(h, {
+      paved: { github: { removeCreatorAdmin: true } },
+    });
     await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
     const run = await runAction(createGitHubTeamGrantAction(h), {
       repoUrl: 'github.com?owner=kestrel&repo=shop',
@@ -106,10 +102,7 @@ describe('paved:github:team:grant', () => {
       creatorAdmin: 'none',
     });
     const local = await runAction(
-      createGitHubTeamGrantAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubTeamGrantAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toMatchObject({ skipped: true, action: 'none' });

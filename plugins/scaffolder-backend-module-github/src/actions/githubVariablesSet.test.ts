@@ -1,24 +1,18 @@
 import { createGitHubVariablesSetAction } from './githubVariablesSet';
 import { examples } from './githubVariablesSet.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
-  localForgeConfig,
+  onLocalForge,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 describe('paved:github:variables:set', () => {
-  let h: Harness;
+  const h = useHarness();
 
   beforeEach(async () => {
-    h = await startHarness();
     await h.server.driver.createRepository('kestrel', 'shop');
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -72,10 +66,7 @@ describe('paved:github:variables:set', () => {
     });
     expect(dry.outputs).toEqual({ skipped: false, created: [], unchanged: [] });
     const local = await runAction(
-      createGitHubVariablesSetAction({
-        service: h.service,
-        config: localForgeConfig,
-      }),
+      createGitHubVariablesSetAction(onLocalForge(h)),
       input,
     );
     expect(local.outputs).toMatchObject({ skipped: true });

@@ -6,11 +6,10 @@ import { DefaultLocalForge, ForgeUrls } from '@paved/plugin-forge-node';
 import { createPavedPublishAction } from './publish';
 import { examples } from './publish.examples';
 import {
-  Harness,
   declaredOutputs,
   exampleInput,
   runAction,
-  startHarness,
+  useHarness,
 } from '../__testUtils__/harness';
 
 /** What a template's fetch step renders: files at the workspace root, or in sourcePath. */
@@ -34,7 +33,8 @@ const published = (input: { sourcePath?: string }) =>
 describe('paved:publish', () => {
   const dir = createMockDirectory();
   let forge: DefaultLocalForge;
-  let h: Harness;
+  // A real GitHub test server in every test: on the forge it must not be asked anything.
+  const h = useHarness();
 
   beforeEach(async () => {
     dir.clear();
@@ -43,12 +43,6 @@ describe('paved:publish', () => {
       urls: ForgeUrls.forBackend('http://localhost:7007'),
       logger: mockServices.logger.mock(),
     });
-    // A real GitHub test server in every test: on the forge it must not be asked anything.
-    h = await startHarness();
-  });
-
-  afterEach(async () => {
-    await h.server.close();
   });
 
   describe('on the local forge (no GitHub credentials for the host)', () => {
