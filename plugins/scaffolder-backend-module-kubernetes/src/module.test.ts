@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   TemplateAction,
@@ -10,21 +11,26 @@ import { kubernetesProvisionerServiceMock } from '@paved/plugin-kubernetes-node/
 import { startKubernetesTestServer } from '@paved/testkit';
 import { scaffolderModulePavedKubernetes } from './module';
 
+/** The actions the module registers in a test backend with these services. */
+async function registeredActions(...features: BackendFeature[]) {
+  const actions: TemplateAction<any, any, any>[] = [];
+  await startTestBackend({
+    extensionPoints: [
+      [
+        scaffolderActionsExtensionPoint,
+        { addActions: (...added: any[]) => actions.push(...added) },
+      ],
+    ],
+    features: [scaffolderModulePavedKubernetes, ...features],
+  });
+  return actions;
+}
+
 describe('scaffolderModulePavedKubernetes', () => {
   it('registers the Kubernetes actions through the scaffolder extension point', async () => {
-    const actions: TemplateAction<any, any, any>[] = [];
-    await startTestBackend({
-      extensionPoints: [
-        [
-          scaffolderActionsExtensionPoint,
-          { addActions: (...added: any[]) => actions.push(...added) },
-        ],
-      ],
-      features: [
-        scaffolderModulePavedKubernetes,
-        mockServices.rootConfig.factory({ data: {} }),
-      ],
-    });
+    const actions = await registeredActions(
+      mockServices.rootConfig.factory({ data: {} }),
+    );
     expect(actions.map(a => a.id)).toEqual([
       'kubernetes:namespace:provision',
       'kubernetes:apply',
@@ -39,21 +45,11 @@ describe('scaffolderModulePavedKubernetes', () => {
   it('hands the actions the provisioner built from app-config by the default factory', async () => {
     const server = await startKubernetesTestServer();
     try {
-      const actions: TemplateAction<any, any, any>[] = [];
-      await startTestBackend({
-        extensionPoints: [
-          [
-            scaffolderActionsExtensionPoint,
-            { addActions: (...added: any[]) => actions.push(...added) },
-          ],
-        ],
-        features: [
-          scaffolderModulePavedKubernetes,
-          mockServices.rootConfig.factory({
-            data: server.appConfig({ clusterName: 'dev' }),
-          }),
-        ],
-      });
+      const actions = await registeredActions(
+        mockServices.rootConfig.factory({
+          data: server.appConfig({ clusterName: 'dev' }),
+        }),
+      );
       const provision = actions.find(
         a => a.id === 'kubernetes:namespace:provision',
       )!;
@@ -95,16 +91,7 @@ describe('scaffolderModulePavedKubernetes', () => {
         ],
       }),
     });
-    const actions: TemplateAction<any, any, any>[] = [];
-    await startTestBackend({
-      extensionPoints: [
-        [
-          scaffolderActionsExtensionPoint,
-          { addActions: (...added: any[]) => actions.push(...added) },
-        ],
-      ],
-      features: [scaffolderModulePavedKubernetes, provisioner.factory],
-    });
+    const actions = await registeredActions(provisioner.factory);
     const ctx = createMockActionContext({
       input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
     });
@@ -123,26 +110,16 @@ describe('scaffolderModulePavedKubernetes', () => {
   });
 
   it('fails plainly when no cluster is configured, as in the embedded default', async () => {
-    const actions: TemplateAction<any, any, any>[] = [];
-    await startTestBackend({
-      extensionPoints: [
-        [
-          scaffolderActionsExtensionPoint,
-          { addActions: (...added: any[]) => actions.push(...added) },
-        ],
-      ],
-      features: [
-        scaffolderModulePavedKubernetes,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [{ type: 'config', clusters: [] }],
-            },
+    const actions = await registeredActions(
+      mockServices.rootConfig.factory({
+        data: {
+          kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
+            clusterLocatorMethods: [{ type: 'config', clusters: [] }],
           },
-        }),
-      ],
-    });
+        },
+      }),
+    );
     for (const action of actions) {
       const ctx = createMockActionContext({
         input: {

@@ -22,3 +22,18 @@ export function checkpointStore() {
     },
   };
 }
+
+/**
+ * A checkpoint that always runs its step (as a first run does) and records
+ * the keys it was asked for.
+ */
+export function recordingCheckpoint() {
+  const keys: string[] = [];
+  return {
+    keys,
+    async checkpoint({ key, fn }: { key: string; fn: () => Promise<any> }) {
+      keys.push(key);
+      return fn();
+    },
+  };
+}

@@ -1,13 +1,5 @@
-import {
-  ServiceFactoryTester,
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  KubernetesProvisioner,
-  kubernetesProvisionerServiceFactory,
-} from '@paved/plugin-kubernetes-node';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { KubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
   sampleServiceManifests,
@@ -16,6 +8,8 @@ import {
 import yaml from 'yaml';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { examples } from './kubernetesApply.examples';
+import { recordingCheckpoint } from '../__testUtils__/checkpointStore';
+import { provisionerFor, runAction } from '../__testUtils__/testCluster';
 
 describe('kubernetes:apply', () => {
   const workspace = createMockDirectory();
@@ -23,16 +17,10 @@ describe('kubernetes:apply', () => {
   let provisioner: KubernetesProvisioner;
 
   const setup = async (kubernetes: Record<string, unknown> = {}) => {
-    const data = server.appConfig({
+    provisioner = await provisionerFor(server, {
       clusterName: 'dev',
       paved: { kubernetes },
     });
-    provisioner = await ServiceFactoryTester.from(
-      kubernetesProvisionerServiceFactory,
-      {
-        dependencies: [mockServices.rootConfig.factory({ data })],
-      },
-    ).getSubject();
     await provisioner.ensureNamespace({
       component: 'payments-api',
       environment: 'dev',
@@ -59,22 +47,13 @@ describe('kubernetes:apply', () => {
   const run = (
     input: Record<string, unknown>,
     extra: Record<string, unknown> = {},
-  ) => {
-    const logger = mockServices.logger.mock();
-    const ctx = {
-      ...createMockActionContext({
-        input: input as any,
-        workspacePath: workspace.path,
-        logger,
-      }),
-      ...extra,
-    };
-    return {
-      ctx,
-      logger,
-      done: createKubernetesApplyAction({ provisioner }).handler(ctx as any),
-    };
-  };
+  ) =>
+    runAction(
+      createKubernetesApplyAction({ provisioner }),
+      input,
+      extra,
+      workspace.path,
+    );
 
   it('runs every example in order against the cluster', async () => {
     const [files, inline, force] = examples.map(
@@ -128,17 +107,7 @@ describe('kubernetes:apply', () => {
   });
 
   it('writes nothing when run again, and checkpoints under a key naming the target and the manifests', async () => {
-    const keys: string[] = [];
-    const checkpoint = async ({
-      key,
-      fn,
-    }: {
-      key: string;
-      fn: () => Promise<any>;
-    }) => {
-      keys.push(key);
-      return fn();
-    };
+    const { keys, checkpoint } = recordingCheckpoint();
     const input = {
       component: 'payments-api',
       environment: 'dev',

@@ -1,12 +1,4 @@
-import {
-  ServiceFactoryTester,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  KubernetesProvisioner,
-  kubernetesProvisionerServiceFactory,
-} from '@paved/plugin-kubernetes-node';
+import { KubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
   startKubernetesTestServer,
@@ -14,7 +6,11 @@ import {
 import yaml from 'yaml';
 import { createKubernetesNamespaceDeleteAction } from './kubernetesNamespaceDelete';
 import { examples } from './kubernetesNamespaceDelete.examples';
-import { checkpointStore } from '../__testUtils__/checkpointStore';
+import {
+  checkpointStore,
+  recordingCheckpoint,
+} from '../__testUtils__/checkpointStore';
+import { provisionerFor, runAction } from '../__testUtils__/testCluster';
 
 describe('kubernetes:namespace:delete', () => {
   let server: KubernetesTestServer;
@@ -22,16 +18,7 @@ describe('kubernetes:namespace:delete', () => {
 
   beforeEach(async () => {
     server = await startKubernetesTestServer();
-    provisioner = await ServiceFactoryTester.from(
-      kubernetesProvisionerServiceFactory,
-      {
-        dependencies: [
-          mockServices.rootConfig.factory({
-            data: server.appConfig({ clusterName: 'dev' }),
-          }),
-        ],
-      },
-    ).getSubject();
+    provisioner = await provisionerFor(server, { clusterName: 'dev' });
   });
 
   afterEach(async () => {
@@ -41,35 +28,19 @@ describe('kubernetes:namespace:delete', () => {
   const run = (
     input: Record<string, unknown>,
     extra: Record<string, unknown> = {},
-  ) => {
-    const logger = mockServices.logger.mock();
-    const ctx = {
-      ...createMockActionContext({ input: input as any, logger }),
-      ...extra,
-    };
-    const action = createKubernetesNamespaceDeleteAction({
-      provisioner,
-      pollIntervalMs: 1,
-    });
-    return { ctx, logger, done: action.handler(ctx as any) };
-  };
+  ) =>
+    runAction(
+      createKubernetesNamespaceDeleteAction({ provisioner, pollIntervalMs: 1 }),
+      input,
+      extra,
+    );
 
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example, twice: %s',
     async (_, example) => {
       const { input } = yaml.parse(example).steps[0];
       await provisioner.ensureNamespace({ ...input, owner: 'team-payments' });
-      const keys: string[] = [];
-      const checkpoint = async ({
-        key,
-        fn,
-      }: {
-        key: string;
-        fn: () => Promise<any>;
-      }) => {
-        keys.push(key);
-        return fn();
-      };
+      const { keys, checkpoint } = recordingCheckpoint();
 
       const first = run(input, { checkpoint });
       await first.done;

@@ -1,12 +1,6 @@
-import {
-  ServiceFactoryTester,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  KubernetesProvisioner,
-  kubernetesProvisionerServiceFactory,
-} from '@paved/plugin-kubernetes-node';
+import { KubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
   startKubernetesTestServer,
@@ -14,7 +8,11 @@ import {
 import yaml from 'yaml';
 import { createKubernetesNamespaceProvisionAction } from './kubernetesNamespaceProvision';
 import { examples } from './kubernetesNamespaceProvision.examples';
-import { checkpointStore } from '../__testUtils__/checkpointStore';
+import {
+  checkpointStore,
+  recordingCheckpoint,
+} from '../__testUtils__/checkpointStore';
+import { provisionerFor } from '../__testUtils__/testCluster';
 
 describe('kubernetes:namespace:provision', () => {
   let server: KubernetesTestServer;
@@ -22,16 +20,10 @@ describe('kubernetes:namespace:provision', () => {
 
   beforeEach(async () => {
     server = await startKubernetesTestServer();
-    const data = server.appConfig({
+    provisioner = await provisionerFor(server, {
       clusterName: ['dev', 'prod-eu'],
       paved: { kubernetes: { defaultCluster: 'dev' } },
     });
-    provisioner = await ServiceFactoryTester.from(
-      kubernetesProvisionerServiceFactory,
-      {
-        dependencies: [mockServices.rootConfig.factory({ data })],
-      },
-    ).getSubject();
   });
 
   afterEach(async () => {
@@ -73,26 +65,14 @@ describe('kubernetes:namespace:provision', () => {
 
   it('checkpoints the namespace under a key naming it, and converges when run again', async () => {
     const action = createKubernetesNamespaceProvisionAction({ provisioner });
-    const keys: string[] = [];
+    const { keys, checkpoint } = recordingCheckpoint();
     const input = {
       component: 'shop',
       environment: 'dev',
       owner: 'group:default/team-shop',
     };
     const run = async () => {
-      const ctx = {
-        ...createMockActionContext({ input }),
-        checkpoint: async ({
-          key,
-          fn,
-        }: {
-          key: string;
-          fn: () => Promise<any>;
-        }) => {
-          keys.push(key);
-          return fn();
-        },
-      };
+      const ctx = { ...createMockActionContext({ input }), checkpoint };
       await action.handler(ctx as any);
       return ctx;
     };

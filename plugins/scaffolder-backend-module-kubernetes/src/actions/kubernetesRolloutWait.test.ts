@@ -1,12 +1,4 @@
-import {
-  ServiceFactoryTester,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  KubernetesProvisioner,
-  kubernetesProvisionerServiceFactory,
-} from '@paved/plugin-kubernetes-node';
+import { KubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
   sampleServiceManifests,
@@ -15,6 +7,7 @@ import {
 import yaml from 'yaml';
 import { createKubernetesRolloutWaitAction } from './kubernetesRolloutWait';
 import { examples } from './kubernetesRolloutWait.examples';
+import { provisionerFor, runAction } from '../__testUtils__/testCluster';
 
 const target = { component: 'payments-api', environment: 'dev' };
 const deploymentRef = {
@@ -30,16 +23,7 @@ describe('kubernetes:rollout:wait', () => {
 
   beforeEach(async () => {
     server = await startKubernetesTestServer();
-    provisioner = await ServiceFactoryTester.from(
-      kubernetesProvisionerServiceFactory,
-      {
-        dependencies: [
-          mockServices.rootConfig.factory({
-            data: server.appConfig({ clusterName: 'dev' }),
-          }),
-        ],
-      },
-    ).getSubject();
+    provisioner = await provisionerFor(server, { clusterName: 'dev' });
     await provisioner.ensureNamespace({ ...target, owner: 'team-payments' });
     await provisioner.apply({
       ...target,
@@ -54,18 +38,12 @@ describe('kubernetes:rollout:wait', () => {
   const run = (
     input: Record<string, unknown>,
     extra: Record<string, unknown> = {},
-  ) => {
-    const logger = mockServices.logger.mock();
-    const ctx = {
-      ...createMockActionContext({ input: input as any, logger }),
-      ...extra,
-    };
-    const action = createKubernetesRolloutWaitAction({
-      provisioner,
-      pollIntervalMs: 1,
-    });
-    return { ctx, logger, done: action.handler(ctx as any) };
-  };
+  ) =>
+    runAction(
+      createKubernetesRolloutWaitAction({ provisioner, pollIntervalMs: 1 }),
+      input,
+      extra,
+    );
 
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
