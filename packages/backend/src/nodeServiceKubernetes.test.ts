@@ -23,6 +23,7 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
 import pavedKubernetesActions from '@paved/plugin-scaffolder-backend-module-kubernetes';
+import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import {
   NAMESPACE_OBJECT_NAMES,
   PAVED_LABELS,
@@ -48,6 +49,7 @@ import {
 
 const TEMPLATE_DIR = path.join(ROOT, 'templates/node-service');
 const TEARDOWN_DIR = path.join(ROOT, 'templates/delete-dev-environment');
+const REDEPLOY_DIR = path.join(ROOT, 'templates/deploy-dev-environment');
 const MANIFESTS = ['deployment', 'service', 'hpa', 'pdb'].map(
   f => `kubernetes/${f}.yaml`,
 );
@@ -230,6 +232,8 @@ describe('the node-service template with a cluster', () => {
       features: [
         catalogBackend,
         catalogScaffolderEntityModel,
+        // Source locations on the forge, which deploy-dev-environment reads.
+        catalogModuleForge,
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedGitHubActions,
@@ -244,11 +248,13 @@ describe('the node-service template with a cluster', () => {
             kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
             catalog: {
               ...data.catalog,
-              locations: [TEMPLATE_DIR, TEARDOWN_DIR].map(dir => ({
-                type: 'file',
-                target: path.join(dir, 'template.yaml'),
-                rules: [{ allow: ['Template'] }],
-              })),
+              locations: [TEMPLATE_DIR, TEARDOWN_DIR, REDEPLOY_DIR].map(
+                dir => ({
+                  type: 'file',
+                  target: path.join(dir, 'template.yaml'),
+                  rules: [{ allow: ['Template'] }],
+                }),
+              ),
             },
             permission: { enabled: false },
             paved: { ...data.paved, forge: { directory: forge.path } },
@@ -258,7 +264,11 @@ describe('the node-service template with a cluster', () => {
     });
     baseUrl = `http://localhost:${server.port()}`;
     await eventually('the templates in the catalogue', async () => {
-      for (const name of ['node-service', 'delete-dev-environment']) {
+      for (const name of [
+        'node-service',
+        'delete-dev-environment',
+        'deploy-dev-environment',
+      ]) {
         const res = await callAsUser(
           baseUrl,
           `/api/catalog/entities/by-name/template/default/${name}`,
@@ -524,7 +534,7 @@ describe('the node-service template with a cluster', () => {
     expect(cluster.requests.filter(r => r.write)).toEqual([]);
   });
 
-  it('tears the dev environment down with the delete-dev-environment template, and a retried task deploys it again', async () => {
+  it('tears the dev environment down with the delete-dev-environment template, and the deploy-dev-environment template deploys it again', async () => {
     cluster.driver.setRolloutMode('immediate');
     const name = 'ledger-service';
     const namespace = `${name}-dev`;
@@ -587,17 +597,35 @@ describe('the node-service template with a cluster', () => {
     expect((await finished(teardown.body.id)).status).toBe('completed');
     expect(cluster.requests.filter(r => r.write)).toEqual([]);
 
-    // Retrying the creation task deploys the dev environment again, rather
-    // than replaying checkpoints of a namespace that is gone.
+    // Retrying the creation task runs nothing again: with task recovery on
+    // (app-config.yaml), a retry resumes after the last completed step, and
+    // every step of the finished task had completed.
+    cluster.resetRequests();
     await callAsUser(
       baseUrl,
       `/api/scaffolder/v2/tasks/${createTask}/retry`,
       {},
     );
-    const redeployed = await finished(createTask);
-    expect(redeployed.status).toBe('completed');
+    const retried = await finished(createTask);
+    expect(retried.status).toBe('completed');
+    expect(retried.messages('namespace')).toEqual([
+      'Skipping step namespace because it was already completed in a previous run',
+    ]);
+    expect(cluster.driver.getObject(nsRef)).toBeUndefined();
+
+    // The deploy-dev-environment template deploys it again, from the
+    // manifests in the service's repository on the forge.
+    const deployed = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/deploy-dev-environment',
+      values: { component: `component:default/${name}`, size: 'small' },
+    });
+    expect(deployed.status).toBe(201);
+    const redeployed = await finished(deployed.body.id);
+    expect({ status: redeployed.status, log: redeployed.log }).toMatchObject({
+      status: 'completed',
+    });
     expect(redeployed.messages('namespace')).toContain(
-      `Namespace "${namespace}" on cluster "dev", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again`,
+      `created Namespace/${namespace}`,
     );
     expect(redeployed.messages('deploy')).toContain(
       `created Deployment/${name}`,
@@ -611,14 +639,57 @@ describe('the node-service template with a cluster', () => {
       expect.arrayContaining([`Deployment/${name}`, `Service/${name}`]),
     );
 
-    // And once more: everything replays, nothing is written.
+    // Retrying the deploy task converges: nothing is written.
     cluster.resetRequests();
     await callAsUser(
       baseUrl,
-      `/api/scaffolder/v2/tasks/${createTask}/retry`,
+      `/api/scaffolder/v2/tasks/${deployed.body.id}/retry`,
       {},
     );
-    expect((await finished(createTask)).status).toBe('completed');
+    expect((await finished(deployed.body.id)).status).toBe('completed');
     expect(cluster.requests.filter(r => r.write)).toEqual([]);
+  });
+
+  it('deploys on Retry once the cluster lets it, from the workspace the scaffolder kept', async () => {
+    cluster.driver.setRolloutMode('immediate');
+    const name = 'quote-service';
+    // The namespace step fails, as with no cluster or one that refuses Paved.
+    const allow = cluster.driver.deny({
+      verb: 'create',
+      resource: 'namespaces',
+    });
+    const created = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/node-service',
+      values: {
+        ...values,
+        name,
+        repoUrl: `github.com?owner=kestrel&repo=${name}`,
+        deploy: true,
+      },
+    });
+    const taskId = created.body.id;
+    const failed = await finished(taskId);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusOf('register')).toBe('completed');
+    expect(failed.statusOf('namespace')).toBe('failed');
+
+    // Retry resumes at the failed step (task recovery, app-config.yaml);
+    // deploy applies the manifests fetch-base rendered in the first run,
+    // restored from the scaffolder's database into a fresh workspace.
+    allow();
+    await callAsUser(baseUrl, `/api/scaffolder/v2/tasks/${taskId}/retry`, {});
+    const done = await finished(taskId);
+    expect({ status: done.status, log: done.log }).toMatchObject({
+      status: 'completed',
+    });
+    for (const step of ['fetch-base', 'publish', 'register']) {
+      expect(done.messages(step)).toEqual([
+        `Skipping step ${step} because it was already completed in a previous run`,
+      ]);
+    }
+    expect(done.messages('deploy')).toContain(`created Deployment/${name}`);
+    expect(done.messages('rollout')).toContain(
+      `Deployment ${name}: 1/1 replicas updated, 1 available`,
+    );
   });
 });

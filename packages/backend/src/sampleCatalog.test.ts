@@ -717,7 +717,7 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('ships the undo of the dev environment: one kubernetes:namespace:delete of a picked component', () => {
+  it('ships the undo of the dev environment, one kubernetes:namespace:delete of a picked component, and its redo', () => {
     const tpls = templates.entities.filter(
       l =>
         l.entity.kind === 'Template' &&
@@ -736,6 +736,19 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         };
       }),
     ).toEqual([
+      {
+        // A Retry of the Node.js service task runs no completed step again
+        // (task recovery), so redeploying after the undo is a template of its own.
+        name: 'deploy-dev-environment',
+        picker: 'EntityPicker',
+        steps: [
+          ['catalog:fetch', undefined],
+          ['fetch:plain', undefined],
+          ['kubernetes:namespace:provision', 'dev'],
+          ['kubernetes:apply', 'dev'],
+          ['kubernetes:rollout:wait', 'dev'],
+        ],
+      },
       {
         name: 'delete-dev-environment',
         picker: 'EntityPicker',
