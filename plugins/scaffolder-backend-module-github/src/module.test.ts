@@ -1,32 +1,13 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  TemplateAction,
-  scaffolderActionsExtensionPoint,
-} from '@backstage/plugin-scaffolder-node';
 import { startGitHubTestServer } from '@paved/testkit';
-import { scaffolderModulePavedGitHub } from './module';
-import { exampleInput, runAction } from './__testUtils__/harness';
-
-async function actionsWith(data: Record<string, any>) {
-  const actions: TemplateAction<any, any, any>[] = [];
-  await startTestBackend({
-    extensionPoints: [
-      [
-        scaffolderActionsExtensionPoint,
-        { addActions: (...added: any[]) => actions.push(...added) },
-      ],
-    ],
-    features: [
-      scaffolderModulePavedGitHub,
-      mockServices.rootConfig.factory({ data }),
-    ],
-  });
-  return actions;
-}
+import {
+  exampleInput,
+  moduleActions,
+  runAction,
+} from './__testUtils__/harness';
 
 describe('scaffolderModulePavedGitHub', () => {
   it('boots in the embedded default (integrations: {}) and registers the paved:github actions', async () => {
-    const actions = await actionsWith({ integrations: {} });
+    const actions = await moduleActions({ integrations: {} });
     const ids = actions.map(a => a.id);
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -51,7 +32,7 @@ describe('scaffolderModulePavedGitHub', () => {
   });
 
   it('skips every step for a local-forge repository in the embedded default', async () => {
-    const actions = await actionsWith({ integrations: {} });
+    const actions = await moduleActions({ integrations: {} });
     for (const action of actions.filter(a =>
       a.id.startsWith('paved:github:'),
     )) {
@@ -77,7 +58,7 @@ describe('scaffolderModulePavedGitHub', () => {
       await server.driver.createRepository('kestrel', 'shop', {
         files: { a: '1' },
       });
-      const actions = await actionsWith(
+      const actions = await moduleActions(
         server.appConfig({
           host: 'github.com',
           paved: { github: { writeInterval: { milliseconds: 0 } } },

@@ -2,8 +2,12 @@ import {
   ServiceFactoryTester,
   createMockDirectory,
   mockServices,
+  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  TemplateAction,
+  scaffolderActionsExtensionPoint,
+} from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   GitHubRepoService,
@@ -11,6 +15,7 @@ import {
 } from '@paved/plugin-github-node';
 import { GitHubTestServer, startGitHubTestServer } from '@paved/testkit';
 import yaml from 'yaml';
+import { scaffolderModulePavedGitHub } from '../module';
 
 /**
  * A GitHub test server posing as github.com (its apiBaseUrl points at the
@@ -77,6 +82,24 @@ export const localForgeConfig = mockServices.rootConfig({
 /** An action's options as the embedded default gives them: the same service, no GitHub integration. */
 export function onLocalForge(h: Harness) {
   return { service: h.service, config: localForgeConfig };
+}
+
+/** The actions the module registers in a test backend with this app-config. */
+export async function moduleActions(data: Record<string, any>) {
+  const actions: TemplateAction<any, any, any>[] = [];
+  await startTestBackend({
+    extensionPoints: [
+      [
+        scaffolderActionsExtensionPoint,
+        { addActions: (...added: any[]) => actions.push(...added) },
+      ],
+    ],
+    features: [
+      scaffolderModulePavedGitHub,
+      mockServices.rootConfig.factory({ data }),
+    ],
+  });
+  return actions;
 }
 
 /** The input of the first step of an example. */

@@ -1,38 +1,15 @@
-import {
-  createMockDirectory,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  TemplateAction,
-  scaffolderActionsExtensionPoint,
-} from '@backstage/plugin-scaffolder-node';
-import { scaffolderModulePavedGitHub } from '../module';
-import { runAction } from '../__testUtils__/harness';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { moduleActions, runAction } from '../__testUtils__/harness';
 
 describe('paved:publish in the scaffolder module', () => {
   const dir = createMockDirectory();
 
   it('publishes to the local forge the backend configures, in the embedded default', async () => {
     dir.clear();
-    const actions: TemplateAction<any, any, any>[] = [];
-    await startTestBackend({
-      extensionPoints: [
-        [
-          scaffolderActionsExtensionPoint,
-          { addActions: (...added: any[]) => actions.push(...added) },
-        ],
-      ],
-      features: [
-        scaffolderModulePavedGitHub,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            integrations: {},
-            paved: { forge: { directory: dir.path } },
-          },
-        }),
-      ],
+    const actions = await moduleActions({
+      backend: { baseUrl: 'http://localhost:7007' },
+      integrations: {},
+      paved: { forge: { directory: dir.path } },
     });
     const publish = actions.find(a => a.id === 'paved:publish')!;
     expect(publish.supportsDryRun).toBe(true);
