@@ -1,6 +1,9 @@
 import { GitHubTestServer } from '@paved/testkit';
 import { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
-import { startServiceOnTestServer } from './__testUtils__/testService';
+import {
+  serviceWithToken,
+  startServiceOnTestServer,
+} from './__testUtils__/testService';
 
 describe('DefaultGitHubRepoService: hardening', () => {
   let server: GitHubTestServer;
@@ -262,14 +265,10 @@ describe('DefaultGitHubRepoService: hardening', () => {
     });
 
     it('names the missing admin:org scope of a token that cannot manage teams', async () => {
-      server.driver.addToken({
+      const limited = await serviceWithToken(server, {
         token: 'ghp_repo',
         login: 'dev',
         scopes: ['repo', 'workflow'],
-      });
-      const { service: limited } = await startServiceOnTestServer({
-        server,
-        token: 'ghp_repo',
       });
       await expect(
         limited.grantTeamAccess({

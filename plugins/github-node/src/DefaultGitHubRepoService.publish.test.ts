@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { GitHubTestServer } from '@paved/testkit';
 import { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
-import { startServiceOnTestServer } from './__testUtils__/testService';
+import {
+  serviceWithToken,
+  startServiceOnTestServer,
+} from './__testUtils__/testService';
 
 const run = promisify(execFile);
 
@@ -142,14 +145,10 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
   });
 
   it('names the missing repo scope of a token that cannot create repositories, and keeps 404 for what is not there', async () => {
-    server.driver.addToken({
+    const limited = await serviceWithToken(server, {
       token: 'ghp_org',
       login: 'dev',
       scopes: ['read:org'],
-    });
-    const { service: limited } = await startServiceOnTestServer({
-      server,
-      token: 'ghp_org',
     });
     await expect(
       limited.createRepository({ owner: 'kestrel', name: 'shop' }),
@@ -293,14 +292,10 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
   );
 
   it('names the missing workflow scope when GitHub refuses workflow files', async () => {
-    server.driver.addToken({
+    const limited = await serviceWithToken(server, {
       token: 'ghp_noflow',
       login: 'dev',
       scopes: ['repo'],
-    });
-    const { service: limited } = await startServiceOnTestServer({
-      server,
-      token: 'ghp_noflow',
     });
     await limited.createRepository({ owner: 'kestrel', name: 'shop' });
     await expect(

@@ -1,7 +1,10 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { GitHubTestServer } from '@paved/testkit';
 import { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
-import { startServiceOnTestServer } from './__testUtils__/testService';
+import {
+  serviceWithToken,
+  startServiceOnTestServer,
+} from './__testUtils__/testService';
 
 describe('DefaultGitHubRepoService: undoing a repository', () => {
   let server: GitHubTestServer;
@@ -12,15 +15,11 @@ describe('DefaultGitHubRepoService: undoing a repository', () => {
 
   beforeEach(async () => {
     ({ server, service } = await startServiceOnTestServer());
-    server.driver.addToken({
+    deleter = await serviceWithToken(server, {
       token: 'ghp_deleter',
       login: 'paved-bot',
       scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
     });
-    ({ service: deleter } = await startServiceOnTestServer({
-      server,
-      token: 'ghp_deleter',
-    }));
     workspace.setContent({ 'README.md': '# shop\n' });
   });
 

@@ -1,6 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { GitHubTestServer, startGitHubTestServer } from '@paved/testkit';
+import {
+  GitHubTestServer,
+  GitHubTestToken,
+  startGitHubTestServer,
+} from '@paved/testkit';
 import { DefaultGitHubRepoService } from '../DefaultGitHubRepoService';
 
 /** A logger that keeps every line (message and fields) for assertions. */
@@ -63,4 +67,17 @@ export async function startServiceOnTestServer(
     freshRepoRetryDelaysMs: [5, 10, 20, 40, 80],
   });
   return { server, service, logger, config };
+}
+
+/** Another service on the same server, with a token of its own (and its scopes). */
+export async function serviceWithToken(
+  server: GitHubTestServer,
+  token: GitHubTestToken,
+): Promise<DefaultGitHubRepoService> {
+  server.driver.addToken(token);
+  const { service } = await startServiceOnTestServer({
+    server,
+    token: token.token,
+  });
+  return service;
 }
