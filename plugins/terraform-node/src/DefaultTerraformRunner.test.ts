@@ -16,7 +16,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultTerraformRunner } from './DefaultTerraformRunner';
 import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
-import { TerraformProgressEvent } from './TerraformRunner';
+import {
+  TerraformPlanRequest,
+  TerraformProgressEvent,
+  TerraformRunOptions,
+  TerraformRunner,
+} from './TerraformRunner';
 
 jest.setTimeout(60_000);
 
@@ -97,6 +102,41 @@ const postgresVariables = {
   master_password: DB_PASSWORD,
 };
 
+/** Plans the postgres-database module in a workspace, with its usual variables. */
+function planPostgres(
+  runner: TerraformRunner,
+  workspace: string,
+  request: Partial<TerraformPlanRequest> = {},
+  options?: TerraformRunOptions,
+) {
+  return runner.plan(
+    {
+      module: 'postgres-database',
+      workspace,
+      variables: postgresVariables,
+      ...request,
+    },
+    options,
+  );
+}
+
+/** Applies a plan, cancelling as soon as terraform starts on a resource; the error it fails with. */
+function applyCancelledAtStart(
+  runner: TerraformRunner,
+  planId: string,
+): Promise<any> {
+  const controller = new AbortController();
+  return runner
+    .apply(
+      { planId },
+      {
+        signal: controller.signal,
+        onProgress: e => e.type === 'apply_start' && controller.abort(),
+      },
+    )
+    .catch(e => e);
+}
+
 describe('DefaultTerraformRunner with the stand-in terraform', () => {
   const mockDir = createMockDirectory();
   let root: string;
@@ -173,13 +213,10 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
 
   it('plans, shows the summary, applies exactly the plan and reads outputs', async () => {
     const runner = await createRunner();
-    const plan = await runner.plan(
-      {
-        module: 'postgres-database',
-        workspace: 'orders-db',
-        variables: postgresVariables,
-        owner: 'task-1',
-      },
+    const plan = await planPostgres(
+      runner,
+      'orders-db',
+      { owner: 'task-1' },
       { onProgress },
     );
 
@@ -338,11 +375,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     );
 
     // Nothing left to do: the next plan is empty.
-    const again = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'orders-db',
-      variables: postgresVariables,
-    });
+    const again = await planPostgres(runner, 'orders-db');
     expect(again.hasChanges).toBe(false);
     expect(again.summary.text).toBe(
       'Plan: 0 to add, 0 to change, 0 to destroy.',
@@ -377,11 +410,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     fake.setScenario(
       postgresScenario({ remoteStorageDir: path.join(root, 'bucket') }),
     );
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'orders-db',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'orders-db');
     await runner.apply({ planId: plan.planId });
 
     const invocations = fake.invocations();
@@ -456,14 +485,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     fake.setScenario(
       postgresScenario({ remoteStorageDir: path.join(root, 'bucket') }),
     );
-    const plan = await runner.plan(
-      {
-        module: 'postgres-database',
-        workspace: 'orders-db',
-        variables: postgresVariables,
-      },
-      { onProgress },
-    );
+    const plan = await planPostgres(runner, 'orders-db', {}, { onProgress });
     await runner.apply({ planId: plan.planId }, { onProgress });
     const init = fake.invocations().find(i => i.argv[0] === 'init')!;
     expect(init.argv).toEqual([
@@ -501,14 +523,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     fs.symlinkSync(fakeTerraformPath, tofu);
     fake.setScenario(postgresScenario({ version: '1.8.3' }));
     const runner = await createRunner({ settings: { binary: tofu } });
-    const plan = await runner.plan(
-      {
-        module: 'postgres-database',
-        workspace: 'tofu-db',
-        variables: postgresVariables,
-      },
-      { onProgress },
-    );
+    const plan = await planPostgres(runner, 'tofu-db', {}, { onProgress });
     expect(events[0].message).toBe(
       `Planning module postgres-database in workspace tofu-db with tofu 1.8.3 (run ${plan.planId})`,
     );
@@ -520,25 +535,13 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     // A database of its own: the other tests' plans are old by this clock.
     const own = await databases.init('SQLITE_3');
     const runner = await createRunner({ now: () => now, knex: own });
-    const old = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'old-a',
-      variables: postgresVariables,
-    });
+    const old = await planPostgres(runner, 'old-a');
     expect(Date.parse(old.expiresAt) - Date.parse(old.createdAt)).toBe(
       3_600_000,
     );
-    const busy = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'old-b',
-      variables: postgresVariables,
-    });
+    const busy = await planPostgres(runner, 'old-b');
     now += 3_600_001;
-    const recent = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'old-c',
-      variables: postgresVariables,
-    });
+    const recent = await planPostgres(runner, 'old-c');
     // A run holds old-b's workspace: its plan stays until the next time.
     await own('paved_terraform__workspace_leases').insert({
       workspace: 'old-b',
@@ -764,11 +767,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
 
   it('refuses a plan that destroys or replaces unless allowed', async () => {
     const runner = await createRunner();
-    const first = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'policy',
-      variables: postgresVariables,
-    });
+    const first = await planPostgres(runner, 'policy');
     await runner.apply({ planId: first.planId });
 
     // Renaming the instance forces its replacement.
@@ -808,12 +807,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
   it('refuses a plan older than the configured age, of another task, or changed on disk', async () => {
     let now = Date.now();
     const runner = await createRunner({ now: () => now });
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'aged',
-      variables: postgresVariables,
-      owner: 'task-a',
-    });
+    const plan = await planPostgres(runner, 'aged', { owner: 'task-a' });
     const other = await runner
       .apply({ planId: plan.planId, owner: 'task-b' })
       .catch(e => e);
@@ -831,11 +825,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       `planId: plan ${plan.planId} was made 2 h ago, longer than the allowed 1 h (paved.terraform.planMaxAge); plan again`,
     );
 
-    const fresh = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'aged',
-      variables: postgresVariables,
-    });
+    const fresh = await planPostgres(runner, 'aged');
     // The next plan in the workspace expired the old one and removed its file.
     expect((await runner.getPlan(plan.planId))?.status).toBe('expired');
     expect(
@@ -864,11 +854,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
 
   it('says so when terraform refuses a plan file because the provider selections changed', async () => {
     const runner = await createRunner();
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'relocked',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'relocked');
     // Someone ran `init -upgrade` in the run directory.
     const lockFile = path.join(
       root,
@@ -894,16 +880,8 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
 
   it('refuses a stale plan: the state changed after it was made', async () => {
     const runner = await createRunner();
-    const a = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'stale',
-      variables: postgresVariables,
-    });
-    const b = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'stale',
-      variables: postgresVariables,
-    });
+    const a = await planPostgres(runner, 'stale');
+    const b = await planPostgres(runner, 'stale');
     await runner.apply({ planId: b.planId });
     const error = await runner.apply({ planId: a.planId }).catch(e => e);
     expect(error.name).toBe('ConflictError');
@@ -916,11 +894,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
   it('reports the partial state when terraform crashes mid-apply, and resumes on retry', async () => {
     const runner = await createRunner();
     fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'crash',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'crash');
     const error = await runner
       .apply({ planId: plan.planId }, { onProgress })
       .catch(e => e);
@@ -975,11 +949,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
         },
       }),
     );
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'tainted',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'tainted');
     const error = await runner.apply({ planId: plan.planId }).catch(e => e);
     expect(error.message).toContain(
       'The state now holds 2 resource(s): random_password.master, aws_db_instance.this.',
@@ -999,11 +969,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
   it('will not resume when what is left differs from the reviewed plan', async () => {
     const runner = await createRunner();
     fake.setScenario(postgresScenario({ apply: { crashAfter: 1 } }));
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'drift',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'drift');
     await expect(runner.apply({ planId: plan.planId })).rejects.toThrow(
       'crashed',
     );
@@ -1023,11 +989,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     const scenario = postgresScenario({ delays: { progressIntervalMs: 50 } });
     scenario.resources![1].applyMs = 20_000;
     fake.setScenario(scenario);
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'cancel',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'cancel');
     const controller = new AbortController();
     const started = Date.now();
     const error = await runner
@@ -1068,11 +1030,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
   it('reports an apply done when the cancellation reaches terraform only after it finished', async () => {
     const runner = await createRunner();
     fake.setScenario(postgresScenario({ delays: { finishMs: 500 } }));
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'late-cancel',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'late-cancel');
     const controller = new AbortController();
     const result = await runner.apply(
       { planId: plan.planId },
@@ -1094,21 +1052,8 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     const scenario = postgresScenario({ interrupt: 'ignore' });
     scenario.resources![0].applyMs = 20_000;
     fake.setScenario(scenario);
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'killed',
-      variables: postgresVariables,
-    });
-    const controller = new AbortController();
-    const error = await runner
-      .apply(
-        { planId: plan.planId },
-        {
-          signal: controller.signal,
-          onProgress: e => e.type === 'apply_start' && controller.abort(),
-        },
-      )
-      .catch(e => e);
+    const plan = await planPostgres(runner, 'killed');
+    const error = await applyCancelledAtStart(runner, plan.planId);
     expect(error.message).toBe(
       'terraform apply in workspace killed was cancelled: it did not stop within 300 ms of SIGINT and was killed (SIGKILL); the state lock is released. ' +
         'Applied before it stopped: none. Retry to resume.',
@@ -1149,21 +1094,8 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     });
     scenario.resources![0].applyMs = 20_000;
     fake.setScenario(scenario);
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'held',
-      variables: postgresVariables,
-    });
-    const controller = new AbortController();
-    const error = await runner
-      .apply(
-        { planId: plan.planId },
-        {
-          signal: controller.signal,
-          onProgress: e => e.type === 'apply_start' && controller.abort(),
-        },
-      )
-      .catch(e => e);
+    const plan = await planPostgres(runner, 'held');
+    const error = await applyCancelledAtStart(runner, plan.planId);
     const lockInfo = JSON.parse(
       fs.readFileSync(
         path.join(
@@ -1263,11 +1195,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     const scenario = postgresScenario();
     scenario.resources![0].applyMs = 20_000;
     fake.setScenario(scenario);
-    const plan = await replicaA.plan({
-      module: 'postgres-database',
-      workspace: 'busy',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(replicaA, 'busy');
     const controller = new AbortController();
     let applying!: () => void;
     const started = new Promise<void>(r => (applying = r));
@@ -1298,13 +1226,9 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     expect((await running).reason).toBe('cancelled');
     // Once the first run ended, the other replica may run.
     fake.setScenario(postgresScenario());
-    await expect(
-      replicaB.plan({
-        module: 'postgres-database',
-        workspace: 'busy',
-        variables: postgresVariables,
-      }),
-    ).resolves.toMatchObject({ hasChanges: true });
+    await expect(planPostgres(replicaB, 'busy')).resolves.toMatchObject({
+      hasChanges: true,
+    });
   });
 
   it('reads a large plan whole, 3,000 resources, and keeps its log to about a hundred lines', async () => {
@@ -1377,12 +1301,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
 
   it('plans without keeping anything for a dry run, and destroys a workspace', async () => {
     const runner = await createRunner();
-    const dry = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'lifecycle',
-      variables: postgresVariables,
-      discard: true,
-    });
+    const dry = await planPostgres(runner, 'lifecycle', { discard: true });
     expect(dry.status).toBe('discarded');
     expect(
       fs.existsSync(path.join(root, 'work', 'lifecycle', 'runs', dry.planId)),
@@ -1391,16 +1310,9 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       `planId: plan ${dry.planId} is discarded and cannot be applied; plan again`,
     );
 
-    const plan = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'lifecycle',
-      variables: postgresVariables,
-    });
+    const plan = await planPostgres(runner, 'lifecycle');
     await runner.apply({ planId: plan.planId });
-    const preview = await runner.plan({
-      module: 'postgres-database',
-      workspace: 'lifecycle',
-      variables: postgresVariables,
+    const preview = await planPostgres(runner, 'lifecycle', {
       destroy: true,
       discard: true,
     });
@@ -1503,12 +1415,7 @@ describe.each(databases.eachSupportedId())(
           providerVersions: { 'hashicorp/aws': '5.80.0' },
         }),
       );
-      const plan = await a.plan({
-        module: 'postgres-database',
-        workspace: 'orders-db',
-        variables: postgresVariables,
-        owner: 'task-1',
-      });
+      const plan = await planPostgres(a, 'orders-db', { owner: 'task-1' });
       const madeIn = runDirOf('a', 'orders-db', plan.planId);
       const planFile = fs.readFileSync(path.join(madeIn, 'paved.tfplan'));
       const lockFile = fs.readFileSync(
@@ -1599,11 +1506,7 @@ describe.each(databases.eachSupportedId())(
       const a = await replica('a');
       const b = await replica('b');
       fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
-      const plan = await a.plan({
-        module: 'postgres-database',
-        workspace: 'orders-db',
-        variables: postgresVariables,
-      });
+      const plan = await planPostgres(a, 'orders-db');
       await expect(a.apply({ planId: plan.planId })).rejects.toThrow(
         'crashed (exit code 11) after applying 2 of 4 change(s)',
       );
@@ -1637,11 +1540,7 @@ describe.each(databases.eachSupportedId())(
 
     it('refuses a plan sealed with another key, altered in the database, or of another terraform version', async () => {
       const a = await replica('a');
-      const plan = await a.plan({
-        module: 'postgres-database',
-        workspace: 'sealed',
-        variables: postgresVariables,
-      });
+      const plan = await planPostgres(a, 'sealed');
       fs.rmSync(path.join(root, 'a'), { recursive: true, force: true });
 
       const otherKey = await replica('b', {
@@ -1743,21 +1642,9 @@ describe.each(databases.eachSupportedId())(
       let now = Date.now();
       const a = await replica('a');
       const b = await replica('b', {}, () => now);
-      const old = await a.plan({
-        module: 'postgres-database',
-        workspace: 'old',
-        variables: postgresVariables,
-      });
-      const elsewhere = await a.plan({
-        module: 'postgres-database',
-        workspace: 'elsewhere',
-        variables: postgresVariables,
-      });
-      const kept = await a.plan({
-        module: 'postgres-database',
-        workspace: 'kept',
-        variables: postgresVariables,
-      });
+      const old = await planPostgres(a, 'old');
+      const elsewhere = await planPostgres(a, 'elsewhere');
+      const kept = await planPostgres(a, 'kept');
       // b applies one plan of a's: a's copy of its run directory is left over.
       await b.apply({ planId: elsewhere.planId });
       // A run of a's that died without a plan, long ago.
@@ -1837,11 +1724,7 @@ if (postgresIds.length) {
 
       it('keeps state in the portal’s PostgreSQL, a schema per workspace', async () => {
         const { knex, fake, runner, logs } = await setup(databaseId);
-        const plan = await runner.plan({
-          module: 'postgres-database',
-          workspace: 'orders-db',
-          variables: postgresVariables,
-        });
+        const plan = await planPostgres(runner, 'orders-db');
         await runner.apply({ planId: plan.planId });
         const rows = await knex('tfstate_orders_db.states').select(
           'name',
@@ -1872,21 +1755,8 @@ if (postgresIds.length) {
         const scenario = postgresScenario({ interrupt: 'ignore' });
         scenario.resources![0].applyMs = 20_000;
         fake.setScenario(scenario);
-        const plan = await runner.plan({
-          module: 'postgres-database',
-          workspace: 'killed-pg',
-          variables: postgresVariables,
-        });
-        const controller = new AbortController();
-        const error = await runner
-          .apply(
-            { planId: plan.planId },
-            {
-              signal: controller.signal,
-              onProgress: e => e.type === 'apply_start' && controller.abort(),
-            },
-          )
-          .catch(e => e);
+        const plan = await planPostgres(runner, 'killed-pg');
+        const error = await applyCancelledAtStart(runner, plan.planId);
         expect(error.message).toContain(
           'was killed (SIGKILL); the state lock is released.',
         );
