@@ -16,6 +16,9 @@ const { Octokit } = require('@octokit/rest') as typeof import('@octokit/rest');
 
 const run = promisify(execFile);
 
+/** The repository most tests work on, as Octokit's owner and repo. */
+const shop = { owner: 'kestrel', repo: 'shop' };
+
 /** The RequestError of a failed call, with its status, body and headers. */
 async function failureOf(promise: Promise<unknown>): Promise<any> {
   try {
@@ -195,8 +198,7 @@ describe('startGitHubTestServer', () => {
         limited.rest.teams.addOrUpdateRepoPermissionsInOrg({
           org: 'kestrel',
           team_slug: 'platform',
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           permission: 'maintain',
         }),
       );
@@ -214,19 +216,13 @@ describe('startGitHubTestServer', () => {
       expect(error.response.headers['x-oauth-scopes']).toBe('repo');
       expect(server.driver.repository('kestrel', 'shop')!.teams).toEqual({});
       // The headers come with every answer, as in GitHub's documentation.
-      const ok = await limited.rest.repos.get({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const ok = await limited.rest.repos.get({ ...shop });
       expect(ok.headers['x-accepted-oauth-scopes']).toBe('repo');
       expect(ok.headers['x-oauth-scopes']).toBe('repo');
       // Without repo, a private repository is not there, over git too.
       server.driver.addToken({ token: 'ghp_none', login: 'dev', scopes: [] });
       const hidden = await failureOf(
-        clientFor(server, 'ghp_none').rest.repos.get({
-          owner: 'kestrel',
-          repo: 'shop',
-        }),
+        clientFor(server, 'ghp_none').rest.repos.get({ ...shop }),
       );
       expect(hidden.status).toBe(404);
       const res = await fetch(
@@ -268,10 +264,7 @@ describe('startGitHubTestServer', () => {
         scopes: ['repo', 'delete_repo'],
       });
       const deleter = clientFor(server, 'ghp_deleter');
-      const res = await deleter.rest.repos.delete({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const res = await deleter.rest.repos.delete({ ...shop });
       expect(res.status).toBe(204);
       expect(server.driver.repository('kestrel', 'shop')).toBeUndefined();
       const again = await failureOf(
@@ -283,31 +276,25 @@ describe('startGitHubTestServer', () => {
     it('archives a repository with PATCH archived', async () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const res = await octokit.rest.repos.update({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         archived: true,
       });
       expect(res.data.archived).toBe(true);
       expect(server.driver.repository('kestrel', 'shop')!.archived).toBe(true);
-      const read = await octokit.rest.repos.get({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const read = await octokit.rest.repos.get({ ...shop });
       expect(read.data.archived).toBe(true);
     });
 
     it('sets topics, validating them as GitHub does', async () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const res = await octokit.rest.repos.replaceAllTopics({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         names: ['paved', 'node-service'],
       });
       expect(res.data.names).toEqual(['paved', 'node-service']);
       const error = await failureOf(
         octokit.rest.repos.replaceAllTopics({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           names: ['Not Valid!'],
         }),
       );
@@ -324,8 +311,7 @@ describe('startGitHubTestServer', () => {
       expect(commits.response.data.message).toBe('Git Repository is empty.');
       const contents = await failureOf(
         octokit.rest.repos.getContent({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           path: 'README.md',
         }),
       );
@@ -345,8 +331,7 @@ describe('startGitHubTestServer', () => {
         'Add the service\n\nWith a body.',
       );
       const res = await octokit.rest.repos.listCommits({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         sha: 'main',
         per_page: 5,
       });
@@ -363,8 +348,7 @@ describe('startGitHubTestServer', () => {
       });
       expect(first.parents).toEqual([]);
       const one = await octokit.rest.repos.listCommits({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         per_page: 1,
       });
       expect(one.data.map(c => c.sha)).toEqual([second]);
@@ -387,10 +371,7 @@ describe('startGitHubTestServer', () => {
     it('serves the REST API both at the root and under /api/v3', async () => {
       const root = new Octokit({ baseUrl: server.url, auth: server.token });
       await root.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
-      const res = await octokit.rest.repos.get({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const res = await octokit.rest.repos.get({ ...shop });
       expect(res.data.full_name).toBe('kestrel/shop');
     });
   });
@@ -466,10 +447,7 @@ describe('startGitHubTestServer', () => {
       await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'shop' });
       const dir = await workTree({ 'README.md': '# shop\n' }, 'trunk');
       await gitIn(dir, 'push', '-q', remote('shop'), 'trunk');
-      const repo = await octokit.rest.repos.get({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const repo = await octokit.rest.repos.get({ ...shop });
       expect(repo.data.default_branch).toBe('trunk');
       expect(repo.data.pushed_at).not.toBeNull();
       const clone = path.join(work, 'clone');
@@ -537,8 +515,7 @@ describe('startGitHubTestServer', () => {
       const dir = await workTree({ a: '1' });
       await gitIn(dir, 'push', '-q', remote('shop'), 'main');
       await octokit.rest.repos.createRepoRuleset({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         name: 'default branch',
         enforcement: 'active',
         target: 'branch',
@@ -580,8 +557,7 @@ describe('startGitHubTestServer', () => {
 
     it('creates rulesets, refuses a second one of the same name, lists them without rules', async () => {
       const body = {
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         name: 'protect',
         enforcement: 'active' as const,
         target: 'branch' as const,
@@ -605,15 +581,11 @@ describe('startGitHubTestServer', () => {
       const dup = await failureOf(octokit.rest.repos.createRepoRuleset(body));
       expect(dup.status).toBe(422);
       expect(dup.response.data.errors).toEqual(['Name must be unique']);
-      const list = await octokit.rest.repos.getRepoRulesets({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const list = await octokit.rest.repos.getRepoRulesets({ ...shop });
       expect(list.data).toHaveLength(1);
       expect(list.data[0]).not.toHaveProperty('rules');
       const one = await octokit.rest.repos.getRepoRuleset({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         ruleset_id: created.data.id,
       });
       expect(one.data.rules).toEqual([{ type: 'deletion' }]);
@@ -638,8 +610,7 @@ describe('startGitHubTestServer', () => {
     it('protects a branch the classic way: 404 before, the protection object after', async () => {
       const before = await failureOf(
         octokit.rest.repos.getBranchProtection({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           branch: 'main',
         }),
       );
@@ -649,8 +620,7 @@ describe('startGitHubTestServer', () => {
         octokit.request(
           'PUT /repos/{owner}/{repo}/branches/{branch}/protection',
           {
-            owner: 'kestrel',
-            repo: 'shop',
+            ...shop,
             branch: 'main',
             enforce_admins: true,
           } as any,
@@ -661,8 +631,7 @@ describe('startGitHubTestServer', () => {
         'Invalid request.\n\n"required_status_checks" wasn\'t supplied.',
       );
       await octokit.rest.repos.updateBranchProtection({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         branch: 'main',
         required_status_checks: { strict: true, contexts: ['build'] },
         enforce_admins: true,
@@ -675,8 +644,7 @@ describe('startGitHubTestServer', () => {
         allow_deletions: false,
       });
       const after = await octokit.rest.repos.getBranchProtection({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         branch: 'main',
       });
       expect(after.data.required_status_checks?.contexts).toEqual(['build']);
@@ -696,15 +664,11 @@ describe('startGitHubTestServer', () => {
       const put = await octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
         org: 'kestrel',
         team_slug: 'storefront',
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         permission: 'maintain',
       });
       expect(put.status).toBe(204);
-      const teams = await octokit.rest.repos.listTeams({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const teams = await octokit.rest.repos.listTeams({ ...shop });
       expect(teams.data.map(t => [t.slug, t.permission])).toEqual([
         ['storefront', 'maintain'],
       ]);
@@ -712,8 +676,7 @@ describe('startGitHubTestServer', () => {
         octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
           org: 'kestrel',
           team_slug: 'nobody',
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           permission: 'push',
         }),
       );
@@ -722,8 +685,7 @@ describe('startGitHubTestServer', () => {
         octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
           org: 'kestrel',
           team_slug: 'storefront',
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           permission: 'owner',
         }),
       );
@@ -732,8 +694,7 @@ describe('startGitHubTestServer', () => {
 
     it('removes a collaborator with 204', async () => {
       const res = await octokit.rest.repos.removeCollaborator({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         username: 'paved-bot',
       });
       expect(res.status).toBe(204);
@@ -745,8 +706,7 @@ describe('startGitHubTestServer', () => {
     it('creates environments with reviewers and a wait timer, answering their protection rules', async () => {
       const teamId = server.driver.teamId('kestrel', 'storefront');
       const res = await octokit.rest.repos.createOrUpdateEnvironment({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         environment_name: 'production',
         wait_timer: 30,
         prevent_self_review: true,
@@ -774,15 +734,11 @@ describe('startGitHubTestServer', () => {
         }),
         expect.objectContaining({ type: 'branch_policy' }),
       ]);
-      const list = await octokit.rest.repos.getAllEnvironments({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const list = await octokit.rest.repos.getAllEnvironments({ ...shop });
       expect(list.data.total_count).toBe(1);
       const tooLong = await failureOf(
         octokit.rest.repos.createOrUpdateEnvironment({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           environment_name: 'staging',
           wait_timer: 50000,
         }),
@@ -791,8 +747,7 @@ describe('startGitHubTestServer', () => {
       server.driver.setEnvironmentProtectionSupport('upgrade-required');
       const free = await failureOf(
         octokit.rest.repos.createOrUpdateEnvironment({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           environment_name: 'staging',
           wait_timer: 5,
         }),
@@ -802,10 +757,7 @@ describe('startGitHubTestServer', () => {
 
     it('stores a sealed-box secret (201, then 204) that the server opens with its private key', async () => {
       await sodium.ready;
-      const key = await octokit.rest.actions.getRepoPublicKey({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const key = await octokit.rest.actions.getRepoPublicKey({ ...shop });
       expect(
         sodium.from_base64(key.data.key, sodium.base64_variants.ORIGINAL),
       ).toHaveLength(32);
@@ -818,16 +770,14 @@ describe('startGitHubTestServer', () => {
           sodium.base64_variants.ORIGINAL,
         );
       const first = await octokit.rest.actions.createOrUpdateRepoSecret({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         secret_name: 'NPM_TOKEN',
         encrypted_value: seal('s3cr3t-value'),
         key_id: key.data.key_id,
       });
       expect(first.status).toBe(201);
       const second = await octokit.rest.actions.createOrUpdateRepoSecret({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         secret_name: 'NPM_TOKEN',
         encrypted_value: seal('rotated'),
         key_id: key.data.key_id,
@@ -840,8 +790,7 @@ describe('startGitHubTestServer', () => {
         octokit.request(
           'PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}',
           {
-            owner: 'kestrel',
-            repo: 'shop',
+            ...shop,
             secret_name: 'OTHER',
             encrypted_value: seal('x'),
           } as any,
@@ -853,8 +802,7 @@ describe('startGitHubTestServer', () => {
       );
       const garbage = await failureOf(
         octokit.rest.actions.createOrUpdateRepoSecret({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           secret_name: 'OTHER',
           encrypted_value: Buffer.from('plain text').toString('base64'),
           key_id: key.data.key_id,
@@ -867,8 +815,7 @@ describe('startGitHubTestServer', () => {
       expect(
         (
           await octokit.rest.actions.createRepoVariable({
-            owner: 'kestrel',
-            repo: 'shop',
+            ...shop,
             name: 'REGION',
             value: 'eu-west-1',
           })
@@ -876,8 +823,7 @@ describe('startGitHubTestServer', () => {
       ).toBe(201);
       const again = await failureOf(
         octokit.rest.actions.createRepoVariable({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           name: 'REGION',
           value: 'eu-west-1',
         }),
@@ -886,31 +832,25 @@ describe('startGitHubTestServer', () => {
       expect(
         (
           await octokit.rest.actions.updateRepoVariable({
-            owner: 'kestrel',
-            repo: 'shop',
+            ...shop,
             name: 'REGION',
             value: 'eu-central-1',
           })
         ).status,
       ).toBe(204);
       const one = await octokit.rest.actions.getRepoVariable({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         name: 'region',
       });
       expect(one.data.value).toBe('eu-central-1');
       for (let i = 0; i < 11; i++) {
         await octokit.rest.actions.createRepoVariable({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           name: `V${i}`,
           value: String(i),
         });
       }
-      const page = await octokit.rest.actions.listRepoVariables({
-        owner: 'kestrel',
-        repo: 'shop',
-      });
+      const page = await octokit.rest.actions.listRepoVariables({ ...shop });
       expect(page.data.total_count).toBe(12);
       expect(page.data.variables).toHaveLength(10);
       expect(page.headers.link).toContain('rel="next"');
@@ -927,8 +867,7 @@ describe('startGitHubTestServer', () => {
 
     it('creates a file (201), wants its sha to change it (422), updates it (200) and reads it back', async () => {
       const created = await octokit.rest.repos.createOrUpdateFileContents({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         path: '.github/CODEOWNERS',
         message: 'Add CODEOWNERS',
         content: Buffer.from('* @kestrel/storefront\n').toString('base64'),
@@ -936,8 +875,7 @@ describe('startGitHubTestServer', () => {
       expect(created.status).toBe(201);
       const noSha = await failureOf(
         octokit.rest.repos.createOrUpdateFileContents({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           path: '.github/CODEOWNERS',
           message: 'Change',
           content: Buffer.from('* @kestrel/platform\n').toString('base64'),
@@ -948,8 +886,7 @@ describe('startGitHubTestServer', () => {
         'Invalid request.\n\n"sha" wasn\'t supplied.',
       );
       const updated = await octokit.rest.repos.createOrUpdateFileContents({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         path: '.github/CODEOWNERS',
         message: 'Change',
         content: Buffer.from('* @kestrel/platform\n').toString('base64'),
@@ -957,8 +894,7 @@ describe('startGitHubTestServer', () => {
       });
       expect(updated.status).toBe(200);
       const read = await octokit.rest.repos.getContent({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         path: '.github/CODEOWNERS',
       });
       const file = read.data as { content: string; encoding: string };
@@ -985,8 +921,7 @@ describe('startGitHubTestServer', () => {
 
     it('refuses direct file changes to a branch a ruleset requires pull requests for', async () => {
       await octokit.rest.repos.createRepoRuleset({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         name: 'protect',
         enforcement: 'active',
         conditions: { ref_name: { include: ['~DEFAULT_BRANCH'], exclude: [] } },
@@ -1005,8 +940,7 @@ describe('startGitHubTestServer', () => {
       });
       const error = await failureOf(
         octokit.rest.repos.createOrUpdateFileContents({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           path: 'x',
           message: 'x',
           content: 'eA==',
@@ -1029,8 +963,7 @@ describe('startGitHubTestServer', () => {
       ]);
       const noDiff = await failureOf(
         octokit.rest.pulls.create({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           head: 'same',
           base: 'main',
           title: 'nothing',
@@ -1042,8 +975,7 @@ describe('startGitHubTestServer', () => {
       );
       await server.driver.commit('kestrel', 'shop', 'feature', { b: '2' });
       const pr = await octokit.rest.pulls.create({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         head: 'kestrel:feature',
         base: 'main',
         title: 'Add b',
@@ -1060,8 +992,7 @@ describe('startGitHubTestServer', () => {
       });
       const dup = await failureOf(
         octokit.rest.pulls.create({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           head: 'feature',
           base: 'main',
           title: 'again',
@@ -1072,8 +1003,7 @@ describe('startGitHubTestServer', () => {
         'A pull request already exists for kestrel:feature.',
       );
       const listed = await octokit.rest.pulls.list({
-        owner: 'kestrel',
-        repo: 'shop',
+        ...shop,
         head: 'kestrel:feature',
         state: 'open',
       });
@@ -1106,10 +1036,7 @@ describe('startGitHubTestServer', () => {
         ).status,
       ).toBe(201);
       const denied = await failureOf(
-        installation.rest.actions.getRepoPublicKey({
-          owner: 'kestrel',
-          repo: 'shop',
-        }),
+        installation.rest.actions.getRepoPublicKey({ ...shop }),
       );
       expect(denied.status).toBe(403);
       expect(denied.response.data.message).toBe(
@@ -1147,8 +1074,7 @@ describe('startGitHubTestServer', () => {
       });
       const error = await failureOf(
         octokit.rest.repos.replaceAllTopics({
-          owner: 'kestrel',
-          repo: 'shop',
+          ...shop,
           names: ['a'],
         }),
       );
@@ -1156,8 +1082,7 @@ describe('startGitHubTestServer', () => {
       expect(
         (
           await octokit.rest.repos.replaceAllTopics({
-            owner: 'kestrel',
-            repo: 'shop',
+            ...shop,
             names: ['a'],
           })
         ).status,
