@@ -58,6 +58,14 @@ const deployment = (
   },
 });
 
+/** The Deployment most tests apply, as the driver names objects. */
+const webRef = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace: 'team',
+  name: 'web',
+};
+
 describe('startKubernetesTestServer', () => {
   let server: KubernetesTestServer;
   let clients: ReturnType<typeof clientsFor>;
@@ -75,6 +83,21 @@ describe('startKubernetesTestServer', () => {
   afterEach(async () => {
     await server.close();
   });
+
+  /** A server-side apply, as Paved's provisioner sends it (field manager paved unless named). */
+  const serverSideApply = (
+    obj: KubernetesObject,
+    manager = 'paved',
+    options: { force?: boolean } = {},
+  ) =>
+    clients.objects.patch(
+      obj,
+      undefined,
+      undefined,
+      manager,
+      options.force,
+      PatchStrategy.ServerSideApply,
+    );
 
   it('answers discovery like kube-apiserver', async () => {
     const headers = { Authorization: `Bearer ${server.token}` };
@@ -246,14 +269,7 @@ describe('startKubernetesTestServer', () => {
   });
 
   it('server-side applies with field ownership, no-op re-applies and conflicts between managers', async () => {
-    const first = await clients.objects.patch(
-      deployment('web'),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    const first = await serverSideApply(deployment('web'));
     const rv = first.metadata?.resourceVersion;
     expect(first.metadata?.managedFields?.[0]).toMatchObject({
       manager: 'paved',
@@ -271,37 +287,12 @@ describe('startKubernetesTestServer', () => {
       server.requests.filter(r => r.verb === 'patch').map(r => r.status),
     ).toEqual([201]);
 
-    const again = await clients.objects.patch(
-      deployment('web'),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    const again = await serverSideApply(deployment('web'));
     expect(again.metadata?.resourceVersion).toBe(rv);
 
     // Someone scales by hand: an Update operation takes .spec.replicas.
-    server.driver.updateAs(
-      'kubectl-edit',
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: 'team',
-        name: 'web',
-      },
-      { spec: { replicas: 5 } },
-    );
-    const conflict = await statusOf(
-      clients.objects.patch(
-        deployment('web', 3),
-        undefined,
-        undefined,
-        'paved',
-        undefined,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
+    server.driver.updateAs('kubectl-edit', webRef, { spec: { replicas: 5 } });
+    const conflict = await statusOf(serverSideApply(deployment('web', 3)));
     expect(conflict.code).toBe(409);
     expect(conflict.reason).toBe('Conflict');
     // A live apiserver prints Update managers without a time: its conflict
@@ -319,14 +310,9 @@ describe('startKubernetesTestServer', () => {
       ],
     });
 
-    const forced = await clients.objects.patch(
-      deployment('web', 3),
-      undefined,
-      undefined,
-      'paved',
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    const forced = await serverSideApply(deployment('web', 3), 'paved', {
+      force: true,
+    });
     expect((forced as any).spec.replicas).toBe(3);
     expect(forced.metadata?.managedFields?.map(m => m.manager)).toEqual([
       'paved',
@@ -337,32 +323,16 @@ describe('startKubernetesTestServer', () => {
       ...deployment('web', 4),
       metadata: { name: 'web', namespace: 'team', labels: { app: 'other' } },
     };
-    const two = await statusOf(
-      clients.objects.patch(
-        other,
-        undefined,
-        undefined,
-        'helm',
-        undefined,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
+    const two = await statusOf(serverSideApply(other, 'helm'));
     expect(two.message).toBe(
       'Apply failed with 2 conflicts: conflicts with "paved":\n- .metadata.labels.app\n- .spec.replicas',
     );
 
     // Several managers: grouped, in the order of their identifiers
     // ({"manager":"kubectl-label",...} before {"manager":"paved",...}).
-    server.driver.updateAs(
-      'kubectl-label',
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: 'team',
-        name: 'web',
-      },
-      { metadata: { labels: { tier: 'front' } } },
-    );
+    server.driver.updateAs('kubectl-label', webRef, {
+      metadata: { labels: { tier: 'front' } },
+    });
     const mixed = {
       ...deployment('web', 4),
       metadata: {
@@ -371,16 +341,7 @@ describe('startKubernetesTestServer', () => {
         labels: { app: 'web', tier: 'back' },
       },
     };
-    const several = await statusOf(
-      clients.objects.patch(
-        mixed,
-        undefined,
-        undefined,
-        'helm',
-        undefined,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
+    const several = await statusOf(serverSideApply(mixed, 'helm'));
     expect(several.message).toBe(
       'Apply failed with 2 conflicts: conflicts with "kubectl-label" using apps/v1:\n- .metadata.labels.tier\nconflicts with "paved":\n- .spec.replicas',
     );
@@ -403,22 +364,8 @@ describe('startKubernetesTestServer', () => {
   it('drops fields an applier stops setting and rejects apply without fieldManager', async () => {
     const withLabel = deployment('web');
     withLabel.metadata!.labels = { app: 'web', tier: 'frontend' };
-    await clients.objects.patch(
-      withLabel,
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
-    const after = await clients.objects.patch(
-      deployment('web'),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    await serverSideApply(withLabel);
+    const after = await serverSideApply(deployment('web'));
     expect(after.metadata?.labels).toEqual({ app: 'web' });
 
     const missing = await statusOf(
@@ -614,16 +561,7 @@ describe('startKubernetesTestServer', () => {
     server.driver.deny({ verb: 'create', resource: 'deployments' });
     // patch is allowed, create is not: the apply that would create is refused
     // with the authorizer's (empty) reason, not the usual "User ... cannot".
-    const refused = await statusOf(
-      clients.objects.patch(
-        deployment('web'),
-        undefined,
-        undefined,
-        'paved',
-        undefined,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
+    const refused = await statusOf(serverSideApply(deployment('web')));
     expect(refused).toEqual({
       code: 403,
       kind: 'Status',
@@ -636,14 +574,9 @@ describe('startKubernetesTestServer', () => {
     });
     // An object that exists is only patched: create does not matter.
     server.driver.seed(deployment('web'));
-    const applied = await clients.objects.patch(
-      deployment('web', 3),
-      undefined,
-      undefined,
-      'paved',
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    const applied = await serverSideApply(deployment('web', 3), 'paved', {
+      force: true,
+    });
     expect((applied as any).spec.replicas).toBe(3);
   });
 
@@ -690,23 +623,10 @@ describe('startKubernetesTestServer', () => {
   });
 
   it('simulates a crash loop with pods, warning events and logs', async () => {
-    await clients.objects.patch(
-      deployment('web'),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
-    server.driver.crashLoop(
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: 'team',
-        name: 'web',
-      },
-      { logs: ['starting', 'listening', 'panic: no DATABASE_URL'] },
-    );
+    await serverSideApply(deployment('web'));
+    server.driver.crashLoop(webRef, {
+      logs: ['starting', 'listening', 'panic: no DATABASE_URL'],
+    });
     const pods = await clients.core.listNamespacedPod({
       namespace: 'team',
       labelSelector: 'app=web',
@@ -734,12 +654,7 @@ describe('startKubernetesTestServer', () => {
     });
     expect(dep.status?.availableReplicas ?? 0).toBe(0);
 
-    server.driver.completeRollout({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      namespace: 'team',
-      name: 'web',
-    });
+    server.driver.completeRollout(webRef);
     const done = await clients.apps.readNamespacedDeployment({
       name: 'web',
       namespace: 'team',
@@ -760,14 +675,7 @@ describe('startKubernetesTestServer', () => {
   });
 
   it('merge patches as another field manager, with resourceVersion preconditions', async () => {
-    await clients.objects.patch(
-      deployment('web'),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    await serverSideApply(deployment('web'));
     const ref = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -858,14 +766,7 @@ describe('startKubernetesTestServer', () => {
 
   it('rolls every new generation out at once in immediate mode', async () => {
     server.driver.setRolloutMode('immediate');
-    await clients.objects.patch(
-      deployment('api', 3),
-      undefined,
-      undefined,
-      'paved',
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    await serverSideApply(deployment('api', 3));
     const dep = await clients.apps.readNamespacedDeployment({
       name: 'api',
       namespace: 'team',
