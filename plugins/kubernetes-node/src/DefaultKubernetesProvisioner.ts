@@ -105,6 +105,20 @@ function describe(obj: { kind: string; metadata: { name?: string } }): string {
   return `${obj.kind} "${obj.metadata.name}"`;
 }
 
+/** The live Namespace, or undefined when there is none. */
+function readNamespace(
+  client: KubernetesClusterClient,
+  namespace: string,
+): Promise<any> {
+  return client.read<any>(`reading Namespace "${namespace}"`, () =>
+    client.objects.read({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    }),
+  );
+}
+
 function header(obj: KubernetesManifest) {
   return {
     apiVersion: obj.apiVersion,
@@ -390,10 +404,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const client = await this.client(cluster);
 
     const [nsObject, ...contents] = desired;
-    const liveNs: any = await client.read(
-      `reading Namespace "${namespace}"`,
-      () => client.objects.read(header(nsObject)),
-    );
+    const liveNs = await readNamespace(client, namespace);
     if (liveNs) {
       assertNotTerminating(liveNs, cluster);
       const problem = foreignNamespace(liveNs, component, environment);
@@ -528,15 +539,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       );
 
     // Only into the namespace Paved provisioned for this component and environment.
-    const liveNs: any = await client.read(
-      `reading Namespace "${namespace}"`,
-      () =>
-        client.objects.read({
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: namespace },
-        }),
-    );
+    const liveNs = await readNamespace(client, namespace);
     if (liveNs) {
       assertNotTerminating(liveNs, cluster);
       const problem = foreignNamespace(liveNs, component, environment);
@@ -628,15 +631,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const namespace = namespaceNameFor(component, environment);
     const cluster = this.resolveCluster(target.cluster);
     const client = await this.client(cluster);
-    const live: any = await client.read(
-      `reading Namespace "${namespace}"`,
-      () =>
-        client.objects.read({
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: namespace },
-        }),
-    );
+    const live = await readNamespace(client, namespace);
     if (!live) {
       return undefined;
     }
@@ -921,10 +916,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       kind: 'Namespace',
       metadata: { name: namespace },
     };
-    const read = () =>
-      client.read<any>(`reading Namespace "${namespace}"`, () =>
-        client.objects.read(spec),
-      );
+    const read = () => readNamespace(client, namespace);
 
     const live = await read();
     if (!live) {
