@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { assertOwnerName } from './names';
 
 /**
@@ -32,16 +33,7 @@ function durationMs(
   allowZero = false,
 ): number {
   if (!config?.has(key)) return fallbackMs;
-  const d = readDurationFromConfig(config, { key });
-  const ms =
-    (d.years ?? 0) * 365 * 86400000 +
-    (d.months ?? 0) * 30 * 86400000 +
-    (d.weeks ?? 0) * 7 * 86400000 +
-    (d.days ?? 0) * 86400000 +
-    (d.hours ?? 0) * 3600000 +
-    (d.minutes ?? 0) * 60000 +
-    (d.seconds ?? 0) * 1000 +
-    (d.milliseconds ?? 0);
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
   if (!(ms > 0 || (allowZero && ms === 0))) {
     throw new InputError(
       `${KEY}.${key}: expected a ${

@@ -1,4 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkPlanEncryptionKey } from './PlanFileCipher';
@@ -64,17 +65,7 @@ const MODULES_SUBDIR = path.join('templates', 'terraform', 'modules');
 /** A duration such as "30s", "PT5M" or { minutes: 5 }, in milliseconds. */
 function durationMs(config: Config, key: string, fallbackMs: number): number {
   if (!config.has(key)) return fallbackMs;
-  const d = readDurationFromConfig(config, { key });
-  return (
-    (d.milliseconds ?? 0) +
-    (d.seconds ?? 0) * 1000 +
-    (d.minutes ?? 0) * 60_000 +
-    (d.hours ?? 0) * 3_600_000 +
-    (d.days ?? 0) * 86_400_000 +
-    (d.weeks ?? 0) * 604_800_000 +
-    (d.months ?? 0) * 2_592_000_000 +
-    (d.years ?? 0) * 31_536_000_000
-  );
+  return durationToMilliseconds(readDurationFromConfig(config, { key }));
 }
 
 function stringMap(config: Config | undefined, key: string) {
