@@ -249,16 +249,7 @@ export class KubernetesTestDriver {
       readyReplicas: counts.ready,
       availableReplicas: counts.available,
       unavailableReplicas: Math.max(0, replicas - counts.available),
-      conditions: [
-        // The unavailable reason even when True; a real controller then says MinimumReplicasAvailable.
-        condition(
-          'Available',
-          counts.available >= replicas ? 'True' : 'False',
-          'MinimumReplicasUnavailable',
-          'Deployment does not have minimum availability.',
-        ),
-        progressing(rs),
-      ],
+      conditions: [available(counts.available >= replicas), progressing(rs)],
     });
   }
 
