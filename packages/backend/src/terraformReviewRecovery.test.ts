@@ -158,21 +158,20 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
     };
   });
 
-  // KNOWN DEFECT, in terraform:review (plugins/scaffolder-backend-module-terraform,
-  // not ours to change here): its checkpoint is saved before it stops the
-  // task, and the recovered run takes that checkpoint for a Retry, approves
-  // the plan and applies it with nobody having pressed Retry. This test
-  // states what must happen; it is marked failing until terraform:review
-  // tells a recovery from a Retry, and then fails, to be made a plain `it`.
-  it.failing(
-    'stops at the review again, applying nothing until a person retries it',
-    () => {
-      expect(recovered).toMatchObject({
-        applies: 0,
-        error: expect.stringMatching(/^Review the plan, then approve it\./),
-      });
-    },
-  );
+  // The review's checkpoint was saved before it stopped the task; the
+  // recovered run keeps the task's stored secrets, so terraform:review sees
+  // the token it stopped under and stops again (a Retry brings a new one).
+  it('stops at the review again, applying nothing until a person retries it', () => {
+    expect(recovered).toMatchObject({
+      applies: 0,
+      error: expect.stringMatching(/^Review the plan, then approve it\./),
+    });
+    expect(recovered.log).toContainEqual(
+      expect.stringMatching(
+        /^review: Plan [0-9a-f-]{36} is not approved: the task was resumed after its backend stopped, not retried by a person /,
+      ),
+    );
+  });
 
   it('ends completed after the Retry, the reviewed plan applied exactly once', async () => {
     const retried = await api(`/scaffolder/v2/tasks/${taskId}/retry`, {});

@@ -1,11 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { ActionContext, TaskSecrets } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
 import {
@@ -154,7 +155,10 @@ export function describeWithRunner(
 
 /**
  * A task as the scaffolder runs it: checkpoints that succeeded are returned
- * on a retry instead of running again, as the task's checkpoint state does.
+ * when its steps run again instead of running again, as the task's
+ * checkpoint state does. Running the steps again as they are is a task
+ * recovery (the stored secrets kept); {@link TestTask.retry} first does
+ * what a Retry does to the secrets.
  */
 export class TestTask {
   readonly checkpoints = new Map<
@@ -162,8 +166,34 @@ export class TestTask {
     { status: 'success' | 'failed'; value?: unknown; reason?: string }
   >();
   readonly outputs: Record<string, Record<string, unknown>> = {};
+  /** The task's secrets: as POST /v2/tasks stores them, the creator's own token. */
+  secrets: TaskSecrets;
+  private retries = 0;
 
-  constructor(readonly id: string, readonly logs: string[]) {}
+  constructor(
+    readonly id: string,
+    readonly logs: string[],
+    options: { secrets?: TaskSecrets } = {},
+  ) {
+    this.secrets = options.secrets ?? {
+      backstageToken: mockCredentials.user.token(),
+    };
+  }
+
+  /**
+   * What POST /v2/tasks/:taskId/retry does to the task's secrets: replaces
+   * them, with a backstageToken minted for the retrying user by the auth
+   * service. Real tokens differ on every mint (issued-at, signature); the
+   * mock auth service's depend on the user only, so by default each retry
+   * here is made by another user.
+   */
+  async retry(by = `user:default/reviewer-${++this.retries}`) {
+    const { token } = await mockServices.auth().getPluginRequestToken({
+      onBehalfOf: mockCredentials.user(by),
+      targetPluginId: 'catalog',
+    });
+    this.secrets = { backstageToken: token };
+  }
 
   context<TInput extends Record<string, any>>(
     stepId: string,
@@ -175,6 +205,7 @@ export class TestTask {
       input,
       logger: captureLogger(this.logs, { stepId }),
       task: { id: this.id },
+      secrets: this.secrets,
     });
     return {
       ...base,

@@ -49,8 +49,9 @@ describeWithRunner('terraform:review', t => {
     expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('apply');
     expect(plan.status).toBe('planned');
 
-    // Retry: same task, same checkpoints.
+    // Retry: same task, same checkpoints, the secrets a Retry gives.
     const planCalls = t.fake.invocations().filter(i => i.argv[0] === 'plan');
+    await task.retry();
     await runExampleSteps(steps, actions(), task);
     expect(t.fake.invocations().filter(i => i.argv[0] === 'plan')).toEqual(
       planCalls,
@@ -68,6 +69,120 @@ describeWithRunner('terraform:review', t => {
         ),
       ),
     );
+  });
+
+  const REVIEW_MESSAGE =
+    /^Review the plan, then approve it\. Plan: 6 to add, 0 to change, 0 to destroy\. .* press Retry before /;
+  const applies = () => t.fake.invocations().filter(i => i.argv[0] === 'apply');
+
+  it('stops again when the task is recovered under the token it stopped under, keeping only a digest of it', async () => {
+    const steps = parseTemplateExampleSteps(examples[0].example);
+    const task = new TestTask('task-recovered', t.logs);
+    const token = task.secrets.backstageToken!;
+    const first = await runExampleSteps(steps, actions(), task).catch(e => e);
+    expect(first.message).toMatch(REVIEW_MESSAGE);
+    const planId = task.outputs.plan.planId as string;
+
+    // The backend stopped before the task ended; another one resumes it with
+    // the task's stored secrets, twice.
+    for (const _ of [1, 2]) {
+      const again = await runExampleSteps(steps, actions(), task).catch(e => e);
+      expect(again.name).toBe('PlanReviewRequiredError');
+      expect(again.message).toBe(first.message);
+    }
+    expect(applies()).toEqual([]);
+    expect((await t.runner.getPlan(planId))?.status).toBe('planned');
+    expect(task.outputs.review).toEqual({});
+    expect(
+      t.logs.filter(l =>
+        l.startsWith(
+          `info Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at `,
+        ),
+      ),
+    ).toHaveLength(2);
+    expect(t.logs.join('\n')).not.toContain(' approved: the task was retried');
+
+    const stop = task.checkpoints.get(
+      `v1.task.checkpoint.review.terraform.review.${planId}.stop`,
+    );
+    expect(stop).toEqual({
+      status: 'success',
+      value: {
+        tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    });
+    expect(JSON.stringify([...task.checkpoints, t.logs])).not.toContain(token);
+  });
+
+  it('approves on a Retry, and a recovery after the approval (a crash during apply) still applies exactly that plan', async () => {
+    const steps = parseTemplateExampleSteps(examples[0].example);
+    const task = new TestTask('task-approved', t.logs);
+    await expect(runExampleSteps(steps, actions(), task)).rejects.toThrow(
+      REVIEW_MESSAGE,
+    );
+    const planId = task.outputs.plan.planId as string;
+    await task.retry();
+    t.fake.setScenario({ apply: { crashAfter: 2 } });
+    await expect(runExampleSteps(steps, actions(), task)).rejects.toThrow(
+      'after applying 2 of 6 change(s)',
+    );
+    const stoppedAt = task.outputs.review.reviewRequestedAt as string;
+    expect(task.outputs.review).toEqual({
+      approved: true,
+      reviewRequestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+
+    // The backend died during apply: recovered, the task keeps the Retry's
+    // secrets, so the review still approves and apply resumes the plan.
+    t.fake.setScenario({});
+    await runExampleSteps(steps, actions(), task);
+    expect(task.outputs.review).toEqual({
+      approved: true,
+      reviewRequestedAt: stoppedAt,
+    });
+    expect(task.outputs.apply).toMatchObject({ applied: true, added: 6 });
+    expect((await t.runner.getPlan(planId))?.status).toBe('applied');
+    expect(
+      t.logs.filter(l =>
+        l.startsWith(
+          `info Plan ${planId} approved: the task was retried after it stopped for review at ${stoppedAt}`,
+        ),
+      ),
+    ).toHaveLength(2);
+    // The reviewed plan was made once; apply resumed it where it crashed.
+    expect(
+      t.fake.invocations().filter(i => i.argv.includes('-out=paved.tfplan')),
+    ).toHaveLength(1);
+    expect(t.logs).toContainEqual(
+      expect.stringContaining(`Resuming plan ${planId}`),
+    );
+  });
+
+  it('fails closed without a backstageToken: nothing stops for review, nothing is approved', async () => {
+    const missing =
+      /^secrets\.backstageToken: the task has none, so a person's Retry \(the approval of plan [0-9a-f-]{36}\) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved\. /;
+    const steps = parseTemplateExampleSteps(examples[0].example);
+    const task = new TestTask('task-tokenless', t.logs, { secrets: {} });
+    const error = await runExampleSteps(steps, actions(), task).catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toMatch(missing);
+    expect(
+      [...task.checkpoints.keys()].filter(k => k.includes('terraform.review')),
+    ).toEqual([]);
+
+    // A task that stopped for review, retried with an empty token (what
+    // Backstage mints with the default auth policy disabled).
+    const stopped = new TestTask('task-stopped', t.logs);
+    await expect(runExampleSteps(steps, actions(), stopped)).rejects.toThrow(
+      REVIEW_MESSAGE,
+    );
+    stopped.secrets = { backstageToken: '' };
+    await expect(runExampleSteps(steps, actions(), stopped)).rejects.toThrow(
+      missing,
+    );
+    expect(applies()).toEqual([]);
+    expect(stopped.outputs.review).toEqual({});
   });
 
   it('refuses to approve a plan that expired while waiting', async () => {

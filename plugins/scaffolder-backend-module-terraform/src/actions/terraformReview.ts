@@ -1,6 +1,7 @@
 import {
   ConflictError,
   CustomErrorBase,
+  NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -29,6 +30,11 @@ function minuteUtc(iso: string) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/** A one-way digest: the task's state may hold it, never the token. */
+function sha256(value: string) {
+  return crypto.createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
 function checkStillApplicable(plan: TerraformPlan, now: number) {
   const gone = ['discarded', 'expired', 'stale'].includes(plan.status);
   if (gone || now > Date.parse(plan.expiresAt)) {
@@ -46,8 +52,15 @@ function checkStillApplicable(plan: TerraformPlan, now: number) {
  * step stops the task with the plan summary and asks for a retry; retrying
  * the task (the Retry button of templates with
  * `EXPERIMENTAL_recovery.EXPERIMENTAL_strategy: startOver`) is the approval:
- * the plan step's checkpoint returns the same plan, this step lets it
- * through, and `terraform:apply` applies exactly that plan.
+ * the plan step hands back the same plan, this step lets it through, and
+ * `terraform:apply` applies exactly that plan.
+ *
+ * A task resumed by task recovery (its backend stopped) runs this step again
+ * too, and writes the same `recovered` task event as a Retry. What tells them
+ * apart is the task's `backstageToken` secret: a Retry replaces the task's
+ * secrets with a token minted for that request, a recovery keeps the stored
+ * ones. The stop records a SHA-256 digest of the token it stopped under
+ * (never the token), and only a run under another token approves.
  *
  * @public
  */
@@ -61,7 +74,7 @@ export function createTerraformReviewAction(options: {
   return createTemplateAction({
     id: 'terraform:review',
     description:
-      'Stops the task for a person to review the saved plan of an earlier terraform:plan step. Retrying the task approves exactly that plan; a later terraform:apply step then applies it.',
+      'Stops the task for a person to review the saved plan of an earlier terraform:plan step. Retrying the task approves exactly that plan (a task resumed after its backend stopped stops again); a later terraform:apply step then applies it.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -112,16 +125,31 @@ export function createTerraformReviewAction(options: {
       }
       checkStillApplicable(plan, now());
 
-      // The first run stores this attempt; a retry gets the stored one back.
-      const attempt = crypto.randomUUID();
+      const token = ctx.secrets?.backstageToken;
+      if (!token) {
+        throw new NotAllowedError(
+          `secrets.backstageToken: the task has none, so a person's Retry (the approval of plan ${planId}) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved. ` +
+            'Start the task as a signed-in user: the scaffolder gives every task and every Retry a backstageToken of its caller.',
+        );
+      }
+      const tokenSha256 = sha256(token);
+      // The first run stores the stop; a Retry or a recovery gets it back.
+      // A stop stored without a digest (key terraform.review.<planId>) is
+      // not read: such a task stops for review once more.
+      let stoppedNow = false;
       const request = await ctx.checkpoint({
-        key: `terraform.review.${planId}`,
-        fn: async () => ({
-          attempt,
-          requestedAt: new Date(now()).toISOString(),
-        }),
+        key: `terraform.review.${planId}.stop`,
+        fn: async () => {
+          stoppedNow = true;
+          return { tokenSha256, requestedAt: new Date(now()).toISOString() };
+        },
       });
-      if (request.attempt === attempt) {
+      if (request.tokenSha256 === tokenSha256) {
+        if (!stoppedNow) {
+          ctx.logger.info(
+            `Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at ${request.requestedAt}); it stops for review again`,
+          );
+        }
         const listed =
           plan.summary.resources.length > PLAN_LINES
             ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
