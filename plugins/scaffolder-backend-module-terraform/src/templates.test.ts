@@ -6,6 +6,7 @@
  */
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -13,6 +14,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -144,11 +146,15 @@ describe.each(databases.eachSupportedId())(
      * A portal replica: a backend with the scaffolder and this module. The
      * first call of a test makes a fresh database and stand-in; `replica`
      * starts another backend on the same database with its own work
-     * directory, as a second pod would be.
+     * directory, as a second pod would be. `scaffolder` is the
+     * scaffolder's own config (task recovery off unless given).
      */
     async function start(
       terraform: Record<string, unknown> = {},
-      options: { replica?: string } = {},
+      options: {
+        replica?: string;
+        scaffolder?: { taskRecovery: { enabled: boolean } };
+      } = {},
     ) {
       if (!options.replica) {
         dir = path.join(mockDir.path, `case-${++count}`);
@@ -174,6 +180,7 @@ describe.each(databases.eachSupportedId())(
           mockServices.rootConfig.factory({
             data: {
               backend: { baseUrl: 'http://localhost:7007' },
+              ...(options.scaffolder && { scaffolder: options.scaffolder }),
               paved: {
                 terraform: {
                   binary: fakeTerraformPath,
@@ -201,10 +208,19 @@ describe.each(databases.eachSupportedId())(
       await stop?.();
     });
 
-    async function call(method: string, url: string, body?: unknown) {
+    /** A request as the default mock user, or with `authorization` as another caller. */
+    async function call(
+      method: string,
+      url: string,
+      body?: unknown,
+      authorization?: string,
+    ) {
       const response = await fetch(`${baseUrl}${url}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization && { authorization }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const json = await response.json();
@@ -350,6 +366,73 @@ describe.each(databases.eachSupportedId())(
         await knex('paved_terraform__plans').select(),
       ]);
       expect(kept).not.toContain(PROVIDER_SECRET);
+    });
+
+    it('with task recovery on, a Retry by a reviewer skips the plan step and approves; the task keeps only a digest of a token', async () => {
+      await start({}, { scaffolder: { taskRecovery: { enabled: true } } });
+      const { id } = await call('POST', '/v2/tasks', {
+        templateRef: 'template:default/object-bucket',
+        values: { name: 'kestrel-reviewed', owner: 'group:default/billing' },
+      });
+      const stopped = await finished(id);
+      expect(
+        stopped.events.find(e => e.type === 'completion')?.body.error.message,
+      ).toMatch(/^Review the plan, then approve it\./);
+
+      // The router mints the Retry's backstageToken for its caller; the
+      // task was created with the creator's own token.
+      const reviewer = 'user:default/reviewer';
+      await call(
+        'POST',
+        `/v2/tasks/${id}/retry`,
+        {},
+        mockCredentials.user.header(reviewer),
+      );
+      const done = await finished(id);
+      expect(done.task.status).toBe('completed');
+      const again = logLines(
+        done.events.slice(done.events.findIndex(e => e.type === 'recovered')),
+      );
+      expect(again).toEqual(
+        expect.arrayContaining([
+          'Skipping step plan because it was already completed in a previous run',
+          expect.stringMatching(
+            /^Plan [0-9a-f-]{36} approved: the task was retried after it stopped for review at /,
+          ),
+          'Apply complete! Resources: 6 added, 0 changed, 0 destroyed.',
+        ]),
+      );
+      expect(fake.invocations().filter(i => i.argv[0] === 'plan')).toHaveLength(
+        1,
+      );
+      expect(
+        fake.invocations().filter(i => i.argv[0] === 'apply'),
+      ).toHaveLength(1);
+
+      const tokens = [
+        mockCredentials.user.token(),
+        mockCredentials.service.token({
+          onBehalfOf: mockCredentials.user(reviewer),
+          targetPluginId: 'catalog',
+        }),
+      ];
+      const [task] = await knex('tasks').where({ id }).select('state');
+      const { checkpoints } = JSON.parse(task.state).state;
+      const reviewStop = Object.entries(checkpoints).find(([key]) =>
+        /^v1\.task\.checkpoint\.review\.terraform\.review\.[0-9a-f-]{36}\.stop$/.test(
+          key,
+        ),
+      )?.[1] as any;
+      // The stop recorded the creator's token, as a digest.
+      expect(reviewStop.value.tokenSha256).toBe(
+        crypto.createHash('sha256').update(tokens[0]).digest('hex'),
+      );
+      const kept = JSON.stringify([
+        await knex('tasks').select(),
+        await knex('task_events').select(),
+        await knex('paved_terraform__plans').select(),
+      ]);
+      for (const token of tokens) expect(kept).not.toContain(token);
     });
 
     it('plans a database from its form values and applies it after review', async () => {
