@@ -26,6 +26,7 @@ import {
   killChildBackend,
   startChildBackend,
   testPostgresUrl,
+  postgresDatabaseUrl,
 } from './__testUtils__/childBackend';
 import { ROOT, eventually, freePort, logMessage } from './__testUtils__/wiring';
 
@@ -103,10 +104,7 @@ describe.each(cases)(
       const db = postgres
         ? knexFactory({
             client: 'pg',
-            connection: `${postgres.replace(
-              /\/[^/]*$/,
-              '',
-            )}/${prefix}scaffolder`,
+            connection: postgresDatabaseUrl(postgres, `${prefix}scaffolder`),
           })
         : knexFactory({
             client: 'better-sqlite3',

@@ -38,8 +38,8 @@ describe('DatabaseWorkspaceLock engines', () => {
   it('runs on SQLite and, when npm test provides it, PostgreSQL', () => {
     const ids = databases.eachSupportedId().map(([id]) => id);
     const required = ['SQLITE_3'];
-    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
-      required.push('POSTGRES_15');
+    if (process.env.PAVED_REQUIRE_POSTGRES) {
+      required.push(process.env.PAVED_TEST_POSTGRES_ID!);
     }
     expect(ids).toEqual(expect.arrayContaining(required));
   });

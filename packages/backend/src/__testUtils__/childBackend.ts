@@ -27,6 +27,17 @@ export const testPostgresUrl: string | undefined = Object.entries(
 )?.[1];
 
 /**
+ * The connection string for `database` on the server of `url`. TestDatabases'
+ * variable names no database (`postgresql://user@host:5432`), a developer's
+ * may (`.../postgres`); both work.
+ */
+export function postgresDatabaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+/**
  * Starts the backend on app-config.yaml with `overrides` merged last (a file
  * in `configDir`), PAVED_DATA_DIR set to `dataDir`, and waits until it is
  * ready on `port`.
