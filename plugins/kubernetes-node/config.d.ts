@@ -102,6 +102,11 @@ export interface Config {
        * `group/Kind` (e.g. apps/Deployment). Replaces the default list.
        */
       allowedKinds?: string[];
+      /**
+       * ClusterRoles a RoleBinding in applied manifests may refer to (any
+       * Role of the namespace may be bound). Default ["view"].
+       */
+      bindableClusterRoles?: string[];
       /** Largest manifest set kubernetes:apply accepts, in bytes. Default 1048576. */
       maxManifestBytes?: number;
       /** Most documents one kubernetes:apply accepts. Default 50. */

@@ -1146,14 +1146,18 @@ describe('docker/kubernetes-in-cluster', () => {
     expect(rules.filter((r: any) => r.resources.includes('secrets'))).toEqual(
       [],
     );
-    // bind only on the ClusterRole Paved binds for owners.
+    // bind only on the ClusterRoles Paved binds: the owners' one, and those
+    // manifests may bind to their ServiceAccounts.
     const bind = rules.filter((r: any) => r.verbs.includes('bind'));
     expect(bind).toEqual([
       {
         apiGroups: ['rbac.authorization.k8s.io'],
         resources: ['clusterroles'],
         verbs: ['bind'],
-        resourceNames: [appConfig.paved.kubernetes.ownerClusterRole],
+        resourceNames: [
+          appConfig.paved.kubernetes.ownerClusterRole,
+          ...appConfig.paved.kubernetes.bindableClusterRoles,
+        ],
       },
     ]);
   });

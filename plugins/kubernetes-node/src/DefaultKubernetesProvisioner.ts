@@ -517,6 +517,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       component,
       environment,
       allowedKinds: this.settings.allowedKinds,
+      bindableClusterRoles: this.settings.bindableClusterRoles,
     });
     if (violations.length > 0) {
       throw new InputError(formatViolations(violations));

@@ -253,9 +253,73 @@ describe('checkGuardrails', () => {
     ).toEqual([
       `1 NetworkPolicy "paved-default-deny": metadata.name: "paved-default-deny" is the namespace's own NetworkPolicy, which kubernetes:namespace:provision manages; choose another name`,
       `2 RoleBinding "paved-owner": metadata.name: "paved-owner" is the namespace's own RoleBinding, which kubernetes:namespace:provision manages; choose another name`,
+      '2 RoleBinding "paved-owner": roleRef.name: ClusterRole "edit" may not be bound; bind a Role of the namespace (paved.kubernetes.bindableClusterRoles)',
+      `2 RoleBinding "paved-owner": subjects[0].kind: only ServiceAccounts of the namespace may be bound, got "Group"; people get access through the owning group's RoleBinding, which follows the catalogue owner`,
       '3 Deployment "web": metadata.labels.app.kubernetes.io/managed-by: must be "paved" (or left out), got "helm"',
       '3 Deployment "web": metadata.labels.paved.kestrel.example/environment: must be "dev" (or left out), got "prod"',
       '3 Deployment "web": spec.template.metadata.labels.backstage.io/kubernetes-id: must be "shop" (or left out), got "billing"',
+    ]);
+  });
+
+  it('keeps Roles and RoleBindings inside the namespace and below its owners', () => {
+    const rbac = { ...policy, bindableClusterRoles: ['view'] };
+    const role = (rules: any[]): KubernetesManifest =>
+      ({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'reader' },
+        rules,
+      } as KubernetesManifest);
+    const binding = (roleRef: any, subjects: any[]): KubernetesManifest =>
+      ({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `bind-${roleRef.name}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+        subjects,
+      } as KubernetesManifest);
+    const ownSa = { kind: 'ServiceAccount', name: 'web' };
+    // What a workload needs: its own Role, or the view ClusterRole, bound to
+    // its ServiceAccount.
+    expect(
+      checkGuardrails(
+        [
+          role([
+            { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+          ]),
+          binding({ kind: 'Role', name: 'reader' }, [ownSa]),
+          binding({ kind: 'ClusterRole', name: 'view' }, [
+            { ...ownSa, namespace: 'shop-dev' },
+          ]),
+        ],
+        rbac,
+      ),
+    ).toEqual([]);
+    expect(
+      checkGuardrails(
+        [
+          role([
+            { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+            {
+              apiGroups: ['rbac.authorization.k8s.io'],
+              resources: ['roles'],
+              verbs: ['get', 'escalate', 'bind'],
+            },
+          ]),
+          binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [
+            { kind: 'ServiceAccount', name: 'default', namespace: 'billing' },
+            { kind: 'User', name: 'mallory' },
+          ]),
+        ],
+        rbac,
+      ).map(v => `${v.document} ${v.field}: ${v.message}`),
+    ).toEqual([
+      '1 rules[0].verbs: may not grant *; list the verbs the workload needs',
+      '1 rules[0].resources: may not be "*"; list the resources the workload needs',
+      '1 rules[1].verbs: may not grant escalate, bind; list the verbs the workload needs',
+      '2 roleRef.name: ClusterRole "cluster-admin" may not be bound; bind a Role of the namespace or one of the ClusterRoles view (paved.kubernetes.bindableClusterRoles)',
+      '2 subjects[0].namespace: must be "shop-dev" (or left out), got "billing"',
+      `2 subjects[1].kind: only ServiceAccounts of the namespace may be bound, got "User"; people get access through the owning group's RoleBinding, which follows the catalogue owner`,
     ]);
   });
 

@@ -31,6 +31,11 @@ export interface GuardrailPolicy {
   environment: string;
   /** `Kind` for the core group, `group/Kind` otherwise. */
   allowedKinds: string[];
+  /**
+   * The ClusterRoles a RoleBinding in the manifests may refer to; any Role
+   * of the namespace may be bound. Default none.
+   */
+  bindableClusterRoles?: string[];
 }
 
 const DNS1123_SUBDOMAIN =
@@ -240,6 +245,87 @@ function checkPodSpec(
   }
 }
 
+/** Verbs that let a Role hand out more than its holder has. */
+const ESCALATING_VERBS = ['*', 'escalate', 'bind', 'impersonate'];
+
+/**
+ * Roles and RoleBindings the manifests bring stay inside the namespace and
+ * below what its owners already have: people get their access from the
+ * owning group's RoleBinding, which follows the catalogue owner.
+ */
+function checkRbac(
+  m: KubernetesManifest,
+  policy: GuardrailPolicy,
+  report: (field: string, message: string) => void,
+) {
+  if (groupOf(m.apiVersion) !== 'rbac.authorization.k8s.io') return;
+  const obj = m as any;
+  if (m.kind === 'RoleBinding') {
+    const ref = obj.roleRef ?? {};
+    const bindable = policy.bindableClusterRoles ?? [];
+    if (ref.kind === 'ClusterRole') {
+      if (!bindable.includes(ref.name)) {
+        report(
+          'roleRef.name',
+          `ClusterRole "${
+            ref.name
+          }" may not be bound; bind a Role of the namespace${
+            bindable.length
+              ? ` or one of the ClusterRoles ${bindable.join(', ')}`
+              : ''
+          } (paved.kubernetes.bindableClusterRoles)`,
+        );
+      }
+    } else if (ref.kind !== 'Role') {
+      report(
+        'roleRef.kind',
+        `expected Role or ClusterRole, got ${JSON.stringify(ref.kind)}`,
+      );
+    }
+    const subjects = Array.isArray(obj.subjects) ? obj.subjects : [];
+    subjects.forEach((subject: any, i: number) => {
+      if (subject?.kind !== 'ServiceAccount') {
+        report(
+          `subjects[${i}].kind`,
+          `only ServiceAccounts of the namespace may be bound, got ${JSON.stringify(
+            subject?.kind,
+          )}; people get access through the owning group's RoleBinding, which follows the catalogue owner`,
+        );
+      } else if (
+        subject.namespace !== undefined &&
+        subject.namespace !== policy.namespace
+      ) {
+        report(
+          `subjects[${i}].namespace`,
+          `must be "${policy.namespace}" (or left out), got "${subject.namespace}"`,
+        );
+      }
+    });
+  }
+  if (m.kind === 'Role') {
+    const rules = Array.isArray(obj.rules) ? obj.rules : [];
+    rules.forEach((rule: any, i: number) => {
+      const verbs: unknown[] = Array.isArray(rule?.verbs) ? rule.verbs : [];
+      const bad = verbs.filter(verb => ESCALATING_VERBS.includes(String(verb)));
+      if (bad.length > 0) {
+        report(
+          `rules[${i}].verbs`,
+          `may not grant ${bad.join(', ')}; list the verbs the workload needs`,
+        );
+      }
+      const resources: unknown[] = Array.isArray(rule?.resources)
+        ? rule.resources
+        : [];
+      if (resources.includes('*')) {
+        report(
+          `rules[${i}].resources`,
+          'may not be "*"; list the resources the workload needs',
+        );
+      }
+    });
+  }
+}
+
 /**
  * Checks every manifest against Paved's guardrails and returns every
  * violation (an empty list when the set may be applied).
@@ -311,6 +397,8 @@ export function checkGuardrails(
     } else {
       seen.set(`${groupOf(m.apiVersion)}/${m.kind}/${name}`, document);
     }
+
+    checkRbac(m, policy, report);
 
     const paths = podTemplatePaths(m.kind);
     if (paths) {

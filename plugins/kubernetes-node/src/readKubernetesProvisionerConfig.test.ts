@@ -130,7 +130,15 @@ describe('readKubernetesProvisionerConfig', () => {
       rolloutTimeoutMs: 120_000,
       maxManifestBytes: 2048,
       clusters: [],
+      bindableClusterRoles: ['view'],
     });
+    expect(
+      readKubernetesProvisionerConfig(
+        new ConfigReader({
+          paved: { kubernetes: { bindableClusterRoles: [] } },
+        }),
+      ).bindableClusterRoles,
+    ).toEqual([]);
   });
 
   it.each([

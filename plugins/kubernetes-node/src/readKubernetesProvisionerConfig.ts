@@ -78,6 +78,8 @@ export interface KubernetesProvisionerSettings {
   sizes: Record<SizeName, SizeTier>;
   /** `Kind` for the core group, `group/Kind` otherwise. */
   allowedKinds: string[];
+  /** ClusterRoles a RoleBinding in applied manifests may refer to. */
+  bindableClusterRoles: string[];
   maxManifestBytes: number;
   maxDocuments: number;
   requestTimeoutMs: number;
@@ -408,6 +410,9 @@ export function readKubernetesProvisionerConfig(
     allowedKinds: (
       paved?.getOptionalStringArray('allowedKinds') ?? DEFAULT_ALLOWED_KINDS
     ).map(normaliseKind),
+    bindableClusterRoles: paved?.getOptionalStringArray(
+      'bindableClusterRoles',
+    ) ?? ['view'],
     maxManifestBytes: positive('maxManifestBytes', 1024 * 1024),
     maxDocuments: positive('maxDocuments', 50),
     requestTimeoutMs: durationMs(paved, 'requestTimeout', 10_000),
