@@ -318,6 +318,8 @@ describe('Create Component on the local forge, into the catalogue', () => {
       `url:${forgeBase}/kestrel/handbook/blob/main/catalog-info.yaml`,
     );
     expect(entity.spec.owner).toBe('group:default/fulfilment');
+    // Nor does the forge serve the GitHub Pages site the template links to.
+    expect(entity.metadata.links ?? []).toEqual([]);
   });
 });
 

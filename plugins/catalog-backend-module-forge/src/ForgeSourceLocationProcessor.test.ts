@@ -100,4 +100,30 @@ describe('ForgeSourceLocationProcessor', () => {
       'kestrel/upstream-lib',
     );
   });
+
+  it("drops the link to the forge repository's GitHub Pages site, and keeps any other", async () => {
+    const website: Entity = {
+      ...entity,
+      metadata: {
+        name: 'invoices',
+        links: [
+          { url: 'https://kestrel.github.io/invoices/', title: 'Website' },
+          { url: 'https://kestrel.github.io/handbook/', title: 'Handbook' },
+          { url: 'https://status.kestrel.example', title: 'Status' },
+        ],
+      },
+    };
+    const onForge = await run(`${base}/blob/main/catalog-info.yaml`, website);
+    expect(onForge.metadata.links).toEqual([
+      { url: 'https://kestrel.github.io/handbook/', title: 'Handbook' },
+      { url: 'https://status.kestrel.example', title: 'Status' },
+    ]);
+    // On GitHub the site exists, and the link stays.
+    await expect(
+      run(
+        'https://github.com/kestrel/invoices/blob/main/catalog-info.yaml',
+        website,
+      ),
+    ).resolves.toBe(website);
+  });
 });

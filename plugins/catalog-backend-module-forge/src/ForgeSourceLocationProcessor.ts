@@ -18,7 +18,10 @@ const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
  * It also drops a `github.com/project-slug` annotation that names the forge
  * repository itself: the golden-path templates write one for wherever the
  * repository lives, and on the forge it would send GitHub's plugins to a
- * repository that does not exist on GitHub (or to someone else's).
+ * repository that does not exist on GitHub (or to someone else's). For the
+ * same reason a link to that repository's GitHub Pages site
+ * (`https://<owner>.github.io/<repo>/`, as the static-website template
+ * writes) is dropped: the forge serves no Pages.
  *
  * @public
  */
@@ -37,9 +40,22 @@ export class ForgeSourceLocationProcessor implements CatalogProcessor {
     const parts = this.urls.parse(location.target);
     if (!parts) return entity;
     return this.withSourceLocation(
-      this.withoutGitHubSlug(entity, parts),
+      this.withoutGitHubPagesLink(this.withoutGitHubSlug(entity, parts), parts),
       parts,
     );
+  }
+
+  private withoutGitHubPagesLink(entity: Entity, repo: ForgeUrlParts): Entity {
+    const links = entity.metadata.links;
+    if (!Array.isArray(links)) return entity;
+    const pages = `https://${repo.owner}.github.io/${repo.name}`.toLowerCase();
+    const kept = links.filter(
+      link =>
+        typeof link?.url !== 'string' ||
+        link.url.toLowerCase().replace(/\/+$/, '') !== pages,
+    );
+    if (kept.length === links.length) return entity;
+    return { ...entity, metadata: { ...entity.metadata, links: kept } };
   }
 
   private withoutGitHubSlug(entity: Entity, repo: ForgeUrlParts): Entity {
