@@ -39,6 +39,13 @@ export interface Config {
        */
       planEncryptionKey?: string;
       /**
+       * Keys that planEncryptionKey replaced: plans they sealed can still be
+       * applied (new plans use planEncryptionKey). Keep an old key here
+       * for planMaxAge after a rotation, then remove it.
+       * @visibility secret
+       */
+      previousPlanEncryptionKeys?: string[];
+      /**
        * The largest plan file (bytes) kept in the database for apply; a
        * larger plan is refused. Default: 33554432 (32 MiB).
        */

@@ -1552,7 +1552,7 @@ describe.each(databases.eachSupportedId())(
       expect(wrongKey.name).toBe('ConflictError');
       expect(wrongKey.message).toMatch(
         new RegExp(
-          `^planId: plan ${plan.planId} was encrypted with key [0-9a-f]{16}, and this replica has key [0-9a-f]{16} \\(paved\\.terraform\\.planEncryptionKey\\); set paved\\.terraform\\.planEncryptionKey to the same value on every replica, or plan again$`,
+          `^planId: plan ${plan.planId} was encrypted with key [0-9a-f]{16}, and this replica has key [0-9a-f]{16} \\(paved\\.terraform\\.planEncryptionKey\\); set paved\\.terraform\\.planEncryptionKey to the same value on every replica \\(after a rotation, keep the old key in paved\\.terraform\\.previousPlanEncryptionKeys until its plans are applied or expired\\), or plan again$`,
         ),
       );
       // Without a key configured, the replica's generated key does not open it either.

@@ -66,10 +66,39 @@ describe('PlanFileCipher', () => {
     })();
     expect(wrongKey?.name).toBe('ConflictError');
     expect(wrongKey?.message).toBe(
-      `planId: plan ${PLAN_ID} was encrypted with key ${cipher.keyId}, and this replica has key ${other.keyId} (paved.terraform.planEncryptionKey); set paved.terraform.planEncryptionKey to the same value on every replica, or plan again`,
+      `planId: plan ${PLAN_ID} was encrypted with key ${cipher.keyId}, and this replica has key ${other.keyId} (paved.terraform.planEncryptionKey); set paved.terraform.planEncryptionKey to the same value on every replica (after a rotation, keep the old key in paved.terraform.previousPlanEncryptionKeys until its plans are applied or expired), or plan again`,
     );
     expect(() => PlanFileCipher.fromSecret('short')).toThrow(
       'paved.terraform.planEncryptionKey: expected at least 32 characters (for example the output of "openssl rand -base64 32"), got 5',
+    );
+  });
+
+  it('opens plans sealed under a rotated-out key kept as a previous key, and seals new ones under the new key', () => {
+    const oldKey = 'o'.repeat(32);
+    const newKey = 'n'.repeat(32);
+    const before = PlanFileCipher.fromSecret(oldKey);
+    const waiting = before.seal(PLAN_ID, bundle);
+    const rotated = PlanFileCipher.fromSecret(newKey, [oldKey]);
+    expect(rotated.keyId).toBe(PlanFileCipher.fromSecret(newKey).keyId);
+    expect(rotated.open(PLAN_ID, waiting)).toEqual(bundle);
+    const fresh = rotated.seal(PLAN_ID, bundle);
+    expect(fresh.keyId).toBe(rotated.keyId);
+    // The old key alone can no longer open what the rotated cipher seals.
+    expect(() => before.open(PLAN_ID, fresh)).toThrow(
+      `was encrypted with key ${rotated.keyId}`,
+    );
+    // Once the old key is dropped, its plans are refused, naming both keys.
+    expect(() =>
+      PlanFileCipher.fromSecret(newKey).open(PLAN_ID, waiting),
+    ).toThrow(
+      `planId: plan ${PLAN_ID} was encrypted with key ${before.keyId}, and this replica has key ${rotated.keyId}`,
+    );
+    const third = PlanFileCipher.fromSecret('t'.repeat(32), [newKey]);
+    expect(() => third.open(PLAN_ID, waiting)).toThrow(
+      `and previous keys ${rotated.keyId}; set paved.terraform.planEncryptionKey to the same value on every replica (after a rotation, keep the old key in paved.terraform.previousPlanEncryptionKeys until its plans are applied or expired), or plan again`,
+    );
+    expect(() => PlanFileCipher.fromSecret(newKey, ['short'])).toThrow(
+      'paved.terraform.previousPlanEncryptionKeys[0]: expected at least 32 characters',
     );
   });
 

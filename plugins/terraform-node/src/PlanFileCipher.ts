@@ -8,10 +8,13 @@ import path from 'node:path';
 const MIN_PLAN_KEY_LENGTH = 32;
 
 /** Throws, naming the config key, when a plan encryption key is too short. */
-export function checkPlanEncryptionKey(secret: string): void {
+export function checkPlanEncryptionKey(
+  secret: string,
+  key = 'paved.terraform.planEncryptionKey',
+): void {
   if (secret.length < MIN_PLAN_KEY_LENGTH) {
     throw new Error(
-      `paved.terraform.planEncryptionKey: expected at least ${MIN_PLAN_KEY_LENGTH} characters (for example the output of "openssl rand -base64 32"), got ${secret.length}`,
+      `${key}: expected at least ${MIN_PLAN_KEY_LENGTH} characters (for example the output of "openssl rand -base64 32"), got ${secret.length}`,
     );
   }
 }
@@ -66,14 +69,44 @@ export class PlanFileCipher {
     readonly keyId: string,
     /** Where the key came from, for error messages. */
     private readonly origin: string,
+    /** Keys that only open, by key id: those a rotation replaced. */
+    private readonly previous: ReadonlyMap<string, Buffer> = new Map(),
   ) {}
 
-  /** The cipher of a configured secret (at least 32 characters). */
-  static fromSecret(secret: string): PlanFileCipher {
+  /**
+   * The cipher of a configured secret (at least 32 characters). Plans sealed
+   * under one of `previousSecrets` (`paved.terraform.previousPlanEncryptionKeys`)
+   * still open, so that rotating the key does not strand plans waiting for
+   * review; new plans are sealed under `secret` only.
+   */
+  static fromSecret(
+    secret: string,
+    previousSecrets: string[] = [],
+  ): PlanFileCipher {
     checkPlanEncryptionKey(secret);
-    return PlanFileCipher.fromKeyMaterial(
+    const current = PlanFileCipher.fromKeyMaterial(
       Buffer.from(secret, 'utf8'),
       'paved.terraform.planEncryptionKey',
+    );
+    const previous = new Map<string, Buffer>();
+    previousSecrets.forEach((old, index) => {
+      checkPlanEncryptionKey(
+        old,
+        `paved.terraform.previousPlanEncryptionKeys[${index}]`,
+      );
+      const cipher = PlanFileCipher.fromKeyMaterial(
+        Buffer.from(old, 'utf8'),
+        '',
+      );
+      if (cipher.keyId !== current.keyId) {
+        previous.set(cipher.keyId, cipher.key);
+      }
+    });
+    return new PlanFileCipher(
+      current.key,
+      current.keyId,
+      current.origin,
+      previous,
     );
   }
 
@@ -163,9 +196,14 @@ export class PlanFileCipher {
    * sealed it or the content was altered.
    */
   open(planId: string, sealed: SealedPlanBundle): PlanBundle {
-    if (sealed.keyId !== this.keyId) {
+    const key =
+      sealed.keyId === this.keyId ? this.key : this.previous.get(sealed.keyId);
+    if (!key) {
+      const previous = this.previous.size
+        ? ` and previous keys ${[...this.previous.keys()].join(', ')}`
+        : '';
       throw new ConflictError(
-        `planId: plan ${planId} was encrypted with key ${sealed.keyId}, and this replica has key ${this.keyId} (${this.origin}); set paved.terraform.planEncryptionKey to the same value on every replica, or plan again`,
+        `planId: plan ${planId} was encrypted with key ${sealed.keyId}, and this replica has key ${this.keyId} (${this.origin})${previous}; set paved.terraform.planEncryptionKey to the same value on every replica (after a rotation, keep the old key in paved.terraform.previousPlanEncryptionKeys until its plans are applied or expired), or plan again`,
       );
     }
     const { content } = sealed;
@@ -177,7 +215,7 @@ export class PlanFileCipher {
       }
       const decipher = crypto.createDecipheriv(
         'aes-256-gcm',
-        this.key,
+        key,
         content.subarray(1, 1 + IV_BYTES),
       );
       decipher.setAAD(Buffer.from(planId, 'utf8'));
@@ -188,7 +226,7 @@ export class PlanFileCipher {
       ]);
     } catch {
       throw new ConflictError(
-        `planId: the stored plan file of plan ${planId} does not decrypt with key ${this.keyId}: it was altered or belongs to another plan; plan again`,
+        `planId: the stored plan file of plan ${planId} does not decrypt with key ${sealed.keyId}: it was altered or belongs to another plan; plan again`,
       );
     }
     const length = plain.readUInt32BE(0);

@@ -179,10 +179,16 @@ export class SavedPlanFiles {
   /** The cipher of saved plan files, its key read (or generated) once. */
   private cipher(): Promise<PlanFileCipher> {
     if (!this.cipherPromise) {
-      const { planEncryptionKey, workDir } = this.settings;
+      const { planEncryptionKey, previousPlanEncryptionKeys, workDir } =
+        this.settings;
       this.cipherPromise = (
         planEncryptionKey
-          ? Promise.resolve(PlanFileCipher.fromSecret(planEncryptionKey))
+          ? Promise.resolve(
+              PlanFileCipher.fromSecret(
+                planEncryptionKey,
+                previousPlanEncryptionKeys,
+              ),
+            )
           : PlanFileCipher.fromKeyFile(
               path.join(workDir, KEY_FILE),
               this.logger,

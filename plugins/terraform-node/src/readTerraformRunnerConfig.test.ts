@@ -128,6 +128,17 @@ describe('readTerraformRunnerConfig', () => {
     expect(read({ planEncryptionKey: 'short-key' })).toThrow(
       'paved.terraform.planEncryptionKey: expected at least 32 characters (for example the output of "openssl rand -base64 32"), got 9',
     );
+    expect(
+      read({
+        planEncryptionKey: 'k'.repeat(32),
+        previousPlanEncryptionKeys: ['j'.repeat(32), 'old'],
+      }),
+    ).toThrow(
+      'paved.terraform.previousPlanEncryptionKeys[1]: expected at least 32 characters',
+    );
+    expect(read({ previousPlanEncryptionKeys: ['j'.repeat(32)] })).toThrow(
+      'paved.terraform.previousPlanEncryptionKeys: set only together with paved.terraform.planEncryptionKey',
+    );
     expect(read({ planMaxAge: 'soon' })).toThrow(
       "Invalid duration 'soon' in config at 'paved.terraform.planMaxAge'",
     );

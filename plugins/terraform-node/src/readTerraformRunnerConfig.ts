@@ -50,6 +50,8 @@ export interface TerraformRunnerSettings {
    * work directory.
    */
   planEncryptionKey?: string;
+  /** Keys replaced by a rotation: plans they sealed still open. */
+  previousPlanEncryptionKeys?: string[];
 }
 
 /**
@@ -172,6 +174,24 @@ export function readTerraformRunnerConfig(
   const planEncryptionKey = config?.getOptionalString('planEncryptionKey');
   if (planEncryptionKey !== undefined)
     checkPlanEncryptionKey(planEncryptionKey);
+  // Empty entries are what an unset ${VAR:-} leaves.
+  const previousPlanEncryptionKeys = (
+    config?.getOptionalStringArray('previousPlanEncryptionKeys') ?? []
+  ).filter(k => k !== '');
+  previousPlanEncryptionKeys.forEach((k, i) =>
+    checkPlanEncryptionKey(
+      k,
+      `paved.terraform.previousPlanEncryptionKeys[${i}]`,
+    ),
+  );
+  if (
+    previousPlanEncryptionKeys.length > 0 &&
+    planEncryptionKey === undefined
+  ) {
+    throw new Error(
+      'paved.terraform.previousPlanEncryptionKeys: set only together with paved.terraform.planEncryptionKey, the key that replaced them',
+    );
+  }
 
   return {
     binary: config?.getOptionalString('binary') ?? 'terraform',
@@ -190,5 +210,8 @@ export function readTerraformRunnerConfig(
     secretEnvironment: stringMap(config, 'secretEnvironment'),
     planMaxBytes,
     ...(planEncryptionKey !== undefined ? { planEncryptionKey } : {}),
+    ...(previousPlanEncryptionKeys.length > 0
+      ? { previousPlanEncryptionKeys }
+      : {}),
   };
 }
