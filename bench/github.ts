@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
+import { silentLogger as logger } from './silentLogger';
 import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
 import { GitHubTestServer, startGitHubTestServer } from '@paved/testkit';
 
@@ -29,14 +30,6 @@ const PER_MINUTE = 80;
 const PER_HOUR = 500;
 const PRIMARY_PER_HOUR = 5000;
 const CONTENT = path.resolve(__dirname, '../templates/node-service/content');
-
-const logger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child: () => logger,
-};
 
 interface Sample {
   rest: number;

@@ -10,6 +10,7 @@
  * writing request on a warm re-run. See bench/README.md.
  */
 import { ConfigReader } from '@backstage/config';
+import { silentLogger as logger } from './silentLogger';
 import { DefaultKubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
@@ -21,14 +22,6 @@ const runs = Number(
   process.argv.find(a => a.startsWith('--runs='))?.split('=')[1] ?? 20,
 );
 const COLD_NAMESPACE_TARGET = 12;
-
-const logger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child: () => logger,
-};
 
 interface Sample {
   requests: number;

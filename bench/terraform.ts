@@ -13,6 +13,7 @@
  * per apply; exit code 1 when the median misses it. See bench/README.md.
  */
 import { DefaultTerraformRunner } from '@paved/plugin-terraform-node';
+import { silentLogger as logger } from './silentLogger';
 import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
 import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
@@ -32,13 +33,27 @@ const MB = 1024 * 1024;
 const MODULES = path.resolve(__dirname, '../templates/terraform/modules');
 const variables = { name: 'bench-bucket', owner: 'platform' };
 
-const logger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child: () => logger,
-};
+/** What the runner runs to apply a saved plan, run bare for comparison. */
+const APPLY_ARGV = [
+  'apply',
+  '-json',
+  '-input=false',
+  '-lock-timeout=0s',
+  'paved.tfplan',
+];
+
+/** Wall times of the runner, the binary's own times, and the difference. */
+class Timings {
+  readonly wall: number[] = [];
+  readonly binary: number[] = [];
+  add(wall: number, binary: number) {
+    this.wall.push(wall);
+    this.binary.push(binary);
+  }
+  get own(): number[] {
+    return this.wall.map((w, i) => w - this.binary[i]);
+  }
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -145,11 +160,7 @@ async function main() {
     await runner.apply({ planId: warm.planId });
 
     // Plan: the runner's plan, then its own commands bare, in its run directory.
-    const plan = {
-      wall: [] as number[],
-      binary: [] as number[],
-      own: [] as number[],
-    };
+    const plan = new Timings();
     for (let i = 0; i < runs; i++) {
       const workspace = `plan-${i}`;
       const before = fake.invocations().length;
@@ -166,17 +177,11 @@ async function main() {
         binary += (await bare(call.argv, runDir(workspace, saved.planId), env))
           .ms;
       }
-      plan.wall.push(wall);
-      plan.binary.push(binary);
-      plan.own.push(wall - binary);
+      plan.add(wall, binary);
     }
 
     // Apply: the runner applies one of two identical plans, the other is applied bare.
-    const apply = {
-      wall: [] as number[],
-      binary: [] as number[],
-      own: [] as number[],
-    };
+    const apply = new Timings();
     for (let i = 0; i < runs; i++) {
       const viaRunner = await runner.plan({
         module: 'object-bucket',
@@ -192,13 +197,11 @@ async function main() {
       await runner.apply({ planId: viaRunner.planId });
       const wall = ms(start);
       const { ms: binary } = await bare(
-        ['apply', '-json', '-input=false', '-lock-timeout=0s', 'paved.tfplan'],
+        APPLY_ARGV,
         runDir(`apply-b-${i}`, viaBare.planId),
         env,
       );
-      apply.wall.push(wall);
-      apply.binary.push(binary);
-      apply.own.push(wall - binary);
+      apply.add(wall, binary);
     }
 
     // Apply on another replica: it has no run directory, so it restores the
@@ -208,11 +211,7 @@ async function main() {
       knex,
       workDir: path.join(root, 'work-other'),
     });
-    const moved = {
-      wall: [] as number[],
-      binary: [] as number[],
-      own: [] as number[],
-    };
+    const moved = new Timings();
     for (let i = 0; i < runs; i++) {
       const viaRunner = await runner.plan({
         module: 'object-bucket',
@@ -241,22 +240,8 @@ async function main() {
       const wall = ms(start);
       const binary =
         (await bare(init.argv, copy, env)).ms +
-        (
-          await bare(
-            [
-              'apply',
-              '-json',
-              '-input=false',
-              '-lock-timeout=0s',
-              'paved.tfplan',
-            ],
-            copy,
-            env,
-          )
-        ).ms;
-      moved.wall.push(wall);
-      moved.binary.push(binary);
-      moved.own.push(wall - binary);
+        (await bare(APPLY_ARGV, copy, env)).ms;
+      moved.add(wall, binary);
     }
 
     // Memory: a plan whose -json log is `logLines` lines (version,
