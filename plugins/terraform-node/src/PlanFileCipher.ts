@@ -52,6 +52,16 @@ function deriveKey(secret: Buffer, info: string): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', secret, HKDF_SALT, info, 32));
 }
 
+/** The AES key of some key material, and the id that names it. */
+function deriveKeys(material: Buffer): { key: Buffer; keyId: string } {
+  return {
+    key: deriveKey(material, 'paved-terraform-plan-files v1'),
+    keyId: deriveKey(material, 'paved-terraform-plan-files key id')
+      .toString('hex')
+      .slice(0, 16),
+  };
+}
+
 /**
  * Seals plan bundles for the database: plan files hold the request's
  * variable values (passwords included) and the prior state, which must not
@@ -84,28 +94,20 @@ export class PlanFileCipher {
     previousSecrets: string[] = [],
   ): PlanFileCipher {
     checkPlanEncryptionKey(secret);
-    const current = PlanFileCipher.fromKeyMaterial(
-      Buffer.from(secret, 'utf8'),
-      'paved.terraform.planEncryptionKey',
-    );
+    const current = deriveKeys(Buffer.from(secret, 'utf8'));
     const previous = new Map<string, Buffer>();
     previousSecrets.forEach((old, index) => {
       checkPlanEncryptionKey(
         old,
         `paved.terraform.previousPlanEncryptionKeys[${index}]`,
       );
-      const cipher = PlanFileCipher.fromKeyMaterial(
-        Buffer.from(old, 'utf8'),
-        '',
-      );
-      if (cipher.keyId !== current.keyId) {
-        previous.set(cipher.keyId, cipher.key);
-      }
+      const { key, keyId } = deriveKeys(Buffer.from(old, 'utf8'));
+      if (keyId !== current.keyId) previous.set(keyId, key);
     });
     return new PlanFileCipher(
       current.key,
       current.keyId,
-      current.origin,
+      'paved.terraform.planEncryptionKey',
       previous,
     );
   }
@@ -150,14 +152,8 @@ export class PlanFileCipher {
   }
 
   private static fromKeyMaterial(material: Buffer, origin: string) {
-    const keyId = deriveKey(material, 'paved-terraform-plan-files key id')
-      .toString('hex')
-      .slice(0, 16);
-    return new PlanFileCipher(
-      deriveKey(material, 'paved-terraform-plan-files v1'),
-      keyId,
-      origin,
-    );
+    const { key, keyId } = deriveKeys(material);
+    return new PlanFileCipher(key, keyId, origin);
   }
 
   /** Encrypts a bundle; the ciphertext only opens for the same plan id. */
