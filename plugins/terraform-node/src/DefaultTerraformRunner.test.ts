@@ -1268,6 +1268,40 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     // terraform:apply's test with 300 resources).
   });
 
+  it('redacts the plan encryption keys, the rotated-out ones too', async () => {
+    const current = 'current-plan-key-'.padEnd(40, 'c');
+    const previous = 'previous-plan-key-'.padEnd(40, 'p');
+    const runner = await createRunner({
+      settings: {
+        planEncryptionKey: current,
+        previousPlanEncryptionKeys: [previous],
+      },
+    });
+    fake.setScenario(
+      postgresScenario({
+        fail: {
+          plan: {
+            summary: 'Invalid provider configuration',
+            detail: `keys ${current} ${previous}`,
+          },
+        },
+      }),
+    );
+    const error = await runner
+      .plan({
+        module: 'postgres-database',
+        workspace: 'keys',
+        variables: postgresVariables,
+      })
+      .catch(e => e);
+    expect(error.message).toBe(
+      'terraform plan failed in workspace keys: Invalid provider configuration: keys *** ***',
+    );
+    const visible = await everythingVisible(error.message);
+    expect(visible).not.toContain(current);
+    expect(visible).not.toContain(previous);
+  });
+
   it('reports plan diagnostics and removes the failed run', async () => {
     const runner = await createRunner();
     fake.setScenario(

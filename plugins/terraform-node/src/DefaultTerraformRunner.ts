@@ -126,6 +126,7 @@ export class DefaultTerraformRunner implements TerraformRunner {
       ...Object.values(settings.secretEnvironment),
       ...stateBackend.secrets(),
       settings.planEncryptionKey,
+      ...(settings.previousPlanEncryptionKeys ?? []),
     ]);
     const locks = DatabaseWorkspaceLock.create({
       knex,
