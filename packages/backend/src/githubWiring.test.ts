@@ -39,6 +39,17 @@ import {
   templateFiles,
 } from './__testUtils__/wiring';
 
+/** What Create Component into the catalogue needs, on GitHub or the forge. */
+const createComponentFeatures = [
+  catalogBackend,
+  catalogScaffolderEntityModel,
+  catalogModuleForge,
+  scaffolderBackend,
+  scaffolderWorkspaceDatabase,
+  pavedGitHubActions,
+  forgeUrlReaderFactory,
+];
+
 describe('the GitHub driver in the backend', () => {
   jest.setTimeout(60_000);
   let baseUrl: string;
@@ -234,13 +245,7 @@ describe('Create Component on the local forge, into the catalogue', () => {
     forgeBase = `${backendUrl}/api/forge`;
     const { server } = await startTestBackend({
       features: [
-        catalogBackend,
-        catalogScaffolderEntityModel,
-        catalogModuleForge,
-        scaffolderBackend,
-        scaffolderWorkspaceDatabase,
-        pavedGitHubActions,
-        forgeUrlReaderFactory,
+        ...createComponentFeatures,
         mockServices.rootConfig.factory({
           data: {
             ...data,
@@ -338,13 +343,7 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
     const integration: Record<string, any> = server.integrationConfig();
     const { server: backend } = await startTestBackend({
       features: [
-        catalogBackend,
-        catalogScaffolderEntityModel,
-        catalogModuleForge,
-        scaffolderBackend,
-        scaffolderWorkspaceDatabase,
-        pavedGitHubActions,
-        forgeUrlReaderFactory,
+        ...createComponentFeatures,
         mockServices.rootConfig.factory({
           data: {
             ...data,
