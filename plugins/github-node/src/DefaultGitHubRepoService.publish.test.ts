@@ -17,6 +17,14 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
   let server: GitHubTestServer;
   let service: DefaultGitHubRepoService;
   const workspace = createMockDirectory();
+  /** Pushes the workspace as kestrel/shop's first commit on main. */
+  const pushShop = () =>
+    service.pushInitialContent({
+      owner: 'kestrel',
+      name: 'shop',
+      sourceDir: workspace.path,
+      branch: 'main',
+    });
   const files = {
     'README.md': '# shop\n',
     'catalog-info.yaml': 'kind: Component\n',
@@ -126,14 +134,7 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
     expect(
       server.requests.filter(r => r.kind === 'rest' && r.method !== 'GET'),
     ).toEqual([expect.objectContaining({ route: 'POST /orgs/{org}/repos' })]);
-    await expect(
-      service.pushInitialContent({
-        owner: 'kestrel',
-        name: 'shop',
-        sourceDir: workspace.path,
-        branch: 'main',
-      }),
-    ).rejects.toMatchObject({
+    await expect(pushShop()).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining(
         'kestrel/shop already holds other content on main',
@@ -211,28 +212,11 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
 
   it('is a no-op when the branch already holds exactly this tree, and a conflict when it holds other content', async () => {
     await service.createRepository({ owner: 'kestrel', name: 'shop' });
-    const first = await service.pushInitialContent({
-      owner: 'kestrel',
-      name: 'shop',
-      sourceDir: workspace.path,
-      branch: 'main',
-    });
-    const again = await service.pushInitialContent({
-      owner: 'kestrel',
-      name: 'shop',
-      sourceDir: workspace.path,
-      branch: 'main',
-    });
+    const first = await pushShop();
+    const again = await pushShop();
     expect(again).toEqual({ commitSha: first.commitSha, pushed: false });
     workspace.addContent({ 'README.md': '# changed\n' });
-    await expect(
-      service.pushInitialContent({
-        owner: 'kestrel',
-        name: 'shop',
-        sourceDir: workspace.path,
-        branch: 'main',
-      }),
-    ).rejects.toMatchObject({
+    await expect(pushShop()).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining(
         'kestrel/shop already holds other content on main',
@@ -245,14 +229,7 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
       defaultBranch: 'master',
       files: { 'README.md': 'theirs' },
     });
-    await expect(
-      service.pushInitialContent({
-        owner: 'kestrel',
-        name: 'shop',
-        sourceDir: workspace.path,
-        branch: 'main',
-      }),
-    ).rejects.toMatchObject({
+    await expect(pushShop()).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('already has content (branches master)'),
     });
@@ -263,24 +240,12 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
     async when => {
       await service.createRepository({ owner: 'kestrel', name: 'shop' });
       server.driver.failNextPush('kestrel', 'shop', when);
-      const error = await service
-        .pushInitialContent({
-          owner: 'kestrel',
-          name: 'shop',
-          sourceDir: workspace.path,
-          branch: 'main',
-        })
-        .catch(e => e);
+      const error = await pushShop().catch(e => e);
       expect(error.name).toBe('ServiceUnavailableError');
       expect(error.message).toMatch(
         /^pushing the first commit to kestrel\/shop failed: the connection to 127\.0\.0\.1:\d+ broke during the push .*run the task again/,
       );
-      const retry = await service.pushInitialContent({
-        owner: 'kestrel',
-        name: 'shop',
-        sourceDir: workspace.path,
-        branch: 'main',
-      });
+      const retry = await pushShop();
       expect(retry.pushed).toBe(when === 'before-apply');
       expect(await server.driver.head('kestrel', 'shop', 'main')).toBe(
         retry.commitSha,
