@@ -137,6 +137,13 @@ function applyCancelledAtStart(
     .catch(e => e);
 }
 
+/** The local state terraform wrote in `dir`. */
+function readState(dir: string): any {
+  return JSON.parse(
+    fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8'),
+  );
+}
+
 describe('DefaultTerraformRunner with the stand-in terraform', () => {
   const mockDir = createMockDirectory();
   let root: string;
@@ -601,12 +608,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
       );
     }
     await runner.apply({ planId: plan.planId });
-    const state = JSON.parse(
-      fs.readFileSync(
-        path.join(root, 'work', 'inject', 'terraform.tfstate'),
-        'utf8',
-      ),
-    );
+    const state = readState(path.join(root, 'work', 'inject'));
     const db = state.resources.find((r: any) => r.type === 'aws_db_instance');
     expect(db.instances[0].attributes.tags).toEqual({
       note: injection,
@@ -924,12 +926,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
         'Left to apply from the reviewed plan: aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create)',
       ]),
     );
-    const state = JSON.parse(
-      fs.readFileSync(
-        path.join(root, 'work', 'crash', 'terraform.tfstate'),
-        'utf8',
-      ),
-    );
+    const state = readState(path.join(root, 'work', 'crash'));
     expect(state.resources).toHaveLength(4);
     expect((await runner.getPlan(plan.planId))?.status).toBe('applied');
     expect(await everythingVisible(error.message)).not.toContain(DB_PASSWORD);
@@ -1562,12 +1559,7 @@ describe.each(databases.eachSupportedId())(
           'Left to apply from the reviewed plan: aws_secretsmanager_secret.master (create), aws_secretsmanager_secret_version.master (create)',
         ]),
       );
-      const state = JSON.parse(
-        fs.readFileSync(
-          path.join(root, 'state', 'orders-db', 'terraform.tfstate'),
-          'utf8',
-        ),
-      );
+      const state = readState(path.join(root, 'state', 'orders-db'));
       expect(state.resources).toHaveLength(4);
       expect(await storedFile(plan.planId)).toBeUndefined();
     });
