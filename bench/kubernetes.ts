@@ -108,7 +108,7 @@ async function main() {
       target: { what: '0 writes', ok: s => s.writes === 0 },
     },
     {
-      // What each kubernetes:* step of a retried task reads before it trusts its checkpoint.
+      // What each paved:kubernetes:* step of a retried task reads before it trusts its checkpoint.
       name: 'getNamespace (a replayed step of a retried task)',
       samples: [],
       target: {

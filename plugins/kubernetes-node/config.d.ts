@@ -56,7 +56,7 @@ export interface Config {
   };
 
   paved?: {
-    /** The Kubernetes provisioner behind the kubernetes:* scaffolder actions. */
+    /** The Kubernetes provisioner behind the paved:kubernetes:* scaffolder actions. */
     kubernetes?: {
       /** The cluster used when an action names none; needed when several are configured. */
       defaultCluster?: string;
@@ -98,7 +98,7 @@ export interface Config {
         large?: SizeTier;
       };
       /**
-       * Kinds kubernetes:apply accepts, as `Kind` for the core group or
+       * Kinds paved:kubernetes:apply accepts, as `Kind` for the core group or
        * `group/Kind` (e.g. apps/Deployment). Replaces the default list.
        */
       allowedKinds?: string[];
@@ -107,9 +107,9 @@ export interface Config {
        * Role of the namespace may be bound). Default ["view"].
        */
       bindableClusterRoles?: string[];
-      /** Largest manifest set kubernetes:apply accepts, in bytes. Default 1048576. */
+      /** Largest manifest set paved:kubernetes:apply accepts, in bytes. Default 1048576. */
       maxManifestBytes?: number;
-      /** Most documents one kubernetes:apply accepts. Default 50. */
+      /** Most documents one paved:kubernetes:apply accepts. Default 50. */
       maxDocuments?: number;
       /** How long one API request may take. Default 10 seconds. */
       requestTimeout?: Duration;

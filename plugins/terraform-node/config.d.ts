@@ -7,7 +7,7 @@ export interface Config {
     terraform?: {
       /**
        * The terraform or tofu binary: a name looked up on PATH or a path.
-       * Without it the portal starts as usual and the terraform:* actions
+       * Without it the portal starts as usual and the paved:terraform:* actions
        * fail saying the binary is not found. Default: terraform.
        */
       binary?: string;

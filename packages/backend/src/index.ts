@@ -31,9 +31,9 @@ backend.add(
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
 );
-// kubernetes:* actions; clusters are the kubernetes plugin's (see below)
+// paved:kubernetes:* actions; clusters are the kubernetes plugin's (see below)
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
-// terraform:* actions (paved.terraform); without a binary they fail saying so
+// paved:terraform:* actions (paved.terraform); without a binary they fail saying so
 backend.add(import('@paved/plugin-scaffolder-backend-module-terraform'));
 // paved:publish and the paved:github:* hardening steps (skipped on the local forge)
 backend.add(import('@paved/plugin-scaffolder-backend-module-github'));

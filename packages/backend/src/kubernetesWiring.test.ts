@@ -1,6 +1,6 @@
 /*
  * The Kubernetes driver as the backend wires it: the embedded default boots
- * with the kubernetes:* actions and no cluster, and the Backstage kubernetes
+ * with the paved:kubernetes:* actions and no cluster, and the Backstage kubernetes
  * plugin and Paved's provisioner read one cluster config and agree on one
  * label convention (plugins/kubernetes-node/README.md), so an entity page
  * shows what Paved applied for the component.
@@ -101,7 +101,7 @@ function provisionerProbe(found: { provisioner?: KubernetesProvisioner }) {
 describe('the Kubernetes driver in the backend', () => {
   jest.setTimeout(120_000);
 
-  it('boots the embedded default with the kubernetes:* actions, which say no cluster is configured', async () => {
+  it('boots the embedded default with the paved:kubernetes:* actions, which say no cluster is configured', async () => {
     // Less `backend` (the test backend has its own port and must not call 7007),
     // and permissions off: the real permission backend is not part of this test.
     const { backend: _backend, ...data } = (await loadConfig()).get() as any;
@@ -126,13 +126,13 @@ describe('the Kubernetes driver in the backend', () => {
     expect(
       actions.body
         .map((a: { id: string }) => a.id)
-        .filter((id: string) => id.startsWith('kubernetes:'))
+        .filter((id: string) => id.startsWith('paved:kubernetes:'))
         .sort(),
     ).toEqual([
-      'kubernetes:apply',
-      'kubernetes:namespace:delete',
-      'kubernetes:namespace:provision',
-      'kubernetes:rollout:wait',
+      'paved:kubernetes:apply',
+      'paved:kubernetes:namespace:delete',
+      'paved:kubernetes:namespace:provision',
+      'paved:kubernetes:rollout:wait',
     ]);
 
     expect(() => found.provisioner!.resolveCluster()).toThrow(

@@ -667,9 +667,9 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         // The Node.js service deploys its dev environment when asked.
         ...(l.entity.metadata.name === 'node-service'
           ? [
-              'kubernetes:namespace:provision',
-              'kubernetes:apply',
-              'kubernetes:rollout:wait',
+              'paved:kubernetes:namespace:provision',
+              'paved:kubernetes:apply',
+              'paved:kubernetes:rollout:wait',
             ]
           : []),
       ];
@@ -717,7 +717,7 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('ships the undo of the dev environment, one kubernetes:namespace:delete of a picked component, and its redo', () => {
+  it('ships the undo of the dev environment, one paved:kubernetes:namespace:delete of a picked component, and its redo', () => {
     const tpls = templates.entities.filter(
       l =>
         l.entity.kind === 'Template' &&
@@ -744,15 +744,15 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         steps: [
           ['catalog:fetch', undefined],
           ['fetch:plain', undefined],
-          ['kubernetes:namespace:provision', 'dev'],
-          ['kubernetes:apply', 'dev'],
-          ['kubernetes:rollout:wait', 'dev'],
+          ['paved:kubernetes:namespace:provision', 'dev'],
+          ['paved:kubernetes:apply', 'dev'],
+          ['paved:kubernetes:rollout:wait', 'dev'],
         ],
       },
       {
         name: 'delete-dev-environment',
         picker: 'EntityPicker',
-        steps: [['kubernetes:namespace:delete', 'dev']],
+        steps: [['paved:kubernetes:namespace:delete', 'dev']],
       },
     ]);
   });
@@ -812,10 +812,10 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
       ['postgres-database', 'object-bucket'].map(name => ({
         name,
         steps: [
-          'terraform:plan',
-          'terraform:review',
-          'terraform:apply',
-          'terraform:output',
+          'paved:terraform:plan',
+          'paved:terraform:review',
+          'paved:terraform:apply',
+          'paved:terraform:output',
         ],
         recovery: 'startOver',
       })),

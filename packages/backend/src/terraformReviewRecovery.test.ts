@@ -38,8 +38,8 @@ function writeTemplate(dir: string): string {
   );
   template.metadata.name = TEMPLATE_NAME;
   const steps: any[] = template.spec.steps;
-  const review = steps.findIndex(s => s.action === 'terraform:review');
-  if (review < 0 || steps[review + 1]?.action !== 'terraform:apply') {
+  const review = steps.findIndex(s => s.action === 'paved:terraform:review');
+  if (review < 0 || steps[review + 1]?.action !== 'paved:terraform:apply') {
     throw new Error(
       'templates/terraform/object-bucket is expected to review, then apply',
     );
@@ -159,7 +159,7 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
   });
 
   // The review's checkpoint was saved before it stopped the task; the
-  // recovered run keeps the task's stored secrets, so terraform:review sees
+  // recovered run keeps the task's stored secrets, so paved:terraform:review sees
   // the token it stopped under and stops again (a Retry brings a new one).
   it('stops at the review again, applying nothing until a person retries it', () => {
     expect(recovered).toMatchObject({

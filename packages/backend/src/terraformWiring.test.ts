@@ -1,6 +1,6 @@
 /*
  * The Terraform driver as the backend wires it: the embedded default boots
- * with the terraform:* actions and no terraform binary, which they then say,
+ * with the paved:terraform:* actions and no terraform binary, which they then say,
  * naming the configured binary; app-config.yaml keeps state and run
  * directories under the data folder, app-config.production.yaml in the
  * portal's PostgreSQL.
@@ -109,7 +109,7 @@ describe('the Terraform driver in the backend', () => {
     ).toMatch(/^COPY templates \.\/templates$/m);
   });
 
-  it('boots the embedded default with the terraform:* actions, which say the binary is missing', async () => {
+  it('boots the embedded default with the paved:terraform:* actions, which say the binary is missing', async () => {
     // Less `backend` (the test backend has its own port), permissions off:
     // the permission backend is not part of this test.
     // The repository root named, as the harness does: the default `../..` is
@@ -137,14 +137,14 @@ describe('the Terraform driver in the backend', () => {
     expect(
       ((await actions.json()) as Array<{ id: string }>)
         .map(a => a.id)
-        .filter(id => id.startsWith('terraform:'))
+        .filter(id => id.startsWith('paved:terraform:'))
         .sort(),
     ).toEqual([
-      'terraform:apply',
-      'terraform:destroy',
-      'terraform:output',
-      'terraform:plan',
-      'terraform:review',
+      'paved:terraform:apply',
+      'paved:terraform:destroy',
+      'paved:terraform:output',
+      'paved:terraform:plan',
+      'paved:terraform:review',
     ]);
 
     // No terraform on this PATH, as on a machine without it.

@@ -270,7 +270,7 @@ describe('DefaultKubernetesProvisioner.ensureNamespace', () => {
     const refusal = {
       name: 'ConflictError',
       message:
-        'owner: namespace "shop-dev" on cluster "dev" belongs to group "team-shop", not "team-payments"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of kubernetes:namespace:provision), e.g. after the component\'s owner changed in the catalogue',
+        'owner: namespace "shop-dev" on cluster "dev" belongs to group "team-shop", not "team-payments"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of paved:kubernetes:namespace:provision), e.g. after the component\'s owner changed in the catalogue',
     };
     await expect(provisioner.ensureNamespace(other)).rejects.toThrow(
       expect.objectContaining(refusal),
@@ -812,7 +812,7 @@ describe('DefaultKubernetesProvisioner.apply', () => {
     await expect(
       provisioner.apply({ ...target, manifests: sampleServiceManifests() }),
     ).rejects.toThrow(
-      'Namespace "shop-dev" does not exist on cluster "dev"; provision it first (kubernetes:namespace:provision)',
+      'Namespace "shop-dev" does not exist on cluster "dev"; provision it first (paved:kubernetes:namespace:provision)',
     );
   });
 
@@ -1207,7 +1207,7 @@ spec:
       expect.objectContaining({
         name: 'NotFoundError',
         message:
-          'No Deployments or StatefulSets labelled backstage.io/kubernetes-id=shop in namespace "shop-dev" on cluster "dev"; apply the workloads first (kubernetes:apply)',
+          'No Deployments or StatefulSets labelled backstage.io/kubernetes-id=shop in namespace "shop-dev" on cluster "dev"; apply the workloads first (paved:kubernetes:apply)',
       }),
     );
   });

@@ -257,7 +257,7 @@ function foreignNamespace(
 
 function missingNamespace(namespace: string, cluster: string) {
   return new NotFoundError(
-    `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (kubernetes:namespace:provision)`,
+    `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (paved:kubernetes:namespace:provision)`,
   );
 }
 
@@ -419,7 +419,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         if (!options.allowOwnerChange) {
           // Whoever runs a template must not take over another team's namespace by naming itself owner.
           throw new ConflictError(
-            `owner: namespace "${namespace}" on cluster "${cluster}" belongs to group "${current}", not "${wanted}"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of kubernetes:namespace:provision), e.g. after the component's owner changed in the catalogue`,
+            `owner: namespace "${namespace}" on cluster "${cluster}" belongs to group "${current}", not "${wanted}"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of paved:kubernetes:namespace:provision), e.g. after the component's owner changed in the catalogue`,
           );
         }
         this.options.logger.info(
@@ -835,7 +835,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         throw new NotFoundError(
           `No Deployments or StatefulSets labelled ${workloadSelector(
             component,
-          )} in namespace "${namespace}" on cluster "${cluster}"; apply the workloads first (kubernetes:apply)`,
+          )} in namespace "${namespace}" on cluster "${cluster}"; apply the workloads first (paved:kubernetes:apply)`,
         );
       }
       const statuses: WorkloadRolloutStatus[] = [];

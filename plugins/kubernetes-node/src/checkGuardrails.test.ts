@@ -251,8 +251,8 @@ describe('checkGuardrails', () => {
         v => `${v.document} ${v.object}: ${v.field}: ${v.message}`,
       ),
     ).toEqual([
-      `1 NetworkPolicy "paved-default-deny": metadata.name: "paved-default-deny" is the namespace's own NetworkPolicy, which kubernetes:namespace:provision manages; choose another name`,
-      `2 RoleBinding "paved-owner": metadata.name: "paved-owner" is the namespace's own RoleBinding, which kubernetes:namespace:provision manages; choose another name`,
+      `1 NetworkPolicy "paved-default-deny": metadata.name: "paved-default-deny" is the namespace's own NetworkPolicy, which paved:kubernetes:namespace:provision manages; choose another name`,
+      `2 RoleBinding "paved-owner": metadata.name: "paved-owner" is the namespace's own RoleBinding, which paved:kubernetes:namespace:provision manages; choose another name`,
       '2 RoleBinding "paved-owner": roleRef.name: ClusterRole "edit" may not be bound; bind a Role of the namespace (paved.kubernetes.bindableClusterRoles)',
       `2 RoleBinding "paved-owner": subjects[0].kind: only ServiceAccounts of the namespace may be bound, got "Group"; people get access through the owning group's RoleBinding, which follows the catalogue owner`,
       '3 Deployment "web": metadata.labels.app.kubernetes.io/managed-by: must be "paved" (or left out), got "helm"',

@@ -369,7 +369,7 @@ export function checkGuardrails(
     if (RESERVED[m.kind] === name) {
       report(
         'metadata.name',
-        `"${name}" is the namespace's own ${m.kind}, which kubernetes:namespace:provision manages; choose another name`,
+        `"${name}" is the namespace's own ${m.kind}, which paved:kubernetes:namespace:provision manages; choose another name`,
       );
     }
     const namespace = m.metadata.namespace;

@@ -112,7 +112,7 @@ export const DEFAULT_SIZES: Record<SizeName, SizeTier> = {
   },
 };
 
-/** Kinds kubernetes:apply accepts unless app-config says otherwise. */
+/** Kinds paved:kubernetes:apply accepts unless app-config says otherwise. */
 export const DEFAULT_ALLOWED_KINDS = [
   'ConfigMap',
   'Secret',

@@ -32,10 +32,10 @@ describe('scaffolderModulePavedKubernetes', () => {
       mockServices.rootConfig.factory({ data: {} }),
     );
     expect(actions.map(a => a.id)).toEqual([
-      'kubernetes:namespace:provision',
-      'kubernetes:apply',
-      'kubernetes:rollout:wait',
-      'kubernetes:namespace:delete',
+      'paved:kubernetes:namespace:provision',
+      'paved:kubernetes:apply',
+      'paved:kubernetes:rollout:wait',
+      'paved:kubernetes:namespace:delete',
     ]);
     expect(
       actions.every(a => a.supportsDryRun && (a.examples?.length ?? 0) > 0),
@@ -51,7 +51,7 @@ describe('scaffolderModulePavedKubernetes', () => {
         }),
       );
       const provision = actions.find(
-        a => a.id === 'kubernetes:namespace:provision',
+        a => a.id === 'paved:kubernetes:namespace:provision',
       )!;
       const ctx = createMockActionContext({
         input: {
@@ -96,7 +96,7 @@ describe('scaffolderModulePavedKubernetes', () => {
       input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
     });
     await actions
-      .find(a => a.id === 'kubernetes:namespace:provision')!
+      .find(a => a.id === 'paved:kubernetes:namespace:provision')!
       .handler(ctx);
     expect(provisioner.ensureNamespace).toHaveBeenCalledWith({
       cluster: 'staging',

@@ -1,6 +1,6 @@
 /**
- * Scaffolder actions terraform:plan, terraform:review, terraform:apply,
- * terraform:destroy and terraform:output.
+ * Scaffolder actions paved:terraform:plan, paved:terraform:review, paved:terraform:apply,
+ * paved:terraform:destroy and paved:terraform:output.
  *
  * @packageDocumentation
  */

@@ -15,11 +15,11 @@ describe('terraformModule', () => {
     });
     const actions = extensionPoint.addActions.mock.calls.flat();
     expect(actions.map(a => a.id)).toEqual([
-      'terraform:plan',
-      'terraform:review',
-      'terraform:apply',
-      'terraform:destroy',
-      'terraform:output',
+      'paved:terraform:plan',
+      'paved:terraform:review',
+      'paved:terraform:apply',
+      'paved:terraform:destroy',
+      'paved:terraform:output',
     ]);
     for (const action of actions) {
       expect({
@@ -41,7 +41,7 @@ describe('terraformModule', () => {
       });
     }
     // The actions use that runner.
-    const review = actions.find(a => a.id === 'terraform:review');
+    const review = actions.find(a => a.id === 'paved:terraform:review');
     await expect(
       review.handler({
         input: { planId: '00000000-0000-4000-8000-000000000000' },

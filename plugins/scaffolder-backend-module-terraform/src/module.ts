@@ -10,8 +10,8 @@ import {
 } from './actions';
 
 /**
- * The scaffolder actions of the Terraform driver: terraform:plan,
- * terraform:review, terraform:apply, terraform:destroy and terraform:output.
+ * The scaffolder actions of the Terraform driver: paved:terraform:plan,
+ * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and paved:terraform:output.
  *
  * @public
  */

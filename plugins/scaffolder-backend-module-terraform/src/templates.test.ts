@@ -65,7 +65,7 @@ const SECRET_TEMPLATE = {
     steps: [
       {
         id: 'plan',
-        action: 'terraform:plan',
+        action: 'paved:terraform:plan',
         input: {
           module: 'postgres-database',
           workspace: '${{ parameters.name }}-db',
@@ -78,17 +78,17 @@ const SECRET_TEMPLATE = {
       },
       {
         id: 'review',
-        action: 'terraform:review',
+        action: 'paved:terraform:review',
         input: { planId: '${{ steps.plan.output.planId }}' },
       },
       {
         id: 'apply',
-        action: 'terraform:apply',
+        action: 'paved:terraform:apply',
         input: { planId: '${{ steps.plan.output.planId }}' },
       },
       {
         id: 'outputs',
-        action: 'terraform:output',
+        action: 'paved:terraform:output',
         input: { workspace: '${{ parameters.name }}-db' },
       },
     ],

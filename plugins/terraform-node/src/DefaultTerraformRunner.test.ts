@@ -1262,7 +1262,7 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     expect(lines.length).toBeLessThan(150);
 
     // Applying it is counted the same way (TerraformProgress.test.ts, and
-    // terraform:apply's test with 300 resources).
+    // paved:terraform:apply's test with 300 resources).
   });
 
   it('redacts the plan encryption keys, the rotated-out ones too', async () => {

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:apply',
+          action: 'paved:kubernetes:apply',
           id: 'deploy',
           name: 'Deploy to dev',
           input: {
@@ -25,7 +25,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:apply',
+          action: 'paved:kubernetes:apply',
           id: 'settings',
           name: 'Apply the settings',
           input: {
@@ -48,7 +48,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:apply',
+          action: 'paved:kubernetes:apply',
           id: 'deploy',
           name: 'Deploy and reclaim the replica count',
           input: {

@@ -11,7 +11,7 @@ import { examples } from './kubernetesApply.examples';
 import { recordingCheckpoint } from '../__testUtils__/checkpointStore';
 import { provisionerFor, runAction } from '../__testUtils__/testCluster';
 
-describe('kubernetes:apply', () => {
+describe('paved:kubernetes:apply', () => {
   const workspace = createMockDirectory();
   let server: KubernetesTestServer;
   let provisioner: KubernetesProvisioner;

@@ -84,7 +84,7 @@ function redact(manifest: KubernetesManifest): KubernetesManifest {
 }
 
 /**
- * Creates the `kubernetes:apply` action: guarded server-side apply of
+ * Creates the `paved:kubernetes:apply` action: guarded server-side apply of
  * workspace files or inline YAML into a component's namespace.
  *
  * @public
@@ -94,7 +94,7 @@ export function createKubernetesApplyAction(options: {
 }) {
   const { provisioner } = options;
   return createTemplateAction({
-    id: 'kubernetes:apply',
+    id: 'paved:kubernetes:apply',
     description:
       "Server-side applies manifests (field manager paved) into a component's namespace, after checking Paved's guardrails: no privileged or root containers, no host access, resource requests and limits, pinned image tags, Pod Security restricted (capabilities dropped, a seccomp profile), allowed kinds only.",
     examples,

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:namespace:delete',
+          action: 'paved:kubernetes:namespace:delete',
           id: 'teardown',
           name: 'Delete the preview namespace',
           input: {

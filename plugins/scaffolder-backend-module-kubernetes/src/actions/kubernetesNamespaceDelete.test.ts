@@ -12,7 +12,7 @@ import {
 } from '../__testUtils__/checkpointStore';
 import { provisionerFor, runAction } from '../__testUtils__/testCluster';
 
-describe('kubernetes:namespace:delete', () => {
+describe('paved:kubernetes:namespace:delete', () => {
   let server: KubernetesTestServer;
   let provisioner: KubernetesProvisioner;
 

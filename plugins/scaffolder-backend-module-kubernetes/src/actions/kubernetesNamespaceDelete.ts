@@ -11,7 +11,7 @@ import { verifiedCheckpoint } from './verifiedCheckpoint';
 type DeletionRecord = { existed: boolean; uid?: string } | boolean;
 
 /**
- * Creates the `kubernetes:namespace:delete` action: deletes a namespace Paved
+ * Creates the `paved:kubernetes:namespace:delete` action: deletes a namespace Paved
  * provisioned and waits until it is gone. Deleting one that is already gone
  * succeeds.
  *
@@ -24,7 +24,7 @@ export function createKubernetesNamespaceDeleteAction(options: {
 }) {
   const { provisioner, pollIntervalMs } = options;
   return createTemplateAction({
-    id: 'kubernetes:namespace:delete',
+    id: 'paved:kubernetes:namespace:delete',
     description:
       "Deletes the namespace of a component's environment (only one Paved provisioned) and waits while it is Terminating until it is gone.",
     examples,

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:namespace:provision',
+          action: 'paved:kubernetes:namespace:provision',
           id: 'namespace',
           name: 'Provision the dev namespace',
           input: {
@@ -25,7 +25,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:namespace:provision',
+          action: 'paved:kubernetes:namespace:provision',
           id: 'namespace',
           name: 'Provision the production namespace',
           input: {
@@ -45,7 +45,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:namespace:provision',
+          action: 'paved:kubernetes:namespace:provision',
           id: 'namespace',
           name: 'Hand the staging namespace to its new owner',
           input: {

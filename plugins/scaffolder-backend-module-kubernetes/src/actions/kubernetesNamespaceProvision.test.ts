@@ -14,7 +14,7 @@ import {
 } from '../__testUtils__/checkpointStore';
 import { provisionerFor } from '../__testUtils__/testCluster';
 
-describe('kubernetes:namespace:provision', () => {
+describe('paved:kubernetes:namespace:provision', () => {
   let server: KubernetesTestServer;
   let provisioner: KubernetesProvisioner;
 
@@ -158,7 +158,7 @@ describe('kubernetes:namespace:provision', () => {
         name: 'shop-dev',
       })?.metadata.uid;
     const first = uid();
-    // Undone outside the task, as kubernetes:namespace:delete does.
+    // Undone outside the task, as paved:kubernetes:namespace:delete does.
     await provisioner.deleteNamespace({ ...input, pollIntervalMs: 1 });
     expect(uid()).toBeUndefined();
 
@@ -171,7 +171,7 @@ describe('kubernetes:namespace:provision', () => {
     expect(uid()).toEqual(expect.any(String));
     expect(uid()).not.toBe(first);
     expect(logger.info).toHaveBeenCalledWith(
-      'Namespace "shop-dev" on cluster "dev", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again',
+      'Namespace "shop-dev" on cluster "dev", which this step provisioned before, is gone or was replaced (deleted since, e.g. by paved:kubernetes:namespace:delete); provisioning it again',
     );
     expect(retry.output).toHaveBeenCalledWith('created', [
       'Namespace/shop-dev',

@@ -9,7 +9,7 @@ import { NamespaceSummary, logOutcomes, outputSummary } from './summarize';
 import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
 /**
- * Creates the `kubernetes:namespace:provision` action: the namespace of a
+ * Creates the `paved:kubernetes:namespace:provision` action: the namespace of a
  * component's environment with its guardrails (Pod Security, quota, limits,
  * default-deny network policy, owner role binding).
  *
@@ -20,7 +20,7 @@ export function createKubernetesNamespaceProvisionAction(options: {
 }) {
   const { provisioner } = options;
   return createTemplateAction({
-    id: 'kubernetes:namespace:provision',
+    id: 'paved:kubernetes:namespace:provision',
     description:
       "Creates or updates the namespace of a component's environment, safe by default: Pod Security restricted, a ResourceQuota and LimitRange from a size tier, a default-deny NetworkPolicy and a RoleBinding for the owning group.",
     examples,
@@ -117,7 +117,7 @@ export function createKubernetesNamespaceProvisionAction(options: {
           generation: replayed => replayed.namespaceUid ?? 'unrecorded',
           onStale: () =>
             ctx.logger.info(
-              `Namespace "${namespace}" on cluster "${cluster}", which this step provisioned before, is gone or was replaced (deleted since, e.g. by kubernetes:namespace:delete); provisioning it again`,
+              `Namespace "${namespace}" on cluster "${cluster}", which this step provisioned before, is gone or was replaced (deleted since, e.g. by paved:kubernetes:namespace:delete); provisioning it again`,
             ),
         });
       }

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:rollout:wait',
+          action: 'paved:kubernetes:rollout:wait',
           id: 'rollout',
           name: 'Wait for the rollout',
           input: {
@@ -24,7 +24,7 @@ export const examples: TemplateExample[] = [
     example: yaml.stringify({
       steps: [
         {
-          action: 'kubernetes:rollout:wait',
+          action: 'paved:kubernetes:rollout:wait',
           id: 'rollout',
           name: 'Wait for the API',
           input: {

@@ -17,7 +17,7 @@ const deploymentRef = {
   name: 'payments-api',
 };
 
-describe('kubernetes:rollout:wait', () => {
+describe('paved:kubernetes:rollout:wait', () => {
   let server: KubernetesTestServer;
   let provisioner: KubernetesProvisioner;
 

@@ -30,7 +30,7 @@ function parseWorkload(value: string): WorkloadRef {
 }
 
 /**
- * Creates the `kubernetes:rollout:wait` action: waits for a component's
+ * Creates the `paved:kubernetes:rollout:wait` action: waits for a component's
  * Deployments and StatefulSets, with progress in the task log, and on failure
  * logs the pods' warning events and the end of each failing container's log.
  *
@@ -43,7 +43,7 @@ export function createKubernetesRolloutWaitAction(options: {
 }) {
   const { provisioner, pollIntervalMs } = options;
   return createTemplateAction({
-    id: 'kubernetes:rollout:wait',
+    id: 'paved:kubernetes:rollout:wait',
     description:
       "Waits until the component's Deployments and StatefulSets are available, logging progress; on a crash loop, a stuck rollout or the timeout it fails with the pods' warning events and the last lines of each failing container's log.",
     examples,

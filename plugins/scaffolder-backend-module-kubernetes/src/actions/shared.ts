@@ -17,7 +17,7 @@ export const componentInput = (z: Zod) =>
 export const environmentInput = (z: Zod) =>
   z.string().describe('The environment, e.g. dev or prod.');
 
-/** The `cluster` input of every kubernetes:* step. */
+/** The `cluster` input of every paved:kubernetes:* step. */
 export const clusterInput = (z: Zod) =>
   z
     .string()

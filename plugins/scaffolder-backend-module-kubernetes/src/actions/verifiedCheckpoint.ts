@@ -11,7 +11,7 @@ export type CheckpointJson =
 
 /**
  * `ctx.checkpoint` for a step whose effect can be undone outside the task,
- * as `kubernetes:namespace:delete` undoes a provisioned namespace.
+ * as `paved:kubernetes:namespace:delete` undoes a provisioned namespace.
  *
  * A value replayed from an earlier run of the task is first checked with
  * `stillHolds`. When it no longer holds (the namespace it recorded is gone or

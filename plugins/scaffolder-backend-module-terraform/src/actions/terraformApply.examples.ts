@@ -3,11 +3,11 @@ import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Apply the plan made by an earlier terraform:plan step of the same task.',
+      'Apply the plan made by an earlier paved:terraform:plan step of the same task.',
     example: `steps:
   - id: plan
     name: Plan the database
-    action: terraform:plan
+    action: paved:terraform:plan
     input:
       module: postgres-database
       workspace: orders-db
@@ -16,7 +16,7 @@ export const examples: TemplateExample[] = [
         owner: fulfilment
   - id: apply
     name: Apply the reviewed plan
-    action: terraform:apply
+    action: paved:terraform:apply
     input:
       planId: \${{ steps.plan.output.planId }}
 `,
@@ -27,7 +27,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: plan
     name: Plan the resize
-    action: terraform:plan
+    action: paved:terraform:plan
     input:
       module: redis-cache
       workspace: orders-cache
@@ -37,7 +37,7 @@ export const examples: TemplateExample[] = [
         node_type: cache.t4g.small
   - id: apply
     name: Apply, replacements allowed
-    action: terraform:apply
+    action: paved:terraform:apply
     input:
       planId: \${{ steps.plan.output.planId }}
       allowDestroy: true

@@ -37,7 +37,7 @@ const redisScenario = {
   ],
 };
 
-describeWithRunner('terraform:apply', t => {
+describeWithRunner('paved:terraform:apply', t => {
   const variables = {
     name: 'orders',
     owner: 'fulfilment',
@@ -46,7 +46,7 @@ describeWithRunner('terraform:apply', t => {
 
   it('has a test below for each of its examples', () => {
     expect(examples.map(e => e.description)).toEqual([
-      expect.stringMatching(/earlier terraform:plan step/),
+      expect.stringMatching(/earlier paved:terraform:plan step/),
       expect.stringMatching(/replaces/),
     ]);
   });

@@ -6,7 +6,7 @@ import { progressLogger } from './progressLogger';
 import { resourceList } from './resourceList';
 
 /**
- * `terraform:apply`: applies exactly the plan an earlier `terraform:plan`
+ * `paved:terraform:apply`: applies exactly the plan an earlier `paved:terraform:plan`
  * step of the same task saved. A dry run stops before it.
  *
  * @public
@@ -16,9 +16,9 @@ export function createTerraformApplyAction(options: {
 }) {
   const { runner } = options;
   return createTemplateAction({
-    id: 'terraform:apply',
+    id: 'paved:terraform:apply',
     description:
-      'Applies the saved plan of an earlier terraform:plan step of the same task, after checking it is unchanged, recent enough and destroys nothing unless allowed.',
+      'Applies the saved plan of an earlier paved:terraform:plan step of the same task, after checking it is unchanged, recent enough and destroys nothing unless allowed.',
     examples,
     supportsDryRun: true,
     schema: {

@@ -7,7 +7,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: destroy
     name: Destroy the bucket
-    action: terraform:destroy
+    action: paved:terraform:destroy
     input:
       module: object-bucket
       workspace: kestrel-invoices

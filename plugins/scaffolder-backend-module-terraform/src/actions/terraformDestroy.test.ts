@@ -9,7 +9,7 @@ import { examples } from './terraformDestroy.examples';
 
 jest.setTimeout(60_000);
 
-describeWithRunner('terraform:destroy', t => {
+describeWithRunner('paved:terraform:destroy', t => {
   beforeEach(async () => {
     // The bucket module as declared: its six resources.
     t.fake.setScenario({});

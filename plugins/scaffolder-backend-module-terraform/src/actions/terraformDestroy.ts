@@ -5,7 +5,7 @@ import { progressLogger } from './progressLogger';
 import { resourceList } from './resourceList';
 
 /**
- * `terraform:destroy`: destroys everything in a workspace. A dry run plans
+ * `paved:terraform:destroy`: destroys everything in a workspace. A dry run plans
  * the destruction and stops there.
  *
  * @public
@@ -15,7 +15,7 @@ export function createTerraformDestroyAction(options: {
 }) {
   const { runner } = options;
   return createTemplateAction({
-    id: 'terraform:destroy',
+    id: 'paved:terraform:destroy',
     description:
       'Destroys every resource of a workspace made from a vetted module; a dry run only shows the destroy plan.',
     examples,

@@ -7,7 +7,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: outputs
     name: Read the database outputs
-    action: terraform:output
+    action: paved:terraform:output
     input:
       workspace: orders-db
   - id: log

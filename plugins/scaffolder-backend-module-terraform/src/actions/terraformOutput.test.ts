@@ -10,7 +10,7 @@ import { examples } from './terraformOutput.examples';
 
 jest.setTimeout(60_000);
 
-describeWithRunner('terraform:output', t => {
+describeWithRunner('paved:terraform:output', t => {
   beforeEach(async () => {
     const plan = await t.runner.plan({
       module: 'postgres-database',

@@ -4,7 +4,7 @@ import { examples } from './terraformOutput.examples';
 import { progressLogger } from './progressLogger';
 
 /**
- * `terraform:output`: the workspace's root outputs. Only non-sensitive
+ * `paved:terraform:output`: the workspace's root outputs. Only non-sensitive
  * values become task outputs; sensitive outputs are listed by name and
  * stay with the TerraformRunner's callers (a backend writing them to a
  * secret store), never in the task, its log or its checkpoints.
@@ -16,7 +16,7 @@ export function createTerraformOutputAction(options: {
 }) {
   const { runner } = options;
   return createTemplateAction({
-    id: 'terraform:output',
+    id: 'paved:terraform:output',
     description:
       "Reads a workspace's outputs: non-sensitive values as task outputs, sensitive ones only by name.",
     examples,

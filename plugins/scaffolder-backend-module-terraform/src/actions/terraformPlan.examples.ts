@@ -7,7 +7,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: plan
     name: Plan the database
-    action: terraform:plan
+    action: paved:terraform:plan
     input:
       module: postgres-database
       workspace: orders-db
@@ -23,7 +23,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: plan-bucket
     name: Plan the bucket
-    action: terraform:plan
+    action: paved:terraform:plan
     input:
       module: object-bucket
       workspace: kestrel-invoices

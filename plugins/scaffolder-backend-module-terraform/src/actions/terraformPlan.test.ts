@@ -12,7 +12,7 @@ import { createTerraformReviewAction } from './terraformReview';
 
 jest.setTimeout(60_000);
 
-describeWithRunner('terraform:plan', t => {
+describeWithRunner('paved:terraform:plan', t => {
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_description, example) => {

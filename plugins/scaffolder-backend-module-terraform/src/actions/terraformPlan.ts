@@ -5,8 +5,8 @@ import { progressLogger } from './progressLogger';
 import { resourceList } from './resourceList';
 
 /**
- * `terraform:plan`: plans a vetted module in a workspace and saves the plan
- * for a later `terraform:apply` step of the same task. In a dry run the plan
+ * `paved:terraform:plan`: plans a vetted module in a workspace and saves the plan
+ * for a later `paved:terraform:apply` step of the same task. In a dry run the plan
  * is shown and discarded.
  *
  * @public
@@ -16,7 +16,7 @@ export function createTerraformPlanAction(options: {
 }) {
   const { runner } = options;
   return createTemplateAction({
-    id: 'terraform:plan',
+    id: 'paved:terraform:plan',
     description:
       'Plans a vetted Terraform module in a workspace and saves the plan; its summary (counts and each resource with its action) is a task output, shown before apply.',
     examples,
@@ -45,7 +45,9 @@ export function createTerraformPlanAction(options: {
       },
       output: {
         planId: z =>
-          z.string().describe('Id of the saved plan, for terraform:apply.'),
+          z
+            .string()
+            .describe('Id of the saved plan, for paved:terraform:apply.'),
         hasChanges: z =>
           z.boolean().describe('Whether applying the plan changes anything.'),
         summaryText: z =>

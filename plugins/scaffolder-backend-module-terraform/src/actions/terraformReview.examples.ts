@@ -7,7 +7,7 @@ export const examples: TemplateExample[] = [
     example: `steps:
   - id: plan
     name: Plan the bucket
-    action: terraform:plan
+    action: paved:terraform:plan
     input:
       module: object-bucket
       workspace: kestrel-invoices
@@ -17,13 +17,13 @@ export const examples: TemplateExample[] = [
   - id: review
     name: Review the plan
     if: \${{ steps.plan.output.hasChanges }}
-    action: terraform:review
+    action: paved:terraform:review
     input:
       planId: \${{ steps.plan.output.planId }}
   - id: apply
     name: Apply the reviewed plan
     if: \${{ steps.plan.output.hasChanges }}
-    action: terraform:apply
+    action: paved:terraform:apply
     input:
       planId: \${{ steps.plan.output.planId }}
 `,

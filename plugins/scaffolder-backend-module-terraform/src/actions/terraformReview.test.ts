@@ -11,7 +11,7 @@ import { examples } from './terraformReview.examples';
 
 jest.setTimeout(60_000);
 
-describeWithRunner('terraform:review', t => {
+describeWithRunner('paved:terraform:review', t => {
   beforeEach(async () => {
     // The bucket module as declared.
     t.fake.setScenario({});

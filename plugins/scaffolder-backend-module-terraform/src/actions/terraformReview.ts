@@ -47,13 +47,13 @@ function checkStillApplicable(plan: TerraformPlan, now: number) {
 }
 
 /**
- * `terraform:review`: a manual "review plan" step between `terraform:plan`
- * and `terraform:apply`. The scaffolder cannot pause a running task, so the
+ * `paved:terraform:review`: a manual "review plan" step between `paved:terraform:plan`
+ * and `paved:terraform:apply`. The scaffolder cannot pause a running task, so the
  * step stops the task with the plan summary and asks for a retry; retrying
  * the task (the Retry button of templates with
  * `EXPERIMENTAL_recovery.EXPERIMENTAL_strategy: startOver`) is the approval:
  * the plan step hands back the same plan, this step lets it through, and
- * `terraform:apply` applies exactly that plan.
+ * `paved:terraform:apply` applies exactly that plan.
  *
  * A task resumed by task recovery (its backend stopped) runs this step again
  * too, and writes the same `recovered` task event as a Retry. What tells them
@@ -72,9 +72,9 @@ export function createTerraformReviewAction(options: {
   const { runner } = options;
   const now = options.now ?? Date.now;
   return createTemplateAction({
-    id: 'terraform:review',
+    id: 'paved:terraform:review',
     description:
-      'Stops the task for a person to review the saved plan of an earlier terraform:plan step. Retrying the task approves exactly that plan (a task resumed after its backend stopped stops again); a later terraform:apply step then applies it.',
+      'Stops the task for a person to review the saved plan of an earlier paved:terraform:plan step. Retrying the task approves exactly that plan (a task resumed after its backend stopped stops again); a later paved:terraform:apply step then applies it.',
     examples,
     supportsDryRun: true,
     schema: {
