@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 
-export { catalogModuleForge as default } from './module';
+export { catalogModulePavedForge as default } from './module';
 export { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';

@@ -1,15 +1,15 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';
-import { catalogModuleForge } from './module';
+import { catalogModulePavedForge } from './module';
 
-describe('catalogModuleForge', () => {
+describe('catalogModulePavedForge', () => {
   it('adds the source-location processor for the configured backend URL', async () => {
     const addProcessor = jest.fn();
     await startTestBackend({
       extensionPoints: [[catalogProcessingExtensionPoint, { addProcessor }]],
       features: [
-        catalogModuleForge,
+        catalogModulePavedForge,
         mockServices.rootConfig.factory({
           data: { backend: { baseUrl: 'http://portal.example:7007' } },
         }),

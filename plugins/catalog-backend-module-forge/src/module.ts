@@ -8,7 +8,7 @@ import { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';
  *
  * @public
  */
-export const catalogModuleForge = createBackendModule({
+export const catalogModulePavedForge = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'paved-forge',
   register(env) {
