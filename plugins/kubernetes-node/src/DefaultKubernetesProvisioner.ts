@@ -59,7 +59,7 @@ import {
   podSelectorOf,
   rolloutState,
 } from './rolloutStatus';
-import { httpCodeOf, toKubernetesError } from './toKubernetesError';
+import { httpCodeOf, toKubernetesError } from './errors';
 
 /**
  * Options of {@link DefaultKubernetesProvisioner.create} and `fromConfig`.

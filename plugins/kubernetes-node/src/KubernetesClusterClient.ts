@@ -14,7 +14,7 @@ import {
   discoveryMiss,
   httpCodeOf,
   toKubernetesError,
-} from './toKubernetesError';
+} from './errors';
 
 /** Where the pod's service account credentials are mounted. */
 export const IN_CLUSTER_ROOT = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -107,71 +107,70 @@ export function discoveryMiss(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Turns what `@kubernetes/client-node` throws into an error from
- * `@backstage/errors` that names the cluster and says what failed. The
- * client's own message (which carries response headers) is never passed on,
- * and nothing here can contain the credentials.
- */
-export function toKubernetesError(
-  error: unknown,
+/** A refusal (403); a server-side apply that creates is also authorized as create, and that refusal carries RBAC's reason, which is empty. */
+function forbidden(
+  message: string,
   ctx: KubernetesErrorContext,
-): Error {
-  const where = `Kubernetes cluster "${ctx.cluster}"`;
-  const code = httpCodeOf(error);
-  const discovery = discoveryMiss(error);
-  if (discovery) {
-    return new InputError(
-      `${where} does not serve ${discovery} (while ${ctx.action}); check apiVersion and kind, or install the CRD`,
+  where: string,
+) {
+  const noReason = /is forbidden: ?$/.test(message);
+  if (noReason && ctx.action.startsWith('applying ')) {
+    return new NotAllowedError(
+      `${where} refused ${ctx.action}: ${message.replace(
+        /: ?$/,
+        '',
+      )}; Paved's credentials may patch it but not create it, and a server-side apply that creates an object needs the create verb as well as patch (the RBAC Paved needs: plugins/kubernetes-node/README.md)`,
     );
   }
-  if (code !== undefined) {
-    const status = statusOf(error);
-    const message = status?.message ?? `HTTP ${code}`;
-    switch (code) {
-      case 401:
-        return new AuthenticationError(
-          `${where} rejected Paved's credentials while ${ctx.action} (401 Unauthorized); the service-account token may have expired or been revoked`,
-        );
-      case 403: {
-        // A server-side apply that creates is also authorized as create, and
-        // that refusal carries RBAC's reason, which is empty.
-        const noReason = /is forbidden: ?$/.test(message);
-        if (noReason && ctx.action.startsWith('applying ')) {
-          return new NotAllowedError(
-            `${where} refused ${ctx.action}: ${message.replace(
-              /: ?$/,
-              '',
-            )}; Paved's credentials may patch it but not create it, and a server-side apply that creates an object needs the create verb as well as patch (the RBAC Paved needs: plugins/kubernetes-node/README.md)`,
-          );
-        }
-        return new NotAllowedError(
-          `${where} refused ${ctx.action}: ${message}`,
-        );
-      }
-      case 404:
-        return new NotFoundError(`${where}: ${message} (while ${ctx.action})`);
-      case 409: {
-        const conflicts = (status?.details?.causes ?? []).filter(
-          c => c.reason === 'FieldManagerConflict',
-        );
-        const hint =
-          conflicts.length > 0
-            ? '; another field manager owns these fields: apply with force to take them over, or remove them from the manifests'
-            : '';
-        return new ConflictError(
-          `${where}: ${message} (while ${ctx.action})${hint}`,
-        );
-      }
-      case 400:
-      case 422:
-        return new InputError(`${where} rejected ${ctx.action}: ${message}`);
-      default:
-        return new ServiceUnavailableError(
-          `${where} answered ${code} while ${ctx.action}: ${message}`,
-        );
+  return new NotAllowedError(`${where} refused ${ctx.action}: ${message}`);
+}
+
+/** The error for an HTTP status the cluster answered with. */
+function statusError(
+  code: number,
+  error: unknown,
+  ctx: KubernetesErrorContext,
+  where: string,
+): Error {
+  const status = statusOf(error);
+  const message = status?.message ?? `HTTP ${code}`;
+  switch (code) {
+    case 401:
+      return new AuthenticationError(
+        `${where} rejected Paved's credentials while ${ctx.action} (401 Unauthorized); the service-account token may have expired or been revoked`,
+      );
+    case 403:
+      return forbidden(message, ctx, where);
+    case 404:
+      return new NotFoundError(`${where}: ${message} (while ${ctx.action})`);
+    case 409: {
+      const conflicts = (status?.details?.causes ?? []).filter(
+        c => c.reason === 'FieldManagerConflict',
+      );
+      const hint =
+        conflicts.length > 0
+          ? '; another field manager owns these fields: apply with force to take them over, or remove them from the manifests'
+          : '';
+      return new ConflictError(
+        `${where}: ${message} (while ${ctx.action})${hint}`,
+      );
     }
+    case 400:
+    case 422:
+      return new InputError(`${where} rejected ${ctx.action}: ${message}`);
+    default:
+      return new ServiceUnavailableError(
+        `${where} answered ${code} while ${ctx.action}: ${message}`,
+      );
   }
+}
+
+/** The error for a request that got no answer: a timeout, an untrusted certificate, a network failure. */
+function noAnswerError(
+  error: unknown,
+  ctx: KubernetesErrorContext,
+  where: string,
+): Error {
   const network = networkCause(error);
   if (network?.kind === 'timeout') {
     return new ServiceUnavailableError(
@@ -194,4 +193,28 @@ export function toKubernetesError(
   return new ServiceUnavailableError(
     `${where} at ${ctx.url}: ${ctx.action} failed: ${text}`,
   );
+}
+
+/**
+ * Turns what `@kubernetes/client-node` throws into an error from
+ * `@backstage/errors` that names the cluster and says what failed. The
+ * client's own message (which carries response headers) is never passed on,
+ * and nothing here can contain the credentials.
+ */
+export function toKubernetesError(
+  error: unknown,
+  ctx: KubernetesErrorContext,
+): Error {
+  const where = `Kubernetes cluster "${ctx.cluster}"`;
+  const discovery = discoveryMiss(error);
+  if (discovery) {
+    return new InputError(
+      `${where} does not serve ${discovery} (while ${ctx.action}); check apiVersion and kind, or install the CRD`,
+    );
+  }
+  const code = httpCodeOf(error);
+  if (code !== undefined) {
+    return statusError(code, error, ctx, where);
+  }
+  return noAnswerError(error, ctx, where);
 }
