@@ -8,13 +8,7 @@ import crypto from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 import {
   DEFAULT_INSTALLATION_PERMISSIONS,
-  EnvironmentState,
   GitHubTestDriver,
-  InstallationTokenState,
-  OrgState,
-  RepoState,
-  TeamState,
-  UserState,
 } from './GitHubTestDriver';
 import {
   GitHubHttpError,
@@ -48,6 +42,14 @@ import {
   setDefaultBranch,
   git as runGit,
 } from './gitCli';
+import {
+  EnvironmentState,
+  InstallationTokenState,
+  OrgState,
+  RepoState,
+  TeamState,
+  UserState,
+} from './state';
 
 /** Who a request authenticated as. @internal */
 export interface Identity {

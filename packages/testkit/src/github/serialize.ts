@@ -8,7 +8,7 @@ import {
   RepoState,
   TeamState,
   UserState,
-} from './GitHubTestDriver';
+} from './state';
 
 /** Where the server is: its REST root and its web (and git) root. */
 export interface Urls {

@@ -15,7 +15,6 @@ import {
   GitHubTestApp,
   GitHubTestDriver,
   GitHubTestOrg,
-  RepoState,
 } from './GitHubTestDriver';
 import { verifyAppJwt } from './appJwt';
 import { readBody, runGitHttpBackend } from './gitHttpBackend';
@@ -29,6 +28,7 @@ import {
 } from './responses';
 import { Identity, RestRequest, matchRoute, workflowAllowed } from './restApi';
 import { Urls, appSlug, timestamp } from './serialize';
+import { RepoState } from './state';
 
 /**
  * One request the test server received.
