@@ -27,7 +27,8 @@ import {
   WorkloadRef,
   WorkloadRolloutStatus,
 } from './KubernetesProvisioner';
-import { KubernetesClusterClient } from './KubernetesClusterClient';
+import { KubernetesClusterClient } from './client/KubernetesClusterClient';
+import { KubernetesClusters } from './client/KubernetesClusters';
 import {
   checkGuardrails,
   formatViolations,
@@ -59,7 +60,7 @@ import {
   podSelectorOf,
   rolloutState,
 } from './rolloutStatus';
-import { httpCodeOf, toKubernetesError } from './errors';
+import { httpCodeOf } from './errors';
 
 /**
  * Options of {@link DefaultKubernetesProvisioner.create} and `fromConfig`.
@@ -275,10 +276,9 @@ function assertNotTerminating(live: any, cluster: string) {
  * @public
  */
 export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
-  private readonly clients = new Map<
-    string,
-    Promise<KubernetesClusterClient>
-  >();
+  readonly #settings: KubernetesProvisionerSettings;
+  readonly #logger: LoggerService;
+  readonly #clusters: KubernetesClusters;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -297,72 +297,32 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       settings: KubernetesProvisionerSettings;
     },
   ): DefaultKubernetesProvisioner {
-    return new DefaultKubernetesProvisioner(options.settings, options);
+    return new DefaultKubernetesProvisioner(options);
   }
 
   private constructor(
-    private readonly settings: KubernetesProvisionerSettings,
-    private readonly options: DefaultKubernetesProvisionerOptions,
+    options: DefaultKubernetesProvisionerOptions & {
+      settings: KubernetesProvisionerSettings;
+    },
   ) {
-    for (const c of settings.clusters.filter(x => !x.onEntityPages)) {
-      options.logger.warn(
-        `Kubernetes cluster "${c.name}" is only in paved.kubernetes.clusters: Paved provisions into it, but entity pages will not show its workloads until it is also under kubernetes.clusterLocatorMethods`,
-        { cluster: c.name },
-      );
-    }
+    this.#settings = options.settings;
+    this.#logger = options.logger;
+    this.#clusters = new KubernetesClusters(options);
   }
 
   resolveCluster(cluster?: string): string {
-    const names = this.settings.clusters.map(c => c.name);
-    if (names.length === 0) {
-      throw new NotFoundError(
-        'No Kubernetes cluster is configured for Paved: add one under kubernetes.clusterLocatorMethods (type: config) or paved.kubernetes.clusters in app-config',
-      );
-    }
-    if (cluster !== undefined && cluster !== '') {
-      if (!names.includes(cluster)) {
-        throw new InputError(
-          `cluster: "${cluster}" is not a configured Kubernetes cluster; configured: ${names.join(
-            ', ',
-          )}`,
-        );
-      }
-      return cluster;
-    }
-    if (this.settings.defaultCluster) {
-      return this.settings.defaultCluster;
-    }
-    if (names.length === 1) {
-      return names[0];
-    }
-    throw new InputError(
-      `cluster: several Kubernetes clusters are configured (${names.join(
-        ', ',
-      )}); name one, or set paved.kubernetes.defaultCluster`,
-    );
+    return this.#clusters.resolve(cluster);
   }
 
   getManifestLimits(): ManifestLimits {
     return {
-      maxManifestBytes: this.settings.maxManifestBytes,
-      maxDocuments: this.settings.maxDocuments,
+      maxManifestBytes: this.#settings.maxManifestBytes,
+      maxDocuments: this.#settings.maxDocuments,
     };
   }
 
-  /** The cluster's clients, built on first use; a failed build is retried next time. */
   private client(name: string): Promise<KubernetesClusterClient> {
-    let client = this.clients.get(name);
-    if (!client) {
-      const settings = this.settings.clusters.find(c => c.name === name)!;
-      client = KubernetesClusterClient.create(settings, {
-        timeoutMs: this.settings.requestTimeoutMs,
-        inClusterRoot: this.options.inClusterRoot,
-        env: this.options.env,
-      });
-      this.clients.set(name, client);
-      client.catch(() => this.clients.delete(name));
-    }
-    return client;
+    return this.#clusters.clientOf(name);
   }
 
   /** Server-side applies one object as field manager `paved`, and logs what it did. */
@@ -374,7 +334,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const applied = await client.call(`applying ${describe(obj)}`, () =>
       client.serverSideApply(obj, PAVED_MANAGER, options.force),
     );
-    this.options.logger.info(`${options.action} ${describe(obj)}`, {
+    this.#logger.info(`${options.action} ${describe(obj)}`, {
       cluster: client.name,
       namespace: obj.metadata.namespace ?? obj.metadata.name,
       kind: obj.kind,
@@ -389,16 +349,16 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const { component, environment, owner, dryRun = false } = options;
     const namespace = namespaceNameFor(component, environment);
     const size = (options.size ?? 'small') as SizeName;
-    if (!Object.prototype.hasOwnProperty.call(this.settings.sizes, size)) {
+    if (!Object.prototype.hasOwnProperty.call(this.#settings.sizes, size)) {
       throw new InputError(
-        `size: expected one of ${Object.keys(this.settings.sizes).join(
+        `size: expected one of ${Object.keys(this.#settings.sizes).join(
           ', ',
         )}, got "${size}"`,
       );
     }
     const desired = renderNamespaceObjects(
       { namespace, component, environment, owner, size },
-      this.settings,
+      this.#settings,
     );
     const cluster = this.resolveCluster(options.cluster);
     const client = await this.client(cluster);
@@ -422,7 +382,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
             `owner: namespace "${namespace}" on cluster "${cluster}" belongs to group "${current}", not "${wanted}"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of paved:kubernetes:namespace:provision), e.g. after the component's owner changed in the catalogue`,
           );
         }
-        this.options.logger.info(
+        this.#logger.info(
           `Namespace "${namespace}" ${
             dryRun ? 'would change' : 'changes'
           } owner from group "${current}" to "${wanted}"`,
@@ -516,8 +476,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       namespace,
       component,
       environment,
-      allowedKinds: this.settings.allowedKinds,
-      bindableClusterRoles: this.settings.bindableClusterRoles,
+      allowedKinds: this.#settings.allowedKinds,
+      bindableClusterRoles: this.#settings.bindableClusterRoles,
     });
     if (violations.length > 0) {
       throw new InputError(formatViolations(violations));
@@ -794,12 +754,10 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
               .filter(l => l !== ''),
           });
         } catch (error) {
-          const err = toKubernetesError(error, {
-            cluster: client.name,
-            url: client.url,
-            action: `reading the log of ${podName}/${container}`,
-            timeoutMs: this.settings.requestTimeoutMs,
-          });
+          const err = client.errorOf(
+            error,
+            `reading the log of ${podName}/${container}`,
+          );
           diagnostics.logs.push({
             pod: podName,
             container,
@@ -817,7 +775,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const namespace = namespaceNameFor(component, environment);
     const cluster = this.resolveCluster(options.cluster);
     const client = await this.client(cluster);
-    const timeoutMs = options.timeoutMs ?? this.settings.rolloutTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.#settings.rolloutTimeoutMs;
     const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     const tailLines = options.logTailLines ?? 20;
     const deadline = Date.now() + timeoutMs;
@@ -910,7 +868,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     const cluster = this.resolveCluster(options.cluster);
     const client = await this.client(cluster);
     const timeoutMs =
-      options.timeoutMs ?? this.settings.namespaceDeletionTimeoutMs;
+      options.timeoutMs ?? this.#settings.namespaceDeletionTimeoutMs;
     const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     const spec = {
       apiVersion: 'v1',
@@ -942,7 +900,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     if (live.status?.phase !== 'Terminating') {
       try {
         await client.objects.delete(spec);
-        this.options.logger.info(`deleting Namespace "${namespace}"`, {
+        this.#logger.info(`deleting Namespace "${namespace}"`, {
           cluster,
           namespace,
         });
@@ -950,12 +908,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
         // 409: already terminating; 404: already gone. Both are where we want to be.
         const code = httpCodeOf(error);
         if (code !== 409 && code !== 404) {
-          throw toKubernetesError(error, {
-            cluster,
-            url: client.url,
-            action: `deleting Namespace "${namespace}"`,
-            timeoutMs: this.settings.requestTimeoutMs,
-          });
+          throw client.errorOf(error, `deleting Namespace "${namespace}"`);
         }
       }
     }

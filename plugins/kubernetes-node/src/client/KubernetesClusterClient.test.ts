@@ -7,7 +7,7 @@ import {
   KubernetesTestServer,
   startKubernetesTestServer,
 } from '@paved/testkit';
-import { DefaultKubernetesProvisioner } from './DefaultKubernetesProvisioner';
+import { DefaultKubernetesProvisioner } from '../DefaultKubernetesProvisioner';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 
 const readDefault = (client: KubernetesClusterClient) =>
