@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -11,11 +10,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import {
-  DefaultGithubCredentialsProvider,
-  GithubCredentialsProvider,
-  ScmIntegrations,
-} from '@backstage/integration';
+import { ScmIntegrations } from '@backstage/integration';
 import {
   ArchiveRepositoryResult,
   CreateRepositoryOptions,
@@ -44,7 +39,7 @@ import {
   SetActionsVariablesOptions,
   SetActionsVariablesResult,
 } from './GitHubRepoService';
-import { hasStatus, requestFailureOf, toGitHubError } from './errors';
+import { byMessage, hasStatus, requestFailureOf } from './errors';
 import {
   GitPushRefusedError,
   GitRemote,
@@ -58,15 +53,19 @@ import {
 import {
   assertActionsName,
   assertBranchName,
-  assertOwnerName,
   assertRepositoryName,
   assertTopics,
 } from './names';
-import { GitHubClient, WritePacer, createGitHubClient } from './octokit';
 import {
   GitHubRepoServiceSettings,
   readGitHubRepoServiceConfig,
 } from './readGitHubRepoServiceConfig';
+import { FreshRepositories } from './client/FreshRepositories';
+import { GitHubClient } from './client/GitHubClient';
+import { GitHubDirectory } from './client/GitHubDirectory';
+import { GitHubSession } from './client/GitHubSession';
+import { IntervalWritePacer } from './client/WritePacer';
+import { withTempGitDir } from './client/withTempGitDir';
 
 const PERMISSIONS: GitHubRepoPermission[] = [
   'pull',
@@ -99,40 +98,6 @@ export interface DefaultGitHubRepoServiceOptions {
    */
   freshRepoRetryDelaysMs?: number[];
   freshWindowMs?: number;
-}
-
-interface Session {
-  octokit: GitHubClient;
-  token: string;
-  credentials: 'token' | 'app';
-  host: string;
-  webBaseUrl: string;
-}
-
-function repoKey(host: string, owner: string, name: string) {
-  return `${host}/${owner}/${name}`.toLowerCase();
-}
-
-function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-function webBaseUrlOf(apiBaseUrl: string | undefined, host: string): string {
-  if (!apiBaseUrl || apiBaseUrl === 'https://api.github.com') {
-    return host === 'github.com' ? 'https://github.com' : `https://${host}`;
-  }
-  // GitHub Enterprise Server serves the API at <web>/api/v3.
-  const enterprise = /^(.*)\/api\/v3\/?$/.exec(apiBaseUrl);
-  return enterprise ? enterprise[1] : `https://${host}`;
-}
-
-function byMessage(pattern: RegExp) {
-  return (error: unknown) => {
-    const failure = requestFailureOf(error);
-    if (!failure) return false;
-    const errors = JSON.stringify(failure.data?.errors ?? []);
-    return pattern.test(failure.message) || pattern.test(errors);
-  };
 }
 
 const rulesetNameTaken = byMessage(/Name must be unique/i);
@@ -196,14 +161,8 @@ function covers(actual: any, expected: any): boolean {
  * @public
  */
 export class DefaultGitHubRepoService implements GitHubRepoService {
-  private readonly integrations: ScmIntegrations;
-  private credentialsProvider: GithubCredentialsProvider | undefined;
-  private readonly pacer: WritePacer;
-  private readonly maxWaitSeconds: number;
-  private readonly fresh = new Map<string, number>();
-  private readonly logins = new Map<string, string>();
-  private readonly teamIds = new Map<string, number>();
-  private readonly userIds = new Map<string, number>();
+  readonly #client: GitHubClient;
+  readonly #directory: GitHubDirectory;
 
   /** Builds the service from app-config (`integrations.github`, `paved.github`). */
   static fromConfig(
@@ -221,185 +180,26 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       ...readGitHubRepoServiceConfig(options.config),
       ...options.settings,
     };
-    return new DefaultGitHubRepoService(
-      options.config,
-      options.logger,
+    const client = new GitHubClient({
+      integrations: ScmIntegrations.fromConfig(options.config),
+      logger: options.logger,
       settings,
-      options.retries ?? 3,
-      options.retryBaseMs ?? 1000,
-      options.freshRepoRetryDelaysMs ?? [500, 1000, 2000, 4000, 8000],
-      options.freshWindowMs ?? 120_000,
-    );
-  }
-
-  private constructor(
-    config: Config,
-    private readonly logger: LoggerService,
-    private readonly settings: GitHubRepoServiceSettings,
-    private readonly retries: number,
-    private readonly retryBaseMs: number,
-    private readonly freshDelaysMs: number[],
-    private readonly freshWindowMs: number,
-  ) {
-    this.integrations = ScmIntegrations.fromConfig(config);
-    this.pacer = new WritePacer(settings.writeIntervalMs);
-    this.maxWaitSeconds = Math.floor(settings.maxRateLimitWaitMs / 1000);
-  }
-
-  // ---------------------------------------------------------------- sessions
-
-  private defaultHost(): string {
-    const withCredentials = this.integrations.github
-      .list()
-      .filter(i => i.config.token || (i.config.apps?.length ?? 0) > 0);
-    return withCredentials.length === 1
-      ? withCredentials[0].config.host
-      : 'github.com';
-  }
-
-  private checkOwner(owner: string) {
-    assertOwnerName(owner);
-    const allowed = this.settings.allowedOwners;
-    if (allowed?.length === 0) {
-      throw new NotAllowedError(
-        `owner: Paved may not create or change repositories in "${owner}": paved.github.allowedOwners lists no owner (in production it is GITHUB_ORG, which is not set)`,
-      );
-    }
-    if (allowed && !allowed.includes(owner.toLowerCase())) {
-      throw new NotAllowedError(
-        `owner: "${owner}" is not a GitHub owner Paved may create or change repositories in; paved.github.allowedOwners allows ${allowed
-          .map(o => `"${o}"`)
-          .join(', ')}`,
-      );
-    }
-  }
-
-  private async session(
-    ref: { host?: string; owner: string; name?: string },
-    action: string,
-  ): Promise<Session> {
-    this.checkOwner(ref.owner);
-    const host = ref.host ?? this.defaultHost();
-    const integration = this.integrations.github.byHost(host);
-    if (!integration) {
-      throw new InputError(
-        `host: no GitHub integration is configured for "${host}" (integrations.github)`,
-      );
-    }
-    if (!this.credentialsProvider) {
-      this.credentialsProvider =
-        DefaultGithubCredentialsProvider.fromIntegrations(this.integrations);
-    }
-    let token: string | undefined;
-    let type: string;
-    try {
-      const credentials = await this.credentialsProvider.getCredentials({
-        url: `https://${host}/${ref.owner}${ref.name ? `/${ref.name}` : ''}`,
-      });
-      token = credentials.token;
-      type = credentials.type;
-    } catch (error) {
-      throw new NotAllowedError(
-        `${action} failed: no GitHub credentials for ${host}/${ref.owner}: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    if (!token) {
-      throw new NotAllowedError(
-        `${action} failed: no GitHub credentials for ${host}/${ref.owner}; configure a GitHub App installed on ${ref.owner} or a token in integrations.github`,
-      );
-    }
-    return {
-      octokit: createGitHubClient({
-        baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
-        token,
-        logger: this.logger,
-        pacer: this.pacer,
-        maxWaitSeconds: this.maxWaitSeconds,
-        retries: this.retries,
-        retryBaseMs: this.retryBaseMs,
+      pacer: new IntervalWritePacer({ intervalMs: settings.writeIntervalMs }),
+      fresh: new FreshRepositories({
+        windowMs: options.freshWindowMs ?? 120_000,
+        retryDelaysMs: options.freshRepoRetryDelaysMs ?? [
+          500, 1000, 2000, 4000, 8000,
+        ],
       }),
-      token,
-      credentials: type === 'app' ? 'app' : 'token',
-      host,
-      webBaseUrl: webBaseUrlOf(integration.config.apiBaseUrl, host),
-    };
-  }
-
-  private fail(error: unknown, action: string, s: Session): Error {
-    return toGitHubError(error, action, {
-      credentials: s.credentials,
-      maxWaitSeconds: this.maxWaitSeconds,
+      retries: options.retries ?? 3,
+      retryBaseMs: options.retryBaseMs ?? 1000,
     });
+    return new DefaultGitHubRepoService({ client });
   }
 
-  /**
-   * Throws the error naming a missing token scope, for a 404 or 403 the
-   * caller would otherwise read as "not there" (GitHub answers a token
-   * without the scope so).
-   */
-  private throwIfScopeMissing(error: unknown, action: string, s: Session) {
-    if (!hasStatus(error, 403, 404)) return;
-    const failure = this.fail(error, action, s);
-    if (
-      failure.name === 'NotAllowedError' &&
-      failure.message.includes('lacks the scope')
-    ) {
-      throw failure;
-    }
-  }
-
-  /** Created by this service instance within the fresh window. */
-  private isFresh(s: Session, ref: GitHubRepoRef): boolean {
-    const at = this.fresh.get(repoKey(s.host, ref.owner, ref.name));
-    return at !== undefined && Date.now() - at < this.freshWindowMs;
-  }
-
-  /**
-   * Runs a request on a repository, retrying the 404s and 422s GitHub
-   * answers briefly after creating it (those the caller expects excepted).
-   */
-  private async onRepo<T>(
-    s: Session,
-    ref: GitHubRepoRef,
-    fn: () => Promise<T>,
-    expected: (error: unknown) => boolean = () => false,
-  ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (
-          attempt < this.freshDelaysMs.length &&
-          hasStatus(error, 404, 422) &&
-          !expected(error) &&
-          this.isFresh(s, ref)
-        ) {
-          this.logger.debug(
-            `GitHub answered ${
-              requestFailureOf(error)?.status
-            } for new repository ${ref.owner}/${ref.name}; retrying`,
-          );
-          await sleep(this.freshDelaysMs[attempt]);
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  private cloneUrl(s: Session, ref: GitHubRepoRef): string {
-    return `${s.webBaseUrl}/${ref.owner}/${ref.name}.git`;
-  }
-
-  private async withGitDir<T>(fn: (gitdir: string, dir: string) => Promise<T>) {
-    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-github-'));
-    try {
-      return await fn(path.join(tmp, 'git'), path.join(tmp, 'tree'));
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true });
-    }
+  private constructor(options: { client: GitHubClient }) {
+    this.#client = options.client;
+    this.#directory = new GitHubDirectory({ client: options.client });
   }
 
   // ------------------------------------------------------------ repositories
@@ -420,7 +220,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const topics = options.topics ?? [];
     assertTopics(topics);
     const action = `creating repository ${owner}/${name}`;
-    const s = await this.session(options, action);
+    const s = await this.#client.session(options, action);
 
     let data: any;
     let created = false;
@@ -436,18 +236,18 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       });
       data = res.data;
       created = true;
-      this.fresh.set(repoKey(s.host, owner, name), Date.now());
-      this.logger.info(`Created GitHub repository ${owner}/${name}`);
+      this.#client.fresh.created(s.repo);
+      s.logger.info(`Created GitHub repository ${owner}/${name}`);
     } catch (error) {
       if (!(hasStatus(error, 422) && repoNameTaken(error))) {
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
       }
       // Someone (or an earlier attempt) made it: no longer Paved's alone.
-      this.fresh.delete(repoKey(s.host, owner, name));
+      this.#client.fresh.forget(s.repo);
       try {
         data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
       } catch (getError) {
-        throw this.fail(
+        throw this.#client.fail(
           getError,
           `reading existing repository ${owner}/${name}`,
           s,
@@ -466,19 +266,18 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       // A repository with content may be someone else's: pushInitialContent
       // decides whether it is ours (the same tree), and until then nothing
       // on it changes.
-      const { branches } = await this.gitOnRepo(
+      const { branches } = await this.#client.gitOnRepo(
         s,
-        { host: s.host, owner, name },
         `reading the branches of ${owner}/${name}`,
         () =>
           listRemoteBranches({
-            url: this.cloneUrl(s, { owner, name }),
+            url: s.remote.url,
             token: s.token,
           }),
       );
       adoptedWithContent = branches.size > 0;
       if (adoptedWithContent) {
-        this.logger.info(
+        s.logger.info(
           `${owner}/${name} already exists with content; its description and topics are left as they are`,
         );
       } else if (
@@ -494,7 +293,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
             })
           ).data;
         } catch (error2) {
-          throw this.fail(
+          throw this.#client.fail(
             error2,
             `updating the description of ${owner}/${name}`,
             s,
@@ -502,7 +301,6 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         }
       }
     }
-    const ref = { host: s.host, owner, name };
     const current: string[] = created ? [] : data.topics ?? [];
     if (
       !adoptedWithContent &&
@@ -510,7 +308,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       !isDeepStrictEqual([...current].sort(), [...topics].sort())
     ) {
       try {
-        await this.onRepo(s, ref, () =>
+        await this.#client.onRepo(s, () =>
           s.octokit.rest.repos.replaceAllTopics({
             owner,
             repo: name,
@@ -518,7 +316,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           }),
         );
       } catch (error) {
-        throw this.fail(error, `setting the topics of ${owner}/${name}`, s);
+        throw this.#client.fail(
+          error,
+          `setting the topics of ${owner}/${name}`,
+          s,
+        );
       }
     }
     return {
@@ -527,7 +329,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       owner: data.owner?.login ?? owner,
       name: data.name ?? name,
       htmlUrl: data.html_url,
-      cloneUrl: data.clone_url ?? this.cloneUrl(s, ref),
+      cloneUrl: data.clone_url ?? s.remote.url,
       defaultBranch: created
         ? defaultBranch
         : data.default_branch ?? defaultBranch,
@@ -546,15 +348,15 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     assertRepositoryName(name);
     const full = `${owner}/${name}`;
     const action = `${doing} ${full}`;
-    const s = await this.session(options, action);
+    const s = await this.#client.session(options, action);
     const ref = { host: s.host, owner, name };
     let data: any;
     try {
       data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
     } catch (error) {
-      this.throwIfScopeMissing(error, action, s);
-      if (!hasStatus(error, 404)) throw this.fail(error, action, s);
-      this.logger.info(
+      this.#client.throwIfScopeMissing(error, action, s);
+      if (!hasStatus(error, 404)) throw this.#client.fail(error, action, s);
+      s.logger.info(
         `${full} does not exist on ${s.host}; nothing to ${
           doing === 'archiving' ? 'archive' : 'delete'
         }`,
@@ -579,9 +381,9 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         archived: true,
       });
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
-    this.logger.info(`Archived ${full}`);
+    s.logger.info(`Archived ${full}`);
     return { action: 'archived' };
   }
 
@@ -607,7 +409,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       await s.octokit.rest.repos.delete({ owner: ref.owner, repo: ref.name });
     } catch (error) {
       if (hasStatus(error, 404)) return { action: 'not-found' };
-      const failure = this.fail(error, action, s);
+      const failure = this.#client.fail(error, action, s);
       if (
         failure.name === 'NotAllowedError' &&
         !failure.message.includes('lacks')
@@ -621,8 +423,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       }
       throw failure;
     }
-    this.fresh.delete(repoKey(s.host, ref.owner, ref.name));
-    this.logger.info(`Deleted ${full}`);
+    this.#client.fresh.forget(s.repo);
+    s.logger.info(`Deleted ${full}`);
     return { action: 'deleted' };
   }
 
@@ -633,7 +435,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
    * Paved's work.
    */
   private async workOfOthers(
-    s: Session,
+    s: GitHubSession,
     ref: GitHubRepoRef,
     data: any,
     action: string,
@@ -642,15 +444,15 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     if ((data.open_issues_count ?? 0) > 0) {
       work.push(`${data.open_issues_count} open issues or pull requests`);
     }
-    const { branches } = await this.gitOnRepo(s, ref, action, () =>
-      listRemoteBranches({ url: this.cloneUrl(s, ref), token: s.token }),
+    const { branches } = await this.#client.gitOnRepo(s, action, () =>
+      listRemoteBranches({ url: s.remote.url, token: s.token }),
     );
     const others = [...branches.keys()].filter(b => b !== data.default_branch);
     if (others.length > 0) work.push(`branches ${others.join(', ')}`);
     if (!branches.has(data.default_branch)) return work;
     // paved:publish's default author (upstream's) and this service's.
     const ours = new Set(
-      [this.settings.author.email, 'scaffolder@backstage.io'].map(e =>
+      [this.#client.settings.author.email, 'scaffolder@backstage.io'].map(e =>
         e.toLowerCase(),
       ),
     );
@@ -666,7 +468,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         })
       ).data;
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
     const foreign = commits.filter(
       c =>
@@ -696,9 +498,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     assertBranchName(branch);
     const full = `${owner}/${name}`;
     const action = `pushing the first commit to ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
-    const remote: GitRemote = { url: this.cloneUrl(s, ref), token: s.token };
+    const s = await this.#client.session(options, action);
+    const remote: GitRemote = { url: s.remote.url, token: s.token };
     const stat = await fs.stat(options.sourceDir).catch(() => undefined);
     if (!stat?.isDirectory()) {
       throw new InputError(
@@ -706,24 +507,24 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       );
     }
 
-    return this.withGitDir(async gitdir => {
+    return withTempGitDir(async gitdir => {
       const local = await commitDirectory({
         dir: options.sourceDir,
         gitdir,
         branch,
-        message: options.message ?? this.settings.initialCommitMessage,
-        author: options.author ?? this.settings.author,
+        message: options.message ?? this.#client.settings.initialCommitMessage,
+        author: options.author ?? this.#client.settings.author,
       });
-      const { branches } = await this.gitOnRepo(s, ref, action, () =>
+      const { branches } = await this.#client.gitOnRepo(s, action, () =>
         listRemoteBranches(remote),
       );
       const existing = branches.get(branch);
       if (existing) {
-        const theirs = await this.gitOnRepo(s, ref, action, () =>
+        const theirs = await this.#client.gitOnRepo(s, action, () =>
           fetchBranch(remote, { dir: options.sourceDir, gitdir, branch }),
         );
         if (theirs.tree === local.tree) {
-          this.logger.info(`${full} ${branch} already holds this content`);
+          s.logger.info(`${full} ${branch} already holds this content`);
           return { commitSha: existing, pushed: false };
         }
         throw new ConflictError(
@@ -766,54 +567,9 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           }). Nothing is reported done; run the task again: it resumes, and finds the commit if it landed.`,
         );
       }
-      this.logger.info(`Pushed ${branch} of ${full} (${local.commit})`);
+      s.logger.info(`Pushed ${branch} of ${full} (${local.commit})`);
       return { commitSha: local.commit, pushed: true };
     });
-  }
-
-  /** Git requests on a new repository may answer 404 briefly, as the API does. */
-  private async gitOnRepo<T>(
-    s: Session,
-    ref: GitHubRepoRef,
-    action: string,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error: any) {
-        const status = error?.data?.statusCode;
-        if (
-          status === 404 &&
-          attempt < this.freshDelaysMs.length &&
-          this.isFresh(s, ref)
-        ) {
-          await sleep(this.freshDelaysMs[attempt]);
-          continue;
-        }
-        if (status === 401 || status === 403) {
-          throw new NotAllowedError(
-            `${action} failed: GitHub refused git access (${status} ${
-              error.data?.statusMessage ?? ''
-            }${
-              error.data?.response
-                ? `: ${String(error.data.response).trim()}`
-                : ''
-            })`,
-          );
-        }
-        if (status === 404) {
-          throw new NotFoundError(
-            `${action} failed: ${ref.owner}/${ref.name} does not exist on ${s.host} or the credentials cannot see it`,
-          );
-        }
-        throw new ServiceUnavailableError(
-          `${action} failed: git over HTTP to ${s.host} failed (${
-            error?.message ?? error
-          })`,
-        );
-      }
-    }
   }
 
   // -------------------------------------------------------------- protection
@@ -836,7 +592,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const rulesetName = options.rulesetName ?? DEFAULT_RULESET;
     const full = `${owner}/${name}`;
     const action = `protecting the default branch of ${full}`;
-    const s = await this.session(options, action);
+    const s = await this.#client.session(options, action);
     const ref = { host: s.host, owner, name };
     const branchName = options.branch ?? '~DEFAULT_BRANCH';
     const target = options.branch
@@ -890,9 +646,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     });
 
     try {
-      const created = await this.onRepo(
+      const created = await this.#client.onRepo(
         s,
-        ref,
         () =>
           s.octokit.rest.repos.createRepoRuleset({
             owner,
@@ -901,16 +656,17 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           } as any),
         e => rulesetNameTaken(e),
       );
-      this.logger.info(`Protected ${full} with ruleset ${created.data.id}`);
+      s.logger.info(`Protected ${full} with ruleset ${created.data.id}`);
       return result('ruleset', 'created', created.data.id, branchName);
     } catch (error) {
       if (hasStatus(error, 422) && rulesetNameTaken(error)) {
         const id = await this.compareRuleset(s, ref, ruleset, action);
         return result('ruleset', 'unchanged', id, branchName);
       }
-      this.throwIfScopeMissing(error, action, s);
-      if (!rulesetsUnavailable(error)) throw this.fail(error, action, s);
-      this.logger.info(
+      this.#client.throwIfScopeMissing(error, action, s);
+      if (!rulesetsUnavailable(error))
+        throw this.#client.fail(error, action, s);
+      s.logger.info(
         `Rulesets are unavailable for ${full} (${
           requestFailureOf(error)?.message
         }); using branch protection`,
@@ -922,12 +678,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     if (!branch) {
       try {
         branch = (
-          await this.onRepo(s, ref, () =>
+          await this.#client.onRepo(s, () =>
             s.octokit.rest.repos.get({ owner, repo: name }),
           )
         ).data.default_branch;
       } catch (error) {
-        throw this.fail(error, `reading the default branch of ${full}`, s);
+        throw this.#client.fail(
+          error,
+          `reading the default branch of ${full}`,
+          s,
+        );
       }
     }
     const protection = {
@@ -946,9 +706,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     let current: any;
     try {
       current = (
-        await this.onRepo(
+        await this.#client.onRepo(
           s,
-          ref,
           () =>
             s.octokit.rest.repos.getBranchProtection({
               owner,
@@ -974,7 +733,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       if (
         !(hasStatus(error, 404) && byMessage(/Branch not protected/)(error))
       ) {
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
       }
     }
     if (current) {
@@ -1003,7 +762,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       return result('branch-protection', 'unchanged', 0, branch!);
     }
     try {
-      await this.onRepo(s, ref, () =>
+      await this.#client.onRepo(s, () =>
         s.octokit.rest.repos.updateBranchProtection({
           owner,
           repo: name,
@@ -1012,15 +771,15 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         }),
       );
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
-    this.logger.info(`Protected ${full} ${branch} with branch protection`);
+    s.logger.info(`Protected ${full} ${branch} with branch protection`);
     return result('branch-protection', 'created', 0, branch!);
   }
 
   /** The id of the repository's ruleset named as `wanted`, when it holds the same rules. */
   private async compareRuleset(
-    s: Session,
+    s: GitHubSession,
     ref: GitHubRepoRef,
     wanted: {
       name: string;
@@ -1075,19 +834,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       return existing.id;
     } catch (error) {
       if ((error as Error).name === 'ConflictError') throw error;
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
   }
 
   // ------------------------------------------------------------------ access
-
-  private async login(s: Session): Promise<string> {
-    const cached = this.logins.get(s.token);
-    if (cached) return cached;
-    const { data } = await s.octokit.rest.users.getAuthenticated();
-    this.logins.set(s.token, data.login);
-    return data.login;
-  }
 
   async grantTeamAccess(
     options: GrantTeamAccessOptions,
@@ -1109,15 +860,14 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     }
     const full = `${owner}/${name}`;
     const action = `granting team ${team} ${permission} on ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
+    const s = await this.#client.session(options, action);
 
     // A repository this process created moments ago holds only what Paved
     // put there: the read before the write would only cost a request.
     let teams: any[] = [];
     try {
-      if (!this.isFresh(s, ref)) {
-        teams = await this.onRepo(s, ref, () =>
+      if (!this.#client.isFresh(s)) {
+        teams = await this.#client.onRepo(s, () =>
           s.octokit.paginate(s.octokit.rest.repos.listTeams, {
             owner,
             repo: name,
@@ -1126,11 +876,9 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         );
       }
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
-    for (const t of teams) {
-      this.teamIds.set(`${s.host}/${owner}/${t.slug}`.toLowerCase(), t.id);
-    }
+    this.#directory.rememberTeams(s, owner, teams);
     const existing = teams.find(
       t => t.slug.toLowerCase() === team.toLowerCase(),
     );
@@ -1142,7 +890,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     }
     if (!existing) {
       try {
-        await this.onRepo(s, ref, () =>
+        await this.#client.onRepo(s, () =>
           s.octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
             org: owner,
             team_slug: team,
@@ -1152,16 +900,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           }),
         );
       } catch (error) {
-        this.throwIfScopeMissing(error, action, s);
+        this.#client.throwIfScopeMissing(error, action, s);
         if (hasStatus(error, 404)) {
           throw new NotFoundError(
             `${action} failed: organisation ${owner} has no team "${team}" (or the credentials cannot see it)`,
           );
         }
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
       }
       act = 'granted';
-      this.logger.info(`Granted team ${team} ${permission} on ${full}`);
+      s.logger.info(`Granted team ${team} ${permission} on ${full}`);
     }
 
     const removal = await this.removeCreatorAdmin({
@@ -1176,18 +924,17 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   ): Promise<RemoveCreatorAdminResult> {
     const { owner, name } = options;
     assertRepositoryName(name);
-    if (!(options.enabled ?? this.settings.removeCreatorAdmin)) {
+    if (!(options.enabled ?? this.#client.settings.removeCreatorAdmin)) {
       return { creatorAdmin: 'kept' };
     }
     const full = `${owner}/${name}`;
     const action = `removing the creator's admin rights on ${full}`;
-    const s = await this.session(options, action);
+    const s = await this.#client.session(options, action);
     if (s.credentials === 'app') return { creatorAdmin: 'not-applicable' };
-    const ref = { host: s.host, owner, name };
     let creator: string;
     try {
-      creator = await this.login(s);
-      await this.onRepo(s, ref, () =>
+      creator = await this.#directory.login(s);
+      await this.#client.onRepo(s, () =>
         s.octokit.rest.repos.removeCollaborator({
           owner,
           repo: name,
@@ -1195,55 +942,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         }),
       );
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
-    this.logger.info(`Removed ${creator} as a direct collaborator of ${full}`);
+    s.logger.info(`Removed ${creator} as a direct collaborator of ${full}`);
     return { creatorAdmin: 'removed', creator };
   }
 
   // ------------------------------------------------------------ environments
-
-  private async teamId(s: Session, org: string, slug: string): Promise<number> {
-    const key = `${s.host}/${org}/${slug}`.toLowerCase();
-    const cached = this.teamIds.get(key);
-    if (cached !== undefined) return cached;
-    try {
-      const { data } = await s.octokit.rest.teams.getByName({
-        org,
-        team_slug: slug,
-      });
-      this.teamIds.set(key, data.id);
-      return data.id;
-    } catch (error) {
-      this.throwIfScopeMissing(error, `looking up team ${org}/${slug}`, s);
-      if (hasStatus(error, 404)) {
-        throw new NotFoundError(
-          `reviewers: organisation ${org} has no team "${slug}"`,
-        );
-      }
-      throw this.fail(error, `looking up team ${org}/${slug}`, s);
-    }
-  }
-
-  private async userId(s: Session, login: string): Promise<number> {
-    const key = `${s.host}/${login}`.toLowerCase();
-    const cached = this.userIds.get(key);
-    if (cached !== undefined) return cached;
-    try {
-      const { data } = await s.octokit.rest.users.getByUsername({
-        username: login,
-      });
-      this.userIds.set(key, data.id);
-      return data.id;
-    } catch (error) {
-      if (hasStatus(error, 404)) {
-        throw new NotFoundError(
-          `reviewers: there is no GitHub user "${login}"`,
-        );
-      }
-      throw this.fail(error, `looking up user ${login}`, s);
-    }
-  }
 
   async ensureEnvironments(
     options: EnsureEnvironmentsOptions,
@@ -1284,16 +989,14 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     });
     const full = `${owner}/${name}`;
     const action = `creating the environments of ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
+    const s = await this.#client.session(options, action);
 
     // As for team roles: nothing but Paved has touched a fresh repository.
     let existing: any[] = [];
     try {
-      if (!this.isFresh(s, ref)) {
-        existing = await this.onRepo(
+      if (!this.#client.isFresh(s)) {
+        existing = await this.#client.onRepo(
           s,
-          ref,
           async () =>
             (
               await s.octokit.rest.repos.getAllEnvironments({
@@ -1305,7 +1008,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         );
       }
     } catch (error) {
-      throw this.fail(error, action, s);
+      throw this.#client.fail(error, action, s);
     }
     const byName = new Map(existing.map(e => [e.name.toLowerCase(), e]));
     const describe = (env: any) => {
@@ -1391,8 +1094,14 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       for (const r of spec.reviewers ?? []) {
         reviewers.push(
           'team' in r
-            ? { type: 'Team' as const, id: await this.teamId(s, owner, r.team) }
-            : { type: 'User' as const, id: await this.userId(s, r.user) },
+            ? {
+                type: 'Team' as const,
+                id: await this.#directory.teamId(s, owner, r.team),
+              }
+            : {
+                type: 'User' as const,
+                id: await this.#directory.userId(s, r.user),
+              },
         );
       }
       reviewersOf.set(spec.name, reviewers);
@@ -1401,7 +1110,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     for (const spec of toWrite) {
       const reviewers = reviewersOf.get(spec.name)!;
       try {
-        await this.onRepo(s, ref, () =>
+        await this.#client.onRepo(s, () =>
           s.octokit.rest.repos.createOrUpdateEnvironment({
             owner,
             repo: name,
@@ -1415,14 +1124,14 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           }),
         );
       } catch (error) {
-        throw this.fail(
+        throw this.#client.fail(
           error,
           `creating environment ${spec.name} of ${full}`,
           s,
         );
       }
       created.push(spec.name);
-      this.logger.info(`Created environment ${spec.name} of ${full}`);
+      s.logger.info(`Created environment ${spec.name} of ${full}`);
     }
     return { created, unchanged };
   }
@@ -1449,17 +1158,20 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     const full = `${owner}/${name}`;
     const action = `setting Actions secrets of ${full}`;
     if (entries.length === 0) return { created: [], updated: [] };
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
+    const s = await this.#client.session(options, action);
     let key: { key: string; key_id: string };
     try {
       key = (
-        await this.onRepo(s, ref, () =>
+        await this.#client.onRepo(s, () =>
           s.octokit.rest.actions.getRepoPublicKey({ owner, repo: name }),
         )
       ).data;
     } catch (error) {
-      throw this.fail(error, `reading the Actions public key of ${full}`, s);
+      throw this.#client.fail(
+        error,
+        `reading the Actions public key of ${full}`,
+        s,
+      );
     }
     /* eslint-disable-next-line @typescript-eslint/no-require-imports */
     const sodium =
@@ -1479,7 +1191,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       let status: number;
       try {
         status = (
-          await this.onRepo(s, ref, () =>
+          await this.#client.onRepo(s, () =>
             s.octokit.rest.actions.createOrUpdateRepoSecret({
               owner,
               repo: name,
@@ -1490,7 +1202,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           )
         ).status;
       } catch (error) {
-        throw this.fail(
+        throw this.#client.fail(
           error,
           `setting Actions secret ${secret} of ${full}`,
           s,
@@ -1498,7 +1210,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       }
       (status === 201 ? created : updated).push(secret);
     }
-    this.logger.info(
+    s.logger.info(
       `Set Actions secrets of ${full}: ${entries.map(([n]) => n).join(', ')}`,
     );
     return { created, updated };
@@ -1518,19 +1230,17 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     }
     if (entries.length === 0) return { created: [], unchanged: [] };
     const full = `${owner}/${name}`;
-    const s = await this.session(
+    const s = await this.#client.session(
       options,
       `setting Actions variables of ${full}`,
     );
-    const ref = { host: s.host, owner, name };
     const created: string[] = [];
     const unchanged: string[] = [];
     for (const [variable, value] of entries) {
       const action = `setting Actions variable ${variable} of ${full}`;
       try {
-        await this.onRepo(
+        await this.#client.onRepo(
           s,
-          ref,
           () =>
             s.octokit.rest.actions.createRepoVariable({
               owner,
@@ -1543,7 +1253,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         created.push(variable);
         continue;
       } catch (error) {
-        if (!variableExists(error)) throw this.fail(error, action, s);
+        if (!variableExists(error)) throw this.#client.fail(error, action, s);
       }
       let current: string;
       try {
@@ -1555,7 +1265,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           })
         ).data.value;
       } catch (error) {
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
       }
       if (current !== value) {
         throw new ConflictError(
@@ -1590,13 +1300,11 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     }
     const full = `${owner}/${name}`;
     const action = `adding ${filePath} to ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
+    const s = await this.#client.session(options, action);
     const content = Buffer.from(options.content, 'utf8');
     try {
-      const res = await this.onRepo(
+      const res = await this.#client.onRepo(
         s,
-        ref,
         () =>
           s.octokit.rest.repos.createOrUpdateFileContents({
             owner,
@@ -1605,12 +1313,12 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
             message: options.message ?? 'Add CODEOWNERS',
             content: content.toString('base64'),
             ...(options.branch ? { branch: options.branch } : {}),
-            committer: this.settings.author,
-            author: this.settings.author,
+            committer: this.#client.settings.author,
+            author: this.#client.settings.author,
           }),
         fileExists,
       );
-      this.logger.info(`Added ${filePath} to ${full}`);
+      s.logger.info(`Added ${filePath} to ${full}`);
       return {
         path: filePath,
         action: 'created',
@@ -1628,7 +1336,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         );
       }
       if (!(hasStatus(error, 422) && fileExists(error)))
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
     }
     let current: Buffer;
     try {
@@ -1640,7 +1348,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       });
       current = Buffer.from((res.data as any).content ?? '', 'base64');
     } catch (error) {
-      throw this.fail(error, `reading ${filePath} of ${full}`, s);
+      throw this.#client.fail(error, `reading ${filePath} of ${full}`, s);
     }
     if (!current.equals(content)) {
       throw new ConflictError(
@@ -1680,13 +1388,12 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     }
     const full = `${owner}/${name}`;
     const action = `opening a pull request on ${full}`;
-    const s = await this.session(options, action);
-    const ref = { host: s.host, owner, name };
-    const remote: GitRemote = { url: this.cloneUrl(s, ref), token: s.token };
-    const author = options.author ?? this.settings.author;
+    const s = await this.#client.session(options, action);
+    const remote: GitRemote = { url: s.remote.url, token: s.token };
+    const author = options.author ?? this.#client.settings.author;
 
-    return this.withGitDir(async (gitdir, dir) => {
-      const { branches, head } = await this.gitOnRepo(s, ref, action, () =>
+    return withTempGitDir(async (gitdir, dir) => {
+      const { branches, head } = await this.#client.gitOnRepo(s, action, () =>
         listRemoteBranches(remote),
       );
       const base = options.base ?? head;
@@ -1720,12 +1427,12 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
         }
         return true;
       };
-      const baseCommit = await this.gitOnRepo(s, ref, action, () =>
+      const baseCommit = await this.#client.gitOnRepo(s, action, () =>
         fetchBranch(remote, { dir, gitdir, branch: base }),
       );
       if (await matches(baseCommit.commit)) return answer('up-to-date');
       if (branches.has(branch)) {
-        const theirs = await this.gitOnRepo(s, ref, action, () =>
+        const theirs = await this.#client.gitOnRepo(s, action, () =>
           fetchBranch(remote, { dir, gitdir, branch }),
         );
         if (!(await matches(theirs.commit))) {
@@ -1786,16 +1493,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
           body: options.body,
           draft: options.draft,
         });
-        this.logger.info(`Opened pull request #${pr.data.number} on ${full}`);
+        s.logger.info(`Opened pull request #${pr.data.number} on ${full}`);
         return answer('opened', pr.data);
       } catch (error) {
         if (hasStatus(error, 422) && pullExists(error)) {
           const open = await findOpen().catch(e => {
-            throw this.fail(e, action, s);
+            throw this.#client.fail(e, action, s);
           });
           if (open) return answer('exists', open);
         }
-        throw this.fail(error, action, s);
+        throw this.#client.fail(error, action, s);
       }
     });
   }

@@ -65,6 +65,16 @@ export function hasStatus(error: unknown, ...statuses: number[]): boolean {
   return failure !== undefined && statuses.includes(failure.status);
 }
 
+/** A test of a failed request: its GitHub message or `errors` match the pattern. */
+export function byMessage(pattern: RegExp) {
+  return (error: unknown) => {
+    const failure = requestFailureOf(error);
+    if (!failure) return false;
+    const errors = JSON.stringify(failure.data?.errors ?? []);
+    return pattern.test(failure.message) || pattern.test(errors);
+  };
+}
+
 /** The `errors` array of a 422, as text. */
 export function validationDetails(data: any): string {
   const errors: unknown[] = Array.isArray(data?.errors) ? data.errors : [];
@@ -154,34 +164,25 @@ function isRateLimited(
   return undefined;
 }
 
-/**
- * Turns a failed GitHub request into a Backstage error whose message says
- * what Paved was doing and what GitHub answered. Request bodies (which may
- * hold sealed secrets) are never part of it, and the Octokit error is not
- * kept as a cause for the same reason.
- *
- * @param action - what was attempted, e.g. `creating repository kestrel/shop`
- * @param context - who asked: `token` or `app` credentials, the wait limit
- */
-export function toGitHubError(
-  error: unknown,
+function unreachableError(error: unknown, action: string): Error {
+  const cause = (error as any)?.cause;
+  const message = [
+    (error as Error)?.message ?? String(error),
+    cause?.code ?? cause?.message,
+  ]
+    .filter(Boolean)
+    .join(': ');
+  return new ServiceUnavailableError(
+    `${action} failed: GitHub could not be reached (${message})`,
+  );
+}
+
+function rateLimitError(
+  failure: RequestFailure,
   action: string,
-  context: { credentials?: 'token' | 'app'; maxWaitSeconds?: number } = {},
-): Error {
-  const failure = requestFailureOf(error);
-  if (!failure || failure.network) {
-    const cause = (error as any)?.cause;
-    const message = [
-      (error as Error)?.message ?? String(error),
-      cause?.code ?? cause?.message,
-    ]
-      .filter(Boolean)
-      .join(': ');
-    return new ServiceUnavailableError(
-      `${action} failed: GitHub could not be reached (${message})`,
-    );
-  }
-  const { status, message, headers, data } = failure;
+  maxWaitSeconds: number | undefined,
+): GitHubRateLimitError | undefined {
+  const { headers } = failure;
   const limited = isRateLimited(failure);
   if (limited === 'primary') {
     const reset = new Date(Number(headers['x-ratelimit-reset'] ?? 0) * 1000);
@@ -193,7 +194,7 @@ export function toGitHubError(
       `${action} failed: the GitHub API rate limit of these credentials is spent (0 of ${
         headers['x-ratelimit-limit'] ?? '?'
       } requests left); it resets at ${reset.toISOString()} (in ${minutes} min), later than Paved waits (${
-        context.maxWaitSeconds ?? '?'
+        maxWaitSeconds ?? '?'
       } s). Run the task again after the reset; finished steps are kept.`,
       reset,
       'primary',
@@ -207,50 +208,60 @@ export function toGitHubError(
       'secondary',
     );
   }
-  if (status === 401) {
-    return new AuthenticationError(
-      `${action} failed: GitHub rejected the credentials (${message}); check integrations.github`,
-    );
-  }
-  const scopes =
-    context.credentials === 'app' ? undefined : missingScopes(failure, error);
-  if (scopes) {
-    const quoted = (list: string[]) => list.map(s => `'${s}'`);
-    return new NotAllowedError(
-      `${action} failed: the GitHub token lacks the scope this needs: ${quoted(
-        scopes.accepted,
-      ).join(' or ')} (the token has ${
-        scopes.has.length > 0 ? quoted(scopes.has).join(', ') : 'no scopes'
-      }). GitHub answered ${status}${
-        status === 404
-          ? ' Not Found, as it does to a token without the scope'
-          : `: ${message}`
-      }`,
-    );
-  }
-  if (status === 403) {
-    const acceptedPermissions = headers['x-accepted-github-permissions'];
-    if (acceptedPermissions) {
-      // "a=write,b=read; c=read": all of a set, any one set (GitHub docs).
-      const sets = acceptedPermissions
-        .split(';')
-        .map(set =>
-          set
-            .split(',')
-            .map(p => p.trim())
-            .filter(Boolean)
-            .map(p => `'${p.replace('=', ': ')}'`)
-            .join(' and '),
-        )
-        .filter(Boolean);
-      return new NotAllowedError(
-        `${action} failed: the GitHub App installation lacks the permission${
-          sets.some(set => set.includes(' and ')) ? 's' : ''
-        } this needs: ${sets.join(', or ')}. GitHub said: ${message}`,
-      );
-    }
+  return undefined;
+}
+
+function missingScopeError(
+  failure: RequestFailure,
+  error: unknown,
+  action: string,
+): NotAllowedError | undefined {
+  const scopes = missingScopes(failure, error);
+  if (!scopes) return undefined;
+  const { status, message } = failure;
+  const quoted = (list: string[]) => list.map(s => `'${s}'`);
+  return new NotAllowedError(
+    `${action} failed: the GitHub token lacks the scope this needs: ${quoted(
+      scopes.accepted,
+    ).join(' or ')} (the token has ${
+      scopes.has.length > 0 ? quoted(scopes.has).join(', ') : 'no scopes'
+    }). GitHub answered ${status}${
+      status === 404
+        ? ' Not Found, as it does to a token without the scope'
+        : `: ${message}`
+    }`,
+  );
+}
+
+function forbiddenError(failure: RequestFailure, action: string) {
+  const { message } = failure;
+  const acceptedPermissions = failure.headers['x-accepted-github-permissions'];
+  if (!acceptedPermissions) {
     return new NotAllowedError(`${action} failed: ${message}`);
   }
+  // "a=write,b=read; c=read": all of a set, any one set (GitHub docs).
+  const sets = acceptedPermissions
+    .split(';')
+    .map(set =>
+      set
+        .split(',')
+        .map(p => p.trim())
+        .filter(Boolean)
+        .map(p => `'${p.replace('=', ': ')}'`)
+        .join(' and '),
+    )
+    .filter(Boolean);
+  return new NotAllowedError(
+    `${action} failed: the GitHub App installation lacks the permission${
+      sets.some(set => set.includes(' and ')) ? 's' : ''
+    } this needs: ${sets.join(', or ')}. GitHub said: ${message}`,
+  );
+}
+
+/** The error of an answer that is neither a rate limit, a 401 nor a missing scope. */
+function statusError(failure: RequestFailure, action: string): Error {
+  const { status, message, data } = failure;
+  if (status === 403) return forbiddenError(failure, action);
   if (status === 404) {
     return new NotFoundError(
       `${action} failed: GitHub answered 404 Not Found (${message}); it does not exist or the credentials cannot see it`,
@@ -269,5 +280,66 @@ export function toGitHubError(
   }
   return new ServiceUnavailableError(
     `${action} failed: GitHub answered ${status} (${message})`,
+  );
+}
+
+/**
+ * Turns a failed GitHub request into a Backstage error whose message says
+ * what Paved was doing and what GitHub answered. Request bodies (which may
+ * hold sealed secrets) are never part of it, and the Octokit error is not
+ * kept as a cause for the same reason.
+ *
+ * @param action - what was attempted, e.g. `creating repository kestrel/shop`
+ * @param context - who asked: `token` or `app` credentials, the wait limit
+ */
+export function toGitHubError(
+  error: unknown,
+  action: string,
+  context: { credentials?: 'token' | 'app'; maxWaitSeconds?: number } = {},
+): Error {
+  const failure = requestFailureOf(error);
+  if (!failure || failure.network) return unreachableError(error, action);
+  const limited = rateLimitError(failure, action, context.maxWaitSeconds);
+  if (limited) return limited;
+  if (failure.status === 401) {
+    return new AuthenticationError(
+      `${action} failed: GitHub rejected the credentials (${failure.message}); check integrations.github`,
+    );
+  }
+  const scopes =
+    context.credentials === 'app'
+      ? undefined
+      : missingScopeError(failure, error, action);
+  return scopes ?? statusError(failure, action);
+}
+
+/**
+ * Turns a failed git request (isomorphic-git's HTTP error) on a repository
+ * into a Backstage error, as {@link toGitHubError} does for the API.
+ */
+export function toGitError(
+  error: any,
+  action: string,
+  where: { full: string; host: string },
+): Error {
+  const status = error?.data?.statusCode;
+  if (status === 401 || status === 403) {
+    return new NotAllowedError(
+      `${action} failed: GitHub refused git access (${status} ${
+        error.data?.statusMessage ?? ''
+      }${
+        error.data?.response ? `: ${String(error.data.response).trim()}` : ''
+      })`,
+    );
+  }
+  if (status === 404) {
+    return new NotFoundError(
+      `${action} failed: ${where.full} does not exist on ${where.host} or the credentials cannot see it`,
+    );
+  }
+  return new ServiceUnavailableError(
+    `${action} failed: git over HTTP to ${where.host} failed (${
+      error?.message ?? error
+    })`,
   );
 }

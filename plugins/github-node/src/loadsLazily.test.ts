@@ -62,7 +62,7 @@ describe('loading @paved/plugin-github-node', () => {
     // The check above can fail: here the same probe sees them once used.
     expect(
       loadedAfter(`
-        require('./src/octokit.ts').createGitHubClient({
+        require('./src/client/octokit.ts').createOctokit({
           baseUrl: 'http://127.0.0.1:9', token: 'x', logger: console,
           pacer: { key() {} }, maxWaitSeconds: 1, retries: 0, retryBaseMs: 1,
         });

@@ -4,9 +4,10 @@
  */
 import type { Octokit as OctokitType } from '@octokit/rest';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { WritePacer } from './WritePacer';
 
 /** An Octokit client with the rest endpoint methods. */
-export type GitHubClient = OctokitType;
+export type OctokitClient = OctokitType;
 
 type OctokitClass = typeof OctokitType;
 
@@ -33,37 +34,8 @@ function octokitClass(): OctokitClass {
   return ThrottledOctokit;
 }
 
-/**
- * Spaces content-creating requests: the throttling plugin's write queue, with
- * our interval instead of its fixed second. The plugin calls
- * `write.key(id).schedule(options, fn)` and nothing else.
- */
-export class WritePacer {
-  private next = 0;
-
-  constructor(private readonly intervalMs: number) {}
-
-  key() {
-    return {
-      schedule: async <T>(
-        _options: unknown,
-        fn: (...args: any[]) => Promise<T>,
-        ...args: any[]
-      ): Promise<T> => {
-        const now = Date.now();
-        const start = Math.max(now, this.next);
-        this.next = start + this.intervalMs;
-        if (start > now) {
-          await new Promise(resolve => setTimeout(resolve, start - now));
-        }
-        return fn(...args);
-      },
-    };
-  }
-}
-
-/** Options for {@link createGitHubClient}. */
-export interface GitHubClientOptions {
+/** Options for {@link createOctokit}. */
+export interface OctokitOptions {
   baseUrl: string;
   token: string;
   logger: LoggerService;
@@ -76,12 +48,79 @@ export interface GitHubClientOptions {
   retries: number;
 }
 
-/** Builds a client for one set of credentials. */
-export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const { logger, maxWaitSeconds } = options;
+/**
+ * The throttling plugin's write queue, paced by ours instead of its fixed
+ * second: the plugin calls `write.key(id).schedule(options, fn, ...args)`
+ * and nothing else.
+ */
+function writeQueueOf(pacer: WritePacer) {
+  return {
+    key: () => ({
+      schedule: <T>(
+        _options: unknown,
+        fn: (...args: any[]) => Promise<T>,
+        ...args: any[]
+      ): Promise<T> => pacer.schedule(() => fn(...args)),
+    }),
+  };
+}
+
+function describe(request: { method?: string; url?: string }) {
+  return `${request.method ?? 'GET'} ${request.url ?? ''}`;
+}
+
+/** How long to wait for GitHub's rate limits, and what to say while waiting. */
+function rateLimitHandlers(logger: LoggerService, maxWaitSeconds: number) {
+  return {
+    onRateLimit: (
+      retryAfter: number,
+      request: any,
+      _o: unknown,
+      count: number,
+    ) => {
+      if (count < 1 && retryAfter <= maxWaitSeconds) {
+        logger.warn(
+          `GitHub API rate limit spent; retrying ${describe(
+            request,
+          )} in ${retryAfter} s`,
+        );
+        return true;
+      }
+      logger.warn(
+        `GitHub API rate limit spent; ${describe(
+          request,
+        )} would wait ${retryAfter} s, more than the ${maxWaitSeconds} s allowed`,
+      );
+      return false;
+    },
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      request: any,
+      _o: unknown,
+      count: number,
+    ) => {
+      if (count < 3 && retryAfter <= maxWaitSeconds) {
+        logger.warn(
+          `GitHub secondary rate limit; retrying ${describe(
+            request,
+          )} in ${retryAfter} s`,
+        );
+        return true;
+      }
+      logger.warn(
+        `GitHub secondary rate limit; giving up on ${describe(
+          request,
+        )} after ${count} retries`,
+      );
+      return false;
+    },
+  };
+}
+
+/** Builds an Octokit for one set of credentials. */
+export function createOctokit(options: OctokitOptions): OctokitClient {
+  const { logger } = options;
   const Octokit = octokitClass();
-  const describe = (o: { method?: string; url?: string }) =>
-    `${o.method ?? 'GET'} ${o.url ?? ''}`;
   return new Octokit({
     baseUrl: options.baseUrl,
     auth: options.token,
@@ -94,49 +133,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       error: (message: string) => logger.debug(message),
     },
     throttle: {
-      write: options.pacer as any,
-      onRateLimit: (
-        retryAfter: number,
-        request: any,
-        _o: unknown,
-        count: number,
-      ) => {
-        if (count < 1 && retryAfter <= maxWaitSeconds) {
-          logger.warn(
-            `GitHub API rate limit spent; retrying ${describe(
-              request,
-            )} in ${retryAfter} s`,
-          );
-          return true;
-        }
-        logger.warn(
-          `GitHub API rate limit spent; ${describe(
-            request,
-          )} would wait ${retryAfter} s, more than the ${maxWaitSeconds} s allowed`,
-        );
-        return false;
-      },
-      onSecondaryRateLimit: (
-        retryAfter: number,
-        request: any,
-        _o: unknown,
-        count: number,
-      ) => {
-        if (count < 3 && retryAfter <= maxWaitSeconds) {
-          logger.warn(
-            `GitHub secondary rate limit; retrying ${describe(
-              request,
-            )} in ${retryAfter} s`,
-          );
-          return true;
-        }
-        logger.warn(
-          `GitHub secondary rate limit; giving up on ${describe(
-            request,
-          )} after ${count} retries`,
-        );
-        return false;
-      },
+      write: writeQueueOf(options.pacer),
+      ...rateLimitHandlers(logger, options.maxWaitSeconds),
     },
     retry: {
       retries: options.retries,
