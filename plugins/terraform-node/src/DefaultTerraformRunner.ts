@@ -9,10 +9,10 @@ import {
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DatabasePlanStore, PlanRecord } from './DatabasePlanStore';
-import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
+import { DatabasePlanStore, PlanRecord } from './plans/DatabasePlanStore';
+import { DatabaseWorkspaceLock } from './runs/DatabaseWorkspaceLock';
 import { migrateDatabase } from './migrateDatabase';
-import { ModuleCatalog, TerraformModule } from './ModuleCatalog';
+import { ModuleCatalog, TerraformModule } from './modules/ModuleCatalog';
 import {
   readTerraformRunnerConfig,
   TerraformRunnerSettings,
@@ -25,16 +25,16 @@ import {
   stateLockedError,
   commandFailure,
 } from './runErrors';
-import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './RunDirectories';
-import { formatBytes, SavedPlanFiles, sha256 } from './SavedPlanFiles';
+import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './runs/RunDirectories';
+import { formatBytes, SavedPlanFiles, sha256 } from './plans/SavedPlanFiles';
 import { SecretRedactor } from './SecretRedactor';
-import { planSummaryLines } from './summarizePlan';
+import { planSummaryLines } from './plans/summarizePlan';
 import {
   TerraformCli,
   TerraformEmit,
   TerraformRunContext,
-} from './TerraformCli';
-import { TerraformProgress } from './TerraformProgress';
+} from './cli/TerraformCli';
+import { TerraformProgress } from './cli/TerraformProgress';
 import {
   TerraformApplyRequest,
   TerraformApplyResult,
@@ -47,7 +47,7 @@ import {
   TerraformRunner,
   TerraformRunOptions,
 } from './TerraformRunner';
-import { TerraformStateBackend } from './TerraformStateBackend';
+import { TerraformStateBackend } from './state/TerraformStateBackend';
 
 const WORKSPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** terraform's refusals of a plan file before it applies anything. */

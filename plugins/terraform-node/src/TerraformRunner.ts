@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@backstage/config';
-import type { TerraformModule } from './ModuleCatalog';
+import type { TerraformModule } from './modules/ModuleCatalog';
 
 /**
  * What a plan does to a resource: Terraform's action lists, named.

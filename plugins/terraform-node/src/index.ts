@@ -16,11 +16,11 @@ export {
   ModuleCatalog,
   type TerraformModule,
   type TerraformModuleVariable,
-} from './ModuleCatalog';
+} from './modules/ModuleCatalog';
 export {
   TerraformRunError,
   type TerraformRunErrorReason,
   type TerraformStateLock,
 } from './TerraformRunError';
 export { SecretRedactor } from './SecretRedactor';
-export { formatResourceChange, planSummaryLines } from './summarizePlan';
+export { formatResourceChange, planSummaryLines } from './plans/summarizePlan';

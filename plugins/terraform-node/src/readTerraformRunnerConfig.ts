@@ -2,7 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkPlanEncryptionKey } from './PlanFileCipher';
+import { checkPlanEncryptionKey } from './plans/PlanFileCipher';
 
 /**
  * Where state is kept, with its non-secret settings and its credentials.

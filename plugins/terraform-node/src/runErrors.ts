@@ -1,7 +1,7 @@
 import { ConflictError } from '@backstage/errors';
-import { TerraformCommandResult } from './runTerraformCommand';
+import { TerraformCommandResult } from './cli/runTerraformCommand';
 import { SecretRedactor } from './SecretRedactor';
-import { TerraformProgress } from './TerraformProgress';
+import { TerraformProgress } from './cli/TerraformProgress';
 import {
   describeStateLock,
   parseStateLockDetail,

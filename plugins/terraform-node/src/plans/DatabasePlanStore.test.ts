@@ -3,7 +3,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import crypto from 'node:crypto';
 import { DatabasePlanStore, PlanRecord } from './DatabasePlanStore';
-import { migrateDatabase } from './migrateDatabase';
+import { migrateDatabase } from '../migrateDatabase';
 
 jest.setTimeout(60_000);
 

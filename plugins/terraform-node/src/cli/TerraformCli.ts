@@ -2,33 +2,33 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
+import { TerraformRunnerSettings } from '../readTerraformRunnerConfig';
 import {
   cancelledError,
   commandFailure,
   errorText,
   parseJsonOutput,
   stateLockDiagnostic,
-} from './runErrors';
+} from '../runErrors';
 import {
   runTerraformCommand,
   TerraformCommandResult,
   TerraformUiMessage,
 } from './runTerraformCommand';
-import { SecretRedactor } from './SecretRedactor';
-import { summarizePlan } from './summarizePlan';
+import { SecretRedactor } from '../SecretRedactor';
+import { summarizePlan } from '../plans/summarizePlan';
 import { TerraformProgress } from './TerraformProgress';
 import {
   parseStateLockDetail,
   TerraformRunError,
   TerraformStateLock,
-} from './TerraformRunError';
+} from '../TerraformRunError';
 import {
   TerraformOutput,
   TerraformPlanSummary,
   TerraformProgressEvent,
-} from './TerraformRunner';
-import { TerraformStateBackend } from './TerraformStateBackend';
+} from '../TerraformRunner';
+import { TerraformStateBackend } from '../state/TerraformStateBackend';
 
 /** Environment variables terraform inherits from the portal's process. */
 const INHERITED_ENV = [

@@ -4,7 +4,7 @@ import {
   TerraformApplyResult,
   TerraformPlanStatus,
   TerraformPlanSummary,
-} from './TerraformRunner';
+} from '../TerraformRunner';
 
 const TABLE = 'paved_terraform__plans';
 const FILES = 'paved_terraform__plan_files';

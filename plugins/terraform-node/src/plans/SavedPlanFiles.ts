@@ -12,14 +12,14 @@ import {
   PlanRecord,
   StoredPlanFile,
 } from './DatabasePlanStore';
-import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
+import { DatabaseWorkspaceLock } from '../runs/DatabaseWorkspaceLock';
 import { PlanBundle, PlanFileCipher } from './PlanFileCipher';
 import {
   DEFAULT_PLAN_MAX_BYTES,
   TerraformRunnerSettings,
-} from './readTerraformRunnerConfig';
-import { PLAN_FILE, RunDirectories } from './RunDirectories';
-import { TerraformPlanStatus } from './TerraformRunner';
+} from '../readTerraformRunnerConfig';
+import { PLAN_FILE, RunDirectories } from '../runs/RunDirectories';
+import { TerraformPlanStatus } from '../TerraformRunner';
 
 /** The generated plan encryption key, when none is configured. */
 const KEY_FILE = '.paved-plan-files.key';

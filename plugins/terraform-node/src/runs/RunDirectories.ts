@@ -1,8 +1,8 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PlanBundle } from './PlanFileCipher';
-import { TerraformStateBackend } from './TerraformStateBackend';
+import { PlanBundle } from '../plans/PlanFileCipher';
+import { TerraformStateBackend } from '../state/TerraformStateBackend';
 
 /** The saved plan in a run directory. */
 export const PLAN_FILE = 'paved.tfplan';

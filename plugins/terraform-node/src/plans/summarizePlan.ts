@@ -1,10 +1,10 @@
 import type { JsonObject, JsonValue } from '@backstage/config';
-import { SecretRedactor } from './SecretRedactor';
+import { SecretRedactor } from '../SecretRedactor';
 import {
   TerraformPlanSummary,
   TerraformResourceAction,
   TerraformResourceChange,
-} from './TerraformRunner';
+} from '../TerraformRunner';
 
 const SENSITIVE = '(sensitive value)';
 const UNKNOWN = '(known after apply)';

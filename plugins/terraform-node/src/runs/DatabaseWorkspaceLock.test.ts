@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseWorkspaceLock } from './DatabaseWorkspaceLock';
-import { migrateDatabase } from './migrateDatabase';
+import { migrateDatabase } from '../migrateDatabase';
 
 jest.setTimeout(60_000);
 

@@ -1,9 +1,9 @@
 import { TerraformUiMessage } from './runTerraformCommand';
-import { SecretRedactor } from './SecretRedactor';
+import { SecretRedactor } from '../SecretRedactor';
 import {
   TerraformProgressEvent,
   TerraformResourceAction,
-} from './TerraformRunner';
+} from '../TerraformRunner';
 
 /**
  * A diagnostic from the JSON UI stream.

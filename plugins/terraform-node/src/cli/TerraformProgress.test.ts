@@ -1,7 +1,7 @@
-import { SecretRedactor } from './SecretRedactor';
-import { planSummaryLines } from './summarizePlan';
+import { SecretRedactor } from '../SecretRedactor';
+import { planSummaryLines } from '../plans/summarizePlan';
 import { TerraformProgress } from './TerraformProgress';
-import { TerraformProgressEvent } from './TerraformRunner';
+import { TerraformProgressEvent } from '../TerraformRunner';
 
 const ui = (type: string, message: string, fields: object = {}) => ({
   '@level': 'info',
