@@ -26,7 +26,7 @@ import {
   primaryRateLimitMessage,
   secondaryRateLimitMessage,
 } from './responses';
-import { Identity, RestRequest, matchRoute, workflowAllowed } from './restApi';
+import { Identity, RestRequest, matchRoute, workflowAllowed } from './rest';
 import { Urls, appSlug, timestamp } from './serialize';
 import { RepoState } from './state';
 

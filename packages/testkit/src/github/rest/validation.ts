@@ -1,0 +1,33 @@
+/** Request bodies and names, checked and refused in GitHub's words. */
+import { GitHubHttpError, validationFailed } from '../responses';
+import { RestRequest } from './route';
+
+export function requireBody(
+  req: RestRequest,
+  doc: string,
+): Record<string, any> {
+  if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
+    throw new GitHubHttpError(400, 'Problems parsing JSON', doc);
+  }
+  return req.body;
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Secret and variable names: GitHub's rule and its wording. */
+export function assertActionsName(
+  name: string,
+  resource: 'Secret' | 'Variable',
+  doc: string,
+) {
+  if (!SECRET_NAME.test(name) || name.startsWith('GITHUB_')) {
+    throw validationFailed(doc, [
+      {
+        resource,
+        field: 'name',
+        code: 'invalid',
+        message: `${resource} names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), must start with a letter or underscore, and must not start with the GITHUB_ prefix.`,
+      },
+    ]);
+  }
+}
