@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -44,7 +43,6 @@ import {
   GitPushRefusedError,
   GitRemote,
   commitChanges,
-  commitDirectory,
   fetchBranch,
   listRemoteBranches,
   pushBranch,
@@ -54,7 +52,6 @@ import {
   assertActionsName,
   assertBranchName,
   assertRepositoryName,
-  assertTopics,
 } from './names';
 import {
   GitHubRepoServiceSettings,
@@ -66,6 +63,8 @@ import { GitHubDirectory } from './client/GitHubDirectory';
 import { GitHubSession } from './client/GitHubSession';
 import { IntervalWritePacer } from './client/WritePacer';
 import { withTempGitDir } from './client/withTempGitDir';
+import { GitHubInitialContent } from './repositories/GitHubInitialContent';
+import { GitHubRepositories } from './repositories/GitHubRepositories';
 
 const PERMISSIONS: GitHubRepoPermission[] = [
   'pull',
@@ -107,7 +106,6 @@ const rulesetsUnavailable = (error: unknown) =>
 const fileExists = byMessage(/"sha" wasn't supplied/);
 const variableExists = (error: unknown) => hasStatus(error, 409);
 const pullExists = byMessage(/A pull request already exists/i);
-const repoNameTaken = byMessage(/name already exists on this account/i);
 
 /** A rule of ours, normalised for comparison with what GitHub holds. */
 function normaliseRules(rules: any[]): any[] {
@@ -163,6 +161,8 @@ function covers(actual: any, expected: any): boolean {
 export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #client: GitHubClient;
   readonly #directory: GitHubDirectory;
+  readonly #repositories: GitHubRepositories;
+  readonly #initialContent: GitHubInitialContent;
 
   /** Builds the service from app-config (`integrations.github`, `paved.github`). */
   static fromConfig(
@@ -200,376 +200,30 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   private constructor(options: { client: GitHubClient }) {
     this.#client = options.client;
     this.#directory = new GitHubDirectory({ client: options.client });
+    this.#repositories = new GitHubRepositories(options);
+    this.#initialContent = new GitHubInitialContent(options);
   }
 
-  // ------------------------------------------------------------ repositories
-
-  async createRepository(
+  createRepository(
     options: CreateRepositoryOptions,
   ): Promise<CreateRepositoryResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const visibility = options.visibility ?? 'private';
-    if (!['private', 'internal'].includes(visibility)) {
-      throw new InputError(
-        `visibility: "${visibility}" is not allowed; expected private or internal`,
-      );
-    }
-    const defaultBranch = options.defaultBranch ?? 'main';
-    assertBranchName(defaultBranch, 'defaultBranch');
-    const topics = options.topics ?? [];
-    assertTopics(topics);
-    const action = `creating repository ${owner}/${name}`;
-    const s = await this.#client.session(options, action);
-
-    let data: any;
-    let created = false;
-    let adoptedWithContent = false;
-    try {
-      const res = await s.octokit.rest.repos.createInOrg({
-        org: owner,
-        name,
-        // The generated types leave out `internal`, which organisations on GitHub Enterprise accept.
-        visibility: visibility as 'private',
-        description: options.description,
-        auto_init: false,
-      });
-      data = res.data;
-      created = true;
-      this.#client.fresh.created(s.repo);
-      s.logger.info(`Created GitHub repository ${owner}/${name}`);
-    } catch (error) {
-      if (!(hasStatus(error, 422) && repoNameTaken(error))) {
-        throw this.#client.fail(error, action, s);
-      }
-      // Someone (or an earlier attempt) made it: no longer Paved's alone.
-      this.#client.fresh.forget(s.repo);
-      try {
-        data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
-      } catch (getError) {
-        throw this.#client.fail(
-          getError,
-          `reading existing repository ${owner}/${name}`,
-          s,
-        );
-      }
-      if (data.archived) {
-        throw new ConflictError(
-          `${owner}/${name} already exists and is archived; Paved will not adopt it`,
-        );
-      }
-      if (data.visibility !== visibility) {
-        throw new ConflictError(
-          `${owner}/${name} already exists as a ${data.visibility} repository, not ${visibility}; Paved will not adopt it`,
-        );
-      }
-      // A repository with content may be someone else's: pushInitialContent
-      // decides whether it is ours (the same tree), and until then nothing
-      // on it changes.
-      const { branches } = await this.#client.gitOnRepo(
-        s,
-        `reading the branches of ${owner}/${name}`,
-        () =>
-          listRemoteBranches({
-            url: s.remote.url,
-            token: s.token,
-          }),
-      );
-      adoptedWithContent = branches.size > 0;
-      if (adoptedWithContent) {
-        s.logger.info(
-          `${owner}/${name} already exists with content; its description and topics are left as they are`,
-        );
-      } else if (
-        options.description !== undefined &&
-        data.description !== options.description
-      ) {
-        try {
-          data = (
-            await s.octokit.rest.repos.update({
-              owner,
-              repo: name,
-              description: options.description,
-            })
-          ).data;
-        } catch (error2) {
-          throw this.#client.fail(
-            error2,
-            `updating the description of ${owner}/${name}`,
-            s,
-          );
-        }
-      }
-    }
-    const current: string[] = created ? [] : data.topics ?? [];
-    if (
-      !adoptedWithContent &&
-      topics.length > 0 &&
-      !isDeepStrictEqual([...current].sort(), [...topics].sort())
-    ) {
-      try {
-        await this.#client.onRepo(s, () =>
-          s.octokit.rest.repos.replaceAllTopics({
-            owner,
-            repo: name,
-            names: topics,
-          }),
-        );
-      } catch (error) {
-        throw this.#client.fail(
-          error,
-          `setting the topics of ${owner}/${name}`,
-          s,
-        );
-      }
-    }
-    return {
-      created,
-      adopted: !created,
-      owner: data.owner?.login ?? owner,
-      name: data.name ?? name,
-      htmlUrl: data.html_url,
-      cloneUrl: data.clone_url ?? s.remote.url,
-      defaultBranch: created
-        ? defaultBranch
-        : data.default_branch ?? defaultBranch,
-    };
+    return this.#repositories.create(options);
   }
 
-  /**
-   * The repository an undo acts on, with its session; no `data` (logged)
-   * when GitHub answers 404 and no scope is missing.
-   */
-  private async repositoryToUndo(
-    options: GitHubRepoRef,
-    doing: 'archiving' | 'deleting',
-  ) {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const full = `${owner}/${name}`;
-    const action = `${doing} ${full}`;
-    const s = await this.#client.session(options, action);
-    const ref = { host: s.host, owner, name };
-    let data: any;
-    try {
-      data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
-    } catch (error) {
-      this.#client.throwIfScopeMissing(error, action, s);
-      if (!hasStatus(error, 404)) throw this.#client.fail(error, action, s);
-      s.logger.info(
-        `${full} does not exist on ${s.host}; nothing to ${
-          doing === 'archiving' ? 'archive' : 'delete'
-        }`,
-      );
-    }
-    return { s, ref, full, action, data };
-  }
-
-  async archiveRepository(
-    options: GitHubRepoRef,
-  ): Promise<ArchiveRepositoryResult> {
-    const { s, ref, full, action, data } = await this.repositoryToUndo(
-      options,
-      'archiving',
-    );
-    if (!data) return { action: 'not-found' };
-    if (data.archived) return { action: 'unchanged' };
-    try {
-      await s.octokit.rest.repos.update({
-        owner: ref.owner,
-        repo: ref.name,
-        archived: true,
-      });
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    s.logger.info(`Archived ${full}`);
-    return { action: 'archived' };
-  }
-
-  async deleteRepository(
-    options: DeleteRepositoryOptions,
-  ): Promise<DeleteRepositoryResult> {
-    const { s, ref, full, action, data } = await this.repositoryToUndo(
-      options,
-      'deleting',
-    );
-    if (!data) return { action: 'not-found' };
-    if (!options.force) {
-      const work = await this.workOfOthers(s, ref, data, action);
-      if (work.length > 0) {
-        throw new ConflictError(
-          `${action} refused: ${full} holds more than Paved put there (${work.join(
-            '; ',
-          )}), which deleting it would lose; archive it instead, or delete it with force`,
-        );
-      }
-    }
-    try {
-      await s.octokit.rest.repos.delete({ owner: ref.owner, repo: ref.name });
-    } catch (error) {
-      if (hasStatus(error, 404)) return { action: 'not-found' };
-      const failure = this.#client.fail(error, action, s);
-      if (
-        failure.name === 'NotAllowedError' &&
-        !failure.message.includes('lacks')
-      ) {
-        throw new NotAllowedError(
-          `${failure.message.replace(
-            /\.$/,
-            '',
-          )}. Deleting needs admin rights on the repository (an organisation owner, or the creator's admin rights kept), and the organisation may allow only owners to delete repositories`,
-        );
-      }
-      throw failure;
-    }
-    this.#client.fresh.forget(s.repo);
-    s.logger.info(`Deleted ${full}`);
-    return { action: 'deleted' };
-  }
-
-  /**
-   * What a repository holds beyond what Paved put there, in words: another
-   * branch, open issues or pull requests, commits by anyone but Paved's
-   * authors (the first commit's and CODEOWNERS'). Empty when it holds only
-   * Paved's work.
-   */
-  private async workOfOthers(
-    s: GitHubSession,
-    ref: GitHubRepoRef,
-    data: any,
-    action: string,
-  ): Promise<string[]> {
-    const work: string[] = [];
-    if ((data.open_issues_count ?? 0) > 0) {
-      work.push(`${data.open_issues_count} open issues or pull requests`);
-    }
-    const { branches } = await this.#client.gitOnRepo(s, action, () =>
-      listRemoteBranches({ url: s.remote.url, token: s.token }),
-    );
-    const others = [...branches.keys()].filter(b => b !== data.default_branch);
-    if (others.length > 0) work.push(`branches ${others.join(', ')}`);
-    if (!branches.has(data.default_branch)) return work;
-    // paved:publish's default author (upstream's) and this service's.
-    const ours = new Set(
-      [this.#client.settings.author.email, 'scaffolder@backstage.io'].map(e =>
-        e.toLowerCase(),
-      ),
-    );
-    const limit = 20;
-    let commits: any[];
-    try {
-      commits = (
-        await s.octokit.rest.repos.listCommits({
-          owner: ref.owner,
-          repo: ref.name,
-          sha: data.default_branch,
-          per_page: limit,
-        })
-      ).data;
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    const foreign = commits.filter(
-      c =>
-        !ours.has(String(c.commit?.author?.email).toLowerCase()) ||
-        !ours.has(String(c.commit?.committer?.email).toLowerCase()),
-    );
-    if (commits.length >= limit) {
-      work.push(`${limit} or more commits on ${data.default_branch}`);
-    } else if (foreign.length > 0) {
-      const newest = foreign[0];
-      work.push(
-        `${foreign.length} commit${foreign.length > 1 ? 's' : ''} on ${
-          data.default_branch
-        } by others, the newest ${String(newest.sha).slice(0, 7)} by ${
-          newest.commit?.author?.name
-        }`,
-      );
-    }
-    return work;
-  }
-
-  async pushInitialContent(
+  pushInitialContent(
     options: PushInitialContentOptions,
   ): Promise<PushInitialContentResult> {
-    const { owner, name, branch } = options;
-    assertRepositoryName(name);
-    assertBranchName(branch);
-    const full = `${owner}/${name}`;
-    const action = `pushing the first commit to ${full}`;
-    const s = await this.#client.session(options, action);
-    const remote: GitRemote = { url: s.remote.url, token: s.token };
-    const stat = await fs.stat(options.sourceDir).catch(() => undefined);
-    if (!stat?.isDirectory()) {
-      throw new InputError(
-        `sourceDir: ${options.sourceDir} is not a directory`,
-      );
-    }
+    return this.#initialContent.push(options);
+  }
 
-    return withTempGitDir(async gitdir => {
-      const local = await commitDirectory({
-        dir: options.sourceDir,
-        gitdir,
-        branch,
-        message: options.message ?? this.#client.settings.initialCommitMessage,
-        author: options.author ?? this.#client.settings.author,
-      });
-      const { branches } = await this.#client.gitOnRepo(s, action, () =>
-        listRemoteBranches(remote),
-      );
-      const existing = branches.get(branch);
-      if (existing) {
-        const theirs = await this.#client.gitOnRepo(s, action, () =>
-          fetchBranch(remote, { dir: options.sourceDir, gitdir, branch }),
-        );
-        if (theirs.tree === local.tree) {
-          s.logger.info(`${full} ${branch} already holds this content`);
-          return { commitSha: existing, pushed: false };
-        }
-        throw new ConflictError(
-          `${full} already holds other content on ${branch} (commit ${existing.slice(
-            0,
-            12,
-          )}); Paved will not overwrite it`,
-        );
-      }
-      if (branches.size > 0) {
-        throw new ConflictError(
-          `${full} already has content (branches ${[...branches.keys()].join(
-            ', ',
-          )}) but no ${branch}; Paved pushes first commits to empty repositories only`,
-        );
-      }
-      try {
-        await pushBranch(remote, { dir: options.sourceDir, gitdir, branch });
-      } catch (error) {
-        if (error instanceof GitPushRefusedError) {
-          const said = error.serverMessages.join(' ');
-          let hint = '';
-          if (/workflow/.test(said)) {
-            hint =
-              s.credentials === 'app'
-                ? " Give the GitHub App the 'workflows' permission."
-                : " Give the token the 'workflow' scope.";
-          }
-          throw new NotAllowedError(
-            `${action} failed: GitHub refused the push (${error.reason})${
-              said ? `: ${said}` : ''
-            }.${hint}`,
-          );
-        }
-        throw new ServiceUnavailableError(
-          `${action} failed: the connection to ${
-            s.host
-          } broke during the push (${
-            (error as Error).message
-          }). Nothing is reported done; run the task again: it resumes, and finds the commit if it landed.`,
-        );
-      }
-      s.logger.info(`Pushed ${branch} of ${full} (${local.commit})`);
-      return { commitSha: local.commit, pushed: true };
-    });
+  archiveRepository(options: GitHubRepoRef): Promise<ArchiveRepositoryResult> {
+    return this.#repositories.archive(options);
+  }
+
+  deleteRepository(
+    options: DeleteRepositoryOptions,
+  ): Promise<DeleteRepositoryResult> {
+    return this.#repositories.delete(options);
   }
 
   // -------------------------------------------------------------- protection
