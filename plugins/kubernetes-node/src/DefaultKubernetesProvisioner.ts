@@ -32,15 +32,15 @@ import { KubernetesClusters } from './client/KubernetesClusters';
 import {
   checkGuardrails,
   formatViolations,
-  withPavedConvention,
-} from './checkGuardrails';
+} from './guardrails/checkGuardrails';
+import { withPavedConvention } from './convention/withPavedConvention';
 import {
   PAVED_LABELS,
   PAVED_MANAGER,
   namespaceNameFor,
   ownerGroupName,
   workloadSelector,
-} from './labels';
+} from './convention/labels';
 import { needsApply } from './needsApply';
 import {
   KubernetesManifest,

@@ -38,7 +38,7 @@ export {
   pavedLabels,
   workloadLabels,
   workloadSelector,
-} from './labels';
+} from './convention/labels';
 export { readKubernetesProvisionerConfig } from './readKubernetesProvisionerConfig';
 export type {
   KubernetesClusterAuth,
@@ -60,10 +60,13 @@ export type {
 export {
   checkGuardrails,
   formatViolations,
-  podTemplatePaths,
-  withPavedConvention,
-} from './checkGuardrails';
-export type { GuardrailPolicy, GuardrailViolation } from './checkGuardrails';
+} from './guardrails/checkGuardrails';
+export type {
+  GuardrailPolicy,
+  GuardrailViolation,
+} from './guardrails/GuardrailRule';
+export { podTemplatePaths } from './convention/podTemplatePaths';
+export { withPavedConvention } from './convention/withPavedConvention';
 export {
   NAMESPACE_OBJECT_NAMES,
   renderNamespaceObjects,

@@ -1,5 +1,5 @@
 import { KubernetesManifest } from './parseManifests';
-import { PAVED_LABELS, ownerGroupName, pavedLabels } from './labels';
+import { PAVED_LABELS, ownerGroupName, pavedLabels } from './convention/labels';
 import {
   KubernetesProvisionerSettings,
   SizeName,

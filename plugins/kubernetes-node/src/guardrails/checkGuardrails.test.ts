@@ -1,10 +1,7 @@
-import {
-  checkGuardrails,
-  formatViolations,
-  withPavedConvention,
-} from './checkGuardrails';
-import { KubernetesManifest } from './parseManifests';
-import { DEFAULT_ALLOWED_KINDS } from './readKubernetesProvisionerConfig';
+import { withPavedConvention } from '../convention/withPavedConvention';
+import { KubernetesManifest } from '../parseManifests';
+import { DEFAULT_ALLOWED_KINDS } from '../readKubernetesProvisionerConfig';
+import { checkGuardrails, formatViolations } from './checkGuardrails';
 
 const policy = {
   namespace: 'shop-dev',
