@@ -18,15 +18,18 @@ import {
   TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
 import {
-  formatDuration,
-  listUpTo,
   partialApplyError,
   stateLockDiagnostic,
   stateLockedError,
   commandFailure,
-} from './runErrors';
-import { PLAN_FILE, RESUME_PLAN_FILE, RunDirectories } from './runs/RunDirectories';
-import { formatBytes, SavedPlanFiles, sha256 } from './plans/SavedPlanFiles';
+} from './errors';
+import { formatBytes, formatDuration, listUpTo } from './format';
+import {
+  PLAN_FILE,
+  RESUME_PLAN_FILE,
+  RunDirectories,
+} from './runs/RunDirectories';
+import { SavedPlanFiles, sha256 } from './plans/SavedPlanFiles';
 import { SecretRedactor } from './SecretRedactor';
 import { planSummaryLines } from './plans/summarizePlan';
 import {

@@ -21,6 +21,6 @@ export {
   TerraformRunError,
   type TerraformRunErrorReason,
   type TerraformStateLock,
-} from './TerraformRunError';
+} from './errors';
 export { SecretRedactor } from './SecretRedactor';
 export { formatResourceChange, planSummaryLines } from './plans/summarizePlan';

@@ -8,8 +8,11 @@ import {
   commandFailure,
   errorText,
   parseJsonOutput,
+  parseStateLockDetail,
   stateLockDiagnostic,
-} from '../runErrors';
+  TerraformRunError,
+  TerraformStateLock,
+} from '../errors';
 import {
   runTerraformCommand,
   TerraformCommandResult,
@@ -18,11 +21,6 @@ import {
 import { SecretRedactor } from '../SecretRedactor';
 import { summarizePlan } from '../plans/summarizePlan';
 import { TerraformProgress } from './TerraformProgress';
-import {
-  parseStateLockDetail,
-  TerraformRunError,
-  TerraformStateLock,
-} from '../TerraformRunError';
 import {
   TerraformOutput,
   TerraformPlanSummary,

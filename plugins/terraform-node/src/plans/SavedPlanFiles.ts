@@ -18,6 +18,7 @@ import {
   DEFAULT_PLAN_MAX_BYTES,
   TerraformRunnerSettings,
 } from '../readTerraformRunnerConfig';
+import { formatBytes } from '../format';
 import { PLAN_FILE, RunDirectories } from '../runs/RunDirectories';
 import { TerraformPlanStatus } from '../TerraformRunner';
 
@@ -35,13 +36,6 @@ const DONE: TerraformPlanStatus[] = [
 /** The SHA-256 of a plan file, as plans record it. */
 export function sha256(data: Buffer): string {
   return crypto.createHash('sha256').update(data).digest('hex');
-}
-
-/** A size as people read it: "812 bytes", "3.4 KiB", "12.0 MiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**
