@@ -60,9 +60,9 @@ import {
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
-import { GitHubSession } from './client/GitHubSession';
 import { IntervalWritePacer } from './client/WritePacer';
 import { withTempGitDir } from './client/withTempGitDir';
+import { GitHubBranchProtection } from './protection/GitHubBranchProtection';
 import { GitHubInitialContent } from './repositories/GitHubInitialContent';
 import { GitHubRepositories } from './repositories/GitHubRepositories';
 
@@ -73,7 +73,6 @@ const PERMISSIONS: GitHubRepoPermission[] = [
   'maintain',
   'admin',
 ];
-const DEFAULT_RULESET = 'paved-default-branch';
 const DEFAULT_CODEOWNERS = '.github/CODEOWNERS';
 
 /**
@@ -99,57 +98,9 @@ export interface DefaultGitHubRepoServiceOptions {
   freshWindowMs?: number;
 }
 
-const rulesetNameTaken = byMessage(/Name must be unique/i);
-const rulesetsUnavailable = (error: unknown) =>
-  hasStatus(error, 404) ||
-  (hasStatus(error, 403) && byMessage(/upgrade to github/i)(error));
 const fileExists = byMessage(/"sha" wasn't supplied/);
 const variableExists = (error: unknown) => hasStatus(error, 409);
 const pullExists = byMessage(/A pull request already exists/i);
-
-/** A rule of ours, normalised for comparison with what GitHub holds. */
-function normaliseRules(rules: any[]): any[] {
-  return [...rules]
-    .map(rule => {
-      const parameters = rule.parameters
-        ? {
-            ...rule.parameters,
-            ...(rule.parameters.required_status_checks
-              ? {
-                  required_status_checks: [
-                    ...rule.parameters.required_status_checks,
-                  ]
-                    .map((c: any) => ({ context: c.context }))
-                    .sort((a: any, b: any) =>
-                      a.context.localeCompare(b.context),
-                    ),
-                }
-              : {}),
-          }
-        : undefined;
-      return { type: rule.type, ...(parameters ? { parameters } : {}) };
-    })
-    .sort((a, b) => a.type.localeCompare(b.type));
-}
-
-/** Whether `actual` holds every field of `expected` with the same value. */
-function covers(actual: any, expected: any): boolean {
-  if (Array.isArray(expected)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length === expected.length &&
-      expected.every((e, i) => covers(actual[i], e))
-    );
-  }
-  if (expected && typeof expected === 'object') {
-    return (
-      actual !== null &&
-      typeof actual === 'object' &&
-      Object.entries(expected).every(([k, v]) => covers(actual[k], v))
-    );
-  }
-  return isDeepStrictEqual(actual, expected);
-}
 
 /**
  * The default {@link GitHubRepoService}, on `@octokit/rest` with the
@@ -163,6 +114,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #directory: GitHubDirectory;
   readonly #repositories: GitHubRepositories;
   readonly #initialContent: GitHubInitialContent;
+  readonly #protection: GitHubBranchProtection;
 
   /** Builds the service from app-config (`integrations.github`, `paved.github`). */
   static fromConfig(
@@ -202,6 +154,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     this.#directory = new GitHubDirectory({ client: options.client });
     this.#repositories = new GitHubRepositories(options);
     this.#initialContent = new GitHubInitialContent(options);
+    this.#protection = new GitHubBranchProtection(options);
   }
 
   createRepository(
@@ -226,270 +179,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return this.#repositories.delete(options);
   }
 
-  // -------------------------------------------------------------- protection
-
-  async protectDefaultBranch(
+  protectDefaultBranch(
     options: ProtectDefaultBranchOptions,
   ): Promise<ProtectDefaultBranchResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    if (options.branch !== undefined) assertBranchName(options.branch);
-    const checks = [...new Set(options.requiredStatusChecks ?? [])];
-    const reviews = options.requiredApprovingReviewCount ?? 1;
-    if (!Number.isInteger(reviews) || reviews < 0 || reviews > 10) {
-      throw new InputError(
-        `requiredApprovingReviewCount: ${reviews} is not allowed; expected an integer from 0 to 10`,
-      );
-    }
-    const codeOwners = options.requireCodeOwnerReview ?? true;
-    const dismissStale = options.dismissStaleReviews ?? true;
-    const rulesetName = options.rulesetName ?? DEFAULT_RULESET;
-    const full = `${owner}/${name}`;
-    const action = `protecting the default branch of ${full}`;
-    const s = await this.#client.session(options, action);
-    const ref = { host: s.host, owner, name };
-    const branchName = options.branch ?? '~DEFAULT_BRANCH';
-    const target = options.branch
-      ? `refs/heads/${options.branch}`
-      : '~DEFAULT_BRANCH';
-
-    const rules: any[] = [
-      { type: 'deletion' },
-      { type: 'non_fast_forward' },
-      {
-        type: 'pull_request',
-        parameters: {
-          required_approving_review_count: reviews,
-          dismiss_stale_reviews_on_push: dismissStale,
-          require_code_owner_review: codeOwners,
-          require_last_push_approval: false,
-          required_review_thread_resolution: false,
-        },
-      },
-      ...(checks.length > 0
-        ? [
-            {
-              type: 'required_status_checks',
-              parameters: {
-                strict_required_status_checks_policy: true,
-                required_status_checks: checks.map(context => ({ context })),
-              },
-            },
-          ]
-        : []),
-    ];
-    const ruleset = {
-      name: rulesetName,
-      target: 'branch' as const,
-      enforcement: 'active' as const,
-      bypass_actors: [],
-      conditions: { ref_name: { include: [target], exclude: [] } },
-      rules,
-    };
-    const result = (
-      method: 'ruleset' | 'branch-protection',
-      act: 'created' | 'unchanged',
-      id: number,
-      branch: string,
-    ) => ({
-      method,
-      action: act,
-      rulesetId: id,
-      branch,
-      requiredStatusChecks: checks,
-    });
-
-    try {
-      const created = await this.#client.onRepo(
-        s,
-        () =>
-          s.octokit.rest.repos.createRepoRuleset({
-            owner,
-            repo: name,
-            ...ruleset,
-          } as any),
-        e => rulesetNameTaken(e),
-      );
-      s.logger.info(`Protected ${full} with ruleset ${created.data.id}`);
-      return result('ruleset', 'created', created.data.id, branchName);
-    } catch (error) {
-      if (hasStatus(error, 422) && rulesetNameTaken(error)) {
-        const id = await this.compareRuleset(s, ref, ruleset, action);
-        return result('ruleset', 'unchanged', id, branchName);
-      }
-      this.#client.throwIfScopeMissing(error, action, s);
-      if (!rulesetsUnavailable(error))
-        throw this.#client.fail(error, action, s);
-      s.logger.info(
-        `Rulesets are unavailable for ${full} (${
-          requestFailureOf(error)?.message
-        }); using branch protection`,
-      );
-    }
-
-    // Branch protection, where rulesets are unavailable.
-    let branch = options.branch;
-    if (!branch) {
-      try {
-        branch = (
-          await this.#client.onRepo(s, () =>
-            s.octokit.rest.repos.get({ owner, repo: name }),
-          )
-        ).data.default_branch;
-      } catch (error) {
-        throw this.#client.fail(
-          error,
-          `reading the default branch of ${full}`,
-          s,
-        );
-      }
-    }
-    const protection = {
-      required_status_checks:
-        checks.length > 0 ? { strict: true, contexts: checks } : null,
-      enforce_admins: true,
-      required_pull_request_reviews: {
-        required_approving_review_count: reviews,
-        require_code_owner_reviews: codeOwners,
-        dismiss_stale_reviews: dismissStale,
-      },
-      restrictions: null,
-      allow_force_pushes: false,
-      allow_deletions: false,
-    };
-    let current: any;
-    try {
-      current = (
-        await this.#client.onRepo(
-          s,
-          () =>
-            s.octokit.rest.repos.getBranchProtection({
-              owner,
-              repo: name,
-              branch: branch!,
-            }),
-          e => byMessage(/Branch not protected/)(e),
-        )
-      ).data;
-    } catch (error) {
-      if (hasStatus(error, 403) && byMessage(/upgrade to github/i)(error)) {
-        throw new NotAllowedError(
-          `${action} failed: neither rulesets nor branch protection are available for ${full} on its GitHub plan (${
-            requestFailureOf(error)?.message
-          })`,
-        );
-      }
-      if (byMessage(/Branch not found/)(error)) {
-        throw new ConflictError(
-          `${action} failed: ${full} has no branch ${branch} yet; push the first commit before protecting it`,
-        );
-      }
-      if (
-        !(hasStatus(error, 404) && byMessage(/Branch not protected/)(error))
-      ) {
-        throw this.#client.fail(error, action, s);
-      }
-    }
-    if (current) {
-      const same =
-        isDeepStrictEqual(
-          [...(current.required_status_checks?.contexts ?? [])].sort(),
-          [...checks].sort(),
-        ) &&
-        Boolean(current.required_status_checks?.strict ?? true) === true &&
-        current.enforce_admins?.enabled === true &&
-        current.required_pull_request_reviews
-          ?.required_approving_review_count === reviews &&
-        Boolean(
-          current.required_pull_request_reviews?.require_code_owner_reviews,
-        ) === codeOwners &&
-        Boolean(
-          current.required_pull_request_reviews?.dismiss_stale_reviews,
-        ) === dismissStale &&
-        current.allow_force_pushes?.enabled === false &&
-        current.allow_deletions?.enabled === false;
-      if (!same) {
-        throw new ConflictError(
-          `${full} branch ${branch} already has other branch protection; Paved will not change it`,
-        );
-      }
-      return result('branch-protection', 'unchanged', 0, branch!);
-    }
-    try {
-      await this.#client.onRepo(s, () =>
-        s.octokit.rest.repos.updateBranchProtection({
-          owner,
-          repo: name,
-          branch: branch!,
-          ...protection,
-        }),
-      );
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    s.logger.info(`Protected ${full} ${branch} with branch protection`);
-    return result('branch-protection', 'created', 0, branch!);
-  }
-
-  /** The id of the repository's ruleset named as `wanted`, when it holds the same rules. */
-  private async compareRuleset(
-    s: GitHubSession,
-    ref: GitHubRepoRef,
-    wanted: {
-      name: string;
-      target: string;
-      enforcement: string;
-      conditions: any;
-      rules: any[];
-    },
-    action: string,
-  ): Promise<number> {
-    const { owner, name } = ref;
-    const rulesetName = wanted.name;
-    try {
-      const list = await s.octokit.paginate(
-        s.octokit.rest.repos.getRepoRulesets,
-        {
-          owner,
-          repo: name,
-          per_page: 100,
-        },
-      );
-      const summary = list.find(r => r.name === rulesetName);
-      if (!summary) {
-        throw new ConflictError(
-          `${owner}/${name}: a ruleset named ${rulesetName} exists outside the repository (an organisation ruleset); Paved will not change it`,
-        );
-      }
-      const existing = (
-        await s.octokit.rest.repos.getRepoRuleset({
-          owner,
-          repo: name,
-          ruleset_id: summary.id,
-        })
-      ).data as any;
-      const same =
-        existing.target === wanted.target &&
-        existing.enforcement === wanted.enforcement &&
-        isDeepStrictEqual(
-          [...(existing.conditions?.ref_name?.include ?? [])].sort(),
-          [...wanted.conditions.ref_name.include].sort(),
-        ) &&
-        (existing.conditions?.ref_name?.exclude ?? []).length === 0 &&
-        covers(
-          normaliseRules(existing.rules ?? []),
-          normaliseRules(wanted.rules),
-        );
-      if (!same) {
-        throw new ConflictError(
-          `${owner}/${name} already has a ruleset named ${rulesetName} with other rules (ruleset ${existing.id}); Paved will not change it`,
-        );
-      }
-      return existing.id;
-    } catch (error) {
-      if ((error as Error).name === 'ConflictError') throw error;
-      throw this.#client.fail(error, action, s);
-    }
+    return this.#protection.protect(options);
   }
 
   // ------------------------------------------------------------------ access
