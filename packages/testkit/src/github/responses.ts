@@ -102,6 +102,25 @@ export function notFound(documentationUrl: string, message = 'Not Found') {
   return new GitHubHttpError(404, message, documentationUrl);
 }
 
+/** The value looked up, or GitHub's 404 when there is none. */
+export function found<T>(
+  value: T | undefined | null,
+  documentationUrl: string,
+  message?: string,
+): T {
+  if (!value) throw notFound(documentationUrl, message);
+  return value;
+}
+
+/** 403 for what an app installation's token may not do. */
+export function notAccessibleByIntegration(documentationUrl: string) {
+  return new GitHubHttpError(
+    403,
+    'Resource not accessible by integration',
+    documentationUrl,
+  );
+}
+
 /** 422 for a required field left out, worded as GitHub's schema check. */
 export function notSupplied(field: string, documentationUrl: string) {
   return new GitHubHttpError(

@@ -3,12 +3,12 @@
  * which are never answered back.
  */
 import sodium from 'libsodium-wrappers';
-import { GitHubHttpError, docs, notFound, notSupplied } from '../responses';
+import { GitHubHttpError, docs, found } from '../responses';
 import { timestamp } from '../serialize';
 import { RepoState } from '../state';
 import { listReply } from './pagination';
-import { Route } from './route';
-import { assertActionsName, requireBody } from './validation';
+import { Route, repoRoute } from './route';
+import { assertActionsName, requireBody, requireStrings } from './validation';
 
 /** A secret as GitHub lists it: never its value. */
 function secretJson(
@@ -18,6 +18,7 @@ function secretJson(
   return { name, created_at: secret.createdAt, updated_at: secret.updatedAt };
 }
 
+/** Whether a value is a sealed box for the repository's key pair. */
 async function encryptedValueOpens(
   repo: RepoState,
   encrypted: string,
@@ -38,16 +39,14 @@ async function encryptedValueOpens(
 
 /** The Actions secrets endpoints, in matching order. @internal */
 export const actionsSecretRoutes: Route[] = [
-  {
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/actions/secrets/public-key',
     docs: docs.secretsKey,
-    scopes: ['repo'],
     permission: 'secrets=read',
-    repo: true,
     async handler(req) {
       await sodium.ready;
-      const pair = await req.driver.keyPairOf(req.repo!);
+      const pair = await req.driver.keyPairOf(req.repo);
       return {
         status: 200,
         body: {
@@ -59,54 +58,42 @@ export const actionsSecretRoutes: Route[] = [
         },
       };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/actions/secrets',
     docs: docs.listSecrets,
-    scopes: ['repo'],
     permission: 'secrets=read',
-    repo: true,
     handler(req) {
       return listReply(
         req,
-        [...req.repo!.secrets].map(([name, s]) => secretJson(name, s)),
+        [...req.repo.secrets].map(([name, s]) => secretJson(name, s)),
         { key: 'secrets' },
       );
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/actions/secrets/{secret_name}',
     docs: docs.getSecret,
-    scopes: ['repo'],
     permission: 'secrets=read',
-    repo: true,
     handler(req) {
       const name = req.params.secret_name.toUpperCase();
-      const secret = req.repo!.secrets.get(name);
-      if (!secret) throw notFound(docs.getSecret);
+      const secret = found(req.repo.secrets.get(name), docs.getSecret);
       return { status: 200, body: secretJson(name, secret) };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'PUT',
     path: '/repos/{owner}/{repo}/actions/secrets/{secret_name}',
     docs: docs.secrets,
-    scopes: ['repo'],
     permission: 'secrets=write',
-    repo: true,
     async handler(req) {
-      const repo = req.repo!;
+      const repo = req.repo;
       const body = requireBody(req, docs.secrets);
       const name = req.params.secret_name.toUpperCase();
       assertActionsName(name, 'Secret', docs.secrets);
-      if (typeof body.encrypted_value !== 'string') {
-        throw notSupplied('encrypted_value', docs.secrets);
-      }
-      if (typeof body.key_id !== 'string') {
-        throw notSupplied('key_id', docs.secrets);
-      }
+      requireStrings(body, ['encrypted_value', 'key_id'], docs.secrets);
       if (!repo.keyPair || body.key_id !== repo.keyPair.keyId) {
         throw new GitHubHttpError(
           422,
@@ -132,17 +119,15 @@ export const actionsSecretRoutes: Route[] = [
       });
       return existing ? { status: 204 } : { status: 201, body: {} };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'DELETE',
     path: '/repos/{owner}/{repo}/actions/secrets/{secret_name}',
     docs: docs.secrets,
-    scopes: ['repo'],
     permission: 'secrets=write',
-    repo: true,
     handler(req) {
-      req.repo!.secrets.delete(req.params.secret_name.toUpperCase());
+      req.repo.secrets.delete(req.params.secret_name.toUpperCase());
       return { status: 204 };
     },
-  },
+  }),
 ];

@@ -4,11 +4,16 @@
  */
 import crypto from 'node:crypto';
 import { DEFAULT_INSTALLATION_PERMISSIONS } from '../GitHubTestDriver';
-import { GitHubHttpError, docs, notFound } from '../responses';
+import { GitHubHttpError, docs, found } from '../responses';
 import { appSlug, orgOwnerJson, timestamp, userJson } from '../serialize';
 import { listReply, paginate } from './pagination';
 import { repoBody } from './repoBody';
-import { Route } from './route';
+import { RestRequest, Route } from './route';
+
+/** The app whose JWT signed the request. */
+function appOf(req: RestRequest) {
+  return req.driver.apps.get(req.identity.appId!)!.app;
+}
 
 /** The GitHub Apps endpoints, in matching order. @internal */
 export const appRoutes: Route[] = [
@@ -19,7 +24,7 @@ export const appRoutes: Route[] = [
     scopes: [],
     auth: 'jwt',
     handler(req) {
-      const { app } = req.driver.apps.get(req.identity.appId!)!;
+      const app = appOf(req);
       return {
         status: 200,
         body: {
@@ -39,7 +44,7 @@ export const appRoutes: Route[] = [
     scopes: [],
     auth: 'jwt',
     handler(req) {
-      const { app } = req.driver.apps.get(req.identity.appId!)!;
+      const app = appOf(req);
       const all = app.installations.map(inst => {
         const org = req.driver.orgs.get(inst.account.toLowerCase());
         return {
@@ -67,11 +72,13 @@ export const appRoutes: Route[] = [
     scopes: [],
     auth: 'jwt',
     handler(req) {
-      const { app } = req.driver.apps.get(req.identity.appId!)!;
-      const inst = app.installations.find(
-        i => i.id === Number(req.params.installation_id),
+      const app = appOf(req);
+      const inst = found(
+        app.installations.find(
+          i => i.id === Number(req.params.installation_id),
+        ),
+        docs.installationToken,
       );
-      if (!inst) throw notFound(docs.installationToken);
       const token = `ghs_${crypto.randomBytes(18).toString('base64url')}`;
       const expiresAt = Date.now() + 3600_000;
       const permissions = {

@@ -1,11 +1,18 @@
 /** Classic branch protection: read, replace and remove. */
-import { docs, notFound, notSupplied } from '../responses';
+import { docs, found, notFound, notSupplied } from '../responses';
 import { revParse } from '../gitCli';
 import { branchProtectionJson } from '../serialize';
 import { RepoState } from '../state';
-import { assertFeature } from './guards';
+import { featureRoute } from './guards';
 import { RestRequest, Route } from './route';
 import { requireBody } from './validation';
+
+const REQUIRED_FIELDS = [
+  'required_status_checks',
+  'enforce_admins',
+  'required_pull_request_reviews',
+  'restrictions',
+];
 
 /** The protection a branch has, at its URL. */
 function protectionBody(
@@ -20,80 +27,65 @@ function protectionBody(
   );
 }
 
+/** 404 "Branch not found" for a branch the repository lacks. */
+async function assertBranch(repo: RepoState, branch: string, doc: string) {
+  found(
+    await revParse(repo.gitDir, `refs/heads/${branch}`),
+    doc,
+    'Branch not found',
+  );
+}
+
 /** The branch protection endpoints, in matching order. @internal */
 export const branchProtectionRoutes: Route[] = [
-  {
+  featureRoute('branchProtectionSupport', {
     method: 'GET',
     path: '/repos/{owner}/{repo}/branches/{branch}/protection',
     docs: docs.getBranchProtection,
-    scopes: ['repo'],
     permission: 'administration=read',
-    repo: true,
     async handler(req) {
-      const repo = req.repo!;
-      assertFeature(
-        req.driver.branchProtectionSupport,
-        repo,
+      const { repo, params } = req;
+      await assertBranch(repo, params.branch, docs.getBranchProtection);
+      const body = found(
+        repo.branchProtection.get(params.branch),
         docs.getBranchProtection,
+        'Branch not protected',
       );
-      const branch = req.params.branch;
-      if (!(await revParse(repo.gitDir, `refs/heads/${branch}`))) {
-        throw notFound(docs.getBranchProtection, 'Branch not found');
-      }
-      const body = repo.branchProtection.get(branch);
-      if (!body)
-        throw notFound(docs.getBranchProtection, 'Branch not protected');
-      return { status: 200, body: protectionBody(req, repo, branch, body) };
+      return {
+        status: 200,
+        body: protectionBody(req, repo, params.branch, body),
+      };
     },
-  },
-  {
+  }),
+  featureRoute('branchProtectionSupport', {
     method: 'PUT',
     path: '/repos/{owner}/{repo}/branches/{branch}/protection',
     docs: docs.branchProtection,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     async handler(req) {
-      const repo = req.repo!;
-      assertFeature(
-        req.driver.branchProtectionSupport,
-        repo,
-        docs.branchProtection,
-      );
+      const { repo, params } = req;
       const body = requireBody(req, docs.branchProtection);
-      for (const field of [
-        'required_status_checks',
-        'enforce_admins',
-        'required_pull_request_reviews',
-        'restrictions',
-      ]) {
+      for (const field of REQUIRED_FIELDS) {
         if (!(field in body)) throw notSupplied(field, docs.branchProtection);
       }
-      const branch = req.params.branch;
-      if (!(await revParse(repo.gitDir, `refs/heads/${branch}`))) {
-        throw notFound(docs.branchProtection, 'Branch not found');
-      }
-      repo.branchProtection.set(branch, structuredClone(body));
-      return { status: 200, body: protectionBody(req, repo, branch, body) };
+      await assertBranch(repo, params.branch, docs.branchProtection);
+      repo.branchProtection.set(params.branch, structuredClone(body));
+      return {
+        status: 200,
+        body: protectionBody(req, repo, params.branch, body),
+      };
     },
-  },
-  {
+  }),
+  featureRoute('branchProtectionSupport', {
     method: 'DELETE',
     path: '/repos/{owner}/{repo}/branches/{branch}/protection',
     docs: docs.branchProtection,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
-      assertFeature(
-        req.driver.branchProtectionSupport,
-        req.repo!,
-        docs.branchProtection,
-      );
-      if (!req.repo!.branchProtection.delete(req.params.branch)) {
+      if (!req.repo.branchProtection.delete(req.params.branch)) {
         throw notFound(docs.branchProtection, 'Branch not protected');
       }
       return { status: 204 };
     },
-  },
+  }),
 ];

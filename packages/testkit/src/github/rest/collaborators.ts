@@ -1,38 +1,36 @@
 /** A repository's collaborators and their permissions. */
-import { docs, notFound } from '../responses';
+import { docs, found, notFound } from '../responses';
 import { permissionsFor, roleName, userJson } from '../serialize';
 import { listReply } from './pagination';
-import { Route } from './route';
+import { Route, repoRoute } from './route';
 
 /** The collaborators endpoints, in matching order. @internal */
 export const collaboratorRoutes: Route[] = [
-  {
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/collaborators',
     docs: docs.listCollaborators,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     handler(req) {
-      const users = [...req.repo!.collaborators].map(([login, permission]) => ({
+      const users = [...req.repo.collaborators].map(([login, permission]) => ({
         ...userJson(req.driver.addUser(login), req.urls),
         permissions: permissionsFor(permission),
         role_name: roleName(permission),
       }));
       return listReply(req, users);
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/collaborators/{username}/permission',
     docs: docs.collaboratorPermission,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     handler(req) {
-      const user = req.driver.users.get(req.params.username.toLowerCase());
-      if (!user) throw notFound(docs.collaboratorPermission);
-      const permission = req.repo!.collaborators.get(user.login);
+      const user = found(
+        req.driver.users.get(req.params.username.toLowerCase()),
+        docs.collaboratorPermission,
+      );
+      const permission = req.repo.collaborators.get(user.login);
       // The legacy `permission` field knows only admin, write, read, none.
       const legacy: Record<string, string> = {
         admin: 'admin',
@@ -51,36 +49,32 @@ export const collaboratorRoutes: Route[] = [
         },
       };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/collaborators/{username}',
     docs: docs.listCollaborators,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     handler(req) {
-      const found = [...req.repo!.collaborators.keys()].some(
+      const isCollaborator = [...req.repo.collaborators.keys()].some(
         l => l.toLowerCase() === req.params.username.toLowerCase(),
       );
-      if (!found) throw notFound(docs.listCollaborators);
+      if (!isCollaborator) throw notFound(docs.listCollaborators);
       return { status: 204 };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'DELETE',
     path: '/repos/{owner}/{repo}/collaborators/{username}',
     docs: docs.collaborators,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
-      for (const login of [...req.repo!.collaborators.keys()]) {
+      for (const login of [...req.repo.collaborators.keys()]) {
         if (login.toLowerCase() === req.params.username.toLowerCase()) {
-          req.repo!.collaborators.delete(login);
+          req.repo.collaborators.delete(login);
         }
       }
       return { status: 204 };
     },
-  },
+  }),
 ];

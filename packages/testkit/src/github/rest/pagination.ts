@@ -1,11 +1,14 @@
 /** Pages of a list, with GitHub's `link` header. */
 import { RestReply, RestRequest } from './route';
 
+/** The `per_page` asked for: 30 by default, at most `maxPerPage`. */
+export function perPageOf(req: RestRequest, maxPerPage = 100): number {
+  return Math.min(Number(req.query.get('per_page') ?? 30) || 30, maxPerPage);
+}
+
+/** The `page` asked for of `items`, and the `link` header to the next and last. */
 export function paginate<T>(req: RestRequest, items: T[], maxPerPage = 100) {
-  const perPage = Math.min(
-    Number(req.query.get('per_page') ?? 30) || 30,
-    maxPerPage,
-  );
+  const perPage = perPageOf(req, maxPerPage);
   const page = Math.max(Number(req.query.get('page') ?? 1) || 1, 1);
   const slice = items.slice((page - 1) * perPage, page * perPage);
   const headers: Record<string, string> = {};

@@ -5,6 +5,7 @@
 import {
   GitHubHttpError,
   docs,
+  notAccessibleByIntegration,
   notSupplied,
   validationFailed,
 } from '../responses';
@@ -12,7 +13,7 @@ import { listBranches, setDefaultBranch } from '../gitCli';
 import { timestamp } from '../serialize';
 import { orgOf } from './guards';
 import { callerRole, repoBody } from './repoBody';
-import { RestReply, RestRequest, Route } from './route';
+import { RestReply, RestRequest, Route, repoRoute } from './route';
 import { requireBody } from './validation';
 
 const REPO_NAME_MAX = 100;
@@ -109,35 +110,27 @@ export const repositoryRoutes: Route[] = [
     scopes: ['repo', 'public_repo'],
     handler(req) {
       if (!req.identity.login || req.identity.kind !== 'token') {
-        throw new GitHubHttpError(
-          403,
-          'Resource not accessible by integration',
-          docs.createUserRepo,
-        );
+        throw notAccessibleByIntegration(docs.createUserRepo);
       }
       return createRepo(req, req.identity.login, 'User', docs.createUserRepo);
     },
   },
-  {
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}',
     docs: docs.getRepo,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     async handler(req) {
-      return { status: 200, body: await repoBody(req, req.repo!) };
+      return { status: 200, body: await repoBody(req, req.repo) };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'PATCH',
     path: '/repos/{owner}/{repo}',
     docs: docs.updateRepo,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     async handler(req) {
-      const repo = req.repo!;
+      const repo = req.repo;
       const body = requireBody(req, docs.updateRepo);
       if (typeof body.description === 'string' || body.description === null) {
         repo.description = body.description;
@@ -167,8 +160,8 @@ export const repositoryRoutes: Route[] = [
       repo.updatedAt = timestamp();
       return { status: 200, body: await repoBody(req, repo) };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'DELETE',
     path: '/repos/{owner}/{repo}',
     docs: docs.deleteRepo,
@@ -181,9 +174,8 @@ export const repositoryRoutes: Route[] = [
       acceptedHeader: '',
     },
     permission: 'administration=write',
-    repo: true,
     async handler(req) {
-      const repo = req.repo!;
+      const repo = req.repo;
       if (callerRole(req, repo) !== 'admin') {
         throw new GitHubHttpError(
           403,
@@ -194,25 +186,21 @@ export const repositoryRoutes: Route[] = [
       await req.driver.removeRepo(repo);
       return { status: 204 };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/topics',
     docs: docs.getTopics,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     handler(req) {
-      return { status: 200, body: { names: [...req.repo!.topics] } };
+      return { status: 200, body: { names: [...req.repo.topics] } };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'PUT',
     path: '/repos/{owner}/{repo}/topics',
     docs: docs.topics,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
       const body = requireBody(req, docs.topics);
       if (!Array.isArray(body.names)) throw notSupplied('names', docs.topics);
@@ -233,8 +221,8 @@ export const repositoryRoutes: Route[] = [
           },
         ]);
       }
-      req.repo!.topics = [...new Set<string>(names)];
-      return { status: 200, body: { names: [...req.repo!.topics] } };
+      req.repo.topics = [...new Set<string>(names)];
+      return { status: 200, body: { names: [...req.repo.topics] } };
     },
-  },
+  }),
 ];

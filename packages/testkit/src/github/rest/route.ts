@@ -52,3 +52,32 @@ export interface Route {
   repo?: boolean;
   handler(req: RestRequest): Promise<RestReply> | RestReply;
 }
+
+/** A request on `{owner}/{repo}`: the server found the repository. @internal */
+export interface RepoRequest extends RestRequest {
+  repo: RepoState;
+}
+
+/** A route on `{owner}/{repo}`, as `repoRoute` takes it. @internal */
+export type RepoRouteSpec = Omit<Route, 'scopes' | 'repo' | 'handler'> & {
+  /** `repo` unless given. */
+  scopes?: string[];
+  handler(req: RepoRequest): Promise<RestReply> | RestReply;
+};
+
+/**
+ * A route on `{owner}/{repo}`: the repository must exist and be accessible
+ * (the server answers 404 before the handler otherwise), and a classic token
+ * needs the `repo` scope unless the route names others.
+ *
+ * @internal
+ */
+export function repoRoute(spec: RepoRouteSpec): Route {
+  return {
+    scopes: ['repo'],
+    ...spec,
+    repo: true,
+    // The server sets `repo` on every request to a route marked `repo`.
+    handler: req => spec.handler(req as RepoRequest),
+  };
+}

@@ -1,8 +1,14 @@
 /** Repository rulesets: list, create, read, replace and delete. */
-import { docs, notFound, notSupplied, validationFailed } from '../responses';
+import {
+  docs,
+  found,
+  notFound,
+  notSupplied,
+  validationFailed,
+} from '../responses';
 import { Urls, rulesetSummaryJson, timestamp } from '../serialize';
 import { RepoState } from '../state';
-import { assertFeature } from './guards';
+import { featureRoute } from './guards';
 import { listReply } from './pagination';
 import { Route } from './route';
 import { requireBody } from './validation';
@@ -108,31 +114,25 @@ function rulesetFromBody(
 
 /** The rulesets endpoints, in matching order. @internal */
 export const rulesetRoutes: Route[] = [
-  {
+  featureRoute('rulesetSupport', {
     method: 'GET',
     path: '/repos/{owner}/{repo}/rulesets',
     docs: docs.listRulesets,
-    scopes: ['repo'],
     permission: 'administration=read',
-    repo: true,
     handler(req) {
-      assertFeature(req.driver.rulesetSupport, req.repo!, docs.listRulesets);
       return listReply(
         req,
-        [...req.repo!.rulesets.values()].map(rulesetSummaryJson),
+        [...req.repo.rulesets.values()].map(rulesetSummaryJson),
       );
     },
-  },
-  {
+  }),
+  featureRoute('rulesetSupport', {
     method: 'POST',
     path: '/repos/{owner}/{repo}/rulesets',
     docs: docs.rulesets,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
-      const repo = req.repo!;
-      assertFeature(req.driver.rulesetSupport, repo, docs.rulesets);
+      const repo = req.repo;
       const body = requireBody(req, docs.rulesets);
       validateRuleset(body, docs.rulesets, repo);
       const id = req.driver.newId();
@@ -140,33 +140,28 @@ export const rulesetRoutes: Route[] = [
       repo.rulesets.set(id, ruleset);
       return { status: 201, body: ruleset };
     },
-  },
-  {
+  }),
+  featureRoute('rulesetSupport', {
     method: 'GET',
     path: '/repos/{owner}/{repo}/rulesets/{id}',
     docs: docs.getRuleset,
-    scopes: ['repo'],
     permission: 'administration=read',
-    repo: true,
     handler(req) {
-      assertFeature(req.driver.rulesetSupport, req.repo!, docs.getRuleset);
-      const ruleset = req.repo!.rulesets.get(Number(req.params.id));
-      if (!ruleset) throw notFound(docs.getRuleset);
-      return { status: 200, body: ruleset };
+      const ruleset = req.repo.rulesets.get(Number(req.params.id));
+      return { status: 200, body: found(ruleset, docs.getRuleset) };
     },
-  },
-  {
+  }),
+  featureRoute('rulesetSupport', {
     method: 'PUT',
     path: '/repos/{owner}/{repo}/rulesets/{id}',
     docs: docs.updateRuleset,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
-      const repo = req.repo!;
-      assertFeature(req.driver.rulesetSupport, repo, docs.updateRuleset);
-      const existing = repo.rulesets.get(Number(req.params.id));
-      if (!existing) throw notFound(docs.updateRuleset);
+      const repo = req.repo;
+      const existing = found(
+        repo.rulesets.get(Number(req.params.id)),
+        docs.updateRuleset,
+      );
       const body = { ...existing, ...requireBody(req, docs.updateRuleset) };
       validateRuleset(body, docs.updateRuleset, repo, existing.id);
       const ruleset = rulesetFromBody(
@@ -179,20 +174,17 @@ export const rulesetRoutes: Route[] = [
       repo.rulesets.set(existing.id, ruleset);
       return { status: 200, body: ruleset };
     },
-  },
-  {
+  }),
+  featureRoute('rulesetSupport', {
     method: 'DELETE',
     path: '/repos/{owner}/{repo}/rulesets/{id}',
     docs: docs.updateRuleset,
-    scopes: ['repo'],
     permission: 'administration=write',
-    repo: true,
     handler(req) {
-      assertFeature(req.driver.rulesetSupport, req.repo!, docs.updateRuleset);
-      if (!req.repo!.rulesets.delete(Number(req.params.id))) {
+      if (!req.repo.rulesets.delete(Number(req.params.id))) {
         throw notFound(docs.updateRuleset);
       }
       return { status: 204 };
     },
-  },
+  }),
 ];

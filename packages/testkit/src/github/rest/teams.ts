@@ -1,12 +1,28 @@
 /** Teams of an organisation and their access to repositories. */
-import { docs, notFound, validationFailed } from '../responses';
+import { docs, found, validationFailed } from '../responses';
 import { permissionsFor, roleName, teamJson } from '../serialize';
 import { orgOf, teamOf } from './guards';
 import { listReply } from './pagination';
 import { repoBody } from './repoBody';
-import { Route } from './route';
+import { TeamState } from '../state';
+import { RestRequest, Route, repoRoute } from './route';
 
 const PERMISSIONS = ['pull', 'triage', 'push', 'maintain', 'admin'];
+const READ_ORG_SCOPES = ['read:org', 'admin:org', 'write:org'];
+
+/** Where a team's access to a repository is granted and revoked. */
+const TEAM_REPO = {
+  path: '/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}',
+  docs: docs.teamRepos,
+  scopes: ['admin:org'],
+  permission: 'administration=write',
+};
+
+/** The team `{org}/{team_slug}` names (its organisation set on `req`), or 404. */
+function teamOfPath(req: RestRequest, doc: string): TeamState {
+  req.org = orgOf(req, req.params.org, doc);
+  return teamOf(req, req.params.team_slug);
+}
 
 /** The teams endpoints, in matching order. @internal */
 export const teamRoutes: Route[] = [
@@ -14,26 +30,20 @@ export const teamRoutes: Route[] = [
     method: 'GET',
     path: '/orgs/{org}/teams/{team_slug}',
     docs: docs.teams,
-    scopes: ['read:org', 'admin:org', 'write:org'],
+    scopes: READ_ORG_SCOPES,
     permission: 'members=read',
     handler(req) {
-      const org = orgOf(req, req.params.org, docs.teams);
-      req.org = org;
-      return {
-        status: 200,
-        body: teamJson(teamOf(req, req.params.team_slug), org, req.urls),
-      };
+      const team = teamOfPath(req, docs.teams);
+      return { status: 200, body: teamJson(team, req.org!, req.urls) };
     },
   },
-  {
+  repoRoute({
     method: 'GET',
     path: '/repos/{owner}/{repo}/teams',
     docs: docs.repoTeams,
-    scopes: ['repo'],
     permission: 'metadata=read',
-    repo: true,
     handler(req) {
-      const repo = req.repo!;
+      const repo = req.repo;
       const org = req.driver.orgs.get(repo.owner.toLowerCase());
       const teams = org
         ? [...repo.teams].map(([slug, permission]) => ({
@@ -44,25 +54,25 @@ export const teamRoutes: Route[] = [
         : [];
       return listReply(req, teams);
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'GET',
     path: '/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}',
     docs: docs.checkTeamRepo,
-    scopes: ['read:org', 'admin:org', 'write:org'],
+    scopes: READ_ORG_SCOPES,
     permission: 'members=read',
-    repo: true,
     async handler(req) {
-      req.org = orgOf(req, req.params.org, docs.checkTeamRepo);
-      const team = teamOf(req, req.params.team_slug);
-      const permission = req.repo!.teams.get(team.slug);
-      if (!permission) throw notFound(docs.checkTeamRepo);
+      const team = teamOfPath(req, docs.checkTeamRepo);
+      const permission = found(
+        req.repo.teams.get(team.slug),
+        docs.checkTeamRepo,
+      );
       const accept = String(req.headers.accept ?? '');
       if (accept.includes('application/vnd.github.v3.repository+json')) {
         return {
           status: 200,
           body: {
-            ...(await repoBody(req, req.repo!)),
+            ...(await repoBody(req, req.repo)),
             permissions: permissionsFor(permission),
             role_name: roleName(permission),
           },
@@ -70,17 +80,12 @@ export const teamRoutes: Route[] = [
       }
       return { status: 204 };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'PUT',
-    path: '/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}',
-    docs: docs.teamRepos,
-    scopes: ['admin:org'],
-    permission: 'administration=write',
-    repo: true,
+    ...TEAM_REPO,
     handler(req) {
-      req.org = orgOf(req, req.params.org, docs.teamRepos);
-      const team = teamOf(req, req.params.team_slug);
+      const team = teamOfPath(req, docs.teamRepos);
       const body = req.body ?? {};
       const permission = body.permission ?? 'push';
       if (!PERMISSIONS.includes(permission)) {
@@ -93,22 +98,17 @@ export const teamRoutes: Route[] = [
           },
         ]);
       }
-      req.repo!.teams.set(team.slug, permission);
+      req.repo.teams.set(team.slug, permission);
       return { status: 204 };
     },
-  },
-  {
+  }),
+  repoRoute({
     method: 'DELETE',
-    path: '/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}',
-    docs: docs.teamRepos,
-    scopes: ['admin:org'],
-    permission: 'administration=write',
-    repo: true,
+    ...TEAM_REPO,
     handler(req) {
-      req.org = orgOf(req, req.params.org, docs.teamRepos);
-      const team = teamOf(req, req.params.team_slug);
-      req.repo!.teams.delete(team.slug);
+      const team = teamOfPath(req, docs.teamRepos);
+      req.repo.teams.delete(team.slug);
       return { status: 204 };
     },
-  },
+  }),
 ];

@@ -1,5 +1,5 @@
 /** Users and organisations: `/user`, `/users/{username}`, `/orgs/{org}`. */
-import { GitHubHttpError, docs, notFound } from '../responses';
+import { docs, found, notAccessibleByIntegration } from '../responses';
 import { orgJson, userJson } from '../serialize';
 import { orgOf } from './guards';
 import { Route } from './route';
@@ -12,13 +12,7 @@ export const userRoutes: Route[] = [
     docs: docs.user,
     scopes: [],
     handler(req) {
-      if (!req.identity.user) {
-        throw new GitHubHttpError(
-          403,
-          'Resource not accessible by integration',
-          docs.user,
-        );
-      }
+      if (!req.identity.user) throw notAccessibleByIntegration(docs.user);
       return { status: 200, body: userJson(req.identity.user, req.urls) };
     },
   },
@@ -28,8 +22,10 @@ export const userRoutes: Route[] = [
     docs: docs.users,
     scopes: [],
     handler(req) {
-      const user = req.driver.users.get(req.params.username.toLowerCase());
-      if (!user) throw notFound(docs.users);
+      const user = found(
+        req.driver.users.get(req.params.username.toLowerCase()),
+        docs.users,
+      );
       return { status: 200, body: userJson(user, req.urls) };
     },
   },

@@ -1,7 +1,8 @@
 /** Request bodies and names, checked and refused in GitHub's words. */
-import { GitHubHttpError, validationFailed } from '../responses';
+import { GitHubHttpError, notSupplied, validationFailed } from '../responses';
 import { RestRequest } from './route';
 
+/** The JSON object a request sent; 400 as GitHub answers anything else. */
 export function requireBody(
   req: RestRequest,
   doc: string,
@@ -10,6 +11,17 @@ export function requireBody(
     throw new GitHubHttpError(400, 'Problems parsing JSON', doc);
   }
   return req.body;
+}
+
+/** The first of `fields` that is not a string, refused as not supplied. */
+export function requireStrings(
+  body: Record<string, any>,
+  fields: string[],
+  doc: string,
+) {
+  for (const field of fields) {
+    if (typeof body[field] !== 'string') throw notSupplied(field, doc);
+  }
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
