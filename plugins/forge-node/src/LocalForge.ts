@@ -1,70 +1,29 @@
+import type {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+} from '@paved/plugin-publish-node';
 import { ForgeUrls } from './ForgeUrls';
 import { ForgeRepositoryRef } from './names';
 
 /**
- * Options of {@link LocalForge.createRepository}; the same shape as
- * GitHubRepoService's, so `paved:publish` treats both alike.
+ * Options of {@link LocalForge.createRepository}: the RepositoryPublisher
+ * contract's (`host` is ignored: the forge serves every host it is given).
  *
  * @public
  */
-export interface CreateForgeRepositoryOptions extends ForgeRepositoryRef {
-  /** Recorded with the repository; default private. */
-  visibility?: 'private' | 'internal';
-  description?: string;
-  /** GitHub's topic rules: lowercase letters, digits and hyphens, at most 50 characters, at most 20. */
-  topics?: string[];
-  /** Default 'main'. */
-  defaultBranch?: string;
-}
+export type CreateForgeRepositoryOptions = CreateRepositoryOptions;
 
 /**
- * What {@link LocalForge.createRepository} did.
+ * What {@link LocalForge.createRepository} did; owner and name canonical
+ * (lowercase).
  *
  * @public
  */
-export interface CreateForgeRepositoryResult {
-  /** True when this call created the repository. */
-  created: boolean;
-  /** True when the repository already existed and was taken over. */
-  adopted: boolean;
-  /** Canonical (lowercase) owner. */
-  owner: string;
-  /** Canonical (lowercase) name. */
-  name: string;
-  /** The repository's page. */
-  htmlUrl: string;
-  /** git clone URL (smart HTTP, read-only). */
-  cloneUrl: string;
-  /** The branch HEAD names. */
-  defaultBranch: string;
-}
+export type CreateForgeRepositoryResult = CreateRepositoryResult;
 
-/**
- * Options of {@link LocalForge.pushInitialContent}.
- *
- * @public
- */
-export interface PushInitialContentOptions extends ForgeRepositoryRef {
-  /** The directory whose content becomes the first commit (the scaffolder workspace). */
-  sourceDir: string;
-  branch: string;
-  /** Default 'initial commit'. */
-  message?: string;
-  /** Default Scaffolder <scaffolder@backstage.io>, as upstream's publish actions. */
-  author?: { name: string; email: string };
-}
-
-/**
- * What {@link LocalForge.pushInitialContent} did.
- *
- * @public
- */
-export interface PushInitialContentResult {
-  /** The commit the branch points at. */
-  commitSha: string;
-  /** False when the branch already held exactly this tree. */
-  pushed: boolean;
-}
+export type { PushInitialContentOptions, PushInitialContentResult };
 
 /**
  * A repository on the forge.
@@ -156,8 +115,9 @@ export interface ForgeRefs {
 /**
  * The local forge: bare git repositories on the portal's disk, for the
  * embedded default where no GitHub integration is configured. It offers the
- * two publishing operations of GitHubRepoService (same names, same result
- * shapes) and what the forge backend needs to serve repositories over HTTP.
+ * two publishing operations of the RepositoryPublisher contract
+ * (`LocalForgeRepositoryPublisher` adapts it to that contract) and what the
+ * forge backend needs to serve repositories over HTTP.
  *
  * Every write is idempotent and crash-safe: objects are written first, each
  * atomically, and a branch moves only by an atomic rename of its ref.

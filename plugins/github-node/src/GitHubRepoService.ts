@@ -1,3 +1,20 @@
+import type {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+  RepositoryRef,
+  RepositoryVisibility,
+} from '@paved/plugin-publish-node';
+
+// The publishing operations take the one RepositoryPublisher contract's types.
+export type {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+};
+
 /**
  * A repository on a GitHub host. `host` is the `integrations.github` host;
  * when left out, the one GitHub integration with credentials (github.com
@@ -5,56 +22,10 @@
  *
  * @public
  */
-export interface GitHubRepoRef {
-  host?: string;
-  owner: string;
-  name: string;
-}
+export type GitHubRepoRef = RepositoryRef;
 
 /** @public */
-export type GitHubRepoVisibility = 'private' | 'internal';
-
-/** @public */
-export interface CreateRepositoryOptions extends GitHubRepoRef {
-  /** Default `private`. `internal` needs an organisation on GitHub Enterprise. */
-  visibility?: GitHubRepoVisibility;
-  description?: string;
-  topics?: string[];
-  /** The branch the first push creates; default `main`. */
-  defaultBranch?: string;
-}
-
-/** @public */
-export interface CreateRepositoryResult {
-  /** True when this call created it. */
-  created: boolean;
-  /** True when it existed already (same visibility) and was taken over. */
-  adopted: boolean;
-  owner: string;
-  name: string;
-  htmlUrl: string;
-  cloneUrl: string;
-  defaultBranch: string;
-}
-
-/** @public */
-export interface PushInitialContentOptions extends GitHubRepoRef {
-  /** The directory to commit (the scaffolder workspace); its .gitignore applies. */
-  sourceDir: string;
-  branch: string;
-  /** Default `scaffolder.defaultCommitMessage`, else "Initial commit". */
-  message?: string;
-  /** Default `scaffolder.defaultAuthor`, else Paved. */
-  author?: { name: string; email: string };
-}
-
-/** @public */
-export interface PushInitialContentResult {
-  /** The commit the branch points at. */
-  commitSha: string;
-  /** False when the branch already held exactly this tree. */
-  pushed: boolean;
-}
+export type GitHubRepoVisibility = RepositoryVisibility;
 
 /** @public */
 export interface ProtectDefaultBranchOptions extends GitHubRepoRef {
@@ -276,7 +247,11 @@ export interface GitHubRepoService {
     options: CreateRepositoryOptions,
   ): Promise<CreateRepositoryResult>;
 
-  /** Pushes a directory as the first commit of a branch, over git. */
+  /**
+   * Pushes a directory as the first commit of a branch, over git. The
+   * default message is `scaffolder.defaultCommitMessage`, else the
+   * contract's; the default author `scaffolder.defaultAuthor`, else Paved.
+   */
   pushInitialContent(
     options: PushInitialContentOptions,
   ): Promise<PushInitialContentResult>;

@@ -1,40 +1,38 @@
 import { InputError } from '@backstage/errors';
+import {
+  MAX_TOPICS,
+  branchNameProblem,
+  gitHubRenameOf,
+  ownerNameProblem,
+  repositoryNameProblem,
+  topicProblem,
+} from '@paved/plugin-publish-node';
 
-const REPO_NAME = /^[A-Za-z0-9._-]{1,100}$/;
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const BRANCH_FORBIDDEN =
-  /(^[./]|\/\.|\.\.|[~^:?*[\\]|@\{|\.lock(\/|$)|\/$|\.$|\/\/)/;
-// Control characters and space, which git refuses in ref names.
-const hasControl = (s: string) =>
-  [...s].some(c => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
+/*
+ * GitHub's naming rules live in @paved/plugin-publish-node, shared with the
+ * local forge; these functions word their errors the GitHub way, naming the
+ * field.
+ */
+
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
 
 /**
  * Checks a repository name as GitHub accepts it: up to 100 ASCII letters,
- * digits, `.`, `-` or `_`, not `.`/`..`, not ending in `.git`. GitHub would
- * silently rename other names (spaces become `-`), which would break every
- * URL the template computed, so they are refused instead.
+ * digits, `.`, `-` or `_`, not starting with `-`, not `.`/`..`, not ending
+ * in `.git`.
  *
  * @public
  */
 export function assertRepositoryName(name: string, field = 'name'): void {
-  if (typeof name !== 'string' || !REPO_NAME.test(name)) {
-    const suggestion =
-      typeof name === 'string' && name.length > 0
-        ? ` (GitHub would rename it to "${name
-            .replace(/[^A-Za-z0-9._-]/g, '-')
-            .slice(0, 100)}")`
-        : '';
-    throw new InputError(
-      `${field}: invalid repository name "${name}"; expected 1 to 100 ASCII letters, digits, '.', '-' or '_'${suggestion}`,
-    );
-  }
-  if (name === '.' || name === '..' || /\.git$/i.test(name)) {
-    throw new InputError(
-      `${field}: invalid repository name "${name}"; "." and ".." are reserved and a name may not end in ".git"`,
-    );
-  }
+  const problem = repositoryNameProblem(name);
+  if (!problem) return;
+  const suggestion =
+    problem.rule === 'characters' && typeof name === 'string' && name
+      ? ` (GitHub would rename it to "${gitHubRenameOf(name)}")`
+      : '';
+  throw new InputError(
+    `${field}: invalid repository name "${name}"; ${problem.expected}${suggestion}`,
+  );
 }
 
 /**
@@ -44,9 +42,10 @@ export function assertRepositoryName(name: string, field = 'name'): void {
  * @public
  */
 export function assertOwnerName(owner: string, field = 'owner'): void {
-  if (typeof owner !== 'string' || !OWNER.test(owner)) {
+  const problem = ownerNameProblem(owner);
+  if (problem) {
     throw new InputError(
-      `${field}: invalid GitHub owner "${owner}"; expected up to 39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+      `${field}: invalid GitHub owner "${owner}"; ${problem}`,
     );
   }
 }
@@ -57,15 +56,10 @@ export function assertOwnerName(owner: string, field = 'owner'): void {
  * @public
  */
 export function assertBranchName(branch: string, field = 'branch'): void {
-  if (
-    typeof branch !== 'string' ||
-    branch.length === 0 ||
-    branch.length > 255 ||
-    hasControl(branch) ||
-    BRANCH_FORBIDDEN.test(branch)
-  ) {
+  const problem = branchNameProblem(branch);
+  if (problem) {
     throw new InputError(
-      `${field}: invalid branch name "${branch}"; expected a git branch name such as main or release/1.0`,
+      `${field}: invalid branch name "${branch}"; ${problem}`,
     );
   }
 }
@@ -99,19 +93,17 @@ export function assertActionsName(
  * @public
  */
 export function assertTopics(topics: string[], field = 'topics'): void {
-  if (topics.length > 20) {
+  if (topics.length > MAX_TOPICS) {
     throw new InputError(
-      `${field}: ${topics.length} topics given; GitHub allows at most 20`,
+      `${field}: ${topics.length} topics given; GitHub allows at most ${MAX_TOPICS}`,
     );
   }
-  const bad = topics.filter(t => typeof t !== 'string' || !TOPIC.test(t));
+  const bad = topics.filter(topicProblem);
   if (bad.length > 0) {
     throw new InputError(
       `${field}: invalid topic ${bad
         .map(t => `"${t}"`)
-        .join(
-          ', ',
-        )}; expected lowercase letters, digits and hyphens, starting with a letter or digit, at most 50 characters`,
+        .join(', ')}; ${topicProblem(bad[0])}`,
     );
   }
 }
