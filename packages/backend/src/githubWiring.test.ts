@@ -29,6 +29,7 @@ import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
 import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import { startGitHubTestServer } from '@paved/testkit';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
+import { publishingFeatureLoader } from './features/publishing';
 import {
   ROOT,
   call,
@@ -47,6 +48,7 @@ const createComponentFeatures = [
   scaffolderBackend,
   scaffolderWorkspaceDatabase,
   pavedGitHubActions,
+  publishingFeatureLoader,
   forgeUrlReaderFactory,
 ];
 
@@ -72,6 +74,7 @@ describe('the GitHub driver in the backend', () => {
         scaffolderWorkspaceDatabase,
         upstreamGitHubActions,
         pavedGitHubActions,
+        publishingFeatureLoader,
         mockServices.rootConfig.factory({ data }),
       ],
     });

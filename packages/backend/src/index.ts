@@ -9,6 +9,7 @@ import {
 } from './config/serviceFactories';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import { githubDiscoveryFeatureLoader } from './features/githubDiscovery';
+import { publishingFeatureLoader } from './features/publishing';
 
 const backend = createBackend();
 
@@ -35,7 +36,10 @@ backend.add(
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
 // paved:terraform:* actions (paved.terraform); without a binary they fail saying so
 backend.add(import('@paved/plugin-scaffolder-backend-module-terraform'));
-// paved:publish and the paved:github:* hardening steps (skipped on the local forge)
+// paved:publish, to GitHub where integrations.github has credentials for the
+// host and to the local forge otherwise
+backend.add(publishingFeatureLoader);
+// the paved:github:* hardening steps (skipped on the local forge)
 backend.add(import('@paved/plugin-scaffolder-backend-module-github'));
 
 // techdocs (external builder by default, see app-config.yaml)

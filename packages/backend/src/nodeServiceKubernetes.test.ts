@@ -37,6 +37,7 @@ import {
   startKubernetesTestServer,
 } from '@paved/testkit';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
+import { publishingFeatureLoader } from './features/publishing';
 import {
   ROOT,
   call,
@@ -85,6 +86,7 @@ describe('the node-service template without a cluster (the embedded default)', (
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedGitHubActions,
+        publishingFeatureLoader,
         pavedKubernetesActions,
         mockServices.rootConfig.factory({
           data: {
@@ -237,6 +239,7 @@ describe('the node-service template with a cluster', () => {
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedGitHubActions,
+        publishingFeatureLoader,
         pavedKubernetesActions,
         forgeUrlReaderFactory,
         mockServices.rootConfig.factory({

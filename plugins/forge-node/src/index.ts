@@ -26,3 +26,6 @@ export {
   forgePermissions,
   forgeRepositoryDeletePermission,
 } from './permissions';
+export { LocalForgeRepositoryPublisher } from './publisher/LocalForgeRepositoryPublisher';
+export type { LocalForgeRepositoryPublisherOptions } from './publisher/LocalForgeRepositoryPublisher';
+export { localForgeRepositoryPublisherServiceFactory } from './publisher/localForgeRepositoryPublisherServiceFactory';

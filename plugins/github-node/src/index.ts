@@ -53,3 +53,6 @@ export {
 export { readGitHubRepoServiceConfig } from './readGitHubRepoServiceConfig';
 export type { GitHubRepoServiceSettings } from './readGitHubRepoServiceConfig';
 export { codeOwnerFor, codeOwnersContent } from './codeOwners';
+export { GitHubRepositoryPublisher } from './publisher/GitHubRepositoryPublisher';
+export type { GitHubRepositoryPublisherOptions } from './publisher/GitHubRepositoryPublisher';
+export { gitHubRepositoryPublisherServiceFactory } from './publisher/gitHubRepositoryPublisherServiceFactory';

@@ -1,5 +1,5 @@
 /**
- * Scaffolder actions that harden a repository (paved:github:*) and publish to GitHub or to the local forge.
+ * Scaffolder actions that harden a GitHub repository (paved:github:*).
  *
  * @packageDocumentation
  */

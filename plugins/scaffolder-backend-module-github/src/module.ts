@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { gitHubRepoServiceRef } from '@paved/plugin-github-node';
-import { localForgeServiceRef } from '@paved/plugin-forge-node';
 import {
   createGitHubBranchProtectAction,
   createGitHubCodeOwnersCreateAction,
@@ -16,11 +15,11 @@ import {
   createGitHubTeamGrantAction,
   createGitHubVariablesSetAction,
 } from './actions';
-import { createPavedPublishAction } from './actions/publish';
 
 /**
- * The scaffolder module with Paved's GitHub actions: the hardening steps
- * (`paved:github:*`) and `paved:publish`.
+ * The scaffolder module with Paved's GitHub hardening actions
+ * (`paved:github:*`); on a repository of the local forge they skip their
+ * work. `paved:publish` is in `@paved/plugin-scaffolder-backend-module-publish`.
  *
  * @public
  */
@@ -33,9 +32,8 @@ export const scaffolderModulePavedGitHub = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         service: gitHubRepoServiceRef,
-        forge: localForgeServiceRef,
       },
-      async init({ scaffolder, config, service, forge }) {
+      async init({ scaffolder, config, service }) {
         const deps = { service, config };
         scaffolder.addActions(
           createGitHubCodeOwnersCreateAction(deps),
@@ -47,7 +45,6 @@ export const scaffolderModulePavedGitHub = createBackendModule({
           createGitHubPullRequestOpenAction(deps),
           createGitHubRepoArchiveAction(deps),
           createGitHubRepoDeleteAction(deps),
-          createPavedPublishAction({ ...deps, forge }),
         );
       },
     });

@@ -1,6 +1,5 @@
 import {
   ServiceFactoryTester,
-  createMockDirectory,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
@@ -8,14 +7,14 @@ import {
   TemplateAction,
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   GitHubRepoService,
   gitHubRepoServiceFactory,
 } from '@paved/plugin-github-node';
 import { GitHubTestServer, startGitHubTestServer } from '@paved/testkit';
-import yaml from 'yaml';
 import { scaffolderModulePavedGitHub } from '../module';
+
+export { declaredOutputs, exampleInput, runAction } from '@paved/testkit';
 
 /**
  * A GitHub test server posing as github.com (its apiBaseUrl points at the
@@ -100,77 +99,6 @@ export async function moduleActions(data: Record<string, any>) {
     ],
   });
   return actions;
-}
-
-/** The input of the first step of an example. */
-export function exampleInput(example: string): any {
-  return yaml.parse(example).steps[0].input;
-}
-
-/**
- * Runs an action with a mock context that records its outputs, log lines
- * and checkpoint keys. Checkpoints keep their results in `store`: a second
- * run with the same store resumes as a retried task does.
- */
-export async function runAction(
-  action: TemplateAction<any, any, any>,
-  input: Record<string, unknown>,
-  options: {
-    workspace?: Record<string, string>;
-    secrets?: Record<string, string>;
-    isDryRun?: boolean;
-    store?: Map<string, unknown>;
-  } = {},
-) {
-  const dir = createMockDirectory();
-  dir.setContent(options.workspace ?? {});
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) =>
-    lines.push(`${level}: ${message}`);
-  const logger: any = {
-    error: log('error'),
-    warn: log('warn'),
-    info: log('info'),
-    debug: log('debug'),
-    child: () => logger,
-  };
-  const keys: string[] = [];
-  const store = options.store ?? new Map<string, unknown>();
-  const base = createMockActionContext({
-    input: input as any,
-    workspacePath: dir.path,
-    secrets: options.secrets,
-    logger,
-  });
-  const ctx = {
-    ...base,
-    isDryRun: options.isDryRun ?? false,
-    async checkpoint({ key, fn }: { key: string; fn: () => Promise<any> }) {
-      keys.push(key);
-      if (store.has(key)) return store.get(key);
-      const value = await fn();
-      store.set(key, JSON.parse(JSON.stringify(value ?? null)));
-      return value;
-    },
-  };
-  let error: any;
-  try {
-    await action.handler(ctx as any);
-  } catch (e) {
-    error = e;
-  }
-  const outputs: Record<string, unknown> = Object.fromEntries(
-    (base.output as jest.Mock).mock.calls,
-  );
-  return { outputs, lines, keys, store, error, workspacePath: dir.path };
-}
-
-/** Every output an action declares. */
-export function declaredOutputs(
-  action: TemplateAction<any, any, any>,
-): string[] {
-  const schema: any = action.schema?.output;
-  return Object.keys(schema?.properties ?? schema?.shape ?? {}).sort();
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>> & {

@@ -9,6 +9,10 @@ import {
   assertRepositoryName,
   hasGitHubCredentials,
 } from '@paved/plugin-github-node';
+import {
+  RepositoryTarget,
+  repositoryTargetOf,
+} from '@paved/plugin-publish-node';
 
 /** The zod the scaffolder hands to each schema field. */
 type Zod = Parameters<
@@ -32,47 +36,10 @@ export const skippedOutput = (z: Zod) =>
     );
 
 /** The repository a `repoUrl` (`host?owner=o&repo=r`) names. */
-export interface RepoTarget {
-  host: string;
-  owner: string;
-  name: string;
-  /** `owner/name` */
-  full: string;
-  /** `host/owner/name`, lowercase: the object part of checkpoint keys. */
-  key: string;
-}
+export type RepoTarget = RepositoryTarget;
 
-/**
- * Reads a RepoUrlPicker value. Parsed here rather than with the
- * scaffolder's parseRepoUrl, which wants an integration for the host: a
- * local-forge repository has none, and must still be recognised to skip.
- */
-export function repoTargetOf(repoUrl: string, field = 'repoUrl'): RepoTarget {
-  let url: URL;
-  try {
-    url = new URL(`https://${repoUrl}`);
-  } catch {
-    throw new InputError(
-      `${field}: "${repoUrl}" is not a repository location; expected host?owner=<org>&repo=<name>, e.g. github.com?owner=kestrel&repo=shop`,
-    );
-  }
-  const owner = url.searchParams.get('owner') ?? '';
-  const name = url.searchParams.get('repo') ?? '';
-  if (!owner || !name || url.pathname !== '/') {
-    throw new InputError(
-      `${field}: "${repoUrl}" names no ${
-        owner ? 'repo' : 'owner'
-      }; expected host?owner=<org>&repo=<name>, e.g. github.com?owner=kestrel&repo=shop`,
-    );
-  }
-  return {
-    host: url.host,
-    owner,
-    name,
-    full: `${owner}/${name}`,
-    key: `${url.host}/${owner}/${name}`.toLowerCase(),
-  };
-}
+/** Reads a RepoUrlPicker value, naming `field` when it is not one. */
+export const repoTargetOf = repositoryTargetOf;
 
 /** A paved:github:* step's `repoUrl`, its name checked as GitHub's. */
 export function gitHubRepoTargetOf(repoUrl: string): RepoTarget {

@@ -2,15 +2,18 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { DefaultLocalForge, ForgeUrls } from '@paved/plugin-forge-node';
-import { createPavedPublishAction } from './publish';
-import { examples } from './publish.examples';
+import { Config } from '@backstage/config';
 import {
-  declaredOutputs,
-  exampleInput,
-  runAction,
-  useHarness,
-} from '../__testUtils__/harness';
+  DefaultLocalForge,
+  ForgeUrls,
+  LocalForgeRepositoryPublisher,
+} from '@paved/plugin-forge-node';
+import { GitHubRepositoryPublisher } from '@paved/plugin-github-node';
+import { declaredOutputs, exampleInput, runAction } from '@paved/testkit';
+import { RepositoryPublisher } from '@paved/plugin-publish-node';
+import { createPavedPublishAction, publisherFor } from './publish';
+import { examples } from './publish.examples';
+import { useGitHub } from '../__testUtils__/useGitHub';
 
 /** What a template's fetch step renders: files at the workspace root, or in sourcePath. */
 function workspaceFor(input: { sourcePath?: string }) {
@@ -34,7 +37,16 @@ describe('paved:publish', () => {
   const dir = createMockDirectory();
   let forge: DefaultLocalForge;
   // A real GitHub test server in every test: on the forge it must not be asked anything.
-  const h = useHarness();
+  const h = useGitHub();
+  /** The action as the module builds it: both publishers, from one config. */
+  const publishAction = (config: Config) =>
+    createPavedPublishAction({
+      config,
+      publishers: [
+        GitHubRepositoryPublisher.create({ service: h.service, config }),
+        LocalForgeRepositoryPublisher.create({ forge }),
+      ],
+    });
 
   beforeEach(async () => {
     dir.clear();
@@ -54,8 +66,7 @@ describe('paved:publish', () => {
         },
       },
     });
-    const action = () =>
-      createPavedPublishAction({ config: embedded, service: h.service, forge });
+    const action = () => publishAction(embedded);
 
     it.each(examples.map(e => [e.description, e.example]))(
       'runs the example, then again as a retried task: %s',
@@ -134,11 +145,7 @@ describe('paved:publish', () => {
         data: { integrations: { github: [{ host: 'github.com', token: '' }] } },
       });
       const run = await runAction(
-        createPavedPublishAction({
-          config: noToken,
-          service: h.service,
-          forge,
-        }),
+        publishAction(noToken),
         { repoUrl: 'github.com?owner=Kestrel&repo=Shop' },
         { workspace: { 'README.md': 'x' } },
       );
@@ -244,8 +251,7 @@ describe('paved:publish', () => {
   });
 
   describe('on GitHub (a token for the host)', () => {
-    const action = () =>
-      createPavedPublishAction({ config: h.config, service: h.service, forge });
+    const action = () => publishAction(h.config);
 
     it.each(examples.map(e => [e.description, e.example]))(
       'runs the example against the GitHub test server, twice: %s',
@@ -309,5 +315,33 @@ describe('paved:publish', () => {
       expect(run.outputs.forge).toBe('github');
       expect(h.server.requests).toEqual([]);
     });
+  });
+});
+
+describe('publisherFor', () => {
+  /** A publisher that only answers match(); nothing else is called. */
+  const publisher = (id: string, match: 'serves' | 'fallback' | undefined) =>
+    ({ id, match: () => match } as unknown as RepositoryPublisher);
+
+  it('prefers the publisher that serves the host over the fallback, whatever their order', () => {
+    const github = publisher('github', 'serves');
+    const local = publisher('local', 'fallback');
+    expect(publisherFor([local, github], 'github.com')).toBe(github);
+    expect(publisherFor([github, local], 'github.com')).toBe(github);
+  });
+
+  it('takes the fallback when no publisher serves the host', () => {
+    const local = publisher('local', 'fallback');
+    expect(
+      publisherFor([publisher('github', undefined), local], 'x.example'),
+    ).toBe(local);
+  });
+
+  it('names the host when nothing takes it', () => {
+    expect(() =>
+      publisherFor([publisher('github', undefined)], 'x.example'),
+    ).toThrow(
+      'repoUrl: no publisher serves the host "x.example"; configure credentials for it under integrations.github',
+    );
   });
 });

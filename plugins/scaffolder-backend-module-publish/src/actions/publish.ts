@@ -3,309 +3,338 @@ import {
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  LocalForge,
-  normalizeForgeOwner,
-  normalizeForgeRepositoryName,
-} from '@paved/plugin-forge-node';
+  ActionContext,
+  TemplateActionOptions,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
-  GitHubRepoService,
-  assertOwnerName,
-  assertRepositoryName,
-  hasGitHubCredentials,
-} from '@paved/plugin-github-node';
+  RepositoryPublisher,
+  RepositoryRef,
+  repositoryTargetOf,
+} from '@paved/plugin-publish-node';
 import { examples } from './publish.examples';
-import { repoTargetOf } from './shared';
 
-/** Where `paved:publish` puts a repository. */
-type Forge = 'github' | 'local';
+/** The zod the scaffolder hands to each schema field. */
+type Zod = Parameters<
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+>[0];
+
+/** The values a schema of zod fields describes. */
+type ValuesOf<S> = {
+  [K in keyof S]: S[K] extends (z: Zod) => { _output: infer T } ? T : never;
+};
+
+const input = {
+  repoUrl: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'Where to publish, as the RepoUrlPicker writes it: host?owner=<owner>&repo=<name>. On GitHub the owner is an organisation or user; on the local forge it is the folder the repository lives in.',
+      ),
+  description: (z: Zod) =>
+    z.string().optional().describe('The repository description.'),
+  defaultBranch: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe("The branch the content is pushed to. Default 'main'."),
+  repoVisibility: (z: Zod) =>
+    z
+      .enum(['private', 'internal'])
+      .optional()
+      .describe(
+        "Repository visibility; 'internal' needs a GitHub Enterprise organisation. Default 'private'.",
+      ),
+  topics: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Repository topics: lowercase letters, digits and hyphens, at most 20.',
+      ),
+  sourcePath: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'The folder of the workspace to publish as the repository root. Default the whole workspace.',
+      ),
+  gitCommitMessage: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The first commit's message. Default scaffolder.defaultCommitMessage, else 'initial commit'.",
+      ),
+  gitAuthorName: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The first commit's author. Default scaffolder.defaultAuthor.name, else 'Scaffolder'.",
+      ),
+  gitAuthorEmail: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The author's email. Default scaffolder.defaultAuthor.email, else scaffolder@backstage.io.",
+      ),
+  catalogInfoPath: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The catalogue file's path in the repository, for the catalogInfoUrl output. Default 'catalog-info.yaml'.",
+      ),
+};
+
+const output = {
+  remoteUrl: (z: Zod) =>
+    z.string().describe('The URL to clone the repository.'),
+  repoContentsUrl: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        "The repository's content on the default branch (…/blob/<branch>).",
+      ),
+  catalogInfoUrl: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'The catalogue file in the repository: the catalogInfoUrl input of catalog:register.',
+      ),
+  forge: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        "Where the repository lives: 'github', 'local' for the local forge, or the id of another RepositoryPublisher.",
+      ),
+  created: (z: Zod) =>
+    z
+      .boolean()
+      .describe(
+        'True when the repository was created by this step; false when it existed and was adopted. In a dry run: whether it would be.',
+      ),
+  pushed: (z: Zod) =>
+    z
+      .boolean()
+      .describe(
+        'True when the content was pushed; false when the branch already held exactly this content. In a dry run: whether it would be.',
+      ),
+  commitHash: (z: Zod) =>
+    z.string().describe('The commit the branch points at; empty in a dry run.'),
+};
+
+/** What the handler needs besides its context. */
+interface PublishDeps {
+  config: RootConfigService;
+  publishers: RepositoryPublisher[];
+}
+
+/** A publish run's context, typed from the schema. */
+type PublishContext = ActionContext<
+  ValuesOf<typeof input>,
+  ValuesOf<typeof output>
+>;
 
 /**
  * Creates the `paved:publish` action: publishes the workspace as a new
- * repository, to GitHub when `integrations.github` has credentials (a token
- * or a GitHub App) for the repoUrl's host, and to the local forge otherwise.
- * The template decides nothing: the same step works in the embedded default
- * and in production. Both targets offer the same two operations
- * (createRepository, pushInitialContent), each behind a checkpoint, and both
- * converge when run again: an existing repository is adopted, the same
- * content is not pushed twice, other content is a conflict.
+ * repository through the {@link RepositoryPublisher} that serves the
+ * repoUrl's host (GitHub when `integrations.github` has credentials for it),
+ * else the fallback one (the local forge). The template decides nothing: the
+ * same step works in the embedded default and in production. Both writes
+ * run behind a checkpoint and converge when run again: an existing
+ * repository is adopted, the same content is not pushed twice, other
+ * content is a conflict.
  *
  * @public
  */
-export function createPavedPublishAction(options: {
-  config: RootConfigService;
-  service: GitHubRepoService;
-  forge: LocalForge;
-}) {
-  const { config, service, forge } = options;
+export function createPavedPublishAction(options: PublishDeps) {
   return createTemplateAction({
     id: 'paved:publish',
     description:
       'Publishes the workspace as a new repository: to GitHub when integrations.github has credentials for the host, to the local forge otherwise. Feed catalog:register with its catalogInfoUrl output.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'Where to publish, as the RepoUrlPicker writes it: host?owner=<owner>&repo=<name>. On GitHub the owner is an organisation or user; on the local forge it is the folder the repository lives in.',
-            ),
-        description: z =>
-          z.string().optional().describe('The repository description.'),
-        defaultBranch: z =>
-          z
-            .string()
-            .optional()
-            .describe("The branch the content is pushed to. Default 'main'."),
-        repoVisibility: z =>
-          z
-            .enum(['private', 'internal'])
-            .optional()
-            .describe(
-              "Repository visibility; 'internal' needs a GitHub Enterprise organisation. Default 'private'.",
-            ),
-        topics: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe(
-              'Repository topics: lowercase letters, digits and hyphens, at most 20.',
-            ),
-        sourcePath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The folder of the workspace to publish as the repository root. Default the whole workspace.',
-            ),
-        gitCommitMessage: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The first commit's message. Default scaffolder.defaultCommitMessage, else 'initial commit'.",
-            ),
-        gitAuthorName: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The first commit's author. Default scaffolder.defaultAuthor.name, else 'Scaffolder'.",
-            ),
-        gitAuthorEmail: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The author's email. Default scaffolder.defaultAuthor.email, else scaffolder@backstage.io.",
-            ),
-        catalogInfoPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The catalogue file's path in the repository, for the catalogInfoUrl output. Default 'catalog-info.yaml'.",
-            ),
-      },
-      output: {
-        remoteUrl: z => z.string().describe('The URL to clone the repository.'),
-        repoContentsUrl: z =>
-          z
-            .string()
-            .describe(
-              "The repository's content on the default branch (…/blob/<branch>).",
-            ),
-        catalogInfoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The catalogue file in the repository: the catalogInfoUrl input of catalog:register.',
-            ),
-        forge: z =>
-          z
-            .enum(['github', 'local'])
-            .describe(
-              "Where the repository lives: 'github', or 'local' for the local forge.",
-            ),
-        created: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the repository was created by this step; false when it existed and was adopted. In a dry run: whether it would be.',
-            ),
-        pushed: z =>
-          z
-            .boolean()
-            .describe(
-              'True when the content was pushed; false when the branch already held exactly this content. In a dry run: whether it would be.',
-            ),
-        commitHash: z =>
-          z
-            .string()
-            .describe('The commit the branch points at; empty in a dry run.'),
-      },
-    },
-    async handler(ctx) {
-      const target = repoTargetOf(ctx.input.repoUrl);
-      const kind: Forge = hasGitHubCredentials(config, target.host)
-        ? 'github'
-        : 'local';
-      const { owner, name } = validNames(kind, target.owner, target.name);
-      const branch = ctx.input.defaultBranch ?? 'main';
-      const sourceDir = ctx.input.sourcePath
-        ? resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath)
-        : ctx.workspacePath;
-      const catalogInfoPath = (
-        ctx.input.catalogInfoPath ?? 'catalog-info.yaml'
-      ).replace(/^\/+/, '');
-      const where =
-        kind === 'github'
-          ? `GitHub (${target.host})`
-          : `the local forge (${forge.urls.baseUrl})`;
-      const key = `${kind}.${target.host}/${owner}/${name}`.toLowerCase();
-
-      const outputUrls = (htmlUrl: string, cloneUrl: string) => {
-        ctx.output('remoteUrl', cloneUrl);
-        ctx.output('repoContentsUrl', `${htmlUrl}/blob/${branch}`);
-        ctx.output(
-          'catalogInfoUrl',
-          `${htmlUrl}/blob/${branch}/${catalogInfoPath}`,
-        );
-        ctx.output('forge', kind);
-      };
-
-      if (ctx.isDryRun) {
-        // Nothing is written; the local forge can still say what exists.
-        let exists = false;
-        let empty = true;
-        let htmlUrl = `https://${target.host}/${owner}/${name}`;
-        let cloneUrl = `${htmlUrl}.git`;
-        if (kind === 'local') {
-          const found = await forge.getRepository({ owner, name });
-          exists = Boolean(found);
-          empty = found?.empty ?? true;
-          htmlUrl = forge.urls.repository({ owner, name });
-          cloneUrl = forge.urls.clone({ owner, name });
-        }
-        ctx.logger.info(
-          `Dry run: would ${
-            exists ? 'adopt' : 'create'
-          } ${owner}/${name} on ${where} and push the workspace to ${branch}: ${htmlUrl}`,
-        );
-        outputUrls(htmlUrl, cloneUrl);
-        ctx.output('created', !exists);
-        ctx.output('pushed', empty);
-        ctx.output('commitHash', '');
-        return;
-      }
-
-      const publisher = kind === 'github' ? service : forge;
-      // GitHub picks the integration (GitHub Enterprise too) by host.
-      const host = kind === 'github' ? { host: target.host } : {};
-      ctx.logger.info(`Publishing ${owner}/${name} to ${where}`);
-      // Log what is done when it is done; a retried task resumes from the
-      // checkpoints and says so instead.
-      let ran = false;
-      const repo = await ctx.checkpoint({
-        key: `paved.publish.repository.${key}`,
-        fn: async () => {
-          ran = true;
-          const r = await publisher.createRepository({
-            ...host,
-            owner,
-            name,
-            visibility: ctx.input.repoVisibility,
-            description: ctx.input.description,
-            topics: ctx.input.topics,
-            defaultBranch: branch,
-          });
-          ctx.logger.info(
-            `${r.created ? 'Created' : 'Adopted the existing'} ${r.owner}/${
-              r.name
-            }: ${r.htmlUrl}`,
-          );
-          return {
-            created: r.created,
-            owner: r.owner,
-            name: r.name,
-            htmlUrl: r.htmlUrl,
-            cloneUrl: r.cloneUrl,
-          };
-        },
-      });
-
-      const push = await ctx.checkpoint({
-        key: `paved.publish.push.${key}.${branch}`,
-        fn: async () => {
-          ran = true;
-          const r = await publisher.pushInitialContent({
-            ...host,
-            owner: repo.owner,
-            name: repo.name,
-            sourceDir,
-            branch,
-            message:
-              ctx.input.gitCommitMessage ??
-              config.getOptionalString('scaffolder.defaultCommitMessage') ??
-              'initial commit',
-            author: {
-              name:
-                ctx.input.gitAuthorName ??
-                config.getOptionalString('scaffolder.defaultAuthor.name') ??
-                'Scaffolder',
-              email:
-                ctx.input.gitAuthorEmail ??
-                config.getOptionalString('scaffolder.defaultAuthor.email') ??
-                'scaffolder@backstage.io',
-            },
-          });
-          ctx.logger.info(
-            r.pushed
-              ? `Pushed the workspace to ${branch} as ${r.commitSha}`
-              : `${branch} already holds this content (${r.commitSha}); nothing to push`,
-          );
-          return { commitSha: r.commitSha, pushed: r.pushed };
-        },
-      });
-      if (!ran) {
-        ctx.logger.info(
-          `${repo.owner}/${repo.name} was published by an earlier run of this task (${push.commitSha} on ${branch}): ${repo.htmlUrl}`,
-        );
-      }
-
-      outputUrls(repo.htmlUrl, repo.cloneUrl);
-      ctx.output('created', repo.created);
-      ctx.output('pushed', push.pushed);
-      ctx.output('commitHash', push.commitSha);
-    },
+    schema: { input, output },
+    handler: ctx => publish(ctx as PublishContext, options),
   });
 }
 
-/** Checks owner and name by the rules of the target, naming repoUrl. */
-function validNames(
-  kind: Forge,
-  owner: string,
-  name: string,
-): { owner: string; name: string } {
-  try {
-    if (kind === 'github') {
-      assertOwnerName(owner, 'repoUrl owner');
-      assertRepositoryName(name, 'repoUrl repo');
-      return { owner, name };
-    }
-    return {
-      owner: normalizeForgeOwner(owner),
-      name: normalizeForgeRepositoryName(name),
-    };
-  } catch (error) {
-    if ((error as Error).name !== 'InputError') throw error;
+/** The publisher for a host: the one that serves it, else the fallback. */
+export function publisherFor(
+  publishers: RepositoryPublisher[],
+  host: string,
+): RepositoryPublisher {
+  const found =
+    publishers.find(p => p.match(host) === 'serves') ??
+    publishers.find(p => p.match(host) === 'fallback');
+  if (!found) {
     throw new InputError(
-      kind === 'github'
-        ? (error as Error).message
-        : `repoUrl: ${(error as Error).message}`,
+      `repoUrl: no publisher serves the host "${host}"; configure credentials for it under integrations.github`,
     );
   }
+  return found;
+}
+
+/** One publish run, as planned from its input before anything is written. */
+interface Plan {
+  publisher: RepositoryPublisher;
+  ref: Required<RepositoryRef>;
+  branch: string;
+  sourceDir: string;
+  where: string;
+  /** `<publisher>.<host>/<owner>/<name>`, lowercase: the checkpoints' object. */
+  key: string;
+  catalogInfoPath: string;
+}
+
+function planOf(ctx: PublishContext, publishers: RepositoryPublisher[]): Plan {
+  const target = repositoryTargetOf(ctx.input.repoUrl);
+  const publisher = publisherFor(publishers, target.host);
+  const { owner, name } = publisher.canonicalRef(target);
+  return {
+    publisher,
+    ref: { host: target.host, owner, name },
+    branch: ctx.input.defaultBranch ?? 'main',
+    sourceDir: ctx.input.sourcePath
+      ? resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath)
+      : ctx.workspacePath,
+    where: publisher.describe(target.host),
+    key: `${publisher.id}.${target.host}/${owner}/${name}`.toLowerCase(),
+    catalogInfoPath: (ctx.input.catalogInfoPath ?? 'catalog-info.yaml').replace(
+      /^\/+/,
+      '',
+    ),
+  };
+}
+
+async function publish(ctx: PublishContext, deps: PublishDeps) {
+  const plan = planOf(ctx, deps.publishers);
+  const { owner, name } = plan.ref;
+  if (ctx.isDryRun) {
+    await dryRun(ctx, plan);
+    return;
+  }
+  ctx.logger.info(`Publishing ${owner}/${name} to ${plan.where}`, {
+    repository: `${owner}/${name}`,
+    publisher: plan.publisher.id,
+  });
+  // Log what is done when it is done; a retried task resumes from the
+  // checkpoints and says so instead.
+  let ran = false;
+  const repo = await ctx.checkpoint({
+    key: `paved.publish.repository.${plan.key}`,
+    fn: async () => {
+      ran = true;
+      return createRepository(ctx, plan);
+    },
+  });
+  const push = await ctx.checkpoint({
+    key: `paved.publish.push.${plan.key}.${plan.branch}`,
+    fn: async () => {
+      ran = true;
+      return pushContent(ctx, plan, repo, deps.config);
+    },
+  });
+  if (!ran) {
+    ctx.logger.info(
+      `${repo.owner}/${repo.name} was published by an earlier run of this task (${push.commitSha} on ${plan.branch}): ${repo.htmlUrl}`,
+      { repository: `${repo.owner}/${repo.name}` },
+    );
+  }
+  outputUrls(ctx, plan, repo);
+  ctx.output('created', repo.created);
+  ctx.output('pushed', push.pushed);
+  ctx.output('commitHash', push.commitSha);
+}
+
+/** Says what would be published, writing nothing. */
+async function dryRun(ctx: PublishContext, plan: Plan) {
+  const { owner, name } = plan.ref;
+  const preview = await plan.publisher.preview(plan.ref);
+  ctx.logger.info(
+    `Dry run: would ${
+      preview.exists ? 'adopt' : 'create'
+    } ${owner}/${name} on ${plan.where} and push the workspace to ${
+      plan.branch
+    }: ${preview.htmlUrl}`,
+    { repository: `${owner}/${name}`, publisher: plan.publisher.id },
+  );
+  outputUrls(ctx, plan, preview);
+  ctx.output('created', !preview.exists);
+  ctx.output('pushed', preview.empty);
+  ctx.output('commitHash', '');
+}
+
+async function createRepository(ctx: PublishContext, plan: Plan) {
+  const r = await plan.publisher.createRepository({
+    ...plan.ref,
+    visibility: ctx.input.repoVisibility,
+    description: ctx.input.description,
+    topics: ctx.input.topics,
+    defaultBranch: plan.branch,
+  });
+  ctx.logger.info(
+    `${r.created ? 'Created' : 'Adopted the existing'} ${r.owner}/${r.name}: ${
+      r.htmlUrl
+    }`,
+    { repository: `${r.owner}/${r.name}` },
+  );
+  const { created, owner, name, htmlUrl, cloneUrl } = r;
+  return { created, owner, name, htmlUrl, cloneUrl };
+}
+
+async function pushContent(
+  ctx: PublishContext,
+  plan: Plan,
+  repo: { owner: string; name: string },
+  config: RootConfigService,
+) {
+  const setting = (key: string) =>
+    config.getOptionalString(`scaffolder.${key}`);
+  const r = await plan.publisher.pushInitialContent({
+    ...plan.ref,
+    owner: repo.owner,
+    name: repo.name,
+    sourceDir: plan.sourceDir,
+    branch: plan.branch,
+    message:
+      ctx.input.gitCommitMessage ??
+      setting('defaultCommitMessage') ??
+      'initial commit',
+    author: {
+      name:
+        ctx.input.gitAuthorName ??
+        setting('defaultAuthor.name') ??
+        'Scaffolder',
+      email:
+        ctx.input.gitAuthorEmail ??
+        setting('defaultAuthor.email') ??
+        'scaffolder@backstage.io',
+    },
+  });
+  ctx.logger.info(
+    r.pushed
+      ? `Pushed the workspace to ${plan.branch} as ${r.commitSha}`
+      : `${plan.branch} already holds this content (${r.commitSha}); nothing to push`,
+    { repository: `${repo.owner}/${repo.name}`, commit: r.commitSha },
+  );
+  return { commitSha: r.commitSha, pushed: r.pushed };
+}
+
+function outputUrls(
+  ctx: PublishContext,
+  plan: Plan,
+  repo: { htmlUrl: string; cloneUrl: string },
+) {
+  ctx.output('remoteUrl', repo.cloneUrl);
+  ctx.output('repoContentsUrl', `${repo.htmlUrl}/blob/${plan.branch}`);
+  ctx.output(
+    'catalogInfoUrl',
+    `${repo.htmlUrl}/blob/${plan.branch}/${plan.catalogInfoPath}`,
+  );
+  ctx.output('forge', plan.publisher.id);
 }

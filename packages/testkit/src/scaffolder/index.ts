@@ -1,0 +1,2 @@
+export { declaredOutputs, exampleInput, runAction } from './runAction';
+export type { ActionRun } from './runAction';
