@@ -1,14 +1,12 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
   isError,
 } from '@backstage/errors';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   ApplyOptions,
   ApplyResult,
@@ -34,26 +32,32 @@ import {
   formatViolations,
 } from './guardrails/checkGuardrails';
 import { withPavedConvention } from './convention/withPavedConvention';
-import {
-  PAVED_LABELS,
-  PAVED_MANAGER,
-  namespaceNameFor,
-  ownerGroupName,
-  workloadSelector,
-} from './convention/labels';
-import { needsApply } from './needsApply';
+import { namespaceNameFor, workloadSelector } from './convention/labels';
 import {
   KubernetesManifest,
   assertManifest,
   assertManifestSize,
   parseManifests,
-} from './parseManifests';
+} from './apply/parseManifests';
+import {
+  classify,
+  describe,
+  header,
+  outcome,
+  serverSideApply,
+} from './apply/serverSideApply';
+import { withProgress } from './apply/withProgress';
+import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
+import {
+  assertNotTerminating,
+  foreignNamespace,
+  missingNamespace,
+  readNamespace,
+} from './namespaces/namespaceOwnership';
 import {
   KubernetesProvisionerSettings,
-  SizeName,
   readKubernetesProvisionerConfig,
 } from './readKubernetesProvisionerConfig';
-import { renderNamespaceObjects } from './renderNamespaceObjects';
 import {
   FATAL_WAITING_REASONS,
   failingContainers,
@@ -102,48 +106,6 @@ const APPLY_ORDER = [
 const DEFAULT_POLL_MS = 2000;
 const MAX_LOGGED_PODS = 5;
 
-function describe(obj: { kind: string; metadata: { name?: string } }): string {
-  return `${obj.kind} "${obj.metadata.name}"`;
-}
-
-/** The live Namespace, or undefined when there is none. */
-function readNamespace(
-  client: KubernetesClusterClient,
-  namespace: string,
-): Promise<any> {
-  return client.read<any>(`reading Namespace "${namespace}"`, () =>
-    client.objects.read({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace },
-    }),
-  );
-}
-
-function header(obj: KubernetesManifest) {
-  return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    metadata: {
-      name: obj.metadata.name,
-      ...(obj.metadata.namespace && { namespace: obj.metadata.namespace }),
-    },
-  };
-}
-
-function outcome(
-  obj: KubernetesManifest,
-  action: ObjectOutcome['action'],
-): ObjectOutcome {
-  return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    name: obj.metadata.name,
-    ...(obj.metadata.namespace && { namespace: obj.metadata.namespace }),
-    action,
-  };
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -163,113 +125,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** What applying `obj` over `live` would do. */
-function classify(
-  client: KubernetesClusterClient,
-  obj: KubernetesManifest,
-  live: unknown,
-): ObjectOutcome['action'] {
-  if (!live) {
-    return 'created';
-  }
-  return needsApply(obj, live, PAVED_MANAGER, client.toModel(obj))
-    ? 'updated'
-    : 'unchanged';
-}
-
-/**
- * Re-throws an error with what had already been written, and the write that
- * was under way when the cluster stopped answering, so that a failure never
- * leaves a half-done namespace or manifest set unreported.
- */
-function withProgress(
-  error: unknown,
-  written: ObjectOutcome[],
-  inFlight: ObjectOutcome | undefined,
-  where: string,
-): Error {
-  const err = isError(error) ? (error as Error) : new Error(String(error));
-  const changed = written.filter(
-    o => o.action === 'created' || o.action === 'updated',
-  );
-  // A timeout or a dropped connection says nothing about whether the write landed.
-  const uncertain =
-    inFlight && err.name === 'ServiceUnavailableError' ? inFlight : undefined;
-  if (changed.length === 0 && !uncertain) {
-    return err;
-  }
-  const parts: string[] = [];
-  if (changed.length > 0) {
-    parts.push(
-      `Before the failure Paved had applied to ${where}: ${changed
-        .map(o => `${o.kind} "${o.name}" (${o.action})`)
-        .join(', ')}`,
-    );
-  }
-  if (uncertain) {
-    parts.push(
-      `${changed.length > 0 ? 'it' : 'Paved'} was applying ${uncertain.kind} "${
-        uncertain.name
-      }" ${
-        changed.length > 0 ? '' : `to ${where} `
-      }when the cluster stopped answering, so that one may or may not have been applied`,
-    );
-  }
-  const message = `${err.message}. ${parts.join(
-    '; ',
-  )}; run the operation again to converge`;
-  // Same class (so callers can still check error.name); no cause, which @backstage/errors would append to the message.
-  const Ctor = err.constructor as new (message: string) => Error;
-  try {
-    const wrapped = new Ctor(message);
-    if (wrapped.message === message) return wrapped;
-  } catch {
-    // fall through to a plain error
-  }
-  return new Error(message);
-}
-
-/**
- * Why a live namespace is not the one Paved provisioned for a component's
- * environment; undefined when it is.
- */
-function foreignNamespace(
-  live: any,
-  component: string,
-  environment: string,
-): string | undefined {
-  const labels = live.metadata?.labels ?? {};
-  const managedBy = labels[PAVED_LABELS.managedBy];
-  if (managedBy !== PAVED_MANAGER) {
-    return `is not managed by Paved (${PAVED_LABELS.managedBy} is ${
-      managedBy ? `"${managedBy}"` : 'not set'
-    })`;
-  }
-  if (
-    labels[PAVED_LABELS.component] !== component ||
-    labels[PAVED_LABELS.environment] !== environment
-  ) {
-    return `belongs to component "${
-      labels[PAVED_LABELS.component]
-    }" in environment "${labels[PAVED_LABELS.environment]}"`;
-  }
-  return undefined;
-}
-
-function missingNamespace(namespace: string, cluster: string) {
-  return new NotFoundError(
-    `Namespace "${namespace}" does not exist on cluster "${cluster}"; provision it first (paved:kubernetes:namespace:provision)`,
-  );
-}
-
-function assertNotTerminating(live: any, cluster: string) {
-  if (live.status?.phase === 'Terminating') {
-    throw new ConflictError(
-      `Namespace "${live.metadata?.name}" on cluster "${cluster}" is being deleted (Terminating); wait until it is gone, then run again`,
-    );
-  }
-}
-
 /**
  * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`.
  *
@@ -279,6 +134,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   readonly #settings: KubernetesProvisionerSettings;
   readonly #logger: LoggerService;
   readonly #clusters: KubernetesClusters;
+  readonly #namespaces: NamespaceProvisioner;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -308,6 +164,11 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#clusters = new KubernetesClusters(options);
+    this.#namespaces = new NamespaceProvisioner({
+      settings: options.settings,
+      clusters: this.#clusters,
+      logger: options.logger,
+    });
   }
 
   resolveCluster(cluster?: string): string {
@@ -325,119 +186,10 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     return this.#clusters.clientOf(name);
   }
 
-  /** Server-side applies one object as field manager `paved`, and logs what it did. */
-  private async serverSideApply(
-    client: KubernetesClusterClient,
-    obj: KubernetesManifest,
-    options: { force: boolean; action: ObjectOutcome['action'] },
-  ): Promise<KubernetesObject> {
-    const applied = await client.call(`applying ${describe(obj)}`, () =>
-      client.serverSideApply(obj, PAVED_MANAGER, options.force),
-    );
-    this.#logger.info(`${options.action} ${describe(obj)}`, {
-      cluster: client.name,
-      namespace: obj.metadata.namespace ?? obj.metadata.name,
-      kind: obj.kind,
-      name: obj.metadata.name,
-    });
-    return applied;
-  }
-
-  async ensureNamespace(
+  ensureNamespace(
     options: EnsureNamespaceOptions,
   ): Promise<EnsureNamespaceResult> {
-    const { component, environment, owner, dryRun = false } = options;
-    const namespace = namespaceNameFor(component, environment);
-    const size = (options.size ?? 'small') as SizeName;
-    if (!Object.prototype.hasOwnProperty.call(this.#settings.sizes, size)) {
-      throw new InputError(
-        `size: expected one of ${Object.keys(this.#settings.sizes).join(
-          ', ',
-        )}, got "${size}"`,
-      );
-    }
-    const desired = renderNamespaceObjects(
-      { namespace, component, environment, owner, size },
-      this.#settings,
-    );
-    const cluster = this.resolveCluster(options.cluster);
-    const client = await this.client(cluster);
-
-    const [nsObject, ...contents] = desired;
-    const liveNs = await readNamespace(client, namespace);
-    if (liveNs) {
-      assertNotTerminating(liveNs, cluster);
-      const problem = foreignNamespace(liveNs, component, environment);
-      if (problem) {
-        throw new ConflictError(
-          `Namespace "${namespace}" already exists on cluster "${cluster}" and ${problem}; choose another component or environment name`,
-        );
-      }
-      const current = liveNs.metadata?.labels?.[PAVED_LABELS.owner];
-      const wanted = ownerGroupName(owner);
-      if (current && current !== wanted) {
-        if (!options.allowOwnerChange) {
-          // Whoever runs a template must not take over another team's namespace by naming itself owner.
-          throw new ConflictError(
-            `owner: namespace "${namespace}" on cluster "${cluster}" belongs to group "${current}", not "${wanted}"; Paved hands it to another owner only when asked (allowOwnerChange, the changeOwner input of paved:kubernetes:namespace:provision), e.g. after the component's owner changed in the catalogue`,
-          );
-        }
-        this.#logger.info(
-          `Namespace "${namespace}" ${
-            dryRun ? 'would change' : 'changes'
-          } owner from group "${current}" to "${wanted}"`,
-          { cluster, namespace, previousOwner: current, owner: wanted },
-        );
-      }
-    }
-
-    const objects: ObjectOutcome[] = [];
-    let inFlight: ObjectOutcome | undefined;
-    let uid: string | undefined = liveNs?.metadata?.uid;
-    try {
-      for (const obj of [nsObject, ...contents]) {
-        let live: unknown = liveNs;
-        if (obj !== nsObject) {
-          // A namespace that did not exist holds nothing: a cold run skips these reads.
-          live = liveNs
-            ? await client.read(`reading ${describe(obj)}`, () =>
-                client.objects.read(header(obj)),
-              )
-            : undefined;
-        }
-        const action = classify(client, obj, live);
-        if (action !== 'unchanged' && !dryRun) {
-          inFlight = outcome(obj, action);
-          if (
-            obj.kind === 'RoleBinding' &&
-            live &&
-            JSON.stringify((live as any).roleRef) !==
-              JSON.stringify(obj.roleRef)
-          ) {
-            // roleRef is immutable: a changed ClusterRole means a new binding.
-            await client.call(`replacing ${describe(obj)}`, () =>
-              client.objects.delete(header(obj) as KubernetesObject),
-            );
-          }
-          // The guardrail objects are Paved's: hand edits are taken back.
-          const applied = await this.serverSideApply(client, obj, {
-            force: true,
-            action,
-          });
-          if (obj === nsObject) uid = applied.metadata?.uid ?? uid;
-          inFlight = undefined;
-        }
-        objects.push(outcome(obj, action));
-      }
-    } catch (error) {
-      throw withProgress(
-        error,
-        objects,
-        inFlight,
-        `namespace "${namespace}" on cluster "${cluster}"`,
-      );
-    }
-    return { cluster, namespace, ...(uid && { uid }), objects, dryRun };
+    return this.#namespaces.ensure(options);
   }
 
   async apply(options: ApplyOptions): Promise<ApplyResult> {
@@ -556,7 +308,11 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       for (const { obj, action } of plan) {
         if (action !== 'unchanged' && !dryRun) {
           inFlight = outcome(obj, action);
-          await this.serverSideApply(client, obj, { force, action });
+          await serverSideApply(client, obj, {
+            force,
+            action,
+            logger: this.#logger,
+          });
           inFlight = undefined;
         }
         objects.push(outcome(obj, action));
@@ -585,27 +341,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     };
   }
 
-  async getNamespace(
-    target: KubernetesTarget,
-  ): Promise<NamespaceState | undefined> {
-    const { component, environment } = target;
-    const namespace = namespaceNameFor(component, environment);
-    const cluster = this.resolveCluster(target.cluster);
-    const client = await this.client(cluster);
-    const live = await readNamespace(client, namespace);
-    if (!live) {
-      return undefined;
-    }
-    const owner: string | undefined =
-      live.metadata?.labels?.[PAVED_LABELS.owner];
-    return {
-      cluster,
-      namespace,
-      uid: live.metadata?.uid,
-      phase: live.status?.phase === 'Terminating' ? 'Terminating' : 'Active',
-      provisioned: !foreignNamespace(live, component, environment),
-      ...(owner && { owner }),
-    };
+  getNamespace(target: KubernetesTarget): Promise<NamespaceState | undefined> {
+    return this.#namespaces.get(target);
   }
 
   private async findWorkloads(

@@ -52,11 +52,11 @@ export {
   parseManifests,
   assertManifest,
   assertManifestSize,
-} from './parseManifests';
+} from './apply/parseManifests';
 export type {
   KubernetesManifest,
   ParseManifestsOptions,
-} from './parseManifests';
+} from './apply/parseManifests';
 export {
   checkGuardrails,
   formatViolations,
@@ -70,4 +70,4 @@ export { withPavedConvention } from './convention/withPavedConvention';
 export {
   NAMESPACE_OBJECT_NAMES,
   renderNamespaceObjects,
-} from './renderNamespaceObjects';
+} from './namespaces/renderNamespaceObjects';

@@ -1,4 +1,4 @@
-import { KubernetesManifest } from '../parseManifests';
+import { KubernetesManifest } from '../apply/parseManifests';
 import { pavedLabels, workloadLabels } from './labels';
 import { podTemplatePaths } from './podTemplatePaths';
 

@@ -1,4 +1,4 @@
-import { KubernetesManifest } from '../parseManifests';
+import { KubernetesManifest } from '../apply/parseManifests';
 
 /**
  * One broken guardrail: which object, which field, what is wrong.

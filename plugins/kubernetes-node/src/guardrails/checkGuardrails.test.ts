@@ -1,5 +1,5 @@
 import { withPavedConvention } from '../convention/withPavedConvention';
-import { KubernetesManifest } from '../parseManifests';
+import { KubernetesManifest } from '../apply/parseManifests';
 import { DEFAULT_ALLOWED_KINDS } from '../readKubernetesProvisionerConfig';
 import { checkGuardrails, formatViolations } from './checkGuardrails';
 

@@ -1,5 +1,5 @@
 import { WORKLOAD_KINDS } from '../convention/podTemplatePaths';
-import { KubernetesManifest } from '../parseManifests';
+import { KubernetesManifest } from '../apply/parseManifests';
 import { checkAllowedKind } from './everyObject/allowedKinds';
 import { checkConventionLabels } from './everyObject/conventionLabels';
 import { checkUniqueName, checkValidName } from './everyObject/objectNames';

@@ -1,4 +1,4 @@
-import { NAMESPACE_OBJECT_NAMES } from '../../renderNamespaceObjects';
+import { NAMESPACE_OBJECT_NAMES } from '../../namespaces/renderNamespaceObjects';
 import { GuardrailRule } from '../GuardrailRule';
 
 /** The guardrail objects ensureNamespace writes, by kind: applied manifests may not replace them. */

@@ -1,4 +1,4 @@
-import { KubernetesManifest } from '../../parseManifests';
+import { KubernetesManifest } from '../../apply/parseManifests';
 import { groupOf } from '../everyObject/allowedKinds';
 
 /** Whether an object is of the RBAC API group, not a same-named kind of another. */
