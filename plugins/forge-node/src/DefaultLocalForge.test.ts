@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLocalForge } from './DefaultLocalForge';
 import { ForgeUrls } from './ForgeUrls';
-import { writeWorkspaceTree } from './writeWorkspaceTree';
+import { writeWorkspaceTree } from '@paved/plugin-git-node';
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 /** Checks against the real git run where it is installed (it is not needed otherwise). */

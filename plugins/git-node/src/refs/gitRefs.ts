@@ -1,9 +1,8 @@
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadIsomorphicGit } from './isomorphicGit';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { loadIsomorphicGit } from '../loadIsomorphicGit';
 
 /** A lock file older than this was left by a crashed writer; it is broken. */
 const STALE_LOCK_MS = 10_000;
@@ -39,7 +38,7 @@ export async function compareAndSwapRef(
   ref: string,
   options: { expected: string | undefined; value: string },
 ): Promise<{ updated: boolean; previous: string | undefined }> {
-  const file = resolveSafeChildPath(gitdir, ref);
+  const file = refFile(gitdir, ref);
   const lock = `${file}.lock`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const handle = await takeLock(lock, ref);
@@ -68,7 +67,7 @@ export async function writeSymbolicRef(
   name: string,
   target: string,
 ): Promise<void> {
-  const file = resolveSafeChildPath(gitdir, name);
+  const file = refFile(gitdir, name);
   const lock = `${file}.lock`;
   const handle = await takeLock(lock, name);
   let released = false;
@@ -90,10 +89,7 @@ export async function readSymbolicRef(
   name: string,
 ): Promise<string | undefined> {
   try {
-    const content = await fs.promises.readFile(
-      resolveSafeChildPath(gitdir, name),
-      'utf8',
-    );
+    const content = await fs.promises.readFile(refFile(gitdir, name), 'utf8');
     const match = content.match(/^ref: (\S+)\s*$/);
     return match ? match[1] : undefined;
   } catch (error) {
@@ -136,6 +132,50 @@ export async function breakStaleLock(
   }
   await fs.promises.rm(aside, { force: true });
   return same;
+}
+
+/**
+ * The branch names under `refs/heads` (or the names under another prefix),
+ * loose and packed. Lock files of a writer in progress (or crashed) are not
+ * refs.
+ *
+ * @public
+ */
+export async function listRefNames(
+  gitdir: string,
+  prefix: string = 'refs/heads',
+): Promise<string[]> {
+  const git = loadIsomorphicGit();
+  const names = await git.listRefs({ fs, gitdir, filepath: prefix });
+  return names.filter(name => !name.endsWith('.lock'));
+}
+
+/**
+ * The branch HEAD names, without `refs/heads/`; undefined when HEAD is
+ * detached or missing.
+ *
+ * @public
+ */
+export async function readHeadBranch(
+  gitdir: string,
+): Promise<string | undefined> {
+  const target = await readSymbolicRef(gitdir, 'HEAD');
+  return target?.startsWith('refs/heads/')
+    ? target.slice('refs/heads/'.length)
+    : undefined;
+}
+
+/** The file of a ref inside the git directory; nothing outside it. */
+function refFile(gitdir: string, ref: string): string {
+  const parts = ref.split('/');
+  if (
+    !(ref === 'HEAD' || parts[0] === 'refs') ||
+    parts.some(p => p === '' || p === '.' || p === '..') ||
+    /[\\\0]/.test(ref)
+  ) {
+    throw new InputError(`Invalid ref ${JSON.stringify(ref)}`);
+  }
+  return path.join(gitdir, ...parts);
 }
 
 async function takeLock(

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadIsomorphicGit } from './isomorphicGit';
+import { loadIsomorphicGit } from '../loadIsomorphicGit';
 import {
   encodeTree,
   GitTreeEntry,
   writeBufferObject,
   writeFileBlob,
-} from './gitObjects';
+} from '../objects/gitObjects';
 
 type IsIgnored = (filepath: string) => Promise<boolean>;
 
