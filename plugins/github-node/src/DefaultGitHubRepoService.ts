@@ -21,7 +21,6 @@ import {
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
   GitHubEnvironmentSpec,
-  GitHubRepoPermission,
   GitHubRepoRef,
   GitHubRepoService,
   GrantTeamAccessOptions,
@@ -57,6 +56,7 @@ import {
   GitHubRepoServiceSettings,
   readGitHubRepoServiceConfig,
 } from './readGitHubRepoServiceConfig';
+import { GitHubAccess } from './access/GitHubAccess';
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
@@ -66,13 +66,6 @@ import { GitHubBranchProtection } from './protection/GitHubBranchProtection';
 import { GitHubInitialContent } from './repositories/GitHubInitialContent';
 import { GitHubRepositories } from './repositories/GitHubRepositories';
 
-const PERMISSIONS: GitHubRepoPermission[] = [
-  'pull',
-  'triage',
-  'push',
-  'maintain',
-  'admin',
-];
 const DEFAULT_CODEOWNERS = '.github/CODEOWNERS';
 
 /**
@@ -115,6 +108,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #repositories: GitHubRepositories;
   readonly #initialContent: GitHubInitialContent;
   readonly #protection: GitHubBranchProtection;
+  readonly #access: GitHubAccess;
 
   /** Builds the service from app-config (`integrations.github`, `paved.github`). */
   static fromConfig(
@@ -155,6 +149,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     this.#repositories = new GitHubRepositories(options);
     this.#initialContent = new GitHubInitialContent(options);
     this.#protection = new GitHubBranchProtection(options);
+    this.#access = new GitHubAccess({ ...options, directory: this.#directory });
   }
 
   createRepository(
@@ -185,114 +180,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return this.#protection.protect(options);
   }
 
-  // ------------------------------------------------------------------ access
-
-  async grantTeamAccess(
+  grantTeamAccess(
     options: GrantTeamAccessOptions,
   ): Promise<GrantTeamAccessResult> {
-    const { owner, name, team, permission } = options;
-    assertRepositoryName(name);
-    if (!PERMISSIONS.includes(permission)) {
-      throw new InputError(
-        `permission: "${permission}" is not a GitHub repository role; expected one of ${PERMISSIONS.join(
-          ', ',
-        )}`,
-      );
-    }
-    if (
-      typeof team !== 'string' ||
-      !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(team)
-    ) {
-      throw new InputError(`team: invalid team slug "${team}"`);
-    }
-    const full = `${owner}/${name}`;
-    const action = `granting team ${team} ${permission} on ${full}`;
-    const s = await this.#client.session(options, action);
-
-    // A repository this process created moments ago holds only what Paved
-    // put there: the read before the write would only cost a request.
-    let teams: any[] = [];
-    try {
-      if (!this.#client.isFresh(s)) {
-        teams = await this.#client.onRepo(s, () =>
-          s.octokit.paginate(s.octokit.rest.repos.listTeams, {
-            owner,
-            repo: name,
-            per_page: 100,
-          }),
-        );
-      }
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    this.#directory.rememberTeams(s, owner, teams);
-    const existing = teams.find(
-      t => t.slug.toLowerCase() === team.toLowerCase(),
-    );
-    let act: 'granted' | 'unchanged' = 'unchanged';
-    if (existing && existing.permission !== permission) {
-      throw new ConflictError(
-        `team ${team} already has the ${existing.permission} role on ${full}, not ${permission}; Paved will not change it`,
-      );
-    }
-    if (!existing) {
-      try {
-        await this.#client.onRepo(s, () =>
-          s.octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
-            org: owner,
-            team_slug: team,
-            owner,
-            repo: name,
-            permission,
-          }),
-        );
-      } catch (error) {
-        this.#client.throwIfScopeMissing(error, action, s);
-        if (hasStatus(error, 404)) {
-          throw new NotFoundError(
-            `${action} failed: organisation ${owner} has no team "${team}" (or the credentials cannot see it)`,
-          );
-        }
-        throw this.#client.fail(error, action, s);
-      }
-      act = 'granted';
-      s.logger.info(`Granted team ${team} ${permission} on ${full}`);
-    }
-
-    const removal = await this.removeCreatorAdmin({
-      ...options,
-      enabled: options.removeCreatorAdmin,
-    });
-    return { team, permission, action: act, ...removal };
+    return this.#access.grantTeam(options);
   }
 
-  async removeCreatorAdmin(
+  removeCreatorAdmin(
     options: GitHubRepoRef & { enabled?: boolean },
   ): Promise<RemoveCreatorAdminResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    if (!(options.enabled ?? this.#client.settings.removeCreatorAdmin)) {
-      return { creatorAdmin: 'kept' };
-    }
-    const full = `${owner}/${name}`;
-    const action = `removing the creator's admin rights on ${full}`;
-    const s = await this.#client.session(options, action);
-    if (s.credentials === 'app') return { creatorAdmin: 'not-applicable' };
-    let creator: string;
-    try {
-      creator = await this.#directory.login(s);
-      await this.#client.onRepo(s, () =>
-        s.octokit.rest.repos.removeCollaborator({
-          owner,
-          repo: name,
-          username: creator,
-        }),
-      );
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    s.logger.info(`Removed ${creator} as a direct collaborator of ${full}`);
-    return { creatorAdmin: 'removed', creator };
+    return this.#access.removeCreatorAdmin(options);
   }
 
   // ------------------------------------------------------------ environments
