@@ -24,7 +24,7 @@ import * as git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import request from 'supertest';
 import { forgePlugin } from './plugin';
-import { pktLine } from './service/gitProtocol';
+import { pktLine } from '@paved/plugin-git-node';
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 /** The real git client, where it is installed (the forge does not need it). */

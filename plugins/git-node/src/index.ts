@@ -55,3 +55,12 @@ export { commitChanges } from './worktree/commitChanges';
 export type { CommitChangesOptions } from './worktree/commitChanges';
 export { MAX_HAVES, packObjects, reachableObjects } from './packs/packObjects';
 export type { PackObjectsRequest } from './packs/packObjects';
+export {
+  AGENT,
+  advertiseRefs,
+  errorPacket,
+  parseUploadPackRequest,
+  pktLine,
+  uploadPackResponse,
+} from './protocol/gitProtocol';
+export type { UploadPackRequest } from './protocol/gitProtocol';

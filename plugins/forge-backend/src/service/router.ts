@@ -20,7 +20,7 @@ import {
   errorPacket,
   parseUploadPackRequest,
   uploadPackResponse,
-} from './gitProtocol';
+} from '@paved/plugin-git-node';
 import {
   blobPage,
   emptyRepositoryPage,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { ForgeRefs } from '@paved/plugin-forge-node';
+import { GitRefs } from '../refs/listRefs';
 
 /**
  * git's smart HTTP protocol, version 0/1, read side only (upload-pack), as
@@ -33,7 +33,7 @@ export function pktLine(data: string | Buffer): Buffer {
  * The answer to `GET .../info/refs?service=git-upload-pack`: the service
  * line, a flush, the refs (HEAD first, capabilities after the first), a flush.
  */
-export function advertiseRefs(refs: ForgeRefs): Buffer {
+export function advertiseRefs(refs: GitRefs): Buffer {
   const capabilities = [
     'multi_ack_detailed',
     'side-band-64k',
@@ -144,7 +144,7 @@ export function parseUploadPackRequest(body: Buffer): UploadPackRequest {
  * client chose, then (once it said "done") the packfile, multiplexed on band
  * 1 when it asked for side-band.
  *
- * The forge never says "ready", so a client sends all its haves and then
+ * This server never says "ready", so a client sends all its haves and then
  * "done"; stateless HTTP needs nothing more.
  */
 export function uploadPackResponse(options: {
