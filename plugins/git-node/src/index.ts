@@ -53,6 +53,11 @@ export { commitWorkspace } from './worktree/commitWorkspace';
 export type { CommitWorkspaceOptions } from './worktree/commitWorkspace';
 export { commitChanges } from './worktree/commitChanges';
 export type { CommitChangesOptions } from './worktree/commitChanges';
+export { basicAuthHeaders } from './remote/GitHttpRemote';
+export type { GitHttpRemote } from './remote/GitHttpRemote';
+export { listRemoteBranches } from './remote/listRemoteBranches';
+export { fetchBranch } from './remote/fetchBranch';
+export { GitPushRefusedError, pushBranch } from './remote/pushBranch';
 export { MAX_HAVES, packObjects, reachableObjects } from './packs/packObjects';
 export type { PackObjectsRequest } from './packs/packObjects';
 export {
