@@ -5,7 +5,6 @@ import {
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
-  isError,
 } from '@backstage/errors';
 import {
   ApplyOptions,
@@ -18,7 +17,6 @@ import {
   KubernetesTarget,
   ManifestLimits,
   NamespaceState,
-  ObjectOutcome,
   RolloutDiagnostics,
   RolloutResult,
   WaitForRolloutOptions,
@@ -27,31 +25,11 @@ import {
 } from './KubernetesProvisioner';
 import { KubernetesClusterClient } from './client/KubernetesClusterClient';
 import { KubernetesClusters } from './client/KubernetesClusters';
-import {
-  checkGuardrails,
-  formatViolations,
-} from './guardrails/checkGuardrails';
-import { withPavedConvention } from './convention/withPavedConvention';
 import { namespaceNameFor, workloadSelector } from './convention/labels';
-import {
-  KubernetesManifest,
-  assertManifest,
-  assertManifestSize,
-  parseManifests,
-} from './apply/parseManifests';
-import {
-  classify,
-  describe,
-  header,
-  outcome,
-  serverSideApply,
-} from './apply/serverSideApply';
-import { withProgress } from './apply/withProgress';
+import { ManifestApplier } from './apply/ManifestApplier';
 import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
 import {
-  assertNotTerminating,
   foreignNamespace,
-  missingNamespace,
   readNamespace,
 } from './namespaces/namespaceOwnership';
 import {
@@ -78,30 +56,6 @@ export interface DefaultKubernetesProvisionerOptions {
   /** Environment for in-cluster discovery; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
 }
-
-// Helm's install order: what others depend on goes first.
-const APPLY_ORDER = [
-  'NetworkPolicy',
-  'ResourceQuota',
-  'LimitRange',
-  'PodDisruptionBudget',
-  'ServiceAccount',
-  'Secret',
-  'ConfigMap',
-  'PersistentVolumeClaim',
-  'Role',
-  'RoleBinding',
-  'Service',
-  'DaemonSet',
-  'Pod',
-  'ReplicaSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'StatefulSet',
-  'Job',
-  'CronJob',
-  'Ingress',
-];
 
 const DEFAULT_POLL_MS = 2000;
 const MAX_LOGGED_PODS = 5;
@@ -135,6 +89,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   readonly #logger: LoggerService;
   readonly #clusters: KubernetesClusters;
   readonly #namespaces: NamespaceProvisioner;
+  readonly #manifests: ManifestApplier;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -169,6 +124,11 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       clusters: this.#clusters,
       logger: options.logger,
     });
+    this.#manifests = new ManifestApplier({
+      settings: options.settings,
+      clusters: this.#clusters,
+      logger: options.logger,
+    });
   }
 
   resolveCluster(cluster?: string): string {
@@ -176,10 +136,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   }
 
   getManifestLimits(): ManifestLimits {
-    return {
-      maxManifestBytes: this.#settings.maxManifestBytes,
-      maxDocuments: this.#settings.maxDocuments,
-    };
+    return this.#manifests.limits();
   }
 
   private client(name: string): Promise<KubernetesClusterClient> {
@@ -192,153 +149,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     return this.#namespaces.ensure(options);
   }
 
-  async apply(options: ApplyOptions): Promise<ApplyResult> {
-    const { component, environment, force = false, dryRun = false } = options;
-    const namespace = namespaceNameFor(component, environment);
-    const limits = this.getManifestLimits();
-    let manifests: KubernetesManifest[];
-    if (typeof options.manifests === 'string') {
-      manifests = parseManifests(options.manifests, {
-        maxBytes: limits.maxManifestBytes,
-        maxDocuments: limits.maxDocuments,
-      });
-    } else {
-      if (!Array.isArray(options.manifests)) {
-        throw new InputError(
-          'manifests: expected YAML text or a list of Kubernetes objects',
-        );
-      }
-      assertManifestSize(
-        Buffer.byteLength(JSON.stringify(options.manifests)),
-        limits.maxManifestBytes,
-      );
-      if (options.manifests.length > limits.maxDocuments) {
-        throw new InputError(
-          `manifests: ${options.manifests.length} objects; at most ${limits.maxDocuments} are allowed (paved.kubernetes.maxDocuments)`,
-        );
-      }
-      manifests = options.manifests.map((m, i) =>
-        assertManifest(m, `manifests: document ${i + 1}`),
-      );
-    }
-    if (manifests.length === 0) {
-      throw new InputError('manifests: no Kubernetes objects found');
-    }
-    const violations = checkGuardrails(manifests, {
-      namespace,
-      component,
-      environment,
-      allowedKinds: this.#settings.allowedKinds,
-      bindableClusterRoles: this.#settings.bindableClusterRoles,
-    });
-    if (violations.length > 0) {
-      throw new InputError(formatViolations(violations));
-    }
-    const cluster = this.resolveCluster(options.cluster);
-    const client = await this.client(cluster);
-
-    const rank = (kind: string) => {
-      const i = APPLY_ORDER.indexOf(kind);
-      return i < 0 ? APPLY_ORDER.length : i;
-    };
-    const ordered = manifests
-      .map((m, index) => ({
-        obj: withPavedConvention(m, { namespace, component, environment }),
-        document: index + 1,
-      }))
-      .sort(
-        (a, b) =>
-          rank(a.obj.kind) - rank(b.obj.kind) || a.document - b.document,
-      );
-
-    // Only into the namespace Paved provisioned for this component and environment.
-    const liveNs = await readNamespace(client, namespace);
-    if (liveNs) {
-      assertNotTerminating(liveNs, cluster);
-      const problem = foreignNamespace(liveNs, component, environment);
-      if (problem) {
-        throw new NotAllowedError(
-          `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved applies only into namespaces it provisioned`,
-        );
-      }
-    } else if (!dryRun) {
-      throw missingNamespace(namespace, cluster);
-    }
-
-    // Check and read everything first: unknown and cluster-scoped kinds and refused reads fail before any write.
-    const plan: Array<{
-      obj: KubernetesManifest;
-      action: ObjectOutcome['action'];
-    }> = [];
-    const refused: string[] = [];
-    for (const { obj, document } of ordered) {
-      const at = `- document ${document} (${describe(obj)}): ${
-        obj.apiVersion
-      } ${obj.kind}`;
-      const resource = await client.resourceOf(obj.apiVersion, obj.kind);
-      if (!resource) {
-        refused.push(`${at} is not served by cluster "${cluster}"`);
-        continue;
-      }
-      if (!resource.namespaced) {
-        refused.push(
-          `${at} is cluster-scoped; only namespaced objects can be applied into a component's namespace`,
-        );
-        continue;
-      }
-      // In a dry run before the namespace exists (a template's provision step did not run), everything would be created.
-      const live = liveNs
-        ? await client.read(`reading ${describe(obj)}`, () =>
-            client.objects.read(header(obj)),
-          )
-        : undefined;
-      plan.push({ obj, action: classify(client, obj, live) });
-    }
-    if (refused.length > 0) {
-      throw new InputError(
-        `Kinds the cluster cannot take into a namespace; nothing was applied:\n${refused.join(
-          '\n',
-        )}`,
-      );
-    }
-
-    const objects: ObjectOutcome[] = [];
-    let inFlight: ObjectOutcome | undefined;
-    try {
-      for (const { obj, action } of plan) {
-        if (action !== 'unchanged' && !dryRun) {
-          inFlight = outcome(obj, action);
-          await serverSideApply(client, obj, {
-            force,
-            action,
-            logger: this.#logger,
-          });
-          inFlight = undefined;
-        }
-        objects.push(outcome(obj, action));
-      }
-    } catch (error) {
-      const err =
-        isError(error) &&
-        error.name === 'NotFoundError' &&
-        error.message.includes(`namespaces "${namespace}" not found`)
-          ? missingNamespace(namespace, cluster)
-          : error;
-      throw withProgress(
-        err,
-        objects,
-        inFlight,
-        `namespace "${namespace}" on cluster "${cluster}"`,
-      );
-    }
-    const namespaceUid: string | undefined = liveNs?.metadata?.uid;
-    return {
-      cluster,
-      namespace,
-      ...(namespaceUid && { namespaceUid }),
-      objects,
-      dryRun,
-    };
+  apply(options: ApplyOptions): Promise<ApplyResult> {
+    return this.#manifests.apply(options);
   }
 
   getNamespace(target: KubernetesTarget): Promise<NamespaceState | undefined> {
