@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
@@ -20,7 +19,6 @@ import {
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
-  GitHubEnvironmentSpec,
   GitHubRepoRef,
   GitHubRepoService,
   GrantTeamAccessOptions,
@@ -57,6 +55,7 @@ import {
   readGitHubRepoServiceConfig,
 } from './readGitHubRepoServiceConfig';
 import { GitHubAccess } from './access/GitHubAccess';
+import { GitHubEnvironments } from './environments/GitHubEnvironments';
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
@@ -108,6 +107,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #repositories: GitHubRepositories;
   readonly #initialContent: GitHubInitialContent;
   readonly #protection: GitHubBranchProtection;
+  readonly #environments: GitHubEnvironments;
   readonly #access: GitHubAccess;
 
   /** Builds the service from app-config (`integrations.github`, `paved.github`). */
@@ -149,6 +149,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     this.#repositories = new GitHubRepositories(options);
     this.#initialContent = new GitHubInitialContent(options);
     this.#protection = new GitHubBranchProtection(options);
+    this.#environments = new GitHubEnvironments({
+      ...options,
+      directory: this.#directory,
+    });
     this.#access = new GitHubAccess({ ...options, directory: this.#directory });
   }
 
@@ -192,192 +196,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return this.#access.removeCreatorAdmin(options);
   }
 
-  // ------------------------------------------------------------ environments
-
-  async ensureEnvironments(
+  ensureEnvironments(
     options: EnsureEnvironmentsOptions,
   ): Promise<EnsureEnvironmentsResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const specs = options.environments;
-    const seen = new Set<string>();
-    specs.forEach((env, i) => {
-      const field = `environments[${i}]`;
-      if (
-        typeof env.name !== 'string' ||
-        !/^[^\s/][^/]{0,254}$/.test(env.name)
-      ) {
-        throw new InputError(
-          `${field}.name: invalid environment name "${env.name}"`,
-        );
-      }
-      if (seen.has(env.name.toLowerCase())) {
-        throw new InputError(
-          `${field}.name: environment "${env.name}" is listed twice`,
-        );
-      }
-      seen.add(env.name.toLowerCase());
-      const wait = env.waitTimer ?? 0;
-      if (!Number.isInteger(wait) || wait < 0 || wait > 43200) {
-        throw new InputError(
-          `${field}.waitTimer: ${wait} is not allowed; expected whole minutes from 0 to 43200 (30 days)`,
-        );
-      }
-      if ((env.reviewers?.length ?? 0) > 6) {
-        throw new InputError(
-          `${field}.reviewers: at most 6 reviewers, ${
-            env.reviewers!.length
-          } given`,
-        );
-      }
-    });
-    const full = `${owner}/${name}`;
-    const action = `creating the environments of ${full}`;
-    const s = await this.#client.session(options, action);
-
-    // As for team roles: nothing but Paved has touched a fresh repository.
-    let existing: any[] = [];
-    try {
-      if (!this.#client.isFresh(s)) {
-        existing = await this.#client.onRepo(
-          s,
-          async () =>
-            (
-              await s.octokit.rest.repos.getAllEnvironments({
-                owner,
-                repo: name,
-                per_page: 100,
-              })
-            ).data.environments ?? [],
-        );
-      }
-    } catch (error) {
-      throw this.#client.fail(error, action, s);
-    }
-    const byName = new Map(existing.map(e => [e.name.toLowerCase(), e]));
-    const describe = (env: any) => {
-      const rules: any[] = env.protection_rules ?? [];
-      const wait = rules.find(r => r.type === 'wait_timer')?.wait_timer ?? 0;
-      const reviewersRule = rules.find(r => r.type === 'required_reviewers');
-      const reviewers = (reviewersRule?.reviewers ?? [])
-        .map((r: any) =>
-          r.type === 'Team'
-            ? `team:${r.reviewer?.slug}`
-            : `user:${r.reviewer?.login}`,
-        )
-        .map((x: string) => x.toLowerCase())
-        .sort();
-      return {
-        wait,
-        reviewers,
-        preventSelfReview:
-          reviewers.length > 0
-            ? Boolean(reviewersRule?.prevent_self_review)
-            : false,
-        protectedOnly: Boolean(
-          env.deployment_branch_policy?.protected_branches,
-        ),
-        custom: Boolean(env.deployment_branch_policy?.custom_branch_policies),
-        unprotected: rules.length === 0 && !env.deployment_branch_policy,
-      };
-    };
-    const wantedOf = (spec: GitHubEnvironmentSpec) => {
-      const reviewers = (spec.reviewers ?? [])
-        .map(r =>
-          ('team' in r ? `team:${r.team}` : `user:${r.user}`).toLowerCase(),
-        )
-        .sort();
-      return {
-        wait: spec.waitTimer ?? 0,
-        reviewers,
-        preventSelfReview:
-          reviewers.length > 0 ? Boolean(spec.preventSelfReview) : false,
-        protectedOnly: Boolean(spec.protectedBranchesOnly),
-        custom: false,
-      };
-    };
-
-    // Decide everything before changing anything: a conflict writes nothing.
-    const toWrite: GitHubEnvironmentSpec[] = [];
-    const unchanged: string[] = [];
-    const conflicts: string[] = [];
-    for (const spec of specs) {
-      const env = byName.get(spec.name.toLowerCase());
-      if (!env) {
-        toWrite.push(spec);
-        continue;
-      }
-      const have = describe(env);
-      const want = wantedOf(spec);
-      const { unprotected, ...comparable } = have;
-      if (isDeepStrictEqual(comparable, want)) {
-        unchanged.push(spec.name);
-      } else if (unprotected) {
-        // GitHub creates environments without rules when a workflow first names them.
-        toWrite.push(spec);
-      } else {
-        conflicts.push(spec.name);
-      }
-    }
-    if (conflicts.length > 0) {
-      throw new ConflictError(
-        `${full} already has environment${
-          conflicts.length > 1 ? 's' : ''
-        } ${conflicts.join(
-          ', ',
-        )} with other protection rules; Paved will not change them`,
-      );
-    }
-    // Reviewer ids first: an unknown reviewer fails before anything is written.
-    const reviewersOf = new Map<
-      string,
-      Array<{ type: 'User' | 'Team'; id: number }>
-    >();
-    for (const spec of toWrite) {
-      const reviewers: Array<{ type: 'User' | 'Team'; id: number }> = [];
-      for (const r of spec.reviewers ?? []) {
-        reviewers.push(
-          'team' in r
-            ? {
-                type: 'Team' as const,
-                id: await this.#directory.teamId(s, owner, r.team),
-              }
-            : {
-                type: 'User' as const,
-                id: await this.#directory.userId(s, r.user),
-              },
-        );
-      }
-      reviewersOf.set(spec.name, reviewers);
-    }
-    const created: string[] = [];
-    for (const spec of toWrite) {
-      const reviewers = reviewersOf.get(spec.name)!;
-      try {
-        await this.#client.onRepo(s, () =>
-          s.octokit.rest.repos.createOrUpdateEnvironment({
-            owner,
-            repo: name,
-            environment_name: spec.name,
-            wait_timer: spec.waitTimer ?? 0,
-            prevent_self_review: Boolean(spec.preventSelfReview),
-            reviewers: reviewers.length > 0 ? reviewers : null,
-            deployment_branch_policy: spec.protectedBranchesOnly
-              ? { protected_branches: true, custom_branch_policies: false }
-              : null,
-          }),
-        );
-      } catch (error) {
-        throw this.#client.fail(
-          error,
-          `creating environment ${spec.name} of ${full}`,
-          s,
-        );
-      }
-      created.push(spec.name);
-      s.logger.info(`Created environment ${spec.name} of ${full}`);
-    }
-    return { created, unchanged };
+    return this.#environments.ensure(options);
   }
 
   // ------------------------------------------------------- secrets, variables
