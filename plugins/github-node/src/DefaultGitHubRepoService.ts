@@ -46,7 +46,6 @@ import {
   readFileAt,
 } from './gitOps';
 import {
-  assertActionsName,
   assertBranchName,
   assertRepositoryName,
 } from './names';
@@ -56,6 +55,8 @@ import {
 } from './readGitHubRepoServiceConfig';
 import { GitHubAccess } from './access/GitHubAccess';
 import { GitHubEnvironments } from './environments/GitHubEnvironments';
+import { GitHubActionsSecrets } from './secretsAndVariables/GitHubActionsSecrets';
+import { GitHubActionsVariables } from './secretsAndVariables/GitHubActionsVariables';
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
@@ -91,7 +92,6 @@ export interface DefaultGitHubRepoServiceOptions {
 }
 
 const fileExists = byMessage(/"sha" wasn't supplied/);
-const variableExists = (error: unknown) => hasStatus(error, 409);
 const pullExists = byMessage(/A pull request already exists/i);
 
 /**
@@ -107,6 +107,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #repositories: GitHubRepositories;
   readonly #initialContent: GitHubInitialContent;
   readonly #protection: GitHubBranchProtection;
+  readonly #secrets: GitHubActionsSecrets;
+  readonly #variables: GitHubActionsVariables;
   readonly #environments: GitHubEnvironments;
   readonly #access: GitHubAccess;
 
@@ -149,6 +151,8 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     this.#repositories = new GitHubRepositories(options);
     this.#initialContent = new GitHubInitialContent(options);
     this.#protection = new GitHubBranchProtection(options);
+    this.#secrets = new GitHubActionsSecrets(options);
+    this.#variables = new GitHubActionsVariables(options);
     this.#environments = new GitHubEnvironments({
       ...options,
       directory: this.#directory,
@@ -202,145 +206,16 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return this.#environments.ensure(options);
   }
 
-  // ------------------------------------------------------- secrets, variables
-
-  async setActionsSecrets(
+  setActionsSecrets(
     options: SetActionsSecretsOptions,
   ): Promise<SetActionsSecretsResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const entries = Object.entries(options.secrets);
-    for (const [secret, value] of entries) {
-      assertActionsName(secret, `secrets.${secret}`, 'secret');
-      if (typeof value !== 'string' || value.length === 0) {
-        throw new InputError(`secrets.${secret}: the value is empty`);
-      }
-      if (Buffer.byteLength(value) > 48 * 1024) {
-        throw new InputError(
-          `secrets.${secret}: the value is larger than GitHub's 48 KB`,
-        );
-      }
-    }
-    const full = `${owner}/${name}`;
-    const action = `setting Actions secrets of ${full}`;
-    if (entries.length === 0) return { created: [], updated: [] };
-    const s = await this.#client.session(options, action);
-    let key: { key: string; key_id: string };
-    try {
-      key = (
-        await this.#client.onRepo(s, () =>
-          s.octokit.rest.actions.getRepoPublicKey({ owner, repo: name }),
-        )
-      ).data;
-    } catch (error) {
-      throw this.#client.fail(
-        error,
-        `reading the Actions public key of ${full}`,
-        s,
-      );
-    }
-    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-    const sodium =
-      require('libsodium-wrappers') as typeof import('libsodium-wrappers');
-    await sodium.ready;
-    const publicKey = sodium.from_base64(
-      key.key,
-      sodium.base64_variants.ORIGINAL,
-    );
-    const created: string[] = [];
-    const updated: string[] = [];
-    for (const [secret, value] of entries) {
-      const sealed = sodium.to_base64(
-        sodium.crypto_box_seal(sodium.from_string(value), publicKey),
-        sodium.base64_variants.ORIGINAL,
-      );
-      let status: number;
-      try {
-        status = (
-          await this.#client.onRepo(s, () =>
-            s.octokit.rest.actions.createOrUpdateRepoSecret({
-              owner,
-              repo: name,
-              secret_name: secret,
-              encrypted_value: sealed,
-              key_id: key.key_id,
-            }),
-          )
-        ).status;
-      } catch (error) {
-        throw this.#client.fail(
-          error,
-          `setting Actions secret ${secret} of ${full}`,
-          s,
-        );
-      }
-      (status === 201 ? created : updated).push(secret);
-    }
-    s.logger.info(
-      `Set Actions secrets of ${full}: ${entries.map(([n]) => n).join(', ')}`,
-    );
-    return { created, updated };
+    return this.#secrets.set(options);
   }
 
-  async setActionsVariables(
+  setActionsVariables(
     options: SetActionsVariablesOptions,
   ): Promise<SetActionsVariablesResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const entries = Object.entries(options.variables);
-    for (const [variable, value] of entries) {
-      assertActionsName(variable, `variables.${variable}`, 'variable');
-      if (typeof value !== 'string') {
-        throw new InputError(`variables.${variable}: expected a string value`);
-      }
-    }
-    if (entries.length === 0) return { created: [], unchanged: [] };
-    const full = `${owner}/${name}`;
-    const s = await this.#client.session(
-      options,
-      `setting Actions variables of ${full}`,
-    );
-    const created: string[] = [];
-    const unchanged: string[] = [];
-    for (const [variable, value] of entries) {
-      const action = `setting Actions variable ${variable} of ${full}`;
-      try {
-        await this.#client.onRepo(
-          s,
-          () =>
-            s.octokit.rest.actions.createRepoVariable({
-              owner,
-              repo: name,
-              name: variable,
-              value,
-            }),
-          variableExists,
-        );
-        created.push(variable);
-        continue;
-      } catch (error) {
-        if (!variableExists(error)) throw this.#client.fail(error, action, s);
-      }
-      let current: string;
-      try {
-        current = (
-          await s.octokit.rest.actions.getRepoVariable({
-            owner,
-            repo: name,
-            name: variable,
-          })
-        ).data.value;
-      } catch (error) {
-        throw this.#client.fail(error, action, s);
-      }
-      if (current !== value) {
-        throw new ConflictError(
-          `${full} already has Actions variable ${variable} with another value; Paved will not change it`,
-        );
-      }
-      unchanged.push(variable);
-    }
-    return { created, unchanged };
+    return this.#variables.set(options);
   }
 
   // ------------------------------------------------------------- CODEOWNERS
