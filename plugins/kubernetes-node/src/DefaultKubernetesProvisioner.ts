@@ -1,11 +1,6 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ApplyOptions,
   ApplyResult,
@@ -17,15 +12,12 @@ import {
   KubernetesTarget,
   ManifestLimits,
   NamespaceState,
-  RolloutDiagnostics,
   RolloutResult,
   WaitForRolloutOptions,
-  WorkloadRef,
-  WorkloadRolloutStatus,
 } from './KubernetesProvisioner';
 import { KubernetesClusterClient } from './client/KubernetesClusterClient';
 import { KubernetesClusters } from './client/KubernetesClusters';
-import { namespaceNameFor, workloadSelector } from './convention/labels';
+import { namespaceNameFor } from './convention/labels';
 import { ManifestApplier } from './apply/ManifestApplier';
 import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
 import {
@@ -36,12 +28,8 @@ import {
   KubernetesProvisionerSettings,
   readKubernetesProvisionerConfig,
 } from './readKubernetesProvisionerConfig';
-import {
-  FATAL_WAITING_REASONS,
-  failingContainers,
-  podSelectorOf,
-  rolloutState,
-} from './rolloutStatus';
+import { DEFAULT_POLL_MS, nextPoll } from './polling';
+import { RolloutWaiter } from './rollout/RolloutWaiter';
 import { httpCodeOf } from './errors';
 
 /**
@@ -57,28 +45,6 @@ export interface DefaultKubernetesProvisionerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const DEFAULT_POLL_MS = 2000;
-const MAX_LOGGED_PODS = 5;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason ?? new Error('aborted'));
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`.
  *
@@ -90,6 +56,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   readonly #clusters: KubernetesClusters;
   readonly #namespaces: NamespaceProvisioner;
   readonly #manifests: ManifestApplier;
+  readonly #rollouts: RolloutWaiter;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -129,6 +96,10 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       clusters: this.#clusters,
       logger: options.logger,
     });
+    this.#rollouts = new RolloutWaiter({
+      settings: options.settings,
+      clusters: this.#clusters,
+    });
   }
 
   resolveCluster(cluster?: string): string {
@@ -157,250 +128,8 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     return this.#namespaces.get(target);
   }
 
-  private async findWorkloads(
-    client: KubernetesClusterClient,
-    namespace: string,
-    component: string,
-    refs: WorkloadRef[] | undefined,
-  ): Promise<Array<{ kind: string; obj: any }>> {
-    if (refs && refs.length > 0) {
-      const found: Array<{ kind: string; obj: any }> = [];
-      for (const ref of refs) {
-        if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') {
-          throw new InputError(
-            `workloads: kind must be Deployment or StatefulSet, got "${ref.kind}"`,
-          );
-        }
-        const spec = {
-          apiVersion: 'apps/v1',
-          kind: ref.kind,
-          metadata: { name: ref.name, namespace },
-        };
-        const obj = await client.read(`reading ${ref.kind} "${ref.name}"`, () =>
-          client.objects.read(spec),
-        );
-        if (!obj) {
-          throw new NotFoundError(
-            `${ref.kind} "${ref.name}" does not exist in namespace "${namespace}" on cluster "${client.name}"`,
-          );
-        }
-        found.push({ kind: ref.kind, obj });
-      }
-      return found;
-    }
-    const found: Array<{ kind: string; obj: any }> = [];
-    for (const kind of ['Deployment', 'StatefulSet']) {
-      const list = await client.call(
-        `listing ${kind}s in namespace "${namespace}"`,
-        () =>
-          client.objects.list(
-            'apps/v1',
-            kind,
-            namespace,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            workloadSelector(component),
-          ),
-      );
-      for (const obj of list.items) found.push({ kind, obj });
-    }
-    return found;
-  }
-
-  private async crashingContainers(
-    client: KubernetesClusterClient,
-    namespace: string,
-    obj: any,
-  ) {
-    const selector = podSelectorOf(obj);
-    if (!selector) return { pods: [] as any[], problems: [] as string[] };
-    const pods = await client.call(
-      `listing the pods of ${obj.kind ?? 'workload'} "${obj.metadata.name}"`,
-      () =>
-        client.core.listNamespacedPod({ namespace, labelSelector: selector }),
-    );
-    const problems: string[] = [];
-    for (const pod of pods.items) {
-      for (const status of [
-        ...(pod.status?.initContainerStatuses ?? []),
-        ...(pod.status?.containerStatuses ?? []),
-      ]) {
-        const reason = status.state?.waiting?.reason;
-        if (reason && FATAL_WAITING_REASONS.includes(reason)) {
-          problems.push(
-            `pod ${pod.metadata?.name} container ${status.name}: ${reason}${
-              status.state?.waiting?.message
-                ? ` (${status.state.waiting.message})`
-                : ''
-            }`,
-          );
-        }
-      }
-    }
-    return { pods: pods.items, problems };
-  }
-
-  private async diagnose(
-    client: KubernetesClusterClient,
-    namespace: string,
-    failing: Array<{ kind: string; obj: any }>,
-    tailLines: number,
-  ): Promise<RolloutDiagnostics> {
-    const diagnostics: RolloutDiagnostics = { events: [], logs: [] };
-    const podNames = new Set<string>();
-    const pods: any[] = [];
-    for (const w of failing) {
-      const { pods: found } = await this.crashingContainers(
-        client,
-        namespace,
-        w.obj,
-      );
-      for (const pod of found) {
-        podNames.add(pod.metadata?.name);
-        pods.push(pod);
-      }
-    }
-    const events = await client.call(
-      `listing warning events in namespace "${namespace}"`,
-      () =>
-        client.core.listNamespacedEvent({
-          namespace,
-          fieldSelector: 'type=Warning',
-        }),
-    );
-    const workloadNames = failing.map(w => w.obj.metadata.name as string);
-    for (const e of events.items) {
-      const name = e.involvedObject?.name ?? '';
-      const relevant =
-        podNames.has(name) ||
-        workloadNames.some(w => name === w || name.startsWith(`${w}-`));
-      if (relevant) {
-        diagnostics.events.push({
-          object: `${e.involvedObject?.kind}/${name}`,
-          reason: e.reason ?? '',
-          message: e.message ?? '',
-          count: e.count ?? 1,
-        });
-      }
-    }
-    for (const pod of pods.slice(0, MAX_LOGGED_PODS)) {
-      for (const container of failingContainers(pod)) {
-        const podName = pod.metadata?.name;
-        try {
-          const log = await client.core.readNamespacedPodLog({
-            name: podName,
-            namespace,
-            container,
-            tailLines,
-          });
-          diagnostics.logs.push({
-            pod: podName,
-            container,
-            lines: String(log ?? '')
-              .split('\n')
-              .filter(l => l !== ''),
-          });
-        } catch (error) {
-          const err = client.errorOf(
-            error,
-            `reading the log of ${podName}/${container}`,
-          );
-          diagnostics.logs.push({
-            pod: podName,
-            container,
-            lines: [],
-            error: err.message,
-          });
-        }
-      }
-    }
-    return diagnostics;
-  }
-
-  async waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult> {
-    const { component, environment, onProgress, signal } = options;
-    const namespace = namespaceNameFor(component, environment);
-    const cluster = this.resolveCluster(options.cluster);
-    const client = await this.client(cluster);
-    const timeoutMs = options.timeoutMs ?? this.#settings.rolloutTimeoutMs;
-    const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-    const tailLines = options.logTailLines ?? 20;
-    const deadline = Date.now() + timeoutMs;
-    const reported = new Map<string, string>();
-
-    for (;;) {
-      const workloads = await this.findWorkloads(
-        client,
-        namespace,
-        component,
-        options.workloads,
-      );
-      if (workloads.length === 0) {
-        // Nothing to wait for is a mistake (a wrong component, nothing applied yet), not a success.
-        throw new NotFoundError(
-          `No Deployments or StatefulSets labelled ${workloadSelector(
-            component,
-          )} in namespace "${namespace}" on cluster "${cluster}"; apply the workloads first (paved:kubernetes:apply)`,
-        );
-      }
-      const statuses: WorkloadRolloutStatus[] = [];
-      const notReady: Array<{ kind: string; obj: any }> = [];
-      let failed = false;
-      for (const w of workloads) {
-        const state = rolloutState(w.kind, w.obj);
-        let message = state.message;
-        if (!state.ready) {
-          notReady.push(w);
-          const { problems } = await this.crashingContainers(
-            client,
-            namespace,
-            w.obj,
-          );
-          if (problems.length > 0) {
-            failed = true;
-            message = `${message}; ${problems.join('; ')}`;
-          }
-          failed = failed || state.failed;
-        }
-        statuses.push({
-          kind: w.kind,
-          name: w.obj.metadata.name,
-          ready: state.ready,
-          message,
-        });
-        const key = `${w.kind}/${w.obj.metadata.name}`;
-        if (reported.get(key) !== message) {
-          reported.set(key, message);
-          onProgress?.(message);
-        }
-      }
-      if (notReady.length === 0) {
-        return {
-          cluster,
-          namespace,
-          outcome: 'available',
-          workloads: statuses,
-        };
-      }
-      if (failed || Date.now() >= deadline) {
-        const diagnostics = await this.diagnose(
-          client,
-          namespace,
-          notReady,
-          tailLines,
-        );
-        return {
-          cluster,
-          namespace,
-          outcome: failed ? 'failed' : 'timeout',
-          workloads: statuses,
-          diagnostics,
-        };
-      }
-      await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())), signal);
-    }
+  waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult> {
+    return this.#rollouts.wait(options);
   }
 
   async deleteNamespace(
@@ -495,7 +224,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
           }; run the deletion again to keep waiting`,
         );
       }
-      await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())), signal);
+      await nextPoll(deadline, pollMs, signal);
     }
   }
 }
