@@ -35,7 +35,7 @@ import {
   SetActionsVariablesOptions,
   SetActionsVariablesResult,
 } from './GitHubRepoService';
-import { byMessage, hasStatus, requestFailureOf } from './errors';
+import { byMessage, hasStatus } from './errors';
 import {
   GitPushRefusedError,
   GitRemote,
@@ -45,10 +45,7 @@ import {
   pushBranch,
   readFileAt,
 } from './gitOps';
-import {
-  assertBranchName,
-  assertRepositoryName,
-} from './names';
+import { assertBranchName, assertRepositoryName } from './names';
 import {
   GitHubRepoServiceSettings,
   readGitHubRepoServiceConfig,
@@ -57,6 +54,7 @@ import { GitHubAccess } from './access/GitHubAccess';
 import { GitHubEnvironments } from './environments/GitHubEnvironments';
 import { GitHubActionsSecrets } from './secretsAndVariables/GitHubActionsSecrets';
 import { GitHubActionsVariables } from './secretsAndVariables/GitHubActionsVariables';
+import { GitHubCodeOwners } from './codeOwners/GitHubCodeOwners';
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
@@ -66,7 +64,6 @@ import { GitHubBranchProtection } from './protection/GitHubBranchProtection';
 import { GitHubInitialContent } from './repositories/GitHubInitialContent';
 import { GitHubRepositories } from './repositories/GitHubRepositories';
 
-const DEFAULT_CODEOWNERS = '.github/CODEOWNERS';
 
 /**
  * Tuning for tests and benchmarks; production reads `paved.github`.
@@ -91,7 +88,6 @@ export interface DefaultGitHubRepoServiceOptions {
   freshWindowMs?: number;
 }
 
-const fileExists = byMessage(/"sha" wasn't supplied/);
 const pullExists = byMessage(/A pull request already exists/i);
 
 /**
@@ -107,6 +103,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
   readonly #repositories: GitHubRepositories;
   readonly #initialContent: GitHubInitialContent;
   readonly #protection: GitHubBranchProtection;
+  readonly #codeOwners: GitHubCodeOwners;
   readonly #secrets: GitHubActionsSecrets;
   readonly #variables: GitHubActionsVariables;
   readonly #environments: GitHubEnvironments;
@@ -151,6 +148,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     this.#repositories = new GitHubRepositories(options);
     this.#initialContent = new GitHubInitialContent(options);
     this.#protection = new GitHubBranchProtection(options);
+    this.#codeOwners = new GitHubCodeOwners(options);
     this.#secrets = new GitHubActionsSecrets(options);
     this.#variables = new GitHubActionsVariables(options);
     this.#environments = new GitHubEnvironments({
@@ -218,85 +216,10 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     return this.#variables.set(options);
   }
 
-  // ------------------------------------------------------------- CODEOWNERS
-
-  async ensureCodeOwners(
+  ensureCodeOwners(
     options: EnsureCodeOwnersOptions,
   ): Promise<EnsureCodeOwnersResult> {
-    const { owner, name } = options;
-    assertRepositoryName(name);
-    const filePath = options.path ?? DEFAULT_CODEOWNERS;
-    if (
-      !['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'].includes(
-        filePath,
-      )
-    ) {
-      throw new InputError(
-        `path: "${filePath}" is not where GitHub reads code owners; expected .github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS`,
-      );
-    }
-    if (options.branch !== undefined) assertBranchName(options.branch);
-    if (!options.content.trim()) {
-      throw new InputError('content: the CODEOWNERS file would be empty');
-    }
-    const full = `${owner}/${name}`;
-    const action = `adding ${filePath} to ${full}`;
-    const s = await this.#client.session(options, action);
-    const content = Buffer.from(options.content, 'utf8');
-    try {
-      const res = await this.#client.onRepo(
-        s,
-        () =>
-          s.octokit.rest.repos.createOrUpdateFileContents({
-            owner,
-            repo: name,
-            path: filePath,
-            message: options.message ?? 'Add CODEOWNERS',
-            content: content.toString('base64'),
-            ...(options.branch ? { branch: options.branch } : {}),
-            committer: this.#client.settings.author,
-            author: this.#client.settings.author,
-          }),
-        fileExists,
-      );
-      s.logger.info(`Added ${filePath} to ${full}`);
-      return {
-        path: filePath,
-        action: 'created',
-        commitSha: res.data.commit.sha ?? '',
-      };
-    } catch (error) {
-      if (
-        hasStatus(error, 409) &&
-        byMessage(/rule violations|pull request/i)(error)
-      ) {
-        throw new ConflictError(
-          `${action} failed: the branch only takes changes through pull requests (${requestFailureOf(
-            error,
-          )?.message.trim()}); add CODEOWNERS before protecting the branch`,
-        );
-      }
-      if (!(hasStatus(error, 422) && fileExists(error)))
-        throw this.#client.fail(error, action, s);
-    }
-    let current: Buffer;
-    try {
-      const res = await s.octokit.rest.repos.getContent({
-        owner,
-        repo: name,
-        path: filePath,
-        ...(options.branch ? { ref: options.branch } : {}),
-      });
-      current = Buffer.from((res.data as any).content ?? '', 'base64');
-    } catch (error) {
-      throw this.#client.fail(error, `reading ${filePath} of ${full}`, s);
-    }
-    if (!current.equals(content)) {
-      throw new ConflictError(
-        `${full} already has a ${filePath} with other owners; Paved will not change it`,
-      );
-    }
-    return { path: filePath, action: 'unchanged', commitSha: '' };
+    return this.#codeOwners.ensure(options);
   }
 
   // ----------------------------------------------------------- pull requests
