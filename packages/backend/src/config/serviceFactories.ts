@@ -7,6 +7,7 @@ import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { ConfigSources } from '@backstage/config-loader';
 import { format, transports } from 'winston';
 import { loadWorkspaceConfigSchema } from './configSchema';
+import { undeclaredConfigKeys } from './undeclaredConfigKeys';
 import { validateConfig } from './validateConfig';
 
 /**
@@ -46,7 +47,8 @@ export const validatedRootConfigServiceFactory = createServiceFactory({
 
 /**
  * The default root logger, but redacting secrets with the schema already
- * loaded for validation instead of compiling it a second time.
+ * loaded for validation instead of compiling it a second time. Its first
+ * lines warn about config keys no installed package declares.
  */
 export const rootLoggerServiceFactory = createServiceFactory({
   service: coreServices.rootLogger,
@@ -67,10 +69,8 @@ export const rootLoggerServiceFactory = createServiceFactory({
           : WinstonLogger.colorFormat(),
       transports: [new transports.Console()],
     });
-    const secrets = await createConfigSecretEnumerator({
-      logger,
-      schema: await loadWorkspaceConfigSchema(),
-    });
+    const schema = await loadWorkspaceConfigSchema();
+    const secrets = await createConfigSecretEnumerator({ logger, schema });
     logger.addRedactions(secrets(config));
     config.subscribe?.(() => logger.addRedactions(secrets(config)));
     logger.setLevelOverrides(
@@ -79,6 +79,12 @@ export const rootLoggerServiceFactory = createServiceFactory({
         level: o.getString('level'),
       })) ?? [],
     );
+    for (const key of await undeclaredConfigKeys(config, schema)) {
+      logger.warn(
+        `Config key ${key} is declared by no installed package, so nothing reads it; remove it, or check the upgrade notes of the plugin it was meant for`,
+        { configKey: key },
+      );
+    }
     return logger;
   },
 });
