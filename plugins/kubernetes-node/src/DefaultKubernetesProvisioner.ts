@@ -1,6 +1,5 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ApplyOptions,
   ApplyResult,
@@ -15,22 +14,15 @@ import {
   RolloutResult,
   WaitForRolloutOptions,
 } from './KubernetesProvisioner';
-import { KubernetesClusterClient } from './client/KubernetesClusterClient';
-import { KubernetesClusters } from './client/KubernetesClusters';
-import { namespaceNameFor } from './convention/labels';
 import { ManifestApplier } from './apply/ManifestApplier';
+import { KubernetesClusters } from './client/KubernetesClusters';
+import { NamespaceDeleter } from './deletion/NamespaceDeleter';
 import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
-import {
-  foreignNamespace,
-  readNamespace,
-} from './namespaces/namespaceOwnership';
 import {
   KubernetesProvisionerSettings,
   readKubernetesProvisionerConfig,
 } from './readKubernetesProvisionerConfig';
-import { DEFAULT_POLL_MS, nextPoll } from './polling';
 import { RolloutWaiter } from './rollout/RolloutWaiter';
-import { httpCodeOf } from './errors';
 
 /**
  * Options of {@link DefaultKubernetesProvisioner.create} and `fromConfig`.
@@ -46,17 +38,18 @@ export interface DefaultKubernetesProvisionerOptions {
 }
 
 /**
- * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`.
+ * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`:
+ * a facade over one class per concern (clusters, namespaces, guarded apply,
+ * rollouts, deletion).
  *
  * @public
  */
 export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
-  readonly #settings: KubernetesProvisionerSettings;
-  readonly #logger: LoggerService;
   readonly #clusters: KubernetesClusters;
   readonly #namespaces: NamespaceProvisioner;
   readonly #manifests: ManifestApplier;
   readonly #rollouts: RolloutWaiter;
+  readonly #deletion: NamespaceDeleter;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -83,23 +76,13 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
       settings: KubernetesProvisionerSettings;
     },
   ) {
-    this.#settings = options.settings;
-    this.#logger = options.logger;
-    this.#clusters = new KubernetesClusters(options);
-    this.#namespaces = new NamespaceProvisioner({
-      settings: options.settings,
-      clusters: this.#clusters,
-      logger: options.logger,
-    });
-    this.#manifests = new ManifestApplier({
-      settings: options.settings,
-      clusters: this.#clusters,
-      logger: options.logger,
-    });
-    this.#rollouts = new RolloutWaiter({
-      settings: options.settings,
-      clusters: this.#clusters,
-    });
+    const { settings, logger } = options;
+    const clusters = new KubernetesClusters(options);
+    this.#clusters = clusters;
+    this.#namespaces = new NamespaceProvisioner({ settings, clusters, logger });
+    this.#manifests = new ManifestApplier({ settings, clusters, logger });
+    this.#rollouts = new RolloutWaiter({ settings, clusters });
+    this.#deletion = new NamespaceDeleter({ settings, clusters, logger });
   }
 
   resolveCluster(cluster?: string): string {
@@ -108,10 +91,6 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
 
   getManifestLimits(): ManifestLimits {
     return this.#manifests.limits();
-  }
-
-  private client(name: string): Promise<KubernetesClusterClient> {
-    return this.#clusters.clientOf(name);
   }
 
   ensureNamespace(
@@ -132,99 +111,9 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     return this.#rollouts.wait(options);
   }
 
-  async deleteNamespace(
+  deleteNamespace(
     options: DeleteNamespaceOptions,
   ): Promise<DeleteNamespaceResult> {
-    const {
-      component,
-      environment,
-      onProgress,
-      signal,
-      dryRun = false,
-    } = options;
-    const namespace = namespaceNameFor(component, environment);
-    const cluster = this.resolveCluster(options.cluster);
-    const client = await this.client(cluster);
-    const timeoutMs =
-      options.timeoutMs ?? this.#settings.namespaceDeletionTimeoutMs;
-    const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-    const spec = {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace },
-    };
-    const read = () => readNamespace(client, namespace);
-
-    const live = await read();
-    if (!live) {
-      onProgress?.(
-        `Namespace "${namespace}" does not exist on cluster "${cluster}"; nothing to delete`,
-      );
-      return { cluster, namespace, existed: false, dryRun };
-    }
-    const problem = foreignNamespace(live, component, environment);
-    if (problem) {
-      throw new NotAllowedError(
-        `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved deletes only the namespaces it provisioned`,
-      );
-    }
-    const uid: string | undefined = live.metadata?.uid;
-    if (dryRun) {
-      onProgress?.(
-        `Would delete namespace "${namespace}" on cluster "${cluster}"`,
-      );
-      return { cluster, namespace, existed: true, ...(uid && { uid }), dryRun };
-    }
-    if (live.status?.phase !== 'Terminating') {
-      try {
-        await client.objects.delete(spec);
-        this.#logger.info(`deleting Namespace "${namespace}"`, {
-          cluster,
-          namespace,
-        });
-      } catch (error) {
-        // 409: already terminating; 404: already gone. Both are where we want to be.
-        const code = httpCodeOf(error);
-        if (code !== 409 && code !== 404) {
-          throw client.errorOf(error, `deleting Namespace "${namespace}"`);
-        }
-      }
-    }
-    const deadline = Date.now() + timeoutMs;
-    let last: any = live;
-    for (;;) {
-      const current = await read();
-      // Another uid is a namespace created since under the same name: the one deleted is gone.
-      if (!current || (uid && current.metadata?.uid !== uid)) {
-        onProgress?.(`Namespace "${namespace}" is gone`);
-        return {
-          cluster,
-          namespace,
-          existed: true,
-          ...(uid && { uid }),
-          dryRun,
-        };
-      }
-      if (last === live) {
-        onProgress?.(
-          `Namespace "${namespace}" is Terminating; waiting for its content to be removed`,
-        );
-      }
-      last = current;
-      if (Date.now() >= deadline) {
-        const conditions = (current.status?.conditions ?? [])
-          .filter((c: any) => c.status === 'True')
-          .map((c: any) => `${c.type}: ${c.message}`)
-          .join('; ');
-        throw new ServiceUnavailableError(
-          `Namespace "${namespace}" on cluster "${cluster}" is still Terminating after ${Math.round(
-            timeoutMs / 1000,
-          )}s${
-            conditions ? ` (${conditions})` : ''
-          }; run the deletion again to keep waiting`,
-        );
-      }
-      await nextPoll(deadline, pollMs, signal);
-    }
+    return this.#deletion.delete(options);
   }
 }
