@@ -1,25 +1,13 @@
-import {
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { LocalForge } from '@paved/plugin-forge-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { addGitRoutes } from './routes/gitRoutes';
 import { addPageRoutes } from './routes/pageRoutes';
 import { addRawRoutes } from './routes/rawRoutes';
 import { addRepositoryRoutes } from './routes/repositoryRoutes';
-import { createRouteContext } from './routes/RouteContext';
+import { RouteServices, createRouteContext } from './routes/RouteContext';
 
 /** Options of {@link createRouter}. */
-export interface RouterOptions {
-  forge: LocalForge;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
-  logger: LoggerService;
+export interface RouterOptions extends RouteServices {
   /**
    * Whether callers without a token may read (pages, raw files, git clone).
    * Writing (DELETE) always needs a user or service token and the permission.

@@ -82,9 +82,7 @@ export class ForgeReader {
     commitSha: string,
     filePath: string,
   ): Promise<ForgeFile> {
-    const repo = normalizeForgeRepositoryRef(ref);
-    const gitdir = await this.#storage.existingGitdir(repo);
-    const cleanPath = cleanRepoPath(filePath);
+    const { repo, gitdir, cleanPath } = await this.#open(ref, filePath);
     const { committedAt } = await readCommit(gitdir, commitSha);
     const parent = cleanPath.includes('/')
       ? cleanPath.slice(0, cleanPath.lastIndexOf('/'))
@@ -113,9 +111,7 @@ export class ForgeReader {
     commitSha: string,
     dirPath: string,
   ): Promise<ForgeDirectory> {
-    const repo = normalizeForgeRepositoryRef(ref);
-    const gitdir = await this.#storage.existingGitdir(repo);
-    const cleanPath = cleanRepoPath(dirPath);
+    const { repo, gitdir, cleanPath } = await this.#open(ref, dirPath);
     const tree = await readTreeAt(gitdir, commitSha, cleanPath);
     if (!tree) {
       throw missing('folder', repo, commitSha, cleanPath);
@@ -148,9 +144,7 @@ export class ForgeReader {
     lastModifiedAt: Date;
     files: Array<{ path: string; oid: string; mode: string }>;
   }> {
-    const repo = normalizeForgeRepositoryRef(ref);
-    const gitdir = await this.#storage.existingGitdir(repo);
-    const cleanPath = cleanRepoPath(dirPath);
+    const { repo, gitdir, cleanPath } = await this.#open(ref, dirPath);
     const top = await readTreeAt(gitdir, commitSha, cleanPath);
     if (!top) {
       throw missing('folder', repo, commitSha, cleanPath);
@@ -167,6 +161,13 @@ export class ForgeReader {
     const repo = normalizeForgeRepositoryRef(ref);
     const gitdir = await this.#storage.existingGitdir(repo);
     return readBlob(gitdir, oid);
+  }
+
+  /** The repository, its git directory and a clean path inside it. */
+  async #open(ref: ForgeRepositoryRef, repoPath: string) {
+    const repo = normalizeForgeRepositoryRef(ref);
+    const gitdir = await this.#storage.existingGitdir(repo);
+    return { repo, gitdir, cleanPath: cleanRepoPath(repoPath) };
   }
 }
 

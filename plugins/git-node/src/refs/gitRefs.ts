@@ -39,26 +39,13 @@ export async function compareAndSwapRef(
   options: { expected: string | undefined; value: string },
 ): Promise<{ updated: boolean; previous: string | undefined }> {
   const file = refFile(gitdir, ref);
-  const lock = `${file}.lock`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const handle = await takeLock(lock, ref);
-  let released = false;
-  try {
-    const previous = await readRef(gitdir, ref);
-    if (previous !== options.expected) {
-      return { updated: false, previous };
-    }
-    await handle.writeFile(`${options.value}\n`);
-    await handle.sync();
-    await handle.close();
-    await fs.promises.rename(lock, file);
-    released = true;
-    return { updated: true, previous };
-  } finally {
-    await handle.close().catch(() => {});
-    // Once renamed, the lock's name may already be another writer's lock.
-    if (!released) await fs.promises.rm(lock, { force: true });
-  }
+  let previous: string | undefined;
+  const updated = await replaceUnderLock(file, ref, async () => {
+    previous = await readRef(gitdir, ref);
+    return previous === options.expected ? `${options.value}\n` : undefined;
+  });
+  return { updated, previous };
 }
 
 /** Points a symbolic ref (HEAD) at a branch, atomically. */
@@ -67,18 +54,38 @@ export async function writeSymbolicRef(
   name: string,
   target: string,
 ): Promise<void> {
-  const file = refFile(gitdir, name);
+  await replaceUnderLock(
+    refFile(gitdir, name),
+    name,
+    async () => `ref: ${target}\n`,
+  );
+}
+
+/**
+ * Takes `<file>.lock`, asks `decide` (holding the lock) what to write, and
+ * renames the flushed lock over the file; nothing is written when `decide`
+ * returns undefined. Returns whether the file was replaced.
+ */
+async function replaceUnderLock(
+  file: string,
+  name: string,
+  decide: () => Promise<string | undefined>,
+): Promise<boolean> {
   const lock = `${file}.lock`;
   const handle = await takeLock(lock, name);
   let released = false;
   try {
-    await handle.writeFile(`ref: ${target}\n`);
+    const content = await decide();
+    if (content === undefined) return false;
+    await handle.writeFile(content);
     await handle.sync();
     await handle.close();
     await fs.promises.rename(lock, file);
     released = true;
+    return true;
   } finally {
     await handle.close().catch(() => {});
+    // Once renamed, the lock's name may already be another writer's lock.
     if (!released) await fs.promises.rm(lock, { force: true });
   }
 }

@@ -14,13 +14,17 @@ import {
 import { Request } from 'express';
 import { z } from 'zod';
 
-/** What every route group of the forge's router works with. */
-export interface RouteContext {
+/** The services the forge's router is built with. */
+export interface RouteServices {
   forge: LocalForge;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
   logger: LoggerService;
+}
+
+/** What every route group of the forge's router works with. */
+export interface RouteContext extends RouteServices {
   /** Lets the request read, or throws: a token is needed unless anonymousRead. */
   checkRead(req: Request): Promise<void>;
   /** The repository, or a NotFoundError naming it. */
@@ -28,14 +32,9 @@ export interface RouteContext {
 }
 
 /** The shared part of {@link RouteContext}, from the router's options. */
-export function createRouteContext(options: {
-  forge: LocalForge;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
-  logger: LoggerService;
-  anonymousRead: boolean;
-}): RouteContext {
+export function createRouteContext(
+  options: RouteServices & { anonymousRead: boolean },
+): RouteContext {
   const { forge, httpAuth, anonymousRead } = options;
   return {
     ...options,
