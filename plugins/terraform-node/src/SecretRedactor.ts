@@ -14,13 +14,13 @@ export const REDACTED = '***';
  * @public
  */
 export class SecretRedactor {
-  private readonly secrets = new Set<string>();
-  private pattern: RegExp | undefined;
+  readonly #secrets = new Set<string>();
+  #pattern: RegExp | undefined;
 
   /** A redactor that knows the given values and everything `parent` knows. */
   static create(values: unknown[] = [], parent?: SecretRedactor) {
     const redactor = new SecretRedactor();
-    if (parent) for (const s of parent.secrets) redactor.secrets.add(s);
+    if (parent) for (const s of parent.#secrets) redactor.#secrets.add(s);
     redactor.add(...values);
     return redactor;
   }
@@ -39,8 +39,8 @@ export class SecretRedactor {
           JSON.stringify(text).slice(1, -1),
           encodeURIComponent(text),
         ]) {
-          if (!this.secrets.has(form)) {
-            this.secrets.add(form);
+          if (!this.#secrets.has(form)) {
+            this.#secrets.add(form);
             changed = true;
           }
         }
@@ -50,20 +50,20 @@ export class SecretRedactor {
       else if (typeof value === 'object') Object.values(value).forEach(visit);
     };
     values.forEach(visit);
-    if (changed) this.pattern = undefined;
+    if (changed) this.#pattern = undefined;
   }
 
   /** The text with every known secret replaced by `***`. */
   redact(text: string): string {
-    if (this.secrets.size === 0 || !text) return text;
-    if (!this.pattern) {
-      const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(
+    if (this.#secrets.size === 0 || !text) return text;
+    if (!this.#pattern) {
+      const sorted = [...this.#secrets].sort((a, b) => b.length - a.length);
+      this.#pattern = new RegExp(
         sorted.map(s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
         'g',
       );
     }
-    return text.replace(this.pattern, REDACTED);
+    return text.replace(this.#pattern, REDACTED);
   }
 
   /** A deep copy of a JSON value with secrets redacted in every string. */

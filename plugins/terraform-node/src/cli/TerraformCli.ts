@@ -27,39 +27,7 @@ import {
   TerraformProgressEvent,
 } from '../TerraformRunner';
 import { TerraformStateBackend } from '../state/TerraformStateBackend';
-
-/** Environment variables terraform inherits from the portal's process. */
-const INHERITED_ENV = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'TMPDIR',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'TF_CLI_CONFIG_FILE',
-  'TF_PLUGIN_CACHE_DIR',
-  // Workload identity: where credentials are, never credentials themselves.
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'GOOGLE_APPLICATION_CREDENTIALS',
-];
+import { childEnvironment } from './childEnvironment';
 
 const UNREACHABLE =
   /connection refused|no such host|i\/o timeout|dial tcp|could not connect|timed? ?out|ECONNREFUSED|ENOTFOUND|no valid credential|NoCredentialProviders|could not find default credentials|AccessDenied|SSL is not enabled|password authentication failed/i;
@@ -89,19 +57,29 @@ export function planSucceeded(result: TerraformCommandResult) {
  * a cancelled command's error says whether the state lock was released.
  */
 export class TerraformCli {
-  private versionPromise?: Promise<string>;
+  readonly #settings: TerraformRunnerSettings;
+  readonly #stateBackend: TerraformStateBackend;
+  /** Knows the runner's own secrets (credentials). */
+  readonly #redactor: SecretRedactor;
+  readonly #logger: LoggerService;
+  #versionPromise?: Promise<string>;
 
-  constructor(
-    private readonly settings: TerraformRunnerSettings,
-    private readonly stateBackend: TerraformStateBackend,
+  constructor(options: {
+    settings: TerraformRunnerSettings;
+    stateBackend: TerraformStateBackend;
     /** Knows the runner's own secrets (credentials). */
-    private readonly redactor: SecretRedactor,
-    private readonly logger: LoggerService,
-  ) {}
+    redactor: SecretRedactor;
+    logger: LoggerService;
+  }) {
+    this.#settings = options.settings;
+    this.#stateBackend = options.stateBackend;
+    this.#redactor = options.redactor;
+    this.#logger = options.logger;
+  }
 
   /** The binary's file name: terraform or tofu. */
   get binaryName(): string {
-    return path.basename(this.settings.binary);
+    return path.basename(this.#settings.binary);
   }
 
   /** Runs one command; resolves however it ends. */
@@ -115,38 +93,49 @@ export class TerraformCli {
     },
   ): Promise<TerraformCommandResult> {
     return runTerraformCommand({
-      binary: this.settings.binary,
+      binary: this.#settings.binary,
       args,
       cwd,
-      env: this.childEnv(),
-      gracePeriodMs: this.settings.cancelGracePeriodMs,
+      env: childEnvironment(this.#settings, this.#stateBackend),
+      gracePeriodMs: this.#settings.cancelGracePeriodMs,
       ...options,
     });
   }
 
+  /** The binary's version, once the binary and the state backend are usable. */
+  async ready(): Promise<string> {
+    const version = await this.version();
+    this.#stateBackend.check();
+    return version;
+  }
+
   /** The binary's version, asked once; fails when the binary does not answer. */
   version(): Promise<string> {
-    if (!this.versionPromise) {
-      this.versionPromise = this.askVersion().catch(error => {
-        this.versionPromise = undefined;
+    if (!this.#versionPromise) {
+      this.#versionPromise = this.askVersion().catch(error => {
+        this.#versionPromise = undefined;
         throw error;
       });
     }
-    return this.versionPromise;
+    return this.#versionPromise;
   }
 
   private async askVersion(): Promise<string> {
-    await fs.mkdir(this.settings.workDir, { recursive: true });
-    const result = await this.run(['version', '-json'], this.settings.workDir, {
-      captureStdout: true,
-    });
+    await fs.mkdir(this.#settings.workDir, { recursive: true });
+    const result = await this.run(
+      ['version', '-json'],
+      this.#settings.workDir,
+      {
+        captureStdout: true,
+      },
+    );
     if (result.exitCode !== 0) {
       throw new NotFoundError(
         `Terraform binary "${
-          this.settings.binary
+          this.#settings.binary
         }" does not answer "version -json" (exit code ${
           result.exitCode
-        }): ${this.redactor.redact(result.stderr.trim())}`,
+        }): ${this.#redactor.redact(result.stderr.trim())}`,
       );
     }
     let version = 'unknown';
@@ -155,8 +144,8 @@ export class TerraformCli {
     } catch {
       version = /v?(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1] ?? version;
     }
-    this.logger.info('Using terraform', {
-      binary: this.settings.binary,
+    this.#logger.info('Using terraform', {
+      binary: this.#settings.binary,
       version,
     });
     return version;
@@ -165,7 +154,7 @@ export class TerraformCli {
   /** `-lock-timeout` for commands that take the state lock. */
   lockTimeoutFlag(): string {
     return `-lock-timeout=${Math.round(
-      this.settings.stateLockTimeoutMs / 1000,
+      this.#settings.stateLockTimeoutMs / 1000,
     )}s`;
   }
 
@@ -177,7 +166,7 @@ export class TerraformCli {
         'init',
         '-input=false',
         '-no-color',
-        ...this.stateBackend.initFlags(workspace),
+        ...this.#stateBackend.initFlags(workspace),
       ],
       runDir,
       { signal: run.signal },
@@ -194,7 +183,9 @@ export class TerraformCli {
         /Initializing provider plugins|Initializing modules/.test(result.text);
       if (!backendReady && UNREACHABLE.test(message)) {
         throw new ServiceUnavailableError(
-          `The ${this.stateBackend.type} state backend of workspace ${workspace} is unreachable: ${message}`,
+          `The ${
+            this.#stateBackend.type
+          } state backend of workspace ${workspace} is unreachable: ${message}`,
         );
       }
       if (
@@ -215,7 +206,9 @@ export class TerraformCli {
     run.emit({
       level: 'info',
       type: 'runner',
-      message: `Initialized the ${this.stateBackend.type} state backend of workspace ${workspace}`,
+      message: `Initialized the ${
+        this.#stateBackend.type
+      } state backend of workspace ${workspace}`,
     });
   }
 
@@ -390,7 +383,7 @@ export class TerraformCli {
       operation,
       workspace: run.workspace,
       result,
-      gracePeriodMs: this.settings.cancelGracePeriodMs,
+      gracePeriodMs: this.#settings.cancelGracePeriodMs,
       lock: await this.probeStateLock(run.workspace, run.runDir),
       redactor: run.redactor,
       ...partial,
@@ -410,14 +403,14 @@ export class TerraformCli {
     const progress = new TerraformProgress({
       operation: 'probe',
       total: 0,
-      redactor: this.redactor,
+      redactor: this.#redactor,
     });
     const probe = await this.run(
       ['plan', '-json', '-input=false', '-lock-timeout=0s', '-refresh=false'],
       runDir,
       {
         signal: AbortSignal.timeout(
-          Math.max(5_000, this.settings.cancelGracePeriodMs),
+          Math.max(5_000, this.#settings.cancelGracePeriodMs),
         ),
         onMessage: m => progress.handle(m),
       },
@@ -425,7 +418,7 @@ export class TerraformCli {
     const lockDiag = stateLockDiagnostic(progress);
     if (lockDiag) {
       const lock = parseStateLockDetail(lockDiag.detail);
-      this.logger.warn('terraform state lock still held after cancellation', {
+      this.#logger.warn('terraform state lock still held after cancellation', {
         workspace,
         lockId: lock?.id,
       });
@@ -433,23 +426,5 @@ export class TerraformCli {
     }
     if (planSucceeded(probe)) return 'released';
     return 'unknown';
-  }
-
-  private childEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const name of INHERITED_ENV) {
-      if (process.env[name] !== undefined) env[name] = process.env[name];
-    }
-    Object.assign(
-      env,
-      {
-        TF_IN_AUTOMATION: '1',
-        TF_INPUT: '0',
-        CHECKPOINT_DISABLE: '1',
-      },
-      this.settings.environment,
-      this.settings.secretEnvironment,
-    );
-    return { ...env, ...this.stateBackend.environment() };
   }
 }

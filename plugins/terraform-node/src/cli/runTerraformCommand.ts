@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 /**
@@ -45,13 +45,11 @@ function appendTail(buffer: string, chunk: string) {
 }
 
 /**
- * Runs terraform in its own process group and streams its JSON UI
- * messages. Cancellation sends SIGINT to the group (as Ctrl-C in a
- * terminal would), then SIGKILL once the grace period is over.
+ * What {@link runTerraformCommand} runs, and how.
  *
  * @public
  */
-export function runTerraformCommand(options: {
+export interface TerraformCommandOptions {
   binary: string;
   args: string[];
   cwd: string;
@@ -61,7 +59,18 @@ export function runTerraformCommand(options: {
   /** Keep the whole stdout (show -json, output -json). */
   captureStdout?: boolean;
   onMessage?: (message: TerraformUiMessage) => void;
-}): Promise<TerraformCommandResult> {
+}
+
+/**
+ * Runs terraform in its own process group and streams its JSON UI
+ * messages. Cancellation sends SIGINT to the group (as Ctrl-C in a
+ * terminal would), then SIGKILL once the grace period is over.
+ *
+ * @public
+ */
+export function runTerraformCommand(
+  options: TerraformCommandOptions,
+): Promise<TerraformCommandResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(options.binary, options.args, {
@@ -70,98 +79,120 @@ export function runTerraformCommand(options: {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    let stdout = '';
-    let stderr = '';
-    let text = '';
-    let partial = '';
-    let cancelled = false;
-    let killed = false;
-    let killTimer: NodeJS.Timeout | undefined;
-
-    const signalGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined || child.exitCode !== null) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        child.kill(sig);
-      }
-    };
-    const onAbort = () => {
-      // Too late: the process has ended, only its close is still to come.
-      if (cancelled || child.exitCode !== null || child.signalCode !== null)
-        return;
-      cancelled = true;
-      signalGroup('SIGINT');
-      killTimer = setTimeout(() => {
-        killed = true;
-        signalGroup('SIGKILL');
-      }, options.gracePeriodMs);
-    };
-
-    const handleLine = (line: string) => {
-      if (!line) return;
-      if (line.startsWith('{') && options.onMessage) {
-        let message: TerraformUiMessage | undefined;
-        try {
-          message = JSON.parse(line);
-        } catch {
-          message = undefined;
-        }
-        if (message && typeof message.type === 'string') {
-          options.onMessage(message);
-          return;
-        }
-      }
-      text = appendTail(text, `${line}\n`);
-    };
-
+    const output = outputCollector(options);
+    const cancel = canceller(child, options.gracePeriodMs);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout.on('data', output.stdout);
+    child.stderr.on('data', output.stderr);
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      options.signal?.removeEventListener('abort', cancel.abort);
+      reject(spawnError(error, options.binary));
+    });
+    child.once('close', (exitCode, signal) => {
+      options.signal?.removeEventListener('abort', cancel.abort);
+      cancel.clear();
+      output.end();
+      resolve({
+        exitCode,
+        signal,
+        ...output.collected,
+        ...cancel.state,
+        durationMs: Date.now() - started,
+      });
+    });
+    if (options.signal?.aborted) cancel.abort();
+    else
+      options.signal?.addEventListener('abort', cancel.abort, { once: true });
+  });
+}
+
+/** Collects a command's output: stdout whole or as UI messages, the tails of the rest. */
+function outputCollector(
+  options: Pick<TerraformCommandOptions, 'captureStdout' | 'onMessage'>,
+) {
+  const collected = { stdout: '', stderr: '', text: '' };
+  let partial = '';
+  const handleLine = (line: string) => {
+    if (!line) return;
+    if (line.startsWith('{') && options.onMessage) {
+      let message: TerraformUiMessage | undefined;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        message = undefined;
+      }
+      if (message && typeof message.type === 'string') {
+        options.onMessage(message);
+        return;
+      }
+    }
+    collected.text = appendTail(collected.text, `${line}\n`);
+  };
+  return {
+    collected,
+    stdout: (chunk: string) => {
       if (options.captureStdout) {
-        stdout += chunk;
+        collected.stdout += chunk;
         return;
       }
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) handleLine(line);
-    });
-    child.stderr.on('data', (chunk: string) => {
-      stderr = appendTail(stderr, chunk);
-    });
-
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (error.code === 'ENOENT' || error.code === 'EACCES') {
-        let problem = 'does not exist';
-        if (error.code === 'EACCES') problem = 'is not executable';
-        else if (!options.binary.includes(path.sep)) problem = 'is not on PATH';
-        reject(
-          new NotFoundError(
-            `Terraform binary not found: "${options.binary}" ${problem} (paved.terraform.binary: set it to the path of terraform or tofu)`,
-          ),
-        );
-      } else {
-        reject(error);
-      }
-    });
-    child.once('close', (exitCode, signal) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
+    },
+    stderr: (chunk: string) => {
+      collected.stderr = appendTail(collected.stderr, chunk);
+    },
+    /** The last line, when the output did not end with a newline. */
+    end: () => {
       if (partial) handleLine(partial);
-      resolve({
-        exitCode,
-        signal,
-        stdout,
-        stderr,
-        text,
-        cancelled,
-        killed,
-        durationMs: Date.now() - started,
-      });
-    });
+      partial = '';
+    },
+  };
+}
 
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** SIGINT to the process group on abort, then SIGKILL once the grace period is over. */
+function canceller(child: ChildProcess, gracePeriodMs: number) {
+  const state = { cancelled: false, killed: false };
+  let killTimer: NodeJS.Timeout | undefined;
+  const signalGroup = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
+  return {
+    state,
+    abort: () => {
+      // Too late: the process has ended, only its close is still to come.
+      if (
+        state.cancelled ||
+        child.exitCode !== null ||
+        child.signalCode !== null
+      )
+        return;
+      state.cancelled = true;
+      signalGroup('SIGINT');
+      killTimer = setTimeout(() => {
+        state.killed = true;
+        signalGroup('SIGKILL');
+      }, gracePeriodMs);
+    },
+    clear: () => {
+      if (killTimer) clearTimeout(killTimer);
+    },
+  };
+}
+
+/** A binary that cannot be started, said in terms of paved.terraform.binary. */
+function spawnError(error: NodeJS.ErrnoException, binary: string): Error {
+  if (error.code !== 'ENOENT' && error.code !== 'EACCES') return error;
+  let problem = 'does not exist';
+  if (error.code === 'EACCES') problem = 'is not executable';
+  else if (!binary.includes(path.sep)) problem = 'is not on PATH';
+  return new NotFoundError(
+    `Terraform binary not found: "${binary}" ${problem} (paved.terraform.binary: set it to the path of terraform or tofu)`,
+  );
 }

@@ -4,8 +4,11 @@ import path from 'node:path';
 import { ModuleCatalog } from './ModuleCatalog';
 import { parseTypeConstraint } from './TypeConstraint';
 
-const MODULES = path.resolve(__dirname, '../../../templates/terraform/modules');
-const FIXTURES = path.resolve(__dirname, '__fixtures__/modules');
+const MODULES = path.resolve(
+  __dirname,
+  '../../../../templates/terraform/modules',
+);
+const FIXTURES = path.resolve(__dirname, '../__fixtures__/modules');
 
 /** Every .tf file of a module, parsed by a real HCL parser and merged. */
 async function parseModule(dir: string) {

@@ -60,10 +60,16 @@ const MODULE_FILE = /\.(tf|tf\.json|tftpl)$|^\.terraform\.lock\.hcl$/;
  * @public
  */
 export class ModuleCatalog {
-  private constructor(
-    private readonly dir: string,
-    private readonly modules: Map<string, LoadedModule>,
-  ) {}
+  readonly #dir: string;
+  readonly #modules: Map<string, LoadedModule>;
+
+  private constructor(options: {
+    dir: string;
+    modules: Map<string, LoadedModule>;
+  }) {
+    this.#dir = options.dir;
+    this.#modules = options.modules;
+  }
 
   /** Reads every `<dir>/<name>/module.json`. */
   static async load(dir: string): Promise<ModuleCatalog> {
@@ -91,12 +97,12 @@ export class ModuleCatalog {
       }
       modules.set(name, parseManifest(name, path.join(dir, name), text));
     }
-    return new ModuleCatalog(dir, modules);
+    return new ModuleCatalog({ dir, modules });
   }
 
   /** Every module, by name. */
   list(): TerraformModule[] {
-    return [...this.modules.values()].map(({ dir: _d, types: _t, ...m }) => m);
+    return [...this.#modules.values()].map(({ dir: _d, types: _t, ...m }) => m);
   }
 
   /** The module's directory; an InputError naming the field if unknown. */
@@ -108,11 +114,11 @@ export class ModuleCatalog {
         )}`,
       );
     }
-    const mod = this.modules.get(name);
+    const mod = this.#modules.get(name);
     if (!mod) {
       throw new InputError(
         `module: unknown module "${name}"; available: ${
-          [...this.modules.keys()].join(', ') || `none in ${this.dir}`
+          [...this.#modules.keys()].join(', ') || `none in ${this.#dir}`
         }`,
       );
     }
@@ -141,7 +147,7 @@ export class ModuleCatalog {
     variables: unknown,
   ): Record<string, unknown> {
     const mod = this.get(moduleName);
-    const types = this.modules.get(moduleName)!.types;
+    const types = this.#modules.get(moduleName)!.types;
     if (
       variables !== undefined &&
       (typeof variables !== 'object' ||

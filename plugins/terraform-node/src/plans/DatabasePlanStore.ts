@@ -57,13 +57,19 @@ export interface PlanRecord {
  * @public
  */
 export class DatabasePlanStore {
-  private constructor(
-    private readonly knex: Knex,
-    private readonly now: () => number,
-  ) {}
+  readonly #knex: Knex;
+  readonly #now: () => number;
+
+  private constructor(options: { knex: Knex; now: () => number }) {
+    this.#knex = options.knex;
+    this.#now = options.now;
+  }
 
   static create(options: { knex: Knex; now?: () => number }) {
-    return new DatabasePlanStore(options.knex, options.now ?? Date.now);
+    return new DatabasePlanStore({
+      knex: options.knex,
+      now: options.now ?? Date.now,
+    });
   }
 
   /** Saves a plan, and its plan file in the same transaction. */
@@ -71,8 +77,8 @@ export class DatabasePlanStore {
     record: Omit<PlanRecord, 'createdAt' | 'updatedAt'>,
     planFile?: StoredPlanFile,
   ): Promise<PlanRecord> {
-    const now = this.now();
-    await this.knex.transaction(async trx => {
+    const now = this.#now();
+    await this.#knex.transaction(async trx => {
       await trx(TABLE).insert({
         plan_id: record.planId,
         workspace: record.workspace,
@@ -104,7 +110,7 @@ export class DatabasePlanStore {
 
   /** The sealed plan file of a plan that can still be applied. */
   async getPlanFile(planId: string): Promise<StoredPlanFile | undefined> {
-    const row = await this.knex(FILES).where({ plan_id: planId }).first();
+    const row = await this.#knex(FILES).where({ plan_id: planId }).first();
     if (!row) return undefined;
     return {
       content: Buffer.isBuffer(row.content)
@@ -116,7 +122,7 @@ export class DatabasePlanStore {
   }
 
   async get(planId: string): Promise<PlanRecord | undefined> {
-    const row = await this.knex(TABLE).where({ plan_id: planId }).first();
+    const row = await this.#knex(TABLE).where({ plan_id: planId }).first();
     return row ? toRecord(row) : undefined;
   }
 
@@ -135,12 +141,12 @@ export class DatabasePlanStore {
       from?: TerraformPlanStatus[];
     },
   ): Promise<boolean> {
-    return this.knex.transaction(async trx => {
+    return this.#knex.transaction(async trx => {
       let query = trx(TABLE).where({ plan_id: planId });
       if (patch.from) query = query.whereIn('status', patch.from);
       const changed = await query.update({
         status: patch.status,
-        updated_at: this.now(),
+        updated_at: this.#now(),
         ...(patch.result ? { result: JSON.stringify(patch.result) } : {}),
         ...(patch.error !== undefined ? { error: patch.error } : {}),
       });
@@ -156,7 +162,7 @@ export class DatabasePlanStore {
     const out = new Map<string, TerraformPlanStatus>();
     // Batches keep each query under every engine's parameter limit.
     for (let i = 0; i < planIds.length; i += 500) {
-      const rows = await this.knex(TABLE)
+      const rows = await this.#knex(TABLE)
         .whereIn('plan_id', planIds.slice(i, i + 500))
         .select('plan_id', 'status');
       for (const row of rows) out.set(row.plan_id, row.status);
@@ -172,9 +178,9 @@ export class DatabasePlanStore {
     olderThanMs: number;
     workspace?: string;
   }): Promise<PlanRecord[]> {
-    let query = this.knex(TABLE)
+    let query = this.#knex(TABLE)
       .whereIn('status', ['planned', 'failed', 'stale'])
-      .where('created_at', '<', this.now() - options.olderThanMs);
+      .where('created_at', '<', this.#now() - options.olderThanMs);
     if (options.workspace)
       query = query.where({ workspace: options.workspace });
     const rows = await query.orderBy('created_at', 'asc');

@@ -73,15 +73,25 @@ function deriveKeys(material: Buffer): { key: Buffer; keyId: string } {
  * @public
  */
 export class PlanFileCipher {
-  private constructor(
-    private readonly key: Buffer,
-    /** Names the key without revealing it. */
-    readonly keyId: string,
-    /** Where the key came from, for error messages. */
-    private readonly origin: string,
-    /** Keys that only open, by key id: those a rotation replaced. */
-    private readonly previous: ReadonlyMap<string, Buffer> = new Map(),
-  ) {}
+  /** Names the key without revealing it. */
+  readonly keyId: string;
+  readonly #key: Buffer;
+  /** Where the key came from, for error messages. */
+  readonly #origin: string;
+  /** Keys that only open, by key id: those a rotation replaced. */
+  readonly #previous: ReadonlyMap<string, Buffer>;
+
+  private constructor(options: {
+    key: Buffer;
+    keyId: string;
+    origin: string;
+    previous?: ReadonlyMap<string, Buffer>;
+  }) {
+    this.#key = options.key;
+    this.keyId = options.keyId;
+    this.#origin = options.origin;
+    this.#previous = options.previous ?? new Map();
+  }
 
   /**
    * The cipher of a configured secret (at least 32 characters). Plans sealed
@@ -104,12 +114,11 @@ export class PlanFileCipher {
       const { key, keyId } = deriveKeys(Buffer.from(old, 'utf8'));
       if (keyId !== current.keyId) previous.set(keyId, key);
     });
-    return new PlanFileCipher(
-      current.key,
-      current.keyId,
-      'paved.terraform.planEncryptionKey',
+    return new PlanFileCipher({
+      ...current,
+      origin: 'paved.terraform.planEncryptionKey',
       previous,
-    );
+    });
   }
 
   /**
@@ -152,8 +161,7 @@ export class PlanFileCipher {
   }
 
   private static fromKeyMaterial(material: Buffer, origin: string) {
-    const { key, keyId } = deriveKeys(material);
-    return new PlanFileCipher(key, keyId, origin);
+    return new PlanFileCipher({ ...deriveKeys(material), origin });
   }
 
   /** Encrypts a bundle; the ciphertext only opens for the same plan id. */
@@ -168,7 +176,7 @@ export class PlanFileCipher {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(header.length);
     const iv = crypto.randomBytes(IV_BYTES);
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(planId, 'utf8'));
     const encrypted = [
       cipher.update(length),
@@ -193,13 +201,19 @@ export class PlanFileCipher {
    */
   open(planId: string, sealed: SealedPlanBundle): PlanBundle {
     const key =
-      sealed.keyId === this.keyId ? this.key : this.previous.get(sealed.keyId);
+      sealed.keyId === this.keyId
+        ? this.#key
+        : this.#previous.get(sealed.keyId);
     if (!key) {
-      const previous = this.previous.size
-        ? ` and previous keys ${[...this.previous.keys()].join(', ')}`
+      const previous = this.#previous.size
+        ? ` and previous keys ${[...this.#previous.keys()].join(', ')}`
         : '';
       throw new ConflictError(
-        `planId: plan ${planId} was encrypted with key ${sealed.keyId}, and this replica has key ${this.keyId} (${this.origin})${previous}; set paved.terraform.planEncryptionKey to the same value on every replica (after a rotation, keep the old key in paved.terraform.previousPlanEncryptionKeys until its plans are applied or expired), or plan again`,
+        `planId: plan ${planId} was encrypted with key ${
+          sealed.keyId
+        }, and this replica has key ${this.keyId} (${
+          this.#origin
+        })${previous}; set paved.terraform.planEncryptionKey to the same value on every replica (after a rotation, keep the old key in paved.terraform.previousPlanEncryptionKeys until its plans are applied or expired), or plan again`,
       );
     }
     const { content } = sealed;

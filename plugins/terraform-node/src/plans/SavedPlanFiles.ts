@@ -12,7 +12,6 @@ import {
   PlanRecord,
   StoredPlanFile,
 } from './DatabasePlanStore';
-import { DatabaseWorkspaceLock } from '../runs/DatabaseWorkspaceLock';
 import { PlanBundle, PlanFileCipher } from './PlanFileCipher';
 import {
   DEFAULT_PLAN_MAX_BYTES,
@@ -20,6 +19,7 @@ import {
 } from '../readTerraformRunnerConfig';
 import { formatBytes } from '../format';
 import { PLAN_FILE, RunDirectories } from '../runs/RunDirectories';
+import { WorkspaceRuns } from '../runs/WorkspaceRuns';
 import { TerraformPlanStatus } from '../TerraformRunner';
 
 /** The generated plan encryption key, when none is configured. */
@@ -38,6 +38,11 @@ export function sha256(data: Buffer): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
+/** The SHA-256 of a plan file on disk. */
+export async function sha256File(file: string): Promise<string> {
+  return sha256(await fs.readFile(file));
+}
+
 /**
  * Saved plans beyond the replica that made them. Each plan file is sealed
  * into the database with what applying it needs (lock file, variables); a
@@ -46,16 +51,29 @@ export function sha256(data: Buffer): string {
  * that are done, wherever they were applied.
  */
 export class SavedPlanFiles {
-  private cipherPromise?: Promise<PlanFileCipher>;
+  readonly #settings: TerraformRunnerSettings;
+  readonly #plans: DatabasePlanStore;
+  readonly #runs: WorkspaceRuns;
+  readonly #runDirs: RunDirectories;
+  readonly #logger: LoggerService;
+  readonly #now: () => number;
+  #cipherPromise?: Promise<PlanFileCipher>;
 
-  constructor(
-    private readonly settings: TerraformRunnerSettings,
-    private readonly plans: DatabasePlanStore,
-    private readonly runDirs: RunDirectories,
-    private readonly locks: DatabaseWorkspaceLock,
-    private readonly logger: LoggerService,
-    private readonly now: () => number,
-  ) {}
+  constructor(options: {
+    settings: TerraformRunnerSettings;
+    plans: DatabasePlanStore;
+    /** Runs take the workspace for a sweep, as for any other run. */
+    runs: WorkspaceRuns;
+    logger: LoggerService;
+    now: () => number;
+  }) {
+    this.#settings = options.settings;
+    this.#plans = options.plans;
+    this.#runs = options.runs;
+    this.#runDirs = options.runs.directories;
+    this.#logger = options.logger;
+    this.#now = options.now;
+  }
 
   /**
    * The plan file of a fresh plan with what applying it needs, sealed for
@@ -66,7 +84,7 @@ export class SavedPlanFiles {
     runDir: string,
     what: { module: string; workspace: string },
   ): Promise<StoredPlanFile> {
-    const max = this.settings.planMaxBytes ?? DEFAULT_PLAN_MAX_BYTES;
+    const max = this.#settings.planMaxBytes ?? DEFAULT_PLAN_MAX_BYTES;
     const { size } = await fs.stat(path.join(runDir, PLAN_FILE));
     if (size > max) {
       throw new NotAllowedError(
@@ -79,7 +97,7 @@ export class SavedPlanFiles {
     }
     const sealed = (await this.cipher()).seal(
       planId,
-      await this.runDirs.capture(runDir),
+      await this.#runDirs.capture(runDir),
     );
     return { ...sealed, planFileBytes: size };
   }
@@ -94,8 +112,8 @@ export class SavedPlanFiles {
     record: PlanRecord,
     runDir: string,
   ): Promise<PlanBundle | undefined> {
-    if (await this.runDirs.hasPlanFile(runDir)) return undefined;
-    const stored = await this.plans.getPlanFile(record.planId);
+    if (await this.#runDirs.hasPlanFile(runDir)) return undefined;
+    const stored = await this.#plans.getPlanFile(record.planId);
     if (!stored) {
       throw new NotFoundError(
         `planId: the plan file of plan ${record.planId} is neither on this replica nor in the database; plan again`,
@@ -124,11 +142,11 @@ export class SavedPlanFiles {
     init: () => Promise<void>,
   ): Promise<void> {
     try {
-      await this.runDirs.restore(runDir, moduleFiles, bundle);
+      await this.#runDirs.restore(runDir, moduleFiles, bundle);
       await init();
-      await this.runDirs.restorePlanFile(runDir, bundle);
+      await this.#runDirs.restorePlanFile(runDir, bundle);
     } catch (error) {
-      await this.runDirs.remove(runDir);
+      await this.#runDirs.remove(runDir);
       throw error;
     }
   }
@@ -140,31 +158,27 @@ export class SavedPlanFiles {
    * without a plan, unless a run holds their workspace. Returns how many.
    */
   async sweep(): Promise<number> {
-    const dirs = await this.runDirs.list();
-    const statuses = await this.plans.statuses(dirs.map(d => d.runId));
+    const dirs = await this.#runDirs.list();
+    const statuses = await this.#plans.statuses(dirs.map(d => d.runId));
     let swept = 0;
     for (const dir of dirs) {
       const status = statuses.get(dir.runId);
       if (status && !DONE.includes(status)) continue;
       if (status) {
-        await this.runDirs.remove(dir.dir);
+        await this.#runDirs.remove(dir.dir);
         swept++;
         continue;
       }
-      if (this.now() - dir.mtimeMs < this.settings.planMaxAgeMs) continue;
-      const lease = await this.locks
-        .acquire({
-          workspace: dir.workspace,
-          runId: crypto.randomUUID(),
-          operation: 'expire-plans',
-        })
+      if (this.#now() - dir.mtimeMs < this.#settings.planMaxAgeMs) continue;
+      const run = await this.#runs
+        .begin({ workspace: dir.workspace, operation: 'expire-plans' })
         .catch(() => undefined);
-      if (!lease) continue;
+      if (!run) continue;
       try {
-        await this.runDirs.remove(dir.dir);
+        await this.#runDirs.remove(dir.dir);
         swept++;
       } finally {
-        await lease.release();
+        await run.end();
       }
     }
     return swept;
@@ -172,10 +186,10 @@ export class SavedPlanFiles {
 
   /** The cipher of saved plan files, its key read (or generated) once. */
   private cipher(): Promise<PlanFileCipher> {
-    if (!this.cipherPromise) {
+    if (!this.#cipherPromise) {
       const { planEncryptionKey, previousPlanEncryptionKeys, workDir } =
-        this.settings;
-      this.cipherPromise = (
+        this.#settings;
+      this.#cipherPromise = (
         planEncryptionKey
           ? Promise.resolve(
               PlanFileCipher.fromSecret(
@@ -185,13 +199,13 @@ export class SavedPlanFiles {
             )
           : PlanFileCipher.fromKeyFile(
               path.join(workDir, KEY_FILE),
-              this.logger,
+              this.#logger,
             )
       ).catch(error => {
-        this.cipherPromise = undefined;
+        this.#cipherPromise = undefined;
         throw error;
       });
     }
-    return this.cipherPromise;
+    return this.#cipherPromise;
   }
 }

@@ -45,15 +45,31 @@ export interface WorkspaceLease {
  * @public
  */
 export class DatabaseWorkspaceLock {
-  private constructor(
-    private readonly knex: Knex,
-    private readonly logger: LoggerService,
-    private readonly leaseMs: number,
-    private readonly heartbeatMs: number,
-    private readonly replicaId: string,
-    private readonly host: string,
-    private readonly now: () => number,
-  ) {}
+  readonly #knex: Knex;
+  readonly #logger: LoggerService;
+  readonly #leaseMs: number;
+  readonly #heartbeatMs: number;
+  readonly #replicaId: string;
+  readonly #host: string;
+  readonly #now: () => number;
+
+  private constructor(options: {
+    knex: Knex;
+    logger: LoggerService;
+    leaseMs: number;
+    heartbeatMs: number;
+    replicaId: string;
+    host: string;
+    now: () => number;
+  }) {
+    this.#knex = options.knex;
+    this.#logger = options.logger;
+    this.#leaseMs = options.leaseMs;
+    this.#heartbeatMs = options.heartbeatMs;
+    this.#replicaId = options.replicaId;
+    this.#host = options.host;
+    this.#now = options.now;
+  }
 
   static create(options: {
     knex: Knex;
@@ -67,21 +83,23 @@ export class DatabaseWorkspaceLock {
     now?: () => number;
   }): DatabaseWorkspaceLock {
     const host = options.host ?? os.hostname();
-    return new DatabaseWorkspaceLock(
-      options.knex,
-      options.logger,
-      options.leaseMs,
-      options.heartbeatMs ?? Math.max(50, Math.floor(options.leaseMs / 3)),
-      options.replicaId ??
+    return new DatabaseWorkspaceLock({
+      knex: options.knex,
+      logger: options.logger,
+      leaseMs: options.leaseMs,
+      heartbeatMs:
+        options.heartbeatMs ?? Math.max(50, Math.floor(options.leaseMs / 3)),
+      replicaId:
+        options.replicaId ??
         `${host}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`,
       host,
-      options.now ?? Date.now,
-    );
+      now: options.now ?? Date.now,
+    });
   }
 
   /** The current holder of a workspace, expired or not. */
   async holderOf(workspace: string): Promise<WorkspaceLeaseHolder | undefined> {
-    const row = await this.knex(TABLE).where({ workspace }).first();
+    const row = await this.#knex(TABLE).where({ workspace }).first();
     return row ? toHolder(row) : undefined;
   }
 
@@ -95,56 +113,53 @@ export class DatabaseWorkspaceLock {
     operation: string;
   }): Promise<WorkspaceLease> {
     const { workspace, runId, operation } = options;
-    const holder = `${this.replicaId}/${runId}`;
-    const now = this.now();
+    const holder = `${this.#replicaId}/${runId}`;
+    const now = this.#now();
     const row = {
       workspace,
       holder,
-      host: this.host,
+      host: this.#host,
       run_id: runId,
       operation,
       acquired_at: now,
-      expires_at: now + this.leaseMs,
+      expires_at: now + this.#leaseMs,
     };
-    await this.knex(TABLE).insert(row).onConflict('workspace').ignore();
-    let current = await this.knex(TABLE).where({ workspace }).first();
+    await this.#knex(TABLE).insert(row).onConflict('workspace').ignore();
+    let current = await this.#knex(TABLE).where({ workspace }).first();
     if (current && current.holder !== holder) {
       if (Number(current.expires_at) < now) {
-        // Compare-and-swap, so that of two replicas racing for an expired
-        // lease exactly one wins.
-        const taken = await this.knex(TABLE)
-          .where({
-            workspace,
-            holder: current.holder,
-            expires_at: current.expires_at,
-          })
-          .update(row);
-        if (taken === 1) {
-          this.logger.warn('Took over an expired terraform workspace lease', {
-            workspace,
-            previousHolder: current.holder,
-            previousHost: current.host,
-            previousRunId: current.run_id,
-          });
-          current = { ...row };
-        } else {
-          current = await this.knex(TABLE).where({ workspace }).first();
-        }
+        current = await this.takeOver(current, row);
       }
     }
     if (!current || current.holder !== holder) {
-      const held = current ? toHolder(current) : undefined;
-      throw new ConflictError(
-        held
-          ? `Workspace "${workspace}" is busy: run ${held.runId} (${
-              held.operation
-            }) holds it on host ${
-              held.host
-            } since ${held.acquiredAt.toISOString()}; its lease expires at ${held.expiresAt.toISOString()} unless renewed`
-          : `Workspace "${workspace}" is busy`,
-      );
+      throw busyError(workspace, current ? toHolder(current) : undefined);
     }
     return this.lease(workspace, holder, runId);
+  }
+
+  /**
+   * Compare-and-swap of an expired lease, so that of two replicas racing
+   * for it exactly one wins; the row that holds the workspace afterwards.
+   */
+  private async takeOver(current: any, row: Record<string, unknown>) {
+    const { workspace } = current;
+    const taken = await this.#knex(TABLE)
+      .where({
+        workspace,
+        holder: current.holder,
+        expires_at: current.expires_at,
+      })
+      .update(row);
+    if (taken !== 1) {
+      return this.#knex(TABLE).where({ workspace }).first();
+    }
+    this.#logger.warn('Took over an expired terraform workspace lease', {
+      workspace,
+      previousHolder: current.holder,
+      previousHost: current.host,
+      previousRunId: current.run_id,
+    });
+    return { ...row };
   }
 
   private lease(
@@ -153,46 +168,15 @@ export class DatabaseWorkspaceLock {
     runId: string,
   ): WorkspaceLease {
     const lost = new AbortController();
-    let released = false;
-    let expiresAt = this.now() + this.leaseMs;
+    const state = { released: false, expiresAt: this.#now() + this.#leaseMs };
     const timer = setInterval(async () => {
-      if (released) return;
-      try {
-        const now = this.now();
-        const renewed = await this.knex(TABLE)
-          .where({ workspace, holder })
-          .update({ expires_at: now + this.leaseMs });
-        if (released) return;
-        if (renewed === 1) {
-          expiresAt = now + this.leaseMs;
-          return;
-        }
-        this.logger.error('Lost the terraform workspace lease', {
-          workspace,
-          runId,
-        });
+      if (state.released) return;
+      const reason = await this.renew(workspace, holder, runId, state);
+      if (reason) {
         clearInterval(timer);
-        lost.abort(
-          new ConflictError(
-            `Lost the lease of workspace "${workspace}": another run took it over`,
-          ),
-        );
-      } catch (error) {
-        this.logger.warn('Could not renew the terraform workspace lease', {
-          workspace,
-          runId,
-          error: String(error),
-        });
-        if (this.now() > expiresAt) {
-          clearInterval(timer);
-          lost.abort(
-            new ConflictError(
-              `Lost the lease of workspace "${workspace}": it could not be renewed before it expired`,
-            ),
-          );
-        }
+        lost.abort(new ConflictError(reason));
       }
-    }, this.heartbeatMs);
+    }, this.#heartbeatMs);
     timer.unref?.();
     return {
       workspace,
@@ -200,13 +184,61 @@ export class DatabaseWorkspaceLock {
       runId,
       lost: lost.signal,
       release: async () => {
-        if (released) return;
-        released = true;
+        if (state.released) return;
+        state.released = true;
         clearInterval(timer);
-        await this.knex(TABLE).where({ workspace, holder }).delete();
+        await this.#knex(TABLE).where({ workspace, holder }).delete();
       },
     };
   }
+
+  /** Renews a held lease; why the lease is lost, when it is. */
+  private async renew(
+    workspace: string,
+    holder: string,
+    runId: string,
+    state: { released: boolean; expiresAt: number },
+  ): Promise<string | undefined> {
+    try {
+      const now = this.#now();
+      const renewed = await this.#knex(TABLE)
+        .where({ workspace, holder })
+        .update({ expires_at: now + this.#leaseMs });
+      if (state.released) return undefined;
+      if (renewed === 1) {
+        state.expiresAt = now + this.#leaseMs;
+        return undefined;
+      }
+      this.#logger.error('Lost the terraform workspace lease', {
+        workspace,
+        runId,
+      });
+      return `Lost the lease of workspace "${workspace}": another run took it over`;
+    } catch (error) {
+      this.#logger.warn('Could not renew the terraform workspace lease', {
+        workspace,
+        runId,
+        error: String(error),
+      });
+      if (this.#now() > state.expiresAt) {
+        return `Lost the lease of workspace "${workspace}": it could not be renewed before it expired`;
+      }
+      return undefined;
+    }
+  }
+}
+
+/** The error of a workspace another run holds, naming the holder. */
+function busyError(workspace: string, held: WorkspaceLeaseHolder | undefined) {
+  return new ConflictError(
+    held
+      ? `Workspace "${workspace}" is busy: run ${held.runId} (${
+          held.operation
+        }) holds it on host ${
+          held.host
+        } since ${held.acquiredAt.toISOString()}; its lease expires at ${held.expiresAt.toISOString()} unless renewed`
+      : `Workspace "${workspace}" is busy`,
+  );
 }
 
 function toHolder(row: any): WorkspaceLeaseHolder {

@@ -21,28 +21,34 @@ export const LOCK_FILE = '.terraform.lock.hcl';
  * request's variables, and removed when the run is done with it.
  */
 export class RunDirectories {
-  constructor(
-    private readonly workDir: string,
-    private readonly stateBackend: TerraformStateBackend,
-  ) {}
+  readonly #workDir: string;
+  readonly #stateBackend: TerraformStateBackend;
+
+  constructor(options: {
+    workDir: string;
+    stateBackend: TerraformStateBackend;
+  }) {
+    this.#workDir = options.workDir;
+    this.#stateBackend = options.stateBackend;
+  }
 
   /** The absolute path of a run directory. */
   path(workspace: string, runId: string): string {
     // The workspace is checked already; the helper refuses any way out anyway.
     return resolveSafeChildPath(
-      this.workDir,
+      this.#workDir,
       path.join(workspace, 'runs', runId),
     );
   }
 
   /** A run directory's path relative to the work directory, as stored. */
   relative(runDir: string): string {
-    return path.relative(this.workDir, runDir);
+    return path.relative(this.#workDir, runDir);
   }
 
   /** The absolute path of a stored relative run directory. */
   resolve(relative: string): string {
-    return resolveSafeChildPath(this.workDir, relative);
+    return resolveSafeChildPath(this.#workDir, relative);
   }
 
   /**
@@ -71,7 +77,7 @@ export class RunDirectories {
     }
     await fs.writeFile(
       path.join(runDir, BACKEND_FILE),
-      `${JSON.stringify(this.stateBackend.configuration(), null, 2)}\n`,
+      `${JSON.stringify(this.#stateBackend.configuration(), null, 2)}\n`,
     );
     if (variables) {
       // JSON variable files: a value is data, never configuration.
@@ -142,19 +148,19 @@ export class RunDirectories {
     const out = [];
     let workspaces: string[];
     try {
-      workspaces = await fs.readdir(this.workDir);
+      workspaces = await fs.readdir(this.#workDir);
     } catch {
       return [];
     }
     for (const workspace of workspaces) {
       let runIds: string[];
       try {
-        runIds = await fs.readdir(path.join(this.workDir, workspace, 'runs'));
+        runIds = await fs.readdir(path.join(this.#workDir, workspace, 'runs'));
       } catch {
         continue;
       }
       for (const runId of runIds) {
-        const dir = path.join(this.workDir, workspace, 'runs', runId);
+        const dir = path.join(this.#workDir, workspace, 'runs', runId);
         try {
           out.push({
             workspace,

@@ -20,11 +20,19 @@ const PG_TLS_ENV = [
  * @public
  */
 export class TerraformStateBackend {
-  private constructor(
-    private readonly settings: TerraformBackendSettings,
-    private readonly localDir: string,
-    private readonly pgConnection: string | Error | undefined,
-  ) {}
+  readonly #settings: TerraformBackendSettings;
+  readonly #localDir: string;
+  readonly #pgConnection: string | Error | undefined;
+
+  private constructor(options: {
+    settings: TerraformBackendSettings;
+    localDir: string;
+    pgConnection: string | Error | undefined;
+  }) {
+    this.#settings = options.settings;
+    this.#localDir = options.localDir;
+    this.#pgConnection = options.pgConnection;
+  }
 
   /**
    * The backend of `paved.terraform.backend`. The pg backend without a
@@ -48,32 +56,33 @@ export class TerraformStateBackend {
         pgConnection = error as Error;
       }
     }
-    return new TerraformStateBackend(
+    return new TerraformStateBackend({
       settings,
-      settings.type === 'local'
-        ? settings.directory ?? options.workDir
-        : options.workDir,
+      localDir:
+        settings.type === 'local'
+          ? settings.directory ?? options.workDir
+          : options.workDir,
       pgConnection,
-    );
+    });
   }
 
   get type(): TerraformBackendSettings['type'] {
-    return this.settings.type;
+    return this.#settings.type;
   }
 
   /** Throws the configuration problem that keeps runs from using the backend. */
   check(): void {
-    if (this.pgConnection instanceof Error) throw this.pgConnection;
+    if (this.#pgConnection instanceof Error) throw this.#pgConnection;
   }
 
   /** The content of the generated `*.tf.json` backend file. */
   configuration(): object {
-    return { terraform: { backend: { [this.settings.type]: {} } } };
+    return { terraform: { backend: { [this.#settings.type]: {} } } };
   }
 
   /** `-backend-config` flags of `init` for a workspace: no credentials. */
   initFlags(workspace: string): string[] {
-    const b = this.settings;
+    const b = this.#settings;
     const flag = (key: string, value: string) =>
       `-backend-config=${key}=${value}`;
     switch (b.type) {
@@ -81,7 +90,7 @@ export class TerraformStateBackend {
         return [
           flag(
             'path',
-            path.join(this.localDir, workspace, 'terraform.tfstate'),
+            path.join(this.#localDir, workspace, 'terraform.tfstate'),
           ),
         ];
       case 'pg':
@@ -114,11 +123,11 @@ export class TerraformStateBackend {
 
   /** The backend's credentials, as terraform reads them from its environment. */
   environment(): Record<string, string> {
-    const b = this.settings;
+    const b = this.#settings;
     const env: Record<string, string> = {};
     if (b.type === 'pg') {
-      if (typeof this.pgConnection === 'string')
-        env.PG_CONN_STR = this.pgConnection;
+      if (typeof this.#pgConnection === 'string')
+        env.PG_CONN_STR = this.#pgConnection;
       for (const name of PG_TLS_ENV) {
         const value = process.env[name];
         if (value !== undefined) env[name] = value;
@@ -137,7 +146,7 @@ export class TerraformStateBackend {
 
   /** Every secret value of the backend, for the redactor. */
   secrets(): unknown[] {
-    const b = this.settings;
+    const b = this.#settings;
     const values: unknown[] = [];
     if (b.type === 's3') {
       values.push(b.accessKeyId, b.secretAccessKey, b.sessionToken);
@@ -151,9 +160,9 @@ export class TerraformStateBackend {
         // not JSON: the whole string is redacted
       }
     }
-    if (typeof this.pgConnection === 'string') {
-      values.push(this.pgConnection);
-      values.push(...connectionStringPasswords(this.pgConnection));
+    if (typeof this.#pgConnection === 'string') {
+      values.push(this.#pgConnection);
+      values.push(...connectionStringPasswords(this.#pgConnection));
     }
     return values;
   }
