@@ -1,7 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
+import { describeWithGit, git } from '../__testUtils__/gitCli';
 import { startGitHttpServer } from '../__testUtils__/startGitHttpServer';
 import { readFileAt } from '../read/readObjects';
 import { commitChanges } from '../worktree/commitChanges';
@@ -10,17 +9,6 @@ import { basicAuthHeaders } from './GitHttpRemote';
 import { fetchBranch } from './fetchBranch';
 import { listRemoteBranches } from './listRemoteBranches';
 import { GitPushRefusedError, pushBranch } from './pushBranch';
-
-const hasGit = spawnSync('git', ['--version']).status === 0;
-/** Served by the real git http-backend, where git is installed. */
-const describeWithGit = hasGit ? describe : describe.skip;
-
-function git(args: string[]): string {
-  return execFileSync('git', args, {
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir() },
-  });
-}
 
 describe('basicAuthHeaders', () => {
   it('sends the credentials up front as HTTP Basic', () => {
@@ -114,32 +102,26 @@ describeWithGit('the smart HTTP client', () => {
 
   it('says why the server refused a push, and fails without credentials', async () => {
     const remote = { url: `${server.url}/shop.git`, headers };
-    fs.writeFileSync(dir.resolve('workspace/README.md'), 'one\n');
-    await commitWorkspace({
-      sourceDir: dir.resolve('workspace'),
-      gitdir: dir.resolve('a.git'),
-      branch: 'main',
-      message: 'one',
-      author,
-    });
-    await pushBranch(remote, {
-      dir: dir.resolve('workspace'),
-      gitdir: dir.resolve('a.git'),
-      branch: 'main',
-    });
-    fs.writeFileSync(dir.resolve('workspace/README.md'), 'two\n');
-    await commitWorkspace({
-      sourceDir: dir.resolve('workspace'),
-      gitdir: dir.resolve('b.git'),
-      branch: 'main',
-      message: 'two',
-      author,
-    });
-    const refused = await pushBranch(remote, {
-      dir: dir.resolve('workspace'),
-      gitdir: dir.resolve('b.git'),
-      branch: 'main',
-    }).catch(e => e);
+    /** Commits README.md with this content in a git directory of its own, and pushes it. */
+    const push = async (content: string) => {
+      fs.writeFileSync(dir.resolve('workspace/README.md'), content);
+      const gitdir = dir.resolve(`${content.trim()}.git`);
+      await commitWorkspace({
+        sourceDir: dir.resolve('workspace'),
+        gitdir,
+        branch: 'main',
+        message: content,
+        author,
+      });
+      await pushBranch(remote, {
+        dir: dir.resolve('workspace'),
+        gitdir,
+        branch: 'main',
+      });
+    };
+    await push('one\n');
+    // Not a fast-forward of one: refused.
+    const refused = await push('two\n').catch(e => e);
     expect(refused).toBeInstanceOf(GitPushRefusedError);
     expect(refused.name).toBe('GitPushRefusedError');
 

@@ -1,13 +1,8 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
+import { describeWithGit, git } from '../__testUtils__/gitCli';
 import { readHeadBranch } from '../refs/gitRefs';
 import { initBareRepository } from './initBareRepository';
-
-const hasGit = spawnSync('git', ['--version']).status === 0;
-/** Checked against the real git where it is installed. */
-const describeWithGit = hasGit ? describe : describe.skip;
 
 describe('initBareRepository', () => {
   const dir = createMockDirectory();
@@ -35,13 +30,10 @@ describe('initBareRepository', () => {
 
   describeWithGit('checked with the git CLI', () => {
     it('is an empty bare repository git recognises', () => {
-      const git = (args: string[]) =>
-        execFileSync('git', ['--git-dir', gitdir(), ...args], {
-          encoding: 'utf8',
-          env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir() },
-        }).trim();
-      expect(git(['rev-parse', '--is-bare-repository'])).toBe('true');
-      expect(git(['symbolic-ref', 'HEAD'])).toBe('refs/heads/trunk');
+      const inRepository = (args: string[]) =>
+        git(['--git-dir', gitdir(), ...args]).trim();
+      expect(inRepository(['rev-parse', '--is-bare-repository'])).toBe('true');
+      expect(inRepository(['symbolic-ref', 'HEAD'])).toBe('refs/heads/trunk');
     });
   });
 });

@@ -1,26 +1,13 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { describeWithGit, git } from '../__testUtils__/gitCli';
 import { readCommit } from '../read/readObjects';
 import { listTreeFiles } from '../read/readTree';
 import { readRef } from '../refs/gitRefs';
 import { commitWorkspace } from './commitWorkspace';
 import { writeCommit } from './writeCommit';
 import { writeWorkspaceTree } from './writeWorkspaceTree';
-
-const hasGit = spawnSync('git', ['--version']).status === 0;
-/** Checked against the real git where it is installed. */
-const describeWithGit = hasGit ? describe : describe.skip;
-
-function git(args: string[], cwd?: string): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir() },
-  });
-}
 
 describe('committing a workspace', () => {
   const dir = createMockDirectory();
