@@ -1,14 +1,92 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
-import { examples } from './githubBranchProtect.examples';
 import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
+import { Zod } from './Zod';
+import { examples } from './githubBranchProtect.examples';
+import { repositoryFields } from './repositoryFields';
+import {
+  RepoTarget,
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
 } from './shared';
 import { readWorkflowChecks } from './workflowChecks';
+
+const input = {
+  repoUrl: repoUrlInput,
+  branch: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The branch to protect; the repository's default branch when left out.",
+      ),
+  requiredStatusChecks: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Checks that must pass before merging. By default the CI jobs of the workspace .github/workflows that run on every pull request.',
+      ),
+  requiredApprovingReviewCount: (z: Zod) =>
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Approvals a pull request needs. Default 1.'),
+  requireCodeOwnerReview: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe('Whether a code owner must approve. Default true.'),
+};
+
+const output = {
+  skipped: skippedOutput,
+  method: (z: Zod) =>
+    z
+      .enum(['ruleset', 'branch-protection', 'none'])
+      .describe(
+        'How the branch is protected; none when skipped or in a dry run.',
+      ),
+  rulesetId: (z: Zod) =>
+    z
+      .number()
+      .describe(
+        'The ruleset id; 0 for branch protection, when skipped or in a dry run.',
+      ),
+  branch: (z: Zod) =>
+    z.string().describe('The branch protected, or ~DEFAULT_BRANCH.'),
+  requiredStatusChecks: (z: Zod) =>
+    z.array(z.string()).describe('The checks required before merging.'),
+};
+
+/** The checks given, else the CI jobs the workspace runs on every pull request. */
+async function checksToRequire(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'workspacePath'>,
+  given: string[] | undefined,
+  target: RepoTarget,
+): Promise<string[]> {
+  if (given) return given;
+  const found = await readWorkflowChecks(ctx.workspacePath);
+  const fields = repositoryFields(target);
+  ctx.logger.info(
+    `Required status checks from .github/workflows: ${
+      found.checks.join(', ') || 'none'
+    }`,
+    fields,
+  );
+  found.skipped.forEach(line =>
+    ctx.logger.info(`Not required: ${line}`, fields),
+  );
+  return found.checks;
+}
 
 /**
  * Creates `paved:github:branch:protect`. Upstream has
@@ -31,78 +109,16 @@ export function createGitHubBranchProtectAction(options: {
       'Protects the default branch with a ruleset (pull request reviews with code owners, required status checks named from the workspace CI jobs, no force-push, no deletion), falling back to branch protection where rulesets are unavailable. Safe to run again.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        branch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The branch to protect; the repository's default branch when left out.",
-            ),
-        requiredStatusChecks: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe(
-              'Checks that must pass before merging. By default the CI jobs of the workspace .github/workflows that run on every pull request.',
-            ),
-        requiredApprovingReviewCount: z =>
-          z
-            .number()
-            .int()
-            .min(0)
-            .max(10)
-            .optional()
-            .describe('Approvals a pull request needs. Default 1.'),
-        requireCodeOwnerReview: z =>
-          z
-            .boolean()
-            .optional()
-            .describe('Whether a code owner must approve. Default true.'),
-      },
-      output: {
-        skipped: skippedOutput,
-        method: z =>
-          z
-            .enum(['ruleset', 'branch-protection', 'none'])
-            .describe(
-              'How the branch is protected; none when skipped or in a dry run.',
-            ),
-        rulesetId: z =>
-          z
-            .number()
-            .describe(
-              'The ruleset id; 0 for branch protection, when skipped or in a dry run.',
-            ),
-        branch: z =>
-          z.string().describe('The branch protected, or ~DEFAULT_BRANCH.'),
-        requiredStatusChecks: z =>
-          z.array(z.string()).describe('The checks required before merging.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const branch = ctx.input.branch ?? '~DEFAULT_BRANCH';
-      let checks = ctx.input.requiredStatusChecks;
-      if (!checks) {
-        const found = await readWorkflowChecks(ctx.workspacePath);
-        checks = found.checks;
-        ctx.logger.info(
-          `Required status checks from .github/workflows: ${
-            checks.join(', ') || 'none'
-          }`,
-        );
-        found.skipped.forEach(line => ctx.logger.info(`Not required: ${line}`));
-      }
-      const none = () => {
-        ctx.output('method', 'none');
-        ctx.output('rulesetId', 0);
-        ctx.output('branch', branch);
-        ctx.output('requiredStatusChecks', checks!);
-      };
+      const checks = await checksToRequire(
+        ctx,
+        ctx.input.requiredStatusChecks,
+        target,
+      );
       if (
         doneWithoutGitHub(ctx, {
           config,
@@ -115,7 +131,12 @@ export function createGitHubBranchProtectAction(options: {
           } approval(s), code owners, and checks ${
             checks.join(', ') || 'none'
           }`,
-          none,
+          none: () => {
+            ctx.output('method', 'none');
+            ctx.output('rulesetId', 0);
+            ctx.output('branch', branch);
+            ctx.output('requiredStatusChecks', checks);
+          },
         })
       ) {
         return;
@@ -140,6 +161,7 @@ export function createGitHubBranchProtectAction(options: {
         `${target.full} ${result.branch}: ${result.method} ${result.action}${
           result.rulesetId ? ` (ruleset ${result.rulesetId})` : ''
         }`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('method', result.method);

@@ -13,6 +13,48 @@ import {
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
+
+const input = {
+  repoUrl: repoUrlInput,
+  owner: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'The catalogue owner (group:default/storefront, or user:default/jdoe).',
+      ),
+  additionalOwners: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe('More catalogue owners who own every path.'),
+  path: (z: Zod) =>
+    z
+      .enum(['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'])
+      .optional()
+      .describe('Where to write it. Default .github/CODEOWNERS.'),
+  branch: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe("The branch; the repository's default branch when left out."),
+};
+
+const output = {
+  skipped: skippedOutput,
+  path: (z: Zod) => z.string().describe('The file written.'),
+  owners: (z: Zod) =>
+    z.array(z.string()).describe('The code owners, as GitHub handles.'),
+  action: (z: Zod) =>
+    z
+      .enum(['created', 'unchanged', 'none'])
+      .describe('What was done; none when skipped or in a dry run.'),
+  commitSha: (z: Zod) =>
+    z
+      .string()
+      .describe('The commit that added it; empty when nothing was committed.'),
+};
 
 /**
  * Creates `paved:github:codeowners:create`; upstream has no CODEOWNERS
@@ -32,50 +74,7 @@ export function createGitHubCodeOwnersCreateAction(options: {
       "Adds a CODEOWNERS file making the catalogue owner (a group's GitHub team, or a user) the code owner of every path. Run it before protecting the branch.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        owner: z =>
-          z
-            .string()
-            .describe(
-              'The catalogue owner (group:default/storefront, or user:default/jdoe).',
-            ),
-        additionalOwners: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe('More catalogue owners who own every path.'),
-        path: z =>
-          z
-            .enum(['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'])
-            .optional()
-            .describe('Where to write it. Default .github/CODEOWNERS.'),
-        branch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The branch; the repository's default branch when left out.",
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        path: z => z.string().describe('The file written.'),
-        owners: z =>
-          z.array(z.string()).describe('The code owners, as GitHub handles.'),
-        action: z =>
-          z
-            .enum(['created', 'unchanged', 'none'])
-            .describe('What was done; none when skipped or in a dry run.'),
-        commitSha: z =>
-          z
-            .string()
-            .describe(
-              'The commit that added it; empty when nothing was committed.',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
@@ -118,6 +117,7 @@ export function createGitHubCodeOwnersCreateAction(options: {
       });
       ctx.logger.info(
         `${filePath} of ${target.full}: ${result.action} (${unique.join(' ')})`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', result.action);

@@ -8,11 +8,14 @@ import {
 } from '@paved/plugin-github-node';
 import { examples } from './githubEnvironmentsCreate.examples';
 import {
+  RepoTarget,
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
 
 /** A catalogue ref (group:… or user:…) as a deployment reviewer. */
 function reviewerOf(ref: string, field: string): GitHubEnvironmentReviewer {
@@ -28,6 +31,122 @@ function reviewerOf(ref: string, field: string): GitHubEnvironmentReviewer {
   return (m[1] ?? 'group').toLowerCase() === 'user'
     ? { user: m[2] }
     : { team: m[2] };
+}
+
+const input = {
+  repoUrl: repoUrlInput,
+  owner: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'The owning group (group:default/storefront): the reviewers of production deployments.',
+      ),
+  productionWaitTimer: (z: Zod) =>
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(43200)
+      .optional()
+      .describe(
+        'Minutes a production deployment waits after approval. Default 5.',
+      ),
+  environments: (z: Zod) =>
+    z
+      .array(
+        z.object({
+          name: z.string().describe('The environment name.'),
+          waitTimer: z
+            .number()
+            .int()
+            .min(0)
+            .max(43200)
+            .optional()
+            .describe('Minutes to wait before deploying.'),
+          reviewers: z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Groups or users (catalogue refs) who must approve deployments; at most 6.',
+            ),
+          preventSelfReview: z
+            .boolean()
+            .optional()
+            .describe(
+              'Whether whoever triggered a deployment may not approve it.',
+            ),
+          protectedBranchesOnly: z
+            .boolean()
+            .optional()
+            .describe('Only protected branches may deploy.'),
+        }),
+      )
+      .optional()
+      .describe('Replaces the default development, staging and production.'),
+};
+
+const output = {
+  skipped: skippedOutput,
+  environments: (z: Zod) =>
+    z.array(z.string()).describe('The environments asked for.'),
+  created: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe(
+        'Environments created (or configured from an unprotected default).',
+      ),
+  unchanged: (z: Zod) =>
+    z.array(z.string()).describe('Environments already exactly so.'),
+};
+
+/** The environments a step's input asks for: its own list, else the golden path's three. */
+function environmentSpecsOf(given: {
+  owner?: string;
+  productionWaitTimer?: number;
+  environments?: Array<{
+    name: string;
+    waitTimer?: number;
+    reviewers?: string[];
+    preventSelfReview?: boolean;
+    protectedBranchesOnly?: boolean;
+  }>;
+}): GitHubEnvironmentSpec[] {
+  if (given.environments) {
+    return given.environments.map((env, i) => ({
+      name: env.name,
+      waitTimer: env.waitTimer,
+      preventSelfReview: env.preventSelfReview,
+      protectedBranchesOnly: env.protectedBranchesOnly,
+      reviewers: (env.reviewers ?? []).map((r, j) =>
+        reviewerOf(r, `environments[${i}].reviewers[${j}]`),
+      ),
+    }));
+  }
+  if (!given.owner) {
+    throw new InputError(
+      'owner: needed to name the reviewers of production (or give environments)',
+    );
+  }
+  return [
+    { name: 'development' },
+    { name: 'staging' },
+    {
+      name: 'production',
+      waitTimer: given.productionWaitTimer ?? 5,
+      reviewers: [reviewerOf(given.owner, 'owner')],
+    },
+  ];
+}
+
+function dryRunLine(spec: GitHubEnvironmentSpec, target: RepoTarget): string {
+  return `Dry run: would create environment ${spec.name} of ${target.full}${
+    spec.reviewers?.length
+      ? ` (reviewers ${spec.reviewers
+          .map(r => ('team' in r ? `team ${r.team}` : `user ${r.user}`))
+          .join(', ')}, wait ${spec.waitTimer ?? 0} min)`
+      : ''
+  }`;
 }
 
 /**
@@ -51,104 +170,10 @@ export function createGitHubEnvironmentsCreateAction(options: {
       'Creates the deployment environments development, staging and production; production requires the owning team to approve and waits before deploying. Environments that already exist exactly so are left alone; with other rules they are a conflict.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        owner: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The owning group (group:default/storefront): the reviewers of production deployments.',
-            ),
-        productionWaitTimer: z =>
-          z
-            .number()
-            .int()
-            .min(0)
-            .max(43200)
-            .optional()
-            .describe(
-              'Minutes a production deployment waits after approval. Default 5.',
-            ),
-        environments: z =>
-          z
-            .array(
-              z.object({
-                name: z.string().describe('The environment name.'),
-                waitTimer: z
-                  .number()
-                  .int()
-                  .min(0)
-                  .max(43200)
-                  .optional()
-                  .describe('Minutes to wait before deploying.'),
-                reviewers: z
-                  .array(z.string())
-                  .optional()
-                  .describe(
-                    'Groups or users (catalogue refs) who must approve deployments; at most 6.',
-                  ),
-                preventSelfReview: z
-                  .boolean()
-                  .optional()
-                  .describe(
-                    'Whether whoever triggered a deployment may not approve it.',
-                  ),
-                protectedBranchesOnly: z
-                  .boolean()
-                  .optional()
-                  .describe('Only protected branches may deploy.'),
-              }),
-            )
-            .optional()
-            .describe(
-              'Replaces the default development, staging and production.',
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        environments: z =>
-          z.array(z.string()).describe('The environments asked for.'),
-        created: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Environments created (or configured from an unprotected default).',
-            ),
-        unchanged: z =>
-          z.array(z.string()).describe('Environments already exactly so.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
-      let specs: GitHubEnvironmentSpec[];
-      if (ctx.input.environments) {
-        specs = ctx.input.environments.map((env, i) => ({
-          name: env.name,
-          waitTimer: env.waitTimer,
-          preventSelfReview: env.preventSelfReview,
-          protectedBranchesOnly: env.protectedBranchesOnly,
-          reviewers: (env.reviewers ?? []).map((r, j) =>
-            reviewerOf(r, `environments[${i}].reviewers[${j}]`),
-          ),
-        }));
-      } else {
-        if (!ctx.input.owner) {
-          throw new InputError(
-            'owner: needed to name the reviewers of production (or give environments)',
-          );
-        }
-        specs = [
-          { name: 'development' },
-          { name: 'staging' },
-          {
-            name: 'production',
-            waitTimer: ctx.input.productionWaitTimer ?? 5,
-            reviewers: [reviewerOf(ctx.input.owner, 'owner')],
-          },
-        ];
-      }
+      const specs = environmentSpecsOf(ctx.input);
       const names = specs.map(s => s.name);
       ctx.output('environments', names);
       if (
@@ -156,20 +181,7 @@ export function createGitHubEnvironmentsCreateAction(options: {
           config,
           target,
           skipping: `environments ${names.join(', ')}`,
-          dryRun: specs.map(
-            spec =>
-              `Dry run: would create environment ${spec.name} of ${
-                target.full
-              }${
-                spec.reviewers?.length
-                  ? ` (reviewers ${spec.reviewers
-                      .map(r =>
-                        'team' in r ? `team ${r.team}` : `user ${r.user}`,
-                      )
-                      .join(', ')}, wait ${spec.waitTimer ?? 0} min)`
-                  : ''
-              }`,
-          ),
+          dryRun: specs.map(spec => dryRunLine(spec, target)),
           none: () => {
             ctx.output('created', []);
             ctx.output('unchanged', []);
@@ -196,6 +208,7 @@ export function createGitHubEnvironmentsCreateAction(options: {
         `Environments of ${target.full}: created ${
           result.created.join(', ') || 'none'
         }; unchanged ${result.unchanged.join(', ') || 'none'}`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);

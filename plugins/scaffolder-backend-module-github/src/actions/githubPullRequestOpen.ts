@@ -7,6 +7,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
 import { examples } from './githubPullRequestOpen.examples';
 import { doneWithoutGitHub, gitHubRepoTargetOf, skippedOutput } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
 
 const MAX_FILES = 1000;
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -26,6 +28,98 @@ async function filesUnder(root: string): Promise<string[]> {
   await walk(root);
   return out.sort();
 }
+
+/** The workspace files to propose, keyed by their path in the repository, within the limits. */
+async function filesToPropose(
+  workspacePath: string,
+  given: { sourcePath?: string; targetPath?: string },
+): Promise<Record<string, Buffer>> {
+  const source = resolveSafeChildPath(workspacePath, given.sourcePath ?? '.');
+  const targetDir = (given.targetPath ?? '').replace(/^\/+|\/+$/g, '');
+  if (targetDir.split('/').includes('..')) {
+    throw new InputError(
+      `targetPath: "${given.targetPath}" leaves the repository`,
+    );
+  }
+  const relative = await filesUnder(source).catch(() => {
+    throw new InputError(
+      `sourcePath: ${given.sourcePath ?? '.'} is not a folder of the workspace`,
+    );
+  });
+  if (relative.length === 0) {
+    throw new InputError(
+      `sourcePath: ${given.sourcePath ?? '.'} holds no files to propose`,
+    );
+  }
+  if (relative.length > MAX_FILES) {
+    throw new InputError(
+      `sourcePath: ${relative.length} files; at most ${MAX_FILES} per pull request`,
+    );
+  }
+  const files: Record<string, Buffer> = {};
+  let bytes = 0;
+  for (const rel of relative) {
+    const content = await fs.readFile(path.join(source, rel));
+    bytes += content.length;
+    files[targetDir ? `${targetDir}/${rel}` : rel] = content;
+  }
+  if (bytes > MAX_BYTES) {
+    throw new InputError(
+      `sourcePath: ${bytes} bytes; at most ${MAX_BYTES} per pull request`,
+    );
+  }
+  return files;
+}
+
+const input = {
+  repoUrl: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'The repository to propose the change to: github.com?owner=kestrel&repo=gitops.',
+      ),
+  branchName: (z: Zod) =>
+    z.string().describe('The new branch holding the change.'),
+  title: (z: Zod) => z.string().describe('The pull request title.'),
+  description: (z: Zod) =>
+    z.string().optional().describe('The pull request body.'),
+  sourcePath: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'The workspace folder whose files are proposed. Default the whole workspace.',
+      ),
+  targetPath: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe('The folder of the repository they go into. Default its root.'),
+  baseBranch: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The branch to merge into. Default the repository's default branch.",
+      ),
+  draft: (z: Zod) => z.boolean().optional().describe('Open it as a draft.'),
+};
+
+const output = {
+  skipped: skippedOutput,
+  status: (z: Zod) =>
+    z
+      .enum(['opened', 'exists', 'up-to-date', 'none'])
+      .describe(
+        'opened, exists (already open with this change), up-to-date (nothing to propose), none (skipped or dry run).',
+      ),
+  number: (z: Zod) =>
+    z.number().describe('The pull request number; 0 when there is none.'),
+  pullRequestUrl: (z: Zod) =>
+    z.string().describe('The pull request page; empty when there is none.'),
+  files: (z: Zod) =>
+    z.array(z.string()).describe('The repository paths proposed.'),
+};
 
 /**
  * Creates `paved:github:pull-request:open`. Upstream's
@@ -47,106 +141,13 @@ export function createGitHubPullRequestOpenAction(options: {
       'Opens a pull request against another repository (GitOps, infrastructure) with files from the workspace, over git. Safe to run again: it finds its branch and pull request.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: z =>
-          z
-            .string()
-            .describe(
-              'The repository to propose the change to: github.com?owner=kestrel&repo=gitops.',
-            ),
-        branchName: z =>
-          z.string().describe('The new branch holding the change.'),
-        title: z => z.string().describe('The pull request title.'),
-        description: z =>
-          z.string().optional().describe('The pull request body.'),
-        sourcePath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The workspace folder whose files are proposed. Default the whole workspace.',
-            ),
-        targetPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The folder of the repository they go into. Default its root.',
-            ),
-        baseBranch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The branch to merge into. Default the repository's default branch.",
-            ),
-        draft: z => z.boolean().optional().describe('Open it as a draft.'),
-      },
-      output: {
-        skipped: skippedOutput,
-        status: z =>
-          z
-            .enum(['opened', 'exists', 'up-to-date', 'none'])
-            .describe(
-              'opened, exists (already open with this change), up-to-date (nothing to propose), none (skipped or dry run).',
-            ),
-        number: z =>
-          z.number().describe('The pull request number; 0 when there is none.'),
-        pullRequestUrl: z =>
-          z
-            .string()
-            .describe('The pull request page; empty when there is none.'),
-        files: z =>
-          z.array(z.string()).describe('The repository paths proposed.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       assertBranchName(ctx.input.branchName, 'branchName');
       if (ctx.input.baseBranch !== undefined)
         assertBranchName(ctx.input.baseBranch, 'baseBranch');
-      const source = resolveSafeChildPath(
-        ctx.workspacePath,
-        ctx.input.sourcePath ?? '.',
-      );
-      const targetDir = (ctx.input.targetPath ?? '').replace(/^\/+|\/+$/g, '');
-      if (targetDir.split('/').includes('..')) {
-        throw new InputError(
-          `targetPath: "${ctx.input.targetPath}" leaves the repository`,
-        );
-      }
-      const relative = await filesUnder(source).catch(() => {
-        throw new InputError(
-          `sourcePath: ${
-            ctx.input.sourcePath ?? '.'
-          } is not a folder of the workspace`,
-        );
-      });
-      if (relative.length === 0) {
-        throw new InputError(
-          `sourcePath: ${
-            ctx.input.sourcePath ?? '.'
-          } holds no files to propose`,
-        );
-      }
-      if (relative.length > MAX_FILES) {
-        throw new InputError(
-          `sourcePath: ${relative.length} files; at most ${MAX_FILES} per pull request`,
-        );
-      }
-      const files: Record<string, Buffer> = {};
-      let bytes = 0;
-      for (const rel of relative) {
-        const content = await fs.readFile(path.join(source, rel));
-        bytes += content.length;
-        files[targetDir ? `${targetDir}/${rel}` : rel] = content;
-      }
-      if (bytes > MAX_BYTES) {
-        throw new InputError(
-          `sourcePath: ${bytes} bytes; at most ${MAX_BYTES} per pull request`,
-        );
-      }
+      const files = await filesToPropose(ctx.workspacePath, ctx.input);
       const paths = Object.keys(files);
       ctx.output('files', paths);
       const none = () => {
@@ -188,6 +189,7 @@ export function createGitHubPullRequestOpenAction(options: {
         result.status === 'up-to-date'
           ? `${target.full} ${result.base} already holds these files: no pull request needed`
           : `Pull request #${result.number} on ${target.full} (${result.status}): ${result.htmlUrl}`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('status', result.status);

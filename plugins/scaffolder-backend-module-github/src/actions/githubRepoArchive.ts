@@ -8,6 +8,22 @@ import {
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
+
+const input = {
+  repoUrl: repoUrlInput,
+};
+
+const output = {
+  skipped: skippedOutput,
+  action: (z: Zod) =>
+    z
+      .enum(['archived', 'unchanged', 'not-found', 'none'])
+      .describe(
+        'archived by this step; unchanged (it already was); not-found (there is none); none when skipped or in a dry run.',
+      ),
+};
 
 /**
  * Creates `paved:github:repo:archive`, the reversible undo of a repository a
@@ -26,20 +42,7 @@ export function createGitHubRepoArchiveAction(options: {
       'Archives the repository: read-only for everyone, kept with its history, undone by unarchiving it on GitHub. An archived or missing repository is left as it is.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-      },
-      output: {
-        skipped: skippedOutput,
-        action: z =>
-          z
-            .enum(['archived', 'unchanged', 'not-found', 'none'])
-            .describe(
-              'archived by this step; unchanged (it already was); not-found (there is none); none when skipped or in a dry run.',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (
@@ -70,6 +73,7 @@ export function createGitHubRepoArchiveAction(options: {
           unchanged: `${target.full} was already archived`,
           'not-found': `${target.full} does not exist; nothing to archive`,
         }[action],
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', action);

@@ -8,6 +8,29 @@ import {
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
+
+const input = {
+  repoUrl: repoUrlInput,
+  force: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'Delete it even when it holds more than Paved put there; that work is lost. Default false.',
+      ),
+};
+
+const output = {
+  skipped: skippedOutput,
+  action: (z: Zod) =>
+    z
+      .enum(['deleted', 'not-found', 'none'])
+      .describe(
+        'deleted by this step; not-found (already gone); none when skipped or in a dry run.',
+      ),
+};
 
 /**
  * Creates `paved:github:repo:delete`, the undo of a repository a golden path
@@ -27,27 +50,7 @@ export function createGitHubRepoDeleteAction(options: {
       "Deletes the repository, for good. Needs the token's delete_repo scope (a GitHub App: administration write) and admin rights on it. A repository holding more than Paved put there (another branch, commits by others, open issues or pull requests) is refused unless force is set; a missing one is left as it is.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        force: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Delete it even when it holds more than Paved put there; that work is lost. Default false.',
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        action: z =>
-          z
-            .enum(['deleted', 'not-found', 'none'])
-            .describe(
-              'deleted by this step; not-found (already gone); none when skipped or in a dry run.',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (
@@ -79,6 +82,7 @@ export function createGitHubRepoDeleteAction(options: {
         action === 'deleted'
           ? `Deleted ${target.full}`
           : `${target.full} does not exist; nothing to delete`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', action);

@@ -12,6 +12,41 @@ import {
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
+
+const input = {
+  repoUrl: repoUrlInput,
+  secrets: (z: Zod) =>
+    z
+      .record(z.string(), z.string())
+      .describe(
+        "GitHub secret name to the key of the task's secrets holding its value, e.g. { NPM_TOKEN: npmToken } for ${{ secrets.npmToken }}.",
+      ),
+  skipMissing: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'Leave out secrets whose task secret is missing or empty, instead of failing. Default false.',
+      ),
+};
+
+const output = {
+  skipped: skippedOutput,
+  created: (z: Zod) =>
+    z.array(z.string()).describe('Names of the secrets created.'),
+  updated: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe('Names of the secrets that existed and were set again.'),
+  missing: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe(
+        'Names left out because their task secret was missing (with skipMissing).',
+      ),
+};
 
 /**
  * Creates `paved:github:secrets:set`. Upstream's `publish:github` takes
@@ -33,39 +68,7 @@ export function createGitHubSecretsSetAction(options: {
       "Sets GitHub Actions secrets of the repository from the task's secrets, sealed with the repository's public key. Only secret names are ever logged or output.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        secrets: z =>
-          z
-            .record(z.string(), z.string())
-            .describe(
-              "GitHub secret name to the key of the task's secrets holding its value, e.g. { NPM_TOKEN: npmToken } for ${{ secrets.npmToken }}.",
-            ),
-        skipMissing: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Leave out secrets whose task secret is missing or empty, instead of failing. Default false.',
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        created: z =>
-          z.array(z.string()).describe('Names of the secrets created.'),
-        updated: z =>
-          z
-            .array(z.string())
-            .describe('Names of the secrets that existed and were set again.'),
-        missing: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Names left out because their task secret was missing (with skipMissing).',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const values: Record<string, string> = {};
@@ -85,7 +88,10 @@ export function createGitHubSecretsSetAction(options: {
       }
       const names = Object.keys(values);
       missing.forEach(name =>
-        ctx.logger.info(`Secret ${name} left out: its task secret is missing`),
+        ctx.logger.info(
+          `Secret ${name} left out: its task secret is missing`,
+          repositoryFields(target),
+        ),
       );
       ctx.output('missing', missing);
       const listed = names.join(', ') || '(none)';
@@ -118,6 +124,7 @@ export function createGitHubSecretsSetAction(options: {
       });
       ctx.logger.info(
         `Set Actions secrets ${names.join(', ')} of ${target.full}`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);

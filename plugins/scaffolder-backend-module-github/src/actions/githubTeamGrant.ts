@@ -9,8 +9,45 @@ import {
   skippedOutput,
   teamSlugOf,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
 
 const ROLES = ['pull', 'triage', 'push', 'maintain', 'admin'] as const;
+
+const input = {
+  repoUrl: repoUrlInput,
+  owner: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'The owning group, as a catalogue entity ref (group:default/storefront); its name is the GitHub team slug.',
+      ),
+  permission: (z: Zod) =>
+    z.enum(ROLES).optional().describe('The role to grant. Default maintain.'),
+  removeCreatorAdmin: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        "Remove the creator's admin rights afterwards. Default paved.github.removeCreatorAdmin.",
+      ),
+};
+
+const output = {
+  skipped: skippedOutput,
+  team: (z: Zod) => z.string().describe('The team slug.'),
+  permission: (z: Zod) => z.string().describe('The role the team has.'),
+  action: (z: Zod) =>
+    z
+      .enum(['granted', 'unchanged', 'none'])
+      .describe('What was done; none when skipped or in a dry run.'),
+  creatorAdmin: (z: Zod) =>
+    z
+      .enum(['removed', 'kept', 'not-applicable', 'none'])
+      .describe(
+        "What happened to the creator's admin rights; none when skipped or in a dry run.",
+      ),
+};
 
 /**
  * Creates `paved:github:team:grant`. Upstream sets team access only while
@@ -31,44 +68,7 @@ export function createGitHubTeamGrantAction(options: {
       'Grants the owning team its role on the repository and, when configured (paved.github.removeCreatorAdmin) or asked, removes the admin rights of the account that created it. A team that already has another role is a conflict, not a silent change.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        owner: z =>
-          z
-            .string()
-            .describe(
-              'The owning group, as a catalogue entity ref (group:default/storefront); its name is the GitHub team slug.',
-            ),
-        permission: z =>
-          z
-            .enum(ROLES)
-            .optional()
-            .describe('The role to grant. Default maintain.'),
-        removeCreatorAdmin: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              "Remove the creator's admin rights afterwards. Default paved.github.removeCreatorAdmin.",
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        team: z => z.string().describe('The team slug.'),
-        permission: z => z.string().describe('The role the team has.'),
-        action: z =>
-          z
-            .enum(['granted', 'unchanged', 'none'])
-            .describe('What was done; none when skipped or in a dry run.'),
-        creatorAdmin: z =>
-          z
-            .enum(['removed', 'kept', 'not-applicable', 'none'])
-            .describe(
-              "What happened to the creator's admin rights; none when skipped or in a dry run.",
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const team = teamSlugOf(ctx.input.owner);
@@ -105,6 +105,7 @@ export function createGitHubTeamGrantAction(options: {
       });
       ctx.logger.info(
         `Team ${team} ${permission} on ${target.full}: ${granted}`,
+        repositoryFields(target),
       );
       const removal = await ctx.checkpoint({
         key: `paved.github.creator-admin.${target.key}`,
@@ -119,6 +120,7 @@ export function createGitHubTeamGrantAction(options: {
       if (removal.creatorAdmin === 'removed') {
         ctx.logger.info(
           `Removed the admin rights of ${removal.creator} on ${target.full}`,
+          repositoryFields(target),
         );
       }
       ctx.output('skipped', false);

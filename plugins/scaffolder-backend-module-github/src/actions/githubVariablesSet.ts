@@ -11,6 +11,26 @@ import {
   repoUrlInput,
   skippedOutput,
 } from './shared';
+import { Zod } from './Zod';
+import { repositoryFields } from './repositoryFields';
+
+const input = {
+  repoUrl: repoUrlInput,
+  variables: (z: Zod) =>
+    z
+      .record(z.string(), z.string())
+      .describe(
+        'Variable name to value (not secret: values are logged as they are).',
+      ),
+};
+
+const output = {
+  skipped: skippedOutput,
+  created: (z: Zod) =>
+    z.array(z.string()).describe('Names of the variables created.'),
+  unchanged: (z: Zod) =>
+    z.array(z.string()).describe('Names of the variables already set so.'),
+};
 
 /**
  * Creates `paved:github:variables:set`. Upstream sets repository variables
@@ -31,26 +51,7 @@ export function createGitHubVariablesSetAction(options: {
       'Sets GitHub Actions variables of the repository. A variable already set to the same value is left alone; to another value, it is a conflict.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        repoUrl: repoUrlInput,
-        variables: z =>
-          z
-            .record(z.string(), z.string())
-            .describe(
-              'Variable name to value (not secret: values are logged as they are).',
-            ),
-      },
-      output: {
-        skipped: skippedOutput,
-        created: z =>
-          z.array(z.string()).describe('Names of the variables created.'),
-        unchanged: z =>
-          z
-            .array(z.string())
-            .describe('Names of the variables already set so.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       const names = Object.keys(ctx.input.variables);
@@ -91,6 +92,7 @@ export function createGitHubVariablesSetAction(options: {
         `Actions variables of ${target.full}: created ${
           result.created.join(', ') || 'none'
         }; unchanged ${result.unchanged.join(', ') || 'none'}`,
+        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);
