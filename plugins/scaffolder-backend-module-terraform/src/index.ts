@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { terraformModule as default } from './module';
+export { scaffolderModulePavedTerraform as default } from './module';
 export {
   createTerraformApplyAction,
   createTerraformDestroyAction,

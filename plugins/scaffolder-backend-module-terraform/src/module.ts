@@ -11,11 +11,12 @@ import {
 
 /**
  * The scaffolder actions of the Terraform driver: paved:terraform:plan,
- * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and paved:terraform:output.
+ * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and
+ * paved:terraform:output, on the TerraformRunner of terraformRunnerServiceRef.
  *
  * @public
  */
-export const terraformModule = createBackendModule({
+export const scaffolderModulePavedTerraform = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'paved-terraform',
   register({ registerInit }) {

@@ -1,9 +1,45 @@
 import { NotFoundError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformApply.examples';
 import { progressLogger } from './progressLogger';
-import { resourceList } from './resourceList';
+import { resourceList, resourceListSchema } from './resourceList';
+import { Zod } from './zod';
+
+const input = {
+  planId: (z: Zod) =>
+    z
+      .string()
+      .describe('The plan to apply: ${{ steps.<plan step>.output.planId }}.'),
+  allowDestroy: (z: Zod) =>
+    z
+      .boolean()
+      .default(false)
+      .describe(
+        'Allow a plan that destroys or replaces resources; refused otherwise.',
+      ),
+};
+
+const output = {
+  applied: (z: Zod) =>
+    z.boolean().describe('True once applied; false in a dry run.'),
+  added: (z: Zod) => z.number().describe('Resources created.'),
+  changed: (z: Zod) => z.number().describe('Resources updated in place.'),
+  destroyed: (z: Zod) => z.number().describe('Resources destroyed.'),
+  resources: (z: Zod) =>
+    resourceListSchema(z).describe(
+      'Each resource changed, with the action taken.',
+    ),
+  summaryText: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        '"Apply complete! Resources: 1 added, 0 changed, 0 destroyed."',
+      ),
+};
 
 /**
  * `paved:terraform:apply`: applies exactly the plan an earlier `paved:terraform:plan`
@@ -21,55 +57,12 @@ export function createTerraformApplyAction(options: {
       'Applies the saved plan of an earlier paved:terraform:plan step of the same task, after checking it is unchanged, recent enough and destroys nothing unless allowed.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        planId: z =>
-          z
-            .string()
-            .describe(
-              'The plan to apply: ${{ steps.<plan step>.output.planId }}.',
-            ),
-        allowDestroy: z =>
-          z
-            .boolean()
-            .default(false)
-            .describe(
-              'Allow a plan that destroys or replaces resources; refused otherwise.',
-            ),
-      },
-      output: {
-        applied: z =>
-          z.boolean().describe('True once applied; false in a dry run.'),
-        added: z => z.number().describe('Resources created.'),
-        changed: z => z.number().describe('Resources updated in place.'),
-        destroyed: z => z.number().describe('Resources destroyed.'),
-        resources: z =>
-          z
-            .array(z.object({ address: z.string(), action: z.string() }))
-            .describe('Each resource changed, with the action taken.'),
-        summaryText: z =>
-          z
-            .string()
-            .describe(
-              '"Apply complete! Resources: 1 added, 0 changed, 0 destroyed."',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const { planId } = ctx.input;
       const allowDestroy = ctx.input.allowDestroy ?? false;
       if (ctx.isDryRun) {
-        const plan = await runner.getPlan(planId);
-        if (!plan) throw new NotFoundError(`planId: no saved plan ${planId}`);
-        ctx.logger.info(
-          `Dry run: plan ${planId} is not applied. It would do: ${plan.summary.text}`,
-        );
-        ctx.output('applied', false);
-        ctx.output('added', plan.summary.add);
-        ctx.output('changed', plan.summary.change);
-        ctx.output('destroyed', plan.summary.destroy);
-        ctx.output('resources', resourceList(plan.summary.resources));
-        ctx.output('summaryText', plan.summary.text);
+        await dryRun(ctx, runner, planId);
         return;
       }
       const result = await ctx.checkpoint({
@@ -96,4 +89,23 @@ export function createTerraformApplyAction(options: {
       ctx.output('summaryText', result.text);
     },
   });
+}
+
+/** A dry run: what the plan would do, nothing applied. */
+async function dryRun(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'output'>,
+  runner: TerraformRunner,
+  planId: string,
+) {
+  const plan = await runner.getPlan(planId);
+  if (!plan) throw new NotFoundError(`planId: no saved plan ${planId}`);
+  ctx.logger.info(
+    `Dry run: plan ${planId} is not applied. It would do: ${plan.summary.text}`,
+  );
+  ctx.output('applied', false);
+  ctx.output('added', plan.summary.add);
+  ctx.output('changed', plan.summary.change);
+  ctx.output('destroyed', plan.summary.destroy);
+  ctx.output('resources', resourceList(plan.summary.resources));
+  ctx.output('summaryText', plan.summary.text);
 }

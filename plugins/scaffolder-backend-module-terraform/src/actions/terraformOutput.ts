@@ -2,6 +2,20 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TerraformOutput, TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformOutput.examples';
 import { progressLogger } from './progressLogger';
+import { Zod } from './zod';
+
+const input = {
+  workspace: (z: Zod) => z.string().describe('The workspace to read.'),
+};
+
+const output = {
+  outputs: (z: Zod) =>
+    z.record(z.unknown()).describe('Non-sensitive output values by name.'),
+  sensitiveOutputs: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe('Names of sensitive outputs, whose values are withheld.'),
+};
 
 /**
  * `paved:terraform:output`: the workspace's root outputs. Only non-sensitive
@@ -21,21 +35,7 @@ export function createTerraformOutputAction(options: {
       "Reads a workspace's outputs: non-sensitive values as task outputs, sensitive ones only by name.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        workspace: z => z.string().describe('The workspace to read.'),
-      },
-      output: {
-        outputs: z =>
-          z
-            .record(z.unknown())
-            .describe('Non-sensitive output values by name.'),
-        sensitiveOutputs: z =>
-          z
-            .array(z.string())
-            .describe('Names of sensitive outputs, whose values are withheld.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const { workspace } = ctx.input;
       if (ctx.isDryRun) {
@@ -55,9 +55,9 @@ export function createTerraformOutputAction(options: {
           );
           const outputs: Record<string, TerraformOutput['value']> = {};
           const sensitiveOutputs: string[] = [];
-          for (const [name, output] of Object.entries(all)) {
-            if (output.sensitive) sensitiveOutputs.push(name);
-            else outputs[name] = output.value;
+          for (const [name, value] of Object.entries(all)) {
+            if (value.sensitive) sensitiveOutputs.push(name);
+            else outputs[name] = value.value;
           }
           return { outputs, sensitiveOutputs };
         },

@@ -2,7 +2,51 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 import { examples } from './terraformPlan.examples';
 import { progressLogger } from './progressLogger';
-import { resourceList } from './resourceList';
+import { resourceList, resourceListSchema } from './resourceList';
+import { Zod } from './zod';
+
+const input = {
+  module: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'Name of a vetted module under templates/terraform/modules, e.g. postgres-database.',
+      ),
+  workspace: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'Workspace: one Terraform state, one run at a time. 1-63 lowercase letters, digits and dashes.',
+      ),
+  variables: (z: Zod) =>
+    z
+      .record(z.unknown())
+      .optional()
+      .describe(
+        "Values for the module's variables; checked against its declarations before anything runs.",
+      ),
+};
+
+const output = {
+  planId: (z: Zod) =>
+    z.string().describe('Id of the saved plan, for paved:terraform:apply.'),
+  hasChanges: (z: Zod) =>
+    z.boolean().describe('Whether applying the plan changes anything.'),
+  summaryText: (z: Zod) =>
+    z.string().describe('"Plan: 1 to add, 0 to change, 0 to destroy."'),
+  summary: (z: Zod) =>
+    z
+      .object({
+        add: z.number(),
+        change: z.number(),
+        destroy: z.number(),
+        replace: z.number(),
+        resources: resourceListSchema(z),
+      })
+      .describe(
+        'Counts to add, change and destroy (a replacement counts in add and destroy) and each changed resource with its action.',
+      ),
+};
 
 /**
  * `paved:terraform:plan`: plans a vetted module in a workspace and saves the plan
@@ -21,56 +65,7 @@ export function createTerraformPlanAction(options: {
       'Plans a vetted Terraform module in a workspace and saves the plan; its summary (counts and each resource with its action) is a task output, shown before apply.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        module: z =>
-          z
-            .string()
-            .describe(
-              'Name of a vetted module under templates/terraform/modules, e.g. postgres-database.',
-            ),
-        workspace: z =>
-          z
-            .string()
-            .describe(
-              'Workspace: one Terraform state, one run at a time. 1-63 lowercase letters, digits and dashes.',
-            ),
-        variables: z =>
-          z
-            .record(z.unknown())
-            .optional()
-            .describe(
-              "Values for the module's variables; checked against its declarations before anything runs.",
-            ),
-      },
-      output: {
-        planId: z =>
-          z
-            .string()
-            .describe('Id of the saved plan, for paved:terraform:apply.'),
-        hasChanges: z =>
-          z.boolean().describe('Whether applying the plan changes anything.'),
-        summaryText: z =>
-          z.string().describe('"Plan: 1 to add, 0 to change, 0 to destroy."'),
-        summary: z =>
-          z
-            .object({
-              add: z.number(),
-              change: z.number(),
-              destroy: z.number(),
-              replace: z.number(),
-              resources: z.array(
-                z.object({
-                  address: z.string(),
-                  action: z.string(),
-                }),
-              ),
-            })
-            .describe(
-              'Counts to add, change and destroy (a replacement counts in add and destroy) and each changed resource with its action.',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const { module, workspace, variables } = ctx.input;
       const saved = await ctx.checkpoint({

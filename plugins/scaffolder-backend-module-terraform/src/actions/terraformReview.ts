@@ -4,7 +4,10 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   planSummaryLines,
   TerraformPlan,
@@ -12,6 +15,7 @@ import {
 } from '@paved/plugin-terraform-node';
 import crypto from 'node:crypto';
 import { examples } from './terraformReview.examples';
+import { Zod } from './zod';
 
 /**
  * The task stopped so that a person reviews a plan; retrying the task
@@ -46,6 +50,33 @@ function checkStillApplicable(plan: TerraformPlan, now: number) {
   }
 }
 
+const input = {
+  planId: (z: Zod) =>
+    z
+      .string()
+      .describe('The plan to review: ${{ steps.<plan step>.output.planId }}.'),
+};
+
+const output = {
+  approved: (z: Zod) =>
+    z
+      .boolean()
+      .describe(
+        'True once a person approved the plan by retrying the task; false in a dry run or when the plan changes nothing.',
+      ),
+  reviewRequestedAt: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'When the task stopped for review (ISO 8601); empty when nothing was reviewed.',
+      ),
+};
+
+type ReviewContext = Pick<
+  ActionContext<any, any>,
+  'logger' | 'output' | 'secrets' | 'checkpoint'
+>;
+
 /**
  * `paved:terraform:review`: a manual "review plan" step between `paved:terraform:plan`
  * and `paved:terraform:apply`. The scaffolder cannot pause a running task, so the
@@ -77,38 +108,14 @@ export function createTerraformReviewAction(options: {
       'Stops the task for a person to review the saved plan of an earlier paved:terraform:plan step. Retrying the task approves exactly that plan (a task resumed after its backend stopped stops again); a later paved:terraform:apply step then applies it.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        planId: z =>
-          z
-            .string()
-            .describe(
-              'The plan to review: ${{ steps.<plan step>.output.planId }}.',
-            ),
-      },
-      output: {
-        approved: z =>
-          z
-            .boolean()
-            .describe(
-              'True once a person approved the plan by retrying the task; false in a dry run or when the plan changes nothing.',
-            ),
-        reviewRequestedAt: z =>
-          z
-            .string()
-            .describe(
-              'When the task stopped for review (ISO 8601); empty when nothing was reviewed.',
-            ),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const { planId } = ctx.input;
       const plan = await runner.getPlan(planId);
       if (!plan) throw new NotFoundError(`planId: no saved plan ${planId}`);
       if (!plan.hasChanges) {
         ctx.logger.info(`Plan ${planId} changes nothing: nothing to review`);
-        ctx.output('approved', false);
-        ctx.output('reviewRequestedAt', '');
+        notReviewed(ctx);
         return;
       }
       ctx.logger.info(`Plan ${planId} to review: ${plan.summary.text}`);
@@ -119,53 +126,74 @@ export function createTerraformReviewAction(options: {
         ctx.logger.info(
           'Dry run: a real run stops here until the plan is approved by retrying the task',
         );
-        ctx.output('approved', false);
-        ctx.output('reviewRequestedAt', '');
+        notReviewed(ctx);
         return;
       }
       checkStillApplicable(plan, now());
-
-      const token = ctx.secrets?.backstageToken;
-      if (!token) {
-        throw new NotAllowedError(
-          `secrets.backstageToken: the task has none, so a person's Retry (the approval of plan ${planId}) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved. ` +
-            'Start the task as a signed-in user: the scaffolder gives every task and every Retry a backstageToken of its caller.',
-        );
-      }
-      const tokenSha256 = sha256(token);
-      // The first run stores the stop; a Retry or a recovery gets it back.
-      // A stop stored without a digest (key terraform.review.<planId>) is
-      // not read: such a task stops for review once more.
-      let stoppedNow = false;
-      const request = await ctx.checkpoint({
-        key: `terraform.review.${planId}.stop`,
-        fn: async () => {
-          stoppedNow = true;
-          return { tokenSha256, requestedAt: new Date(now()).toISOString() };
-        },
-      });
-      if (request.tokenSha256 === tokenSha256) {
-        if (!stoppedNow) {
-          ctx.logger.info(
-            `Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at ${request.requestedAt}); it stops for review again`,
-          );
-        }
-        const listed =
-          plan.summary.resources.length > PLAN_LINES
-            ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
-            : 'The task log above lists each resource with its action.';
-        throw new PlanReviewRequiredError(
-          `Review the plan, then approve it. ${plan.summary.text} ${listed} ` +
-            `To apply exactly this plan, press Retry before ${minuteUtc(
-              plan.expiresAt,
-            )}; to drop it, do nothing: it expires then.`,
-        );
-      }
+      const requestedAt = await approval(ctx, plan, now);
       ctx.logger.info(
-        `Plan ${planId} approved: the task was retried after it stopped for review at ${request.requestedAt}`,
+        `Plan ${planId} approved: the task was retried after it stopped for review at ${requestedAt}`,
       );
       ctx.output('approved', true);
-      ctx.output('reviewRequestedAt', request.requestedAt);
+      ctx.output('reviewRequestedAt', requestedAt);
     },
   });
+}
+
+/** The outputs of a step that had nothing to review. */
+function notReviewed(ctx: Pick<ReviewContext, 'output'>) {
+  ctx.output('approved', false);
+  ctx.output('reviewRequestedAt', '');
+}
+
+/**
+ * When the task stopped for review of `plan`, once a person's Retry has
+ * approved it; until then, stops the task with a PlanReviewRequiredError.
+ */
+async function approval(
+  ctx: ReviewContext,
+  plan: TerraformPlan,
+  now: () => number,
+): Promise<string> {
+  const { planId } = plan;
+  const token = ctx.secrets?.backstageToken;
+  if (!token) {
+    throw new NotAllowedError(
+      `secrets.backstageToken: the task has none, so a person's Retry (the approval of plan ${planId}) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved. ` +
+        'Start the task as a signed-in user: the scaffolder gives every task and every Retry a backstageToken of its caller.',
+    );
+  }
+  const tokenSha256 = sha256(token);
+  // The first run stores the stop; a Retry or a recovery gets it back.
+  // A stop stored without a digest (key terraform.review.<planId>) is
+  // not read: such a task stops for review once more.
+  let stoppedNow = false;
+  const request = await ctx.checkpoint({
+    key: `terraform.review.${planId}.stop`,
+    fn: async () => {
+      stoppedNow = true;
+      return { tokenSha256, requestedAt: new Date(now()).toISOString() };
+    },
+  });
+  if (request.tokenSha256 !== tokenSha256) return request.requestedAt;
+  if (!stoppedNow) {
+    ctx.logger.info(
+      `Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at ${request.requestedAt}); it stops for review again`,
+    );
+  }
+  throw reviewRequired(plan);
+}
+
+/** The stop that asks a person to review the plan and press Retry. */
+function reviewRequired(plan: TerraformPlan): PlanReviewRequiredError {
+  const listed =
+    plan.summary.resources.length > PLAN_LINES
+      ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
+      : 'The task log above lists each resource with its action.';
+  return new PlanReviewRequiredError(
+    `Review the plan, then approve it. ${plan.summary.text} ${listed} ` +
+      `To apply exactly this plan, press Retry before ${minuteUtc(
+        plan.expiresAt,
+      )}; to drop it, do nothing: it expires then.`,
+  );
 }
