@@ -138,6 +138,49 @@ export async function readTreeFiles(
   return files;
 }
 
+/** Writes files (or with null, removes them) into the index at `env`. */
+async function stageFiles(
+  gitDir: string,
+  files: Record<string, string | Buffer | null>,
+  env: Record<string, string>,
+) {
+  for (const [file, content] of Object.entries(files)) {
+    if (content === null) {
+      await git(gitDir, ['update-index', '--force-remove', '--', file], {
+        env,
+      });
+      continue;
+    }
+    const blob = (
+      await git(gitDir, ['hash-object', '-w', '--stdin'], { input: content })
+    )
+      .toString()
+      .trim();
+    await git(
+      gitDir,
+      ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`],
+      { env },
+    );
+  }
+}
+
+type Person = { name: string; email: string };
+
+/** The git environment naming a commit's author and committer. */
+function peopleEnv(author?: Person, committer?: Person) {
+  return {
+    ...(author
+      ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email }
+      : {}),
+    ...(committer
+      ? {
+          GIT_COMMITTER_NAME: committer.name,
+          GIT_COMMITTER_EMAIL: committer.email,
+        }
+      : {}),
+  };
+}
+
 /**
  * Commits files (path to content, or null to delete) on top of a branch
  * (created from `parent` when given) and moves the branch there.
@@ -165,24 +208,7 @@ export async function commitFiles(
     if (parent) {
       await git(gitDir, ['read-tree', parent], { env });
     }
-    for (const [file, content] of Object.entries(options.files)) {
-      if (content === null) {
-        await git(gitDir, ['update-index', '--force-remove', '--', file], {
-          env,
-        });
-        continue;
-      }
-      const blob = (
-        await git(gitDir, ['hash-object', '-w', '--stdin'], { input: content })
-      )
-        .toString()
-        .trim();
-      await git(
-        gitDir,
-        ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`],
-        { env },
-      );
-    }
+    await stageFiles(gitDir, options.files, env);
     const tree = (await git(gitDir, ['write-tree'], { env })).toString().trim();
     const author = options.author;
     const committer = options.committer ?? author;
@@ -197,20 +223,7 @@ export async function commitFiles(
           options.message,
         ],
         {
-          env: {
-            ...(author
-              ? {
-                  GIT_AUTHOR_NAME: author.name,
-                  GIT_AUTHOR_EMAIL: author.email,
-                }
-              : {}),
-            ...(committer
-              ? {
-                  GIT_COMMITTER_NAME: committer.name,
-                  GIT_COMMITTER_EMAIL: committer.email,
-                }
-              : {}),
-          },
+          env: peopleEnv(author, committer),
         },
       )
     )
