@@ -1,7 +1,7 @@
 /**
- * The state behind the GitHub test server (organisations, teams, tokens,
- * repositories with their bare git repository on disk) and the driver a test
- * uses to seed it, inspect it, and inject faults.
+ * The driver a test uses to seed the GitHub test server (organisations,
+ * teams, tokens, apps, repositories with their bare git repository on disk),
+ * inspect it, and inject faults.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -15,9 +15,27 @@ import {
   readTreeFiles,
   revParse,
 } from './gitCli';
+import {
+  GitHubTestApp,
+  GitHubTestFault,
+  GitHubTestFeatureSupport,
+  GitHubTestOrg,
+  GitHubTestRepository,
+  GitHubTestTeam,
+  GitHubTestToken,
+} from './driverTypes';
+import { installPreReceiveHook } from './preReceiveHook';
+import {
+  BranchRules,
+  branchRulesOf,
+  repositorySnapshot,
+} from './repositorySnapshot';
+import { openSealedBox } from './sealedBox';
 import { appSlug } from './serialize';
 import {
   InstallationTokenState,
+  NewRepoFields,
+  newRepoState,
   OrgState,
   RateLimitState,
   RepoState,
@@ -26,157 +44,16 @@ import {
   UserState,
 } from './state';
 
-/** A team of an organisation. @public */
-export interface GitHubTestTeam {
-  slug: string;
-  name?: string;
-}
-
-/** An organisation the server knows. @public */
-export interface GitHubTestOrg {
-  login: string;
-  teams?: GitHubTestTeam[];
-  /** The branch new repositories report before their first push; `main` by default. */
-  defaultBranch?: string;
-}
-
-/**
- * A personal access token (classic). Its scopes are sent back in
- * `x-oauth-scopes`, and the scopes an endpoint accepts in
- * `x-accepted-oauth-scopes`, on every answer. An endpoint needing a scope the
- * token lacks answers 404 Not Found, as GitHub does so as not to reveal
- * private resources (deleting a repository: 403 "Must have admin rights to
- * Repository.").
- *
- * @public
- */
-export interface GitHubTestToken {
-  token: string;
-  login: string;
-  /** By default `repo`, `admin:org` and `workflow`. */
-  scopes?: string[];
-}
-
-/** Where a GitHub App is installed, and what the installation may do. @public */
-export interface GitHubTestInstallation {
-  id: number;
-  /** The organisation (or user) login the app is installed on. */
-  account: string;
-  /**
-   * Permission name to `read` or `write`; by default administration,
-   * contents, workflows, secrets, variables, environments and pull_requests
-   * `write`, actions and members `read`.
-   */
-  permissions?: Record<string, 'read' | 'write'>;
-  /** `all` by default; with `selected`, only `repositories` are accessible. */
-  repositorySelection?: 'all' | 'selected';
-  repositories?: string[];
-}
-
-/** A GitHub App and where it is installed. @public */
-export interface GitHubTestApp {
-  appId: number;
-  /** The app's public key (PEM), to verify its JSON Web Tokens. */
-  publicKey: string;
-  slug?: string;
-  installations: GitHubTestInstallation[];
-}
-
-/**
- * How the server answers ruleset (or branch protection) endpoints:
- * `available`; `upgrade-required` (403 "Upgrade to GitHub Pro…", a private
- * repository on the Free plan); or `not-found` (404, a GitHub Enterprise
- * Server release without the feature).
- *
- * @public
- */
-export type GitHubTestFeatureSupport =
-  | 'available'
-  | 'upgrade-required'
-  | 'not-found';
-
-/**
- * A fault the server answers instead of handling a request.
- *
- * @public
- */
-export interface GitHubTestFault {
-  /** HTTP method; any when left out. */
-  method?: string;
-  /**
-   * The REST path (without `/api/v3`), e.g.
-   * `/repos/kestrel/shop/environments/production`; a string matches exactly,
-   * a RegExp is tested.
-   */
-  path: string | RegExp;
-  /** The status answered (502 by default), with GitHub's error body. */
-  status?: number;
-  /** The `message` of the error body. */
-  message?: string;
-  /** Cut the connection instead of answering. */
-  dropConnection?: boolean;
-  /** How many matching requests fail; 1 by default. */
-  times?: number;
-}
-
-/** A repository as the test inspects it. @public */
-export interface GitHubTestRepository {
-  id: number;
-  owner: string;
-  name: string;
-  fullName: string;
-  private: boolean;
-  visibility: string;
-  description: string | null;
-  topics: string[];
-  defaultBranch: string;
-  archived: boolean;
-  /** Rulesets with their full bodies, as GitHub stores them. */
-  rulesets: Array<Record<string, any>>;
-  /** Branch name to the body of the last PUT .../protection. */
-  branchProtection: Record<string, Record<string, any>>;
-  /** Team slug to permission. */
-  teams: Record<string, string>;
-  /** Collaborator login to permission. */
-  collaborators: Record<string, string>;
-  /** Environment name to its settings. */
-  environments: Record<
-    string,
-    {
-      waitTimer: number;
-      preventSelfReview: boolean;
-      reviewers: Array<{ type: string; id: number }>;
-      deploymentBranchPolicy: unknown;
-    }
-  >;
-  secretNames: string[];
-  variables: Record<string, string>;
-  pullRequests: Array<{
-    number: number;
-    state: string;
-    title: string;
-    body: string | null;
-    head: string;
-    base: string;
-  }>;
-}
-
-/** The permissions an installation has when the test names none. */
-export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
-  string,
-  'read' | 'write'
-> = {
-  administration: 'write',
-  contents: 'write',
-  workflows: 'write',
-  secrets: 'write',
-  variables: 'write',
-  environments: 'write',
-  pull_requests: 'write',
-  actions: 'read',
-  members: 'read',
-  metadata: 'read',
-};
+export type {
+  GitHubTestApp,
+  GitHubTestFault,
+  GitHubTestFeatureSupport,
+  GitHubTestInstallation,
+  GitHubTestOrg,
+  GitHubTestRepository,
+  GitHubTestTeam,
+  GitHubTestToken,
+} from './driverTypes';
 
 const DEFAULT_SCOPES = ['repo', 'admin:org', 'workflow'];
 
@@ -372,40 +249,12 @@ export class GitHubTestDriver {
   }
 
   /** @internal */
-  async insertRepo(fields: {
-    owner: string;
-    ownerType: 'Organization' | 'User';
-    name: string;
-    private: boolean;
-    visibility: string;
-    description: string | null;
-    defaultBranch: string;
-  }): Promise<RepoState> {
+  async insertRepo(fields: NewRepoFields): Promise<RepoState> {
     const id = this.newId();
     const gitDir = this.gitDirFor(fields.owner, fields.name);
     await initBare(gitDir, fields.defaultBranch);
     await installPreReceiveHook(gitDir);
-    const now = new Date().toISOString();
-    const repo: RepoState = {
-      ...fields,
-      id,
-      nodeId: Buffer.from(`Repository:${id}`).toString('base64'),
-      topics: [],
-      archived: false,
-      createdAt: now,
-      updatedAt: now,
-      pushedAt: null,
-      gitDir,
-      rulesets: new Map(),
-      branchProtection: new Map(),
-      teams: new Map(),
-      collaborators: new Map(),
-      environments: new Map(),
-      secrets: new Map(),
-      variables: new Map(),
-      pulls: [],
-      transient: { notFound: 0, unprocessable: 0 },
-    };
+    const repo = newRepoState(fields, id, gitDir);
     this.repos.set(this.key(fields.owner, fields.name), repo);
     return repo;
   }
@@ -438,48 +287,7 @@ export class GitHubTestDriver {
   /** The repository as the test inspects it, or undefined. */
   repository(owner: string, name: string): GitHubTestRepository | undefined {
     const repo = this.repo(owner, name);
-    if (!repo) return undefined;
-    return {
-      id: repo.id,
-      owner: repo.owner,
-      name: repo.name,
-      fullName: `${repo.owner}/${repo.name}`,
-      private: repo.private,
-      visibility: repo.visibility,
-      description: repo.description,
-      topics: [...repo.topics],
-      defaultBranch: repo.defaultBranch,
-      archived: repo.archived,
-      rulesets: [...repo.rulesets.values()].map(r => structuredClone(r)),
-      branchProtection: Object.fromEntries(
-        [...repo.branchProtection].map(([k, v]) => [k, structuredClone(v)]),
-      ),
-      teams: Object.fromEntries(repo.teams),
-      collaborators: Object.fromEntries(repo.collaborators),
-      environments: Object.fromEntries(
-        [...repo.environments].map(([k, v]) => [
-          k,
-          {
-            waitTimer: v.wait_timer,
-            preventSelfReview: v.prevent_self_review,
-            reviewers: v.reviewers.map(r => ({ ...r })),
-            deploymentBranchPolicy: v.deployment_branch_policy,
-          },
-        ]),
-      ),
-      secretNames: [...repo.secrets.keys()].sort(),
-      variables: Object.fromEntries(
-        [...repo.variables].map(([k, v]) => [k, v.value]),
-      ),
-      pullRequests: repo.pulls.map(p => ({
-        number: p.number,
-        state: p.state,
-        title: p.title,
-        body: p.body,
-        head: p.head.ref,
-        base: p.base.ref,
-      })),
-    };
+    return repo ? repositorySnapshot(repo) : undefined;
   }
 
   /**
@@ -496,15 +304,7 @@ export class GitHubTestDriver {
     if (!repo || !stored || !repo.keyPair) {
       throw new Error(`No secret ${secret} in ${owner}/${name}`);
     }
-    await sodium.ready;
-    const plain = sodium.crypto_box_seal_open(
-      sodium.from_base64(
-        stored.encryptedValue,
-        sodium.base64_variants.ORIGINAL,
-      ),
-      repo.keyPair.publicKey,
-      repo.keyPair.privateKey,
-    );
+    const plain = await openSealedBox(repo.keyPair, stored.encryptedValue);
     return sodium.to_string(plain);
   }
 
@@ -692,103 +492,7 @@ export class GitHubTestDriver {
    *
    * @internal
    */
-  branchRules(
-    repo: RepoState,
-    branch: string,
-  ): { pullRequest: boolean; nonFastForward: boolean; deletion: boolean } {
-    const rules = {
-      pullRequest: false,
-      nonFastForward: false,
-      deletion: false,
-    };
-    for (const ruleset of repo.rulesets.values()) {
-      if (ruleset.enforcement !== 'active' || ruleset.target !== 'branch') {
-        continue;
-      }
-      const include: string[] = ruleset.conditions?.ref_name?.include ?? [];
-      const exclude: string[] = ruleset.conditions?.ref_name?.exclude ?? [];
-      const matches = (pattern: string) =>
-        pattern === '~ALL' ||
-        (pattern === '~DEFAULT_BRANCH' && branch === repo.defaultBranch) ||
-        pattern === `refs/heads/${branch}`;
-      if (!include.some(matches) || exclude.some(matches)) continue;
-      for (const rule of ruleset.rules ?? []) {
-        if (rule.type === 'pull_request') rules.pullRequest = true;
-        if (rule.type === 'non_fast_forward') rules.nonFastForward = true;
-        if (rule.type === 'deletion') rules.deletion = true;
-      }
-    }
-    const protection = repo.branchProtection.get(branch);
-    if (protection) {
-      if (protection.required_pull_request_reviews) rules.pullRequest = true;
-      if (!protection.allow_force_pushes) rules.nonFastForward = true;
-      if (!protection.allow_deletions) rules.deletion = true;
-    }
-    return rules;
+  branchRules(repo: RepoState, branch: string): BranchRules {
+    return branchRulesOf(repo, branch);
   }
-}
-
-/**
- * The repository's pre-receive hook, as GitHub's would refuse: workflow files
- * from a token without the `workflow` scope (or an app without the
- * `workflows` permission), and updates an active rule forbids. The server
- * passes what applies in the environment of `git http-backend`.
- */
-async function installPreReceiveHook(gitDir: string): Promise<void> {
-  const hook = path.join(gitDir, 'hooks', 'pre-receive');
-  await fs.mkdir(path.dirname(hook), { recursive: true });
-  await fs.writeFile(
-    hook,
-    [
-      '#!/bin/sh',
-      'z=0000000000000000000000000000000000000000',
-      'status=0',
-      'while read old new ref; do',
-      '  for p in $GH_TEST_PR_REFS; do',
-      '    if [ "$p" = "$ref" ]; then',
-      '      echo "error: GH013: Repository rule violations found for $ref." >&2',
-      '      echo "- Changes must be made through a pull request." >&2',
-      '      status=1',
-      '    fi',
-      '  done',
-      '  if [ "$new" = "$z" ]; then',
-      '    for p in $GH_TEST_NODELETE_REFS; do',
-      '      if [ "$p" = "$ref" ]; then',
-      '        echo "error: GH013: Repository rule violations found for $ref." >&2',
-      '        echo "- Cannot delete this branch" >&2',
-      '        status=1',
-      '      fi',
-      '    done',
-      '    continue',
-      '  fi',
-      '  if [ "$old" != "$z" ]; then',
-      '    for p in $GH_TEST_NOFORCE_REFS; do',
-      '      if [ "$p" = "$ref" ] && ! git merge-base --is-ancestor "$old" "$new"; then',
-      '        echo "error: GH013: Repository rule violations found for $ref." >&2',
-      '        echo "- Cannot force-push to this branch" >&2',
-      '        status=1',
-      '      fi',
-      '    done',
-      '  fi',
-      '  [ "$GH_TEST_WORKFLOW_SCOPE" = "1" ] && continue',
-      '  if [ "$old" = "$z" ]; then',
-      '    files=$(git ls-tree -r --name-only "$new" -- .github/workflows)',
-      '  else',
-      '    files=$(git diff --name-only "$old" "$new" -- .github/workflows)',
-      '  fi',
-      '  for f in $files; do',
-      '    if [ "$GH_TEST_ACTOR" = "app" ]; then',
-      '      echo "refusing to allow a GitHub App to create or update workflow \\`$f\\` without \\`workflows\\` permission" >&2',
-      '    else',
-      '      echo "refusing to allow a Personal Access Token to create or update workflow \\`$f\\` without \\`workflow\\` scope" >&2',
-      '    fi',
-      '    status=1',
-      '    break',
-      '  done',
-      'done',
-      'exit $status',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
 }

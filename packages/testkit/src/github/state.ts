@@ -1,7 +1,7 @@
 /**
  * The state the GitHub test server keeps (organisations, teams, users,
  * repositories, rate limits, installation tokens): what the driver seeds and
- * the REST handlers and serializers read.
+ * the REST handlers and serializers read, and its defaults.
  */
 
 /** @internal */
@@ -84,6 +84,46 @@ export interface RepoState {
   failNextPush?: 'before-apply' | 'after-apply';
 }
 
+/** What a new repository is created with. @internal */
+export interface NewRepoFields {
+  owner: string;
+  ownerType: 'Organization' | 'User';
+  name: string;
+  private: boolean;
+  visibility: string;
+  description: string | null;
+  defaultBranch: string;
+}
+
+/** A new repository's state: nothing set, no commits. @internal */
+export function newRepoState(
+  fields: NewRepoFields,
+  id: number,
+  gitDir: string,
+): RepoState {
+  const now = new Date().toISOString();
+  return {
+    ...fields,
+    id,
+    nodeId: Buffer.from(`Repository:${id}`).toString('base64'),
+    topics: [],
+    archived: false,
+    createdAt: now,
+    updatedAt: now,
+    pushedAt: null,
+    gitDir,
+    rulesets: new Map(),
+    branchProtection: new Map(),
+    teams: new Map(),
+    collaborators: new Map(),
+    environments: new Map(),
+    secrets: new Map(),
+    variables: new Map(),
+    pulls: [],
+    transient: { notFound: 0, unprocessable: 0 },
+  };
+}
+
 /** @internal */
 export interface RateLimitState {
   limit: number;
@@ -110,3 +150,20 @@ export interface InstallationTokenState {
   repositories?: string[];
   expiresAt: number;
 }
+
+/** The permissions an installation has when the test names none. */
+export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
+  string,
+  'read' | 'write'
+> = {
+  administration: 'write',
+  contents: 'write',
+  workflows: 'write',
+  secrets: 'write',
+  variables: 'write',
+  environments: 'write',
+  pull_requests: 'write',
+  actions: 'read',
+  members: 'read',
+  metadata: 'read',
+};

@@ -4,6 +4,7 @@
  */
 import sodium from 'libsodium-wrappers';
 import { GitHubHttpError, docs, found } from '../responses';
+import { openSealedBox } from '../sealedBox';
 import { timestamp } from '../serialize';
 import { RepoState } from '../state';
 import { listReply } from './pagination';
@@ -24,13 +25,8 @@ async function encryptedValueOpens(
   encrypted: string,
 ): Promise<boolean> {
   if (!repo.keyPair) return false;
-  await sodium.ready;
   try {
-    sodium.crypto_box_seal_open(
-      sodium.from_base64(encrypted, sodium.base64_variants.ORIGINAL),
-      repo.keyPair.publicKey,
-      repo.keyPair.privateKey,
-    );
+    await openSealedBox(repo.keyPair, encrypted);
     return true;
   } catch {
     return false;

@@ -3,9 +3,9 @@
  * tokens, and the repositories an installation reaches.
  */
 import crypto from 'node:crypto';
-import { DEFAULT_INSTALLATION_PERMISSIONS } from '../GitHubTestDriver';
 import { GitHubHttpError, docs, found } from '../responses';
 import { appSlug, orgOwnerJson, timestamp, userJson } from '../serialize';
+import { DEFAULT_INSTALLATION_PERMISSIONS } from '../state';
 import { listReply, paginate } from './pagination';
 import { repoBody } from './repoBody';
 import { RestRequest, Route } from './route';
