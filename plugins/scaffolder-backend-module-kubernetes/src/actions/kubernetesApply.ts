@@ -13,13 +13,20 @@ import {
 import yaml from 'yaml';
 import { examples } from './kubernetesApply.examples';
 import {
+  StepContext,
+  Zod,
   clusterInput,
   componentInput,
   createdOutput,
   environmentInput,
   updatedOutput,
 } from './shared';
-import { NamespaceSummary, logOutcomes, outputSummary } from './summarize';
+import {
+  NamespaceSummary,
+  ObjectSummary,
+  logOutcomes,
+  outputSummary,
+} from './summarize';
 import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
 async function readManifests(
@@ -83,6 +90,106 @@ function redact(manifest: KubernetesManifest): KubernetesManifest {
   return copy;
 }
 
+/** What one run applies, where. */
+interface ApplyRequest {
+  cluster: string;
+  component: string;
+  environment: string;
+  namespace: string;
+  manifests: KubernetesManifest[];
+  force: boolean;
+}
+
+/** Logs what would change and each object as it would be applied. */
+async function dryRun(
+  ctx: StepContext,
+  provisioner: KubernetesProvisioner,
+  { namespace, ...request }: ApplyRequest,
+): Promise<ObjectSummary> {
+  const result = await provisioner.apply({ ...request, dryRun: true });
+  const summary = logOutcomes(ctx.logger, result.objects, true);
+  const { component, environment } = request;
+  for (const m of request.manifests) {
+    ctx.logger.info(
+      `${m.kind}/${m.metadata.name} as it would be applied:\n${yaml.stringify(
+        redact(withPavedConvention(m, { namespace, component, environment })),
+      )}`,
+    );
+  }
+  return summary;
+}
+
+/** Applies once per manifest set; replayed on retry, unless the namespace applied into was deleted (or replaced) since. */
+function checkpointedApply(
+  ctx: StepContext,
+  provisioner: KubernetesProvisioner,
+  { namespace, ...request }: ApplyRequest,
+): Promise<NamespaceSummary> {
+  const { cluster, component, environment, manifests, force } = request;
+  const digest = createHash('sha256')
+    .update(JSON.stringify({ manifests, force }))
+    .digest('hex')
+    .slice(0, 12);
+  return verifiedCheckpoint<NamespaceSummary>(ctx, {
+    key: `kubernetes.apply.${cluster}.${namespace}.${digest}`,
+    fn: async () => {
+      const result = await provisioner.apply(request);
+      return {
+        ...logOutcomes(ctx.logger, result.objects, false),
+        ...(result.namespaceUid && { namespaceUid: result.namespaceUid }),
+      };
+    },
+    stillHolds: async replayed => {
+      const live = await provisioner.getNamespace({
+        cluster,
+        component,
+        environment,
+      });
+      return isRecordedNamespace(live, replayed.namespaceUid);
+    },
+    generation: replayed => replayed.namespaceUid ?? 'unrecorded',
+    onStale: () =>
+      ctx.logger.info(
+        `Namespace "${namespace}" on cluster "${cluster}", which these manifests were applied into before, is gone or was replaced; applying them again`,
+      ),
+  });
+}
+
+const input = {
+  component: componentInput,
+  environment: environmentInput,
+  manifestPaths: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe(
+        'YAML files in the workspace, relative to it; each may hold several documents.',
+      ),
+  manifests: (z: Zod) =>
+    z.string().optional().describe('Inline YAML, one or more documents.'),
+  force: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'Take over fields another field manager owns instead of failing on conflicts. Default false.',
+      ),
+  cluster: clusterInput,
+};
+
+const output = {
+  cluster: (z: Zod) =>
+    z.string().describe('The cluster the manifests were applied to.'),
+  namespace: (z: Zod) =>
+    z.string().describe('The namespace they were applied to.'),
+  created: createdOutput,
+  updated: updatedOutput,
+  unchanged: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe('Objects already as in the manifests, as Kind/name.'),
+};
+
 /**
  * Creates the `paved:kubernetes:apply` action: guarded server-side apply of
  * workspace files or inline YAML into a component's namespace.
@@ -99,51 +206,11 @@ export function createKubernetesApplyAction(options: {
       "Server-side applies manifests (field manager paved) into a component's namespace, after checking Paved's guardrails: no privileged or root containers, no host access, resource requests and limits, pinned image tags, Pod Security restricted (capabilities dropped, a seccomp profile), allowed kinds only.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        component: componentInput,
-        environment: environmentInput,
-        manifestPaths: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe(
-              'YAML files in the workspace, relative to it; each may hold several documents.',
-            ),
-        manifests: z =>
-          z.string().optional().describe('Inline YAML, one or more documents.'),
-        force: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Take over fields another field manager owns instead of failing on conflicts. Default false.',
-            ),
-        cluster: clusterInput,
-      },
-      output: {
-        cluster: z =>
-          z.string().describe('The cluster the manifests were applied to.'),
-        namespace: z =>
-          z.string().describe('The namespace they were applied to.'),
-        created: createdOutput,
-        updated: updatedOutput,
-        unchanged: z =>
-          z
-            .array(z.string())
-            .describe('Objects already as in the manifests, as Kind/name.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
-      const {
-        component,
-        environment,
-        manifestPaths = [],
-        manifests: inline,
-        force = false,
-      } = ctx.input;
+      const { component, environment, manifestPaths = [] } = ctx.input;
       const namespace = namespaceNameFor(component, environment);
-      if (manifestPaths.length === 0 && inline === undefined) {
+      if (manifestPaths.length === 0 && ctx.input.manifests === undefined) {
         throw new InputError(
           'manifestPaths or manifests: give the workspace files to apply, or inline YAML',
         );
@@ -151,60 +218,21 @@ export function createKubernetesApplyAction(options: {
       const manifests = await readManifests(
         ctx.workspacePath,
         manifestPaths,
-        inline,
+        ctx.input.manifests,
         provisioner.getManifestLimits(),
       );
       const cluster = provisioner.resolveCluster(ctx.input.cluster);
-      const request = { cluster, component, environment, manifests, force };
-
-      let summary;
-      if (ctx.isDryRun) {
-        const result = await provisioner.apply({ ...request, dryRun: true });
-        summary = logOutcomes(ctx.logger, result.objects, true);
-        for (const m of manifests) {
-          ctx.logger.info(
-            `${m.kind}/${
-              m.metadata.name
-            } as it would be applied:\n${yaml.stringify(
-              redact(
-                withPavedConvention(m, { namespace, component, environment }),
-              ),
-            )}`,
-          );
-        }
-      } else {
-        const digest = createHash('sha256')
-          .update(JSON.stringify({ manifests, force }))
-          .digest('hex')
-          .slice(0, 12);
-        // Replayed on retry, unless the namespace applied into was deleted (or replaced) since.
-        summary = await verifiedCheckpoint<NamespaceSummary>(ctx, {
-          key: `kubernetes.apply.${cluster}.${namespace}.${digest}`,
-          fn: async () => {
-            const result = await provisioner.apply(request);
-            return {
-              ...logOutcomes(ctx.logger, result.objects, false),
-              ...(result.namespaceUid && {
-                namespaceUid: result.namespaceUid,
-              }),
-            };
-          },
-          stillHolds: async replayed => {
-            const live = await provisioner.getNamespace({
-              cluster,
-              component,
-              environment,
-            });
-            return isRecordedNamespace(live, replayed.namespaceUid);
-          },
-          generation: replayed => replayed.namespaceUid ?? 'unrecorded',
-          onStale: () =>
-            ctx.logger.info(
-              `Namespace "${namespace}" on cluster "${cluster}", which these manifests were applied into before, is gone or was replaced; applying them again`,
-            ),
-        });
-      }
-
+      const request = {
+        cluster,
+        component,
+        environment,
+        namespace,
+        manifests,
+        force: ctx.input.force ?? false,
+      };
+      const summary = ctx.isDryRun
+        ? await dryRun(ctx, provisioner, request)
+        : await checkpointedApply(ctx, provisioner, request);
       ctx.output('cluster', cluster);
       ctx.output('namespace', namespace);
       outputSummary(ctx, summary);

@@ -2,11 +2,15 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   KubernetesProvisioner,
+  RolloutResult,
+  WaitForRolloutOptions,
   WorkloadRef,
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
 import { examples } from './kubernetesRolloutWait.examples';
 import {
+  StepContext,
+  Zod,
   clusterInput,
   componentInput,
   environmentInput,
@@ -29,6 +33,114 @@ function parseWorkload(value: string): WorkloadRef {
   return { kind, name };
 }
 
+/** Logs the warning events and container logs of a rollout that did not become available, then fails the step. */
+function failRollout(
+  ctx: StepContext,
+  result: RolloutResult,
+  where: { namespace: string; cluster: string },
+): never {
+  for (const e of result.diagnostics?.events ?? []) {
+    ctx.logger.warn(
+      `${e.object}: ${e.reason}: ${e.message}${
+        e.count > 1 ? ` (x${e.count})` : ''
+      }`,
+    );
+  }
+  for (const log of result.diagnostics?.logs ?? []) {
+    const body =
+      log.error ?? (log.lines.length > 0 ? log.lines.join('\n') : '(empty)');
+    ctx.logger.warn(`Last lines of ${log.pod}/${log.container}:\n${body}`);
+  }
+  const why =
+    result.outcome === 'timeout'
+      ? 'did not become available in time'
+      : 'failed';
+  const notReady = result.workloads.filter(w => !w.ready);
+  throw new ServiceUnavailableError(
+    `The rollout in namespace ${where.namespace} on cluster ${
+      where.cluster
+    } ${why}: ${notReady
+      .map(w => w.message)
+      .join('; ')}. Warning events and container logs are in the log above.`,
+  );
+}
+
+/** Waits once; replayed on retry, unless the namespace was deleted (or replaced) since: then its new workloads are waited for. */
+async function checkpointedWait(
+  ctx: StepContext,
+  provisioner: KubernetesProvisioner,
+  request: WaitForRolloutOptions & { cluster: string },
+): Promise<string[]> {
+  const { cluster, component, environment } = request;
+  const namespace = namespaceNameFor(component, environment);
+  const target = { cluster, component, environment };
+  const record = await verifiedCheckpoint<RolloutRecord>(ctx, {
+    key: `kubernetes.rollout.${cluster}.${namespace}`,
+    fn: async () => {
+      const ns = await provisioner.getNamespace(target);
+      const result = await provisioner.waitForRollout(request);
+      if (result.outcome !== 'available') {
+        failRollout(ctx, result, { namespace, cluster });
+      }
+      return {
+        workloads: result.workloads.map(w => `${w.kind}/${w.name}`),
+        ...(ns && { namespaceUid: ns.uid }),
+      };
+    },
+    stillHolds: async replayed => {
+      const recorded = Array.isArray(replayed) ? undefined : replayed;
+      const live = await provisioner.getNamespace(target);
+      return isRecordedNamespace(live, recorded?.namespaceUid);
+    },
+    generation: replayed =>
+      (!Array.isArray(replayed) && replayed.namespaceUid) || 'unrecorded',
+    onStale: () =>
+      ctx.logger.info(
+        `Namespace "${namespace}" on cluster "${cluster}", whose rollout this step waited for before, is gone or was replaced; waiting for the rollout again`,
+      ),
+  });
+  return Array.isArray(record) ? record : record.workloads;
+}
+
+const input = {
+  component: componentInput,
+  environment: environmentInput,
+  workloads: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Deployment/<name> or StatefulSet/<name> (a bare name is a Deployment). Default: every workload labelled backstage.io/kubernetes-id=<component>.',
+      ),
+  timeoutSeconds: (z: Zod) =>
+    z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'How long to wait. Default paved.kubernetes.rolloutTimeout (5 minutes).',
+      ),
+  logTailLines: (z: Zod) =>
+    z
+      .number()
+      .int()
+      .positive()
+      .max(500)
+      .optional()
+      .describe("Lines of each failing container's log to show. Default 20."),
+  cluster: clusterInput,
+};
+
+const output = {
+  cluster: (z: Zod) => z.string().describe('The cluster waited on.'),
+  namespace: (z: Zod) => z.string().describe('The namespace of the workloads.'),
+  workloads: (z: Zod) =>
+    z
+      .array(z.string())
+      .describe('The workloads that became available, as Kind/name.'),
+};
+
 /**
  * Creates the `paved:kubernetes:rollout:wait` action: waits for a component's
  * Deployments and StatefulSets, with progress in the task log, and on failure
@@ -48,47 +160,7 @@ export function createKubernetesRolloutWaitAction(options: {
       "Waits until the component's Deployments and StatefulSets are available, logging progress; on a crash loop, a stuck rollout or the timeout it fails with the pods' warning events and the last lines of each failing container's log.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        component: componentInput,
-        environment: environmentInput,
-        workloads: z =>
-          z
-            .array(z.string())
-            .optional()
-            .describe(
-              'Deployment/<name> or StatefulSet/<name> (a bare name is a Deployment). Default: every workload labelled backstage.io/kubernetes-id=<component>.',
-            ),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .positive()
-            .optional()
-            .describe(
-              'How long to wait. Default paved.kubernetes.rolloutTimeout (5 minutes).',
-            ),
-        logTailLines: z =>
-          z
-            .number()
-            .int()
-            .positive()
-            .max(500)
-            .optional()
-            .describe(
-              "Lines of each failing container's log to show. Default 20.",
-            ),
-        cluster: clusterInput,
-      },
-      output: {
-        cluster: z => z.string().describe('The cluster waited on.'),
-        namespace: z => z.string().describe('The namespace of the workloads.'),
-        workloads: z =>
-          z
-            .array(z.string())
-            .describe('The workloads that became available, as Kind/name.'),
-      },
-    },
+    schema: { input, output },
     async handler(ctx) {
       const { component, environment, timeoutSeconds, logTailLines } =
         ctx.input;
@@ -107,70 +179,17 @@ export function createKubernetesRolloutWaitAction(options: {
         );
         available = workloads?.map(w => `${w.kind}/${w.name}`) ?? [];
       } else {
-        const target = { cluster, component, environment };
-        const record = await verifiedCheckpoint<RolloutRecord>(ctx, {
-          key: `kubernetes.rollout.${cluster}.${namespace}`,
-          fn: async () => {
-            const ns = await provisioner.getNamespace(target);
-            const result = await provisioner.waitForRollout({
-              cluster,
-              component,
-              environment,
-              workloads,
-              timeoutMs: timeoutMsOf(timeoutSeconds),
-              pollIntervalMs,
-              logTailLines,
-              signal: ctx.signal,
-              onProgress: line => ctx.logger.info(line),
-            });
-            if (result.outcome !== 'available') {
-              const notReady = result.workloads.filter(w => !w.ready);
-              for (const e of result.diagnostics?.events ?? []) {
-                ctx.logger.warn(
-                  `${e.object}: ${e.reason}: ${e.message}${
-                    e.count > 1 ? ` (x${e.count})` : ''
-                  }`,
-                );
-              }
-              for (const log of result.diagnostics?.logs ?? []) {
-                const body =
-                  log.error ??
-                  (log.lines.length > 0 ? log.lines.join('\n') : '(empty)');
-                ctx.logger.warn(
-                  `Last lines of ${log.pod}/${log.container}:\n${body}`,
-                );
-              }
-              const why =
-                result.outcome === 'timeout'
-                  ? 'did not become available in time'
-                  : 'failed';
-              throw new ServiceUnavailableError(
-                `The rollout in namespace ${namespace} on cluster ${cluster} ${why}: ${notReady
-                  .map(w => w.message)
-                  .join(
-                    '; ',
-                  )}. Warning events and container logs are in the log above.`,
-              );
-            }
-            return {
-              workloads: result.workloads.map(w => `${w.kind}/${w.name}`),
-              ...(ns && { namespaceUid: ns.uid }),
-            };
-          },
-          // Replayed on retry, unless the namespace was deleted (or replaced) since: then its new workloads are waited for.
-          stillHolds: async replayed => {
-            const recorded = Array.isArray(replayed) ? undefined : replayed;
-            const live = await provisioner.getNamespace(target);
-            return isRecordedNamespace(live, recorded?.namespaceUid);
-          },
-          generation: replayed =>
-            (!Array.isArray(replayed) && replayed.namespaceUid) || 'unrecorded',
-          onStale: () =>
-            ctx.logger.info(
-              `Namespace "${namespace}" on cluster "${cluster}", whose rollout this step waited for before, is gone or was replaced; waiting for the rollout again`,
-            ),
+        available = await checkpointedWait(ctx, provisioner, {
+          cluster,
+          component,
+          environment,
+          workloads,
+          timeoutMs: timeoutMsOf(timeoutSeconds),
+          pollIntervalMs,
+          logTailLines,
+          signal: ctx.signal,
+          onProgress: line => ctx.logger.info(line),
         });
-        available = Array.isArray(record) ? record : record.workloads;
       }
 
       ctx.output('cluster', cluster);

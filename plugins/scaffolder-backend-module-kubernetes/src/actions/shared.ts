@@ -1,7 +1,10 @@
-import { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  TemplateActionOptions,
+} from '@backstage/plugin-scaffolder-node';
 
 /** The zod the scaffolder hands to each schema field. */
-type Zod = Parameters<
+export type Zod = Parameters<
   NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
 >[0];
 
@@ -36,3 +39,9 @@ export const updatedOutput = (z: Zod) =>
 export function timeoutMsOf(timeoutSeconds: number | undefined) {
   return timeoutSeconds !== undefined ? timeoutSeconds * 1000 : undefined;
 }
+
+/** What the steps' handlers use of the action context. */
+export type StepContext = Pick<
+  ActionContext<any, any>,
+  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'signal' | 'workspacePath'
+>;
