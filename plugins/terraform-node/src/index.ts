@@ -9,9 +9,9 @@ export { DefaultTerraformRunner } from './DefaultTerraformRunner';
 export { terraformRunnerServiceRef } from './terraformRunnerServiceRef';
 export {
   readTerraformRunnerConfig,
-  type TerraformBackendSettings,
   type TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
+export { type TerraformBackendSettings } from './state/readStateBackendConfig';
 export {
   ModuleCatalog,
   type TerraformModule,

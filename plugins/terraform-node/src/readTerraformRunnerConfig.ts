@@ -3,26 +3,10 @@ import { durationToMilliseconds } from '@backstage/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkPlanEncryptionKey } from './plans/PlanFileCipher';
-
-/**
- * Where state is kept, with its non-secret settings and its credentials.
- *
- * @public
- */
-export type TerraformBackendSettings =
-  | { type: 'local'; directory?: string }
-  | { type: 'pg'; connectionString?: string; schemaPrefix: string }
-  | {
-      type: 's3';
-      bucket: string;
-      region: string;
-      keyPrefix: string;
-      dynamodbTable?: string;
-      accessKeyId?: string;
-      secretAccessKey?: string;
-      sessionToken?: string;
-    }
-  | { type: 'gcs'; bucket: string; prefix: string; credentials?: string };
+import {
+  readStateBackendConfig,
+  TerraformBackendSettings,
+} from './state/readStateBackendConfig';
 
 /**
  * Settings of the TerraformRunner, read from `paved.terraform`.
@@ -100,6 +84,35 @@ export function readTerraformRunnerConfig(
 ): TerraformRunnerSettings {
   const cwd = options.cwd ?? process.cwd();
   const config = rootConfig.getOptionalConfig(KEY);
+  const directories = readDirectories(config, cwd);
+  const backend = readStateBackendConfig(
+    config?.getOptionalConfig('backend'),
+    cwd,
+  );
+  const planFiles = readPlanFileSettings(config);
+  return {
+    binary: config?.getOptionalString('binary') ?? 'terraform',
+    ...directories,
+    backend,
+    planMaxAgeMs: durationMs(rootConfig, `${KEY}.planMaxAge`, 3_600_000),
+    cancelGracePeriodMs: durationMs(
+      rootConfig,
+      `${KEY}.cancelGracePeriod`,
+      30_000,
+    ),
+    lockLeaseMs: durationMs(rootConfig, `${KEY}.lockLease`, 120_000),
+    stateLockTimeoutMs: durationMs(rootConfig, `${KEY}.stateLockTimeout`, 0),
+    environment: stringMap(config, 'environment'),
+    secretEnvironment: stringMap(config, 'secretEnvironment'),
+    ...planFiles,
+  };
+}
+
+/**
+ * The modules directory and the work directory: configured, relative to
+ * the working directory, or found from the nearest modules directory.
+ */
+function readDirectories(config: Config | undefined, cwd: string) {
   const configuredModules = config?.getOptionalString('modulesDir');
   const found = findModulesDir(cwd);
   const modulesDir = configuredModules
@@ -110,60 +123,16 @@ export function readTerraformRunnerConfig(
   const workDir = configuredWork
     ? path.resolve(cwd, configuredWork)
     : path.join(repoRoot, 'data', 'terraform');
+  return { modulesDir, workDir };
+}
 
-  const backendConfig = config?.getOptionalConfig('backend');
-  const type = backendConfig?.getOptionalString('type') ?? 'local';
-  let backend: TerraformBackendSettings;
-  switch (type) {
-    case 'local': {
-      const dir = backendConfig?.getOptionalString('local.directory');
-      backend = {
-        type: 'local',
-        ...(dir ? { directory: path.resolve(cwd, dir) } : {}),
-      };
-      break;
-    }
-    case 'pg':
-      backend = {
-        type: 'pg',
-        connectionString: backendConfig!.getOptionalString(
-          'pg.connectionString',
-        ),
-        schemaPrefix:
-          backendConfig!.getOptionalString('pg.schemaPrefix') ?? 'tfstate_',
-      };
-      if (!/^[a-z_][a-z0-9_]{0,30}$/.test(backend.schemaPrefix)) {
-        throw new Error(
-          `paved.terraform.backend.pg.schemaPrefix: expected lowercase letters, digits and underscores, got "${backend.schemaPrefix}"`,
-        );
-      }
-      break;
-    case 's3':
-      backend = {
-        type: 's3',
-        bucket: backendConfig!.getString('s3.bucket'),
-        region: backendConfig!.getString('s3.region'),
-        keyPrefix: backendConfig!.getOptionalString('s3.keyPrefix') ?? '',
-        dynamodbTable: backendConfig!.getOptionalString('s3.dynamodbTable'),
-        accessKeyId: backendConfig!.getOptionalString('s3.accessKeyId'),
-        secretAccessKey: backendConfig!.getOptionalString('s3.secretAccessKey'),
-        sessionToken: backendConfig!.getOptionalString('s3.sessionToken'),
-      };
-      break;
-    case 'gcs':
-      backend = {
-        type: 'gcs',
-        bucket: backendConfig!.getString('gcs.bucket'),
-        prefix: backendConfig!.getOptionalString('gcs.prefix') ?? '',
-        credentials: backendConfig!.getOptionalString('gcs.credentials'),
-      };
-      break;
-    default:
-      throw new Error(
-        `paved.terraform.backend.type: expected one of local, pg, s3, gcs, got "${type}"`,
-      );
-  }
-
+/** How saved plan files are kept: their largest size and their keys. */
+function readPlanFileSettings(
+  config: Config | undefined,
+): Pick<
+  TerraformRunnerSettings,
+  'planMaxBytes' | 'planEncryptionKey' | 'previousPlanEncryptionKeys'
+> {
   const planMaxBytes =
     config?.getOptionalNumber('planMaxBytes') ?? DEFAULT_PLAN_MAX_BYTES;
   if (!Number.isInteger(planMaxBytes) || planMaxBytes < 1024) {
@@ -192,22 +161,7 @@ export function readTerraformRunnerConfig(
       'paved.terraform.previousPlanEncryptionKeys: set only together with paved.terraform.planEncryptionKey, the key that replaced them',
     );
   }
-
   return {
-    binary: config?.getOptionalString('binary') ?? 'terraform',
-    modulesDir,
-    workDir,
-    backend,
-    planMaxAgeMs: durationMs(rootConfig, `${KEY}.planMaxAge`, 3_600_000),
-    cancelGracePeriodMs: durationMs(
-      rootConfig,
-      `${KEY}.cancelGracePeriod`,
-      30_000,
-    ),
-    lockLeaseMs: durationMs(rootConfig, `${KEY}.lockLease`, 120_000),
-    stateLockTimeoutMs: durationMs(rootConfig, `${KEY}.stateLockTimeout`, 0),
-    environment: stringMap(config, 'environment'),
-    secretEnvironment: stringMap(config, 'secretEnvironment'),
     planMaxBytes,
     ...(planEncryptionKey !== undefined ? { planEncryptionKey } : {}),
     ...(previousPlanEncryptionKeys.length > 0

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import path from 'node:path';
-import { TerraformBackendSettings } from '../readTerraformRunnerConfig';
+import { TerraformBackendSettings } from './readStateBackendConfig';
 
 /** libpq settings terraform's pg backend (lib/pq) reads from the environment. */
 const PG_TLS_ENV = [
