@@ -44,17 +44,6 @@ import {
   UserState,
 } from './state';
 
-export type {
-  GitHubTestApp,
-  GitHubTestFault,
-  GitHubTestFeatureSupport,
-  GitHubTestInstallation,
-  GitHubTestOrg,
-  GitHubTestRepository,
-  GitHubTestTeam,
-  GitHubTestToken,
-} from './driverTypes';
-
 const DEFAULT_SCOPES = ['repo', 'admin:org', 'workflow'];
 
 /**

@@ -1,9 +1,6 @@
 /** The public face of the GitHub test server: its options, requests and handle. */
-import {
-  GitHubTestApp,
-  GitHubTestDriver,
-  GitHubTestOrg,
-} from './GitHubTestDriver';
+import { GitHubTestDriver } from './GitHubTestDriver';
+import { GitHubTestApp, GitHubTestOrg } from './driverTypes';
 
 /**
  * One request the test server received.

@@ -4,7 +4,7 @@ export type {
   GitHubTestRequest,
   GitHubTestServer,
   GitHubTestServerOptions,
-} from './startGitHubTestServer';
+} from './GitHubTestServer';
 export { GitHubTestDriver } from './GitHubTestDriver';
 export type {
   GitHubTestApp,
@@ -15,4 +15,4 @@ export type {
   GitHubTestRepository,
   GitHubTestTeam,
   GitHubTestToken,
-} from './GitHubTestDriver';
+} from './driverTypes';

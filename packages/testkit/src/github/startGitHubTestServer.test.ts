@@ -6,10 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sodium from 'libsodium-wrappers';
 import type { Octokit as OctokitType } from '@octokit/rest';
-import {
-  GitHubTestServer,
-  startGitHubTestServer,
-} from './startGitHubTestServer';
+import { GitHubTestServer } from './GitHubTestServer';
+import { startGitHubTestServer } from './startGitHubTestServer';
 
 // @octokit/rest is ESM; Jest's transform loads it through require.
 const { Octokit } = require('@octokit/rest') as typeof import('@octokit/rest');

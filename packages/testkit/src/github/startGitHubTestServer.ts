@@ -11,7 +11,8 @@ import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { GitHubTestDriver, GitHubTestOrg } from './GitHubTestDriver';
+import { GitHubTestDriver } from './GitHubTestDriver';
+import { GitHubTestOrg } from './driverTypes';
 import {
   GitHubTestRequest,
   GitHubTestServer,
@@ -22,13 +23,6 @@ import { integrationEntry, registerApp } from './server/appCredentials';
 import { ServerContext } from './server/context';
 import { handleGit } from './server/handleGit';
 import { handleRest } from './server/handleRest';
-
-export type {
-  GitHubTestAppCredentials,
-  GitHubTestRequest,
-  GitHubTestServer,
-  GitHubTestServerOptions,
-} from './GitHubTestServer';
 
 const DEFAULT_ORG: GitHubTestOrg = {
   login: 'kestrel',

@@ -85,15 +85,16 @@ export interface RepoState {
 }
 
 /** What a new repository is created with. @internal */
-export interface NewRepoFields {
-  owner: string;
-  ownerType: 'Organization' | 'User';
-  name: string;
-  private: boolean;
-  visibility: string;
-  description: string | null;
-  defaultBranch: string;
-}
+export type NewRepoFields = Pick<
+  RepoState,
+  | 'owner'
+  | 'ownerType'
+  | 'name'
+  | 'private'
+  | 'visibility'
+  | 'description'
+  | 'defaultBranch'
+>;
 
 /** A new repository's state: nothing set, no commits. @internal */
 export function newRepoState(
