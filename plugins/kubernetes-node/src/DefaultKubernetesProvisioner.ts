@@ -78,11 +78,12 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   ) {
     const { settings, logger } = options;
     const clusters = new KubernetesClusters(options);
+    const parts = { settings, clusters, logger };
     this.#clusters = clusters;
-    this.#namespaces = new NamespaceProvisioner({ settings, clusters, logger });
-    this.#manifests = new ManifestApplier({ settings, clusters, logger });
-    this.#rollouts = new RolloutWaiter({ settings, clusters });
-    this.#deletion = new NamespaceDeleter({ settings, clusters, logger });
+    this.#namespaces = new NamespaceProvisioner(parts);
+    this.#manifests = new ManifestApplier(parts);
+    this.#rollouts = new RolloutWaiter(parts);
+    this.#deletion = new NamespaceDeleter(parts);
   }
 
   resolveCluster(cluster?: string): string {

@@ -9,6 +9,13 @@ export interface ConnectedCluster {
   client: KubernetesClusterClient;
 }
 
+/** What each part of the provisioner (namespaces, apply, rollout, deletion) is built with. */
+export interface ClusterWorkOptions {
+  settings: KubernetesProvisionerSettings;
+  clusters: KubernetesClusters;
+  logger: LoggerService;
+}
+
 /**
  * The configured clusters: which one an operation means, and its clients,
  * built on first use and kept, so discovery documents are fetched once.

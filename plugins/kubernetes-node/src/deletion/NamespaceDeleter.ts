@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  ClusterWorkOptions,
   ConnectedCluster,
   KubernetesClusters,
 } from '../client/KubernetesClusters';
@@ -33,11 +34,7 @@ export class NamespaceDeleter {
   readonly #clusters: KubernetesClusters;
   readonly #logger: LoggerService;
 
-  constructor(options: {
-    settings: KubernetesProvisionerSettings;
-    clusters: KubernetesClusters;
-    logger: LoggerService;
-  }) {
+  constructor(options: ClusterWorkOptions) {
     this.#settings = options.settings;
     this.#clusters = options.clusters;
     this.#logger = options.logger;

@@ -13,6 +13,7 @@ import {
 import { withProgress } from '../apply/withProgress';
 import { KubernetesClusterClient } from '../client/KubernetesClusterClient';
 import {
+  ClusterWorkOptions,
   ConnectedCluster,
   KubernetesClusters,
 } from '../client/KubernetesClusters';
@@ -58,11 +59,7 @@ export class NamespaceProvisioner {
   readonly #clusters: KubernetesClusters;
   readonly #logger: LoggerService;
 
-  constructor(options: {
-    settings: KubernetesProvisionerSettings;
-    clusters: KubernetesClusters;
-    logger: LoggerService;
-  }) {
+  constructor(options: ClusterWorkOptions) {
     this.#settings = options.settings;
     this.#clusters = options.clusters;
     this.#logger = options.logger;

@@ -1,6 +1,9 @@
 import { NotFoundError } from '@backstage/errors';
 import { KubernetesClusterClient } from '../client/KubernetesClusterClient';
-import { KubernetesClusters } from '../client/KubernetesClusters';
+import {
+  ClusterWorkOptions,
+  KubernetesClusters,
+} from '../client/KubernetesClusters';
 import { namespaceNameFor, workloadSelector } from '../convention/labels';
 import {
   RolloutResult,
@@ -30,10 +33,7 @@ export class RolloutWaiter {
   readonly #settings: KubernetesProvisionerSettings;
   readonly #clusters: KubernetesClusters;
 
-  constructor(options: {
-    settings: KubernetesProvisionerSettings;
-    clusters: KubernetesClusters;
-  }) {
+  constructor(options: ClusterWorkOptions) {
     this.#settings = options.settings;
     this.#clusters = options.clusters;
   }

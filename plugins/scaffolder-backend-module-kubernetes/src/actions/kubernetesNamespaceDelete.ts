@@ -11,6 +11,7 @@ import {
   clusterInput,
   componentInput,
   timeoutMsOf,
+  timeoutSecondsInput,
 } from './shared';
 import { verifiedCheckpoint } from './verifiedCheckpoint';
 
@@ -55,15 +56,9 @@ const input = {
   component: componentInput,
   environment: (z: Zod) =>
     z.string().describe('The environment, e.g. preview.'),
-  timeoutSeconds: (z: Zod) =>
-    z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe(
-        'How long to wait for the namespace to go. Default paved.kubernetes.namespaceDeletionTimeout (5 minutes).',
-      ),
+  timeoutSeconds: timeoutSecondsInput(
+    'How long to wait for the namespace to go. Default paved.kubernetes.namespaceDeletionTimeout (5 minutes).',
+  ),
   cluster: clusterInput,
 };
 

@@ -15,6 +15,7 @@ import {
   componentInput,
   environmentInput,
   timeoutMsOf,
+  timeoutSecondsInput,
 } from './shared';
 import { isRecordedNamespace, verifiedCheckpoint } from './verifiedCheckpoint';
 
@@ -112,15 +113,9 @@ const input = {
       .describe(
         'Deployment/<name> or StatefulSet/<name> (a bare name is a Deployment). Default: every workload labelled backstage.io/kubernetes-id=<component>.',
       ),
-  timeoutSeconds: (z: Zod) =>
-    z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe(
-        'How long to wait. Default paved.kubernetes.rolloutTimeout (5 minutes).',
-      ),
+  timeoutSeconds: timeoutSecondsInput(
+    'How long to wait. Default paved.kubernetes.rolloutTimeout (5 minutes).',
+  ),
   logTailLines: (z: Zod) =>
     z
       .number()

@@ -35,6 +35,10 @@ export const createdOutput = (z: Zod) =>
 export const updatedOutput = (z: Zod) =>
   z.array(z.string()).describe('Objects changed, as Kind/name.');
 
+/** A `timeoutSeconds` input; its description says what it waits for and the default. */
+export const timeoutSecondsInput = (description: string) => (z: Zod) =>
+  z.number().int().positive().optional().describe(description);
+
 /** A `timeoutSeconds` input in milliseconds, as the provisioner takes it. */
 export function timeoutMsOf(timeoutSeconds: number | undefined) {
   return timeoutSeconds !== undefined ? timeoutSeconds * 1000 : undefined;
