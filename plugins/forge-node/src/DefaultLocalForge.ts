@@ -4,18 +4,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import path from 'node:path';
+import {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+} from '@paved/plugin-publish-node';
 import { ForgeUrls } from './ForgeUrls';
 import {
-  CreateForgeRepositoryOptions,
-  CreateForgeRepositoryResult,
   ForgeDirectory,
   ForgeFile,
   ForgeRefs,
   ForgeRepository,
   ForgeResolvedPath,
   LocalForge,
-  PushInitialContentOptions,
-  PushInitialContentResult,
 } from './LocalForge';
 import { ForgeRepositoryRef, normalizeForgeOwner } from './names';
 import { ForgeReader } from './read/ForgeReader';
@@ -127,8 +129,8 @@ export class DefaultLocalForge implements LocalForge {
   }
 
   createRepository(
-    options: CreateForgeRepositoryOptions,
-  ): Promise<CreateForgeRepositoryResult> {
+    options: CreateRepositoryOptions,
+  ): Promise<CreateRepositoryResult> {
     return this.#repositories.createRepository(options);
   }
 

@@ -8,24 +8,6 @@ import { ForgeUrls } from './ForgeUrls';
 import { ForgeRepositoryRef } from './names';
 
 /**
- * Options of {@link LocalForge.createRepository}: the RepositoryPublisher
- * contract's (`host` is ignored: the forge serves every host it is given).
- *
- * @public
- */
-export type CreateForgeRepositoryOptions = CreateRepositoryOptions;
-
-/**
- * What {@link LocalForge.createRepository} did; owner and name canonical
- * (lowercase).
- *
- * @public
- */
-export type CreateForgeRepositoryResult = CreateRepositoryResult;
-
-export type { PushInitialContentOptions, PushInitialContentResult };
-
-/**
  * A repository on the forge.
  *
  * @public
@@ -133,8 +115,8 @@ export interface LocalForge {
    * description, topics and visibility; HEAD too while it is empty).
    */
   createRepository(
-    options: CreateForgeRepositoryOptions,
-  ): Promise<CreateForgeRepositoryResult>;
+    options: CreateRepositoryOptions,
+  ): Promise<CreateRepositoryResult>;
 
   /**
    * Commits a directory as the first commit of a branch. Pushed=false when

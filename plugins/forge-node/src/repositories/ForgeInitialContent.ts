@@ -10,9 +10,10 @@ import {
   writeWorkspaceTree,
 } from '@paved/plugin-git-node';
 import {
+  DEFAULT_INITIAL_COMMIT_MESSAGE,
   PushInitialContentOptions,
   PushInitialContentResult,
-} from '../LocalForge';
+} from '@paved/plugin-publish-node';
 import {
   ForgeRepositoryRef,
   normalizeForgeRepositoryRef,
@@ -55,7 +56,7 @@ export class ForgeInitialContent {
         email: 'scaffolder@backstage.io',
       },
     );
-    const message = options.message?.trim() || 'initial commit';
+    const message = options.message?.trim() || DEFAULT_INITIAL_COMMIT_MESSAGE;
     if (!(await isDirectory(options.sourceDir))) {
       throw new InputError(
         `sourceDir ${options.sourceDir} is not a directory; expected the folder to publish`,

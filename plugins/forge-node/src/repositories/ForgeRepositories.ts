@@ -6,14 +6,14 @@ import {
   readHeadBranch,
   writeSymbolicRef,
 } from '@paved/plugin-git-node';
+import {
+  CreateRepositoryOptions,
+  CreateRepositoryResult,
+} from '@paved/plugin-publish-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeUrls } from '../ForgeUrls';
-import {
-  CreateForgeRepositoryOptions,
-  CreateForgeRepositoryResult,
-  ForgeRepository,
-} from '../LocalForge';
+import { ForgeRepository } from '../LocalForge';
 import {
   ForgeRepositoryRef,
   normalizeForgeOwner,
@@ -56,8 +56,8 @@ export class ForgeRepositories {
   }
 
   async createRepository(
-    options: CreateForgeRepositoryOptions,
-  ): Promise<CreateForgeRepositoryResult> {
+    options: CreateRepositoryOptions,
+  ): Promise<CreateRepositoryResult> {
     const repo = normalizeForgeRepositoryRef(options);
     this.#checkOwner(repo);
     const defaultBranch = validateForgeBranchName(
@@ -217,7 +217,7 @@ export class ForgeRepositories {
     repo: ForgeRepositoryRef,
     created: boolean,
     defaultBranch: string,
-  ): CreateForgeRepositoryResult {
+  ): CreateRepositoryResult {
     return {
       created,
       adopted: !created,

@@ -1,15 +1,17 @@
 import { InputError } from '@backstage/errors';
-import { CreateForgeRepositoryOptions } from '../LocalForge';
+import {
+  CreateRepositoryOptions,
+  MAX_TOPICS,
+  topicProblem,
+} from '@paved/plugin-publish-node';
 import { ForgeMetadata } from '../storage/ForgeStorage';
-
-const TOPIC_PATTERN = /^[a-z0-9][a-z0-9-]{0,49}$/;
 
 /**
  * The metadata a create request asks for, checked against GitHub's rules for
  * visibility, topics and description (so a repository can move there).
  */
 export function validateMetadata(
-  options: CreateForgeRepositoryOptions,
+  options: CreateRepositoryOptions,
 ): ForgeMetadata {
   const visibility = options.visibility ?? 'private';
   if (visibility !== 'private' && visibility !== 'internal') {
@@ -20,17 +22,16 @@ export function validateMetadata(
     );
   }
   const topics = options.topics ?? [];
-  if (topics.length > 20) {
+  if (topics.length > MAX_TOPICS) {
     throw new InputError(
-      `Too many topics (${topics.length}): at most 20 are allowed`,
+      `Too many topics (${topics.length}): at most ${MAX_TOPICS} are allowed`,
     );
   }
   for (const topic of topics) {
-    if (!TOPIC_PATTERN.test(topic)) {
+    const problem = topicProblem(topic);
+    if (problem) {
       throw new InputError(
-        `Invalid topic ${JSON.stringify(
-          topic,
-        )}: expected lowercase letters, digits and hyphens, starting with a letter or digit, at most 50 characters`,
+        `Invalid topic ${JSON.stringify(topic)}: ${problem}`,
       );
     }
   }
