@@ -1,0 +1,2 @@
+// What src/index.ts exports from here.
+export { codeOwnerFor, codeOwnersContent } from './codeOwnersContent';
