@@ -126,9 +126,18 @@ export interface Config {
         };
         pg?: {
           /**
-           * PostgreSQL connection string for the state (passed as
-           * PG_CONN_STR). Default: the connection of the portal's own
-           * database for this plugin.
+           * PostgreSQL connection string for the state (passed to terraform
+           * as PG_CONN_STR only). Default: derived from backend.database
+           * (client pg, its connection as a string or an object): the
+           * database Backstage gives the plugin hosting the runner, for the
+           * scaffolder backstage_plugin_scaffolder (or what
+           * backend.database.prefix, plugin.scaffolder.connection.database
+           * or pluginDivisionMode: schema make of it). That is where the
+           * runner's saved plans and workspace leases are, so state is
+           * backed up and restored with them, and where state has always
+           * been kept. Set it for another database, or when the portal's
+           * connects with short-lived credentials
+           * (backend.database.connection.type), which terraform cannot use.
            * @visibility secret
            */
           connectionString?: string;

@@ -7,6 +7,7 @@ import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { portalDatabaseConfig } from './__testUtils__/portalDatabaseConfig';
 import { DefaultTerraformRunner } from './DefaultTerraformRunner';
 import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
 import { TerraformProgressEvent } from './TerraformRunner';
@@ -507,14 +508,34 @@ describe.each(binaries)('the echo module with %s', (_name, binary) => {
   });
 });
 
-const pgDatabases = TestDatabases.create({
-  ids: ['POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17'],
+const pgDatabases = TestDatabases.create();
+const pgIds = pgDatabases
+  .eachSupportedId()
+  .map(([id]) => id)
+  .filter(id => id.startsWith('POSTGRES'));
+
+describe('the real-binary suites', () => {
+  // npm test sets these when it found the binary and the server: then a
+  // suite that would be left out fails instead.
+  it('run the real terraform or tofu whenever npm test found one', () => {
+    const required = Boolean(process.env.PAVED_REQUIRE_TERRAFORM);
+    expect({ required, found: Boolean(realBinary) }).toEqual({
+      required,
+      found: required || Boolean(realBinary),
+    });
+  });
+
+  it('run the pg state backend on the PostgreSQL npm test found', () => {
+    const required = process.env.PAVED_REQUIRE_POSTGRES
+      ? [process.env.PAVED_TEST_POSTGRES_ID!]
+      : [];
+    expect(pgIds).toEqual(expect.arrayContaining(required));
+  });
 });
-const pgIds = pgDatabases.eachSupportedId().map(([id]) => id);
 
 // terraform's pg backend needs no provider download either: with PostgreSQL
 // set (npm test sets it), the same binaries keep state in the portal's
-// database, the connection derived from the plugin's own knex.
+// database, the connection derived from backend.database.
 if (pgIds.length) {
   describe.each(
     pgIds.flatMap(id => binaries.map(([name, binary]) => [name, binary, id])),
@@ -557,6 +578,7 @@ if (pgIds.length) {
             knex,
             migrations: { skip: false },
           }),
+          config: portalDatabaseConfig(knex),
         });
       const runner = await replica('work');
       const variables = { name: 'in-postgres' };

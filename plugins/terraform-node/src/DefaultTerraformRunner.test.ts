@@ -14,6 +14,7 @@ import { Knex } from 'knex';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { portalDatabaseConfig } from './__testUtils__/portalDatabaseConfig';
 import { DefaultTerraformRunner } from './DefaultTerraformRunner';
 import { TerraformRunnerSettings } from './readTerraformRunnerConfig';
 import {
@@ -1744,6 +1745,7 @@ if (postgresIds.length) {
             knex,
             migrations: { skip: false },
           }),
+          config: portalDatabaseConfig(knex),
         });
         return { knex, fake, runner, logs };
       }

@@ -43,6 +43,14 @@ export interface DefaultTerraformRunnerOptions {
   logger: LoggerService;
   /** The hosting plugin's database: saved plans and workspace leases. */
   database: DatabaseService;
+  /**
+   * The root config: the pg state backend without
+   * `paved.terraform.backend.pg.connectionString` derives its connection
+   * from `backend.database` (never from `database`'s client).
+   */
+  config?: Config;
+  /** The plugin hosting the runner: whose database the pg state backend uses. */
+  pluginId?: string;
   /** Identifies this replica in workspace leases. */
   replicaId?: string;
   /** How often leases are renewed; default a third of the lease. */
@@ -78,12 +86,15 @@ export class DefaultTerraformRunner implements TerraformRunner {
   /** A runner from `paved.terraform` config. */
   static async fromConfig(
     config: Config,
-    options: { logger: LoggerService; database: DatabaseService },
+    options: Pick<
+      DefaultTerraformRunnerOptions,
+      'logger' | 'database' | 'pluginId'
+    >,
   ): Promise<DefaultTerraformRunner> {
     return DefaultTerraformRunner.create({
       settings: readTerraformRunnerConfig(config),
-      logger: options.logger,
-      database: options.database,
+      config,
+      ...options,
     });
   }
 
@@ -156,7 +167,8 @@ async function createCommandContext(
   const stateBackend = TerraformStateBackend.create({
     settings: settings.backend,
     workDir: settings.workDir,
-    knex,
+    config: options.config,
+    pluginId: options.pluginId,
   });
   const redactor = SecretRedactor.create([
     ...Object.values(settings.secretEnvironment),

@@ -9,7 +9,8 @@ import { TerraformRunner } from './TerraformRunner';
 /**
  * The TerraformRunner of a plugin. Its default factory reads
  * `paved.terraform`, keeps run leases and saved plans (plan files sealed)
- * in the plugin's own database, and expires old plans every 10 minutes with
+ * in the plugin's own database (and pg state, by default, in the database
+ * `backend.database` configures for the plugin), and expires old plans every 10 minutes with
  * the plugin's scheduler, on every replica, each removing its own run
  * directories of plans that are done.
  *
@@ -26,11 +27,13 @@ export const terraformRunnerServiceRef = createServiceRef<TerraformRunner>({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        plugin: coreServices.pluginMetadata,
       },
-      async factory({ config, logger, database, scheduler }) {
+      async factory({ config, logger, database, scheduler, plugin }) {
         const runner = await DefaultTerraformRunner.fromConfig(config, {
           logger,
           database,
+          pluginId: plugin.getId(),
         });
         await scheduler.scheduleTask({
           id: 'paved-terraform-expire-plans',

@@ -1,16 +1,9 @@
-import knexFactory, { Knex } from 'knex';
-import {
-  portalPgConnectionString,
-  TerraformStateBackend,
-} from './TerraformStateBackend';
+import { ConfigReader } from '@backstage/config';
+import { TerraformStateBackend } from './TerraformStateBackend';
 
-/** A knex instance that is never connected: only its config is read. */
-function knexWith(config: Knex.Config): Knex {
-  return knexFactory({
-    ...config,
-    useNullAsDefault: true,
-    pool: { min: 0, max: 1 },
-  });
+/** A root config with this `backend.database`. */
+function portalDatabase(database: object) {
+  return new ConfigReader({ backend: { database } });
 }
 
 describe('TerraformStateBackend', () => {
@@ -117,68 +110,40 @@ describe('TerraformStateBackend', () => {
     expect(pg.secrets()).toContain('pg-secret-0001');
   });
 
-  it('uses the portal database for the pg backend, or says why it cannot', () => {
-    delete process.env.PGSSLMODE;
-    expect(
-      portalPgConnectionString(
-        knexWith({
-          client: 'pg',
-          connection: {
-            host: 'db.internal',
-            port: 5433,
-            user: 'backstage',
-            password: 'p@ss:w/rd',
-            database: 'backstage_plugin_scaffolder',
-          },
-        }),
-      ),
-    ).toBe(
-      'postgres://backstage:p%40ss%3Aw%2Frd@db.internal:5433/backstage_plugin_scaffolder?sslmode=disable',
-    );
-    expect(
-      portalPgConnectionString(
-        knexWith({
-          client: 'pg',
-          connection: { host: 'db', database: 'x', ssl: { ca: 'CA' } },
-        }),
-      ),
-    ).toBe('postgres://postgres@db:5432/x?sslmode=require');
-    // TLS set for the portal through the environment reaches terraform too.
+  it('derives the pg connection from backend.database, with its TLS from the environment', () => {
     process.env.PGSSLMODE = 'verify-full';
-    expect(
-      portalPgConnectionString(
-        knexWith({ client: 'pg', connection: { host: 'db', database: 'x' } }),
-      ),
-    ).toBe('postgres://postgres@db:5432/x');
     const viaEnv = TerraformStateBackend.create({
       settings: { type: 'pg', schemaPrefix: 'tfstate_' },
       workDir: '/w',
-      knex: knexWith({
+      config: portalDatabase({
         client: 'pg',
+        pluginDivisionMode: 'schema',
         connection: { host: 'db', database: 'x' },
       }),
+      pluginId: 'scaffolder',
     });
     expect(viaEnv.environment()).toEqual({
       PG_CONN_STR: 'postgres://postgres@db:5432/x',
       PGSSLMODE: 'verify-full',
     });
+  });
 
-    expect(() =>
-      portalPgConnectionString(
-        knexWith({ client: 'better-sqlite3', connection: ':memory:' }),
-      ),
-    ).toThrow(
-      'paved.terraform.backend.type is pg but the portal database is not PostgreSQL: set paved.terraform.backend.pg.connectionString',
-    );
-    expect(() =>
-      portalPgConnectionString(
-        knexWith({
-          client: 'pg',
-          connection: async () => ({ host: 'db', password: 'token' }),
-        }),
-      ),
-    ).toThrow(
-      /short-lived credentials .* set paved\.terraform\.backend\.pg\.connectionString/,
+  it('prefers paved.terraform.backend.pg.connectionString to backend.database', () => {
+    const configured = TerraformStateBackend.create({
+      settings: {
+        type: 'pg',
+        schemaPrefix: 'tfstate_',
+        connectionString: 'postgres://tf@state-db:5432/state',
+      },
+      workDir: '/w',
+      config: portalDatabase({
+        client: 'pg',
+        connection: { host: 'portal-db' },
+      }),
+      pluginId: 'scaffolder',
+    });
+    expect(configured.environment().PG_CONN_STR).toBe(
+      'postgres://tf@state-db:5432/state',
     );
   });
 
@@ -186,7 +151,11 @@ describe('TerraformStateBackend', () => {
     const backend = TerraformStateBackend.create({
       settings: { type: 'pg', schemaPrefix: 'tfstate_' },
       workDir: '/w',
-      knex: knexWith({ client: 'better-sqlite3', connection: ':memory:' }),
+      config: portalDatabase({
+        client: 'better-sqlite3',
+        connection: ':memory:',
+      }),
+      pluginId: 'scaffolder',
     });
     expect(() => backend.check()).toThrow(
       'paved.terraform.backend.type is pg but the portal database is not PostgreSQL',

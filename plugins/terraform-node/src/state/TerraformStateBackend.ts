@@ -1,5 +1,6 @@
-import { Knex } from 'knex';
+import { Config } from '@backstage/config';
 import path from 'node:path';
+import { portalDatabaseConnectionString } from './portalDatabaseConnectionString';
 import { TerraformBackendSettings } from './readStateBackendConfig';
 
 /** libpq settings terraform's pg backend (lib/pq) reads from the environment. */
@@ -36,21 +37,26 @@ export class TerraformStateBackend {
 
   /**
    * The backend of `paved.terraform.backend`. The pg backend without a
-   * connection string uses the connection of `knex`, the database the
-   * portal gives the hosting plugin.
+   * connection string derives one from the root config's
+   * `backend.database`: the database Backstage gives `pluginId`, the
+   * plugin hosting the runner.
    */
   static create(options: {
     settings: TerraformBackendSettings;
     /** Where local state lives when `local.directory` is not set. */
     workDir: string;
-    knex?: Knex;
+    /** The root config, for the pg backend's default connection. */
+    config?: Config;
+    /** The plugin hosting the runner, whose database the pg backend uses. */
+    pluginId?: string;
   }): TerraformStateBackend {
     const { settings } = options;
     let pgConnection: string | Error | undefined;
     if (settings.type === 'pg') {
       try {
         pgConnection =
-          settings.connectionString ?? portalPgConnectionString(options.knex);
+          settings.connectionString ??
+          portalDatabaseConnectionString(options.config, options.pluginId);
       } catch (error) {
         // Reported by every run instead of stopping the hosting plugin.
         pgConnection = error as Error;
@@ -176,50 +182,4 @@ function connectionStringPasswords(connection: string): string[] {
     const m = /password=('(?:[^'\\]|\\.)*'|\S+)/.exec(connection);
     return m ? [m[1].replace(/^'|'$/g, '')] : [];
   }
-}
-
-interface PgConnectionObject {
-  connectionString?: string;
-  host?: string;
-  port?: number | string;
-  user?: string;
-  password?: string;
-  database?: string;
-  ssl?: unknown;
-}
-
-/**
- * A libpq connection string for the database `knex` connects to, the
- * portal's own PostgreSQL. TLS: `ssl` in the portal's connection becomes
- * `sslmode=require`; without it, a `PGSSLMODE` of the portal's environment
- * is handed to terraform, and otherwise TLS is off as for the portal.
- *
- * @public
- */
-export function portalPgConnectionString(knex: Knex | undefined): string {
-  const config = (knex?.client as { config?: Knex.Config } | undefined)?.config;
-  const client = String(config?.client ?? '');
-  const connection = config?.connection as unknown;
-  if (!/^(pg|postgres|postgresql)$/.test(client) || !connection) {
-    throw new Error(
-      'paved.terraform.backend.type is pg but the portal database is not PostgreSQL: set paved.terraform.backend.pg.connectionString',
-    );
-  }
-  if (typeof connection === 'function') {
-    throw new Error(
-      'paved.terraform.backend.type is pg but the portal database connects with short-lived credentials (backend.database.connection.type), which terraform cannot use: set paved.terraform.backend.pg.connectionString',
-    );
-  }
-  if (typeof connection === 'string') return connection;
-  const c = connection as PgConnectionObject;
-  if (c.connectionString) return c.connectionString;
-  const url = new URL('postgres://localhost');
-  url.hostname = c.host ?? 'localhost';
-  url.port = String(c.port ?? 5432);
-  url.username = encodeURIComponent(c.user ?? 'postgres');
-  if (c.password) url.password = encodeURIComponent(String(c.password));
-  url.pathname = `/${encodeURIComponent(c.database ?? 'postgres')}`;
-  if (c.ssl) url.searchParams.set('sslmode', 'require');
-  else if (!process.env.PGSSLMODE) url.searchParams.set('sslmode', 'disable');
-  return url.toString();
 }

@@ -1,2 +1,0 @@
-// What src/index.ts exports from here.
-export { codeOwnerFor, codeOwnersContent } from './codeOwnersContent';
