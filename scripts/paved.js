@@ -256,6 +256,42 @@ async function probePostgres() {
   }
 }
 
+/**
+ * Finds the terraform or tofu the real-binary Terraform suites run; with one
+ * found, those suites fail instead of leaving the real binary out.
+ */
+function probeTerraform() {
+  for (const name of ['terraform', 'tofu']) {
+    for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+      const binary = path.join(dir || '.', name);
+      try {
+        fs.accessSync(binary, fs.constants.X_OK);
+        if (!fs.statSync(binary).isFile()) continue;
+      } catch {
+        continue;
+      }
+      const res = spawnSync(binary, ['version', '-json'], {
+        encoding: 'utf8',
+        timeout: 30000,
+        env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+      });
+      let version = 'unknown version';
+      try {
+        version = JSON.parse(res.stdout).terraform_version || version;
+      } catch {
+        // an older binary without -json: the name is enough
+      }
+      return {
+        ok: true,
+        binary,
+        version,
+        env: { PAVED_REQUIRE_TERRAFORM: '1' },
+      };
+    }
+  }
+  return { ok: false };
+}
+
 function readJestResults(file) {
   try {
     const r = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -312,10 +348,12 @@ async function commandTest() {
   };
 
   const pg = await probePostgres();
+  const tf = probeTerraform();
   const testEnv = {
     CI: 'true',
     BACKSTAGE_TEST_DISABLE_DOCKER: '1',
     ...(pg.ok ? pg.env : {}),
+    ...(tf.ok ? tf.env : {}),
   };
   if (pg.ok) {
     log(
@@ -333,6 +371,26 @@ async function commandTest() {
       'and the production-config boot test is NOT RUN.',
       `Tried ${pg.url}: ${pg.reason}`,
       'Start PostgreSQL or set PAVED_TEST_POSTGRES_URL; under CI=true this fails.',
+    ]);
+  }
+
+  if (tf.ok) {
+    log(
+      `${path.basename(tf.binary)} ${tf.version} found (${
+        tf.binary
+      }): the Terraform suites run it besides the stand-in`,
+    );
+  } else if (process.env.CI === 'true') {
+    log('Neither terraform nor tofu is on PATH');
+    record('terraform or tofu available (CI=true)', { passed: 0, failed: 1 });
+  } else {
+    notRun.push(
+      'the real terraform/tofu Terraform suites (neither terraform nor tofu is on PATH)',
+    );
+    banner([
+      'Neither terraform nor tofu is on PATH, so the Terraform suites run',
+      'the stand-in only and the real-binary tests are NOT RUN.',
+      'Install terraform or tofu; under CI=true this fails.',
     ]);
   }
 
