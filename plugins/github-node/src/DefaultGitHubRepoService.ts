@@ -2,9 +2,13 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import {
-  ArchiveRepositoryResult,
   CreateRepositoryOptions,
   CreateRepositoryResult,
+  PushInitialContentOptions,
+  PushInitialContentResult,
+} from '@paved/plugin-publish-node';
+import {
+  ArchiveRepositoryResult,
   DeleteRepositoryOptions,
   DeleteRepositoryResult,
   EnsureCodeOwnersOptions,
@@ -19,8 +23,6 @@ import {
   OpenPullRequestResult,
   ProtectDefaultBranchOptions,
   ProtectDefaultBranchResult,
-  PushInitialContentOptions,
-  PushInitialContentResult,
   RemoveCreatorAdminResult,
   SetActionsSecretsOptions,
   SetActionsSecretsResult,

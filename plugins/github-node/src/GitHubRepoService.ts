@@ -4,16 +4,7 @@ import type {
   PushInitialContentOptions,
   PushInitialContentResult,
   RepositoryRef,
-  RepositoryVisibility,
 } from '@paved/plugin-publish-node';
-
-// The publishing operations take the one RepositoryPublisher contract's types.
-export type {
-  CreateRepositoryOptions,
-  CreateRepositoryResult,
-  PushInitialContentOptions,
-  PushInitialContentResult,
-};
 
 /**
  * A repository on a GitHub host. `host` is the `integrations.github` host;
@@ -23,9 +14,6 @@ export type {
  * @public
  */
 export type GitHubRepoRef = RepositoryRef;
-
-/** @public */
-export type GitHubRepoVisibility = RepositoryVisibility;
 
 /** @public */
 export interface ProtectDefaultBranchOptions extends GitHubRepoRef {

@@ -7,8 +7,6 @@
 
 export type {
   ArchiveRepositoryResult,
-  CreateRepositoryOptions,
-  CreateRepositoryResult,
   DeleteRepositoryOptions,
   DeleteRepositoryResult,
   EnsureCodeOwnersOptions,
@@ -20,15 +18,12 @@ export type {
   GitHubRepoPermission,
   GitHubRepoRef,
   GitHubRepoService,
-  GitHubRepoVisibility,
   GrantTeamAccessOptions,
   GrantTeamAccessResult,
   OpenPullRequestOptions,
   OpenPullRequestResult,
   ProtectDefaultBranchOptions,
   ProtectDefaultBranchResult,
-  PushInitialContentOptions,
-  PushInitialContentResult,
   RemoveCreatorAdminResult,
   SetActionsSecretsOptions,
   SetActionsSecretsResult,
@@ -52,7 +47,10 @@ export {
 } from './names';
 export { readGitHubRepoServiceConfig } from './readGitHubRepoServiceConfig';
 export type { GitHubRepoServiceSettings } from './readGitHubRepoServiceConfig';
-export { codeOwnerFor, codeOwnersContent } from './codeOwners';
+export {
+  codeOwnerFor,
+  codeOwnersContent,
+} from './codeOwners/codeOwnersContent';
 export { GitHubRepositoryPublisher } from './publisher/GitHubRepositoryPublisher';
 export type { GitHubRepositoryPublisherOptions } from './publisher/GitHubRepositoryPublisher';
 export { gitHubRepositoryPublisherServiceFactory } from './publisher/gitHubRepositoryPublisherServiceFactory';

@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
+import { DEFAULT_INITIAL_COMMIT_MESSAGE } from '@paved/plugin-publish-node';
 import { assertOwnerName } from './names';
 
 /**
@@ -92,6 +93,6 @@ export function readGitHubRepoServiceConfig(
     },
     initialCommitMessage:
       root.getOptionalString('scaffolder.defaultCommitMessage') ??
-      'Initial commit',
+      DEFAULT_INITIAL_COMMIT_MESSAGE,
   };
 }

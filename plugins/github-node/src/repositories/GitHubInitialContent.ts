@@ -8,7 +8,7 @@ import {
 import {
   PushInitialContentOptions,
   PushInitialContentResult,
-} from '../GitHubRepoService';
+} from '@paved/plugin-publish-node';
 import { GitHubClient } from '../client/GitHubClient';
 import { GitHubSession } from '../client/GitHubSession';
 import { withTempGitDir } from '../client/withTempGitDir';

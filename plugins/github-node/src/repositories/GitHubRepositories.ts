@@ -1,9 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
-  ArchiveRepositoryResult,
   CreateRepositoryOptions,
   CreateRepositoryResult,
+} from '@paved/plugin-publish-node';
+import {
+  ArchiveRepositoryResult,
   DeleteRepositoryOptions,
   DeleteRepositoryResult,
   GitHubRepoRef,

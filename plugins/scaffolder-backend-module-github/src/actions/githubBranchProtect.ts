@@ -4,11 +4,11 @@ import {
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
+import { RepositoryTarget } from '@paved/plugin-publish-node';
 import { Zod } from './Zod';
 import { examples } from './githubBranchProtect.examples';
 import { repositoryFields } from './repositoryFields';
 import {
-  RepoTarget,
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
@@ -71,7 +71,7 @@ const output = {
 async function checksToRequire(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'workspacePath'>,
   given: string[] | undefined,
-  target: RepoTarget,
+  target: RepositoryTarget,
 ): Promise<string[]> {
   if (given) return given;
   const found = await readWorkflowChecks(ctx.workspacePath);

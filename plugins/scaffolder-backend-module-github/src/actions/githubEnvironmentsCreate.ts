@@ -6,9 +6,9 @@ import {
   GitHubEnvironmentSpec,
   GitHubRepoService,
 } from '@paved/plugin-github-node';
+import { RepositoryTarget } from '@paved/plugin-publish-node';
 import { examples } from './githubEnvironmentsCreate.examples';
 import {
-  RepoTarget,
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
@@ -139,7 +139,10 @@ function environmentSpecsOf(given: {
   ];
 }
 
-function dryRunLine(spec: GitHubEnvironmentSpec, target: RepoTarget): string {
+function dryRunLine(
+  spec: GitHubEnvironmentSpec,
+  target: RepositoryTarget,
+): string {
   return `Dry run: would create environment ${spec.name} of ${target.full}${
     spec.reviewers?.length
       ? ` (reviewers ${spec.reviewers

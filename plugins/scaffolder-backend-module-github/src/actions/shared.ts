@@ -1,10 +1,9 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ActionContext,
-  TemplateActionOptions,
-} from '@backstage/plugin-scaffolder-node';
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   assertRepositoryName,
   hasGitHubCredentials,
@@ -13,11 +12,8 @@ import {
   RepositoryTarget,
   repositoryTargetOf,
 } from '@paved/plugin-publish-node';
-
-/** The zod the scaffolder hands to each schema field. */
-type Zod = Parameters<
-  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
->[0];
+import { repositoryFields } from './repositoryFields';
+import { Zod } from './Zod';
 
 /** The `repoUrl` input of the paved:github:* steps. */
 export const repoUrlInput = (z: Zod) =>
@@ -35,15 +31,9 @@ export const skippedOutput = (z: Zod) =>
       'True when the repository lives on the local forge and nothing was done.',
     );
 
-/** The repository a `repoUrl` (`host?owner=o&repo=r`) names. */
-export type RepoTarget = RepositoryTarget;
-
-/** Reads a RepoUrlPicker value, naming `field` when it is not one. */
-export const repoTargetOf = repositoryTargetOf;
-
 /** A paved:github:* step's `repoUrl`, its name checked as GitHub's. */
-export function gitHubRepoTargetOf(repoUrl: string): RepoTarget {
-  const target = repoTargetOf(repoUrl);
+export function gitHubRepoTargetOf(repoUrl: string): RepositoryTarget {
+  const target = repositoryTargetOf(repoUrl);
   assertRepositoryName(target.name, 'repoUrl');
   return target;
 }
@@ -55,12 +45,15 @@ export function gitHubRepoTargetOf(repoUrl: string): RepoTarget {
  */
 export function livesOnLocalForge(
   config: RootConfigService,
-  target: RepoTarget,
+  target: RepositoryTarget,
   logger: LoggerService,
   what: string,
 ): boolean {
   if (hasGitHubCredentials(config, target.host)) return false;
-  logger.info(`${target.full} lives on the local forge: ${what} skipped`);
+  logger.info(
+    `${target.full} lives on the local forge: ${what} skipped`,
+    repositoryFields(target),
+  );
   return true;
 }
 
@@ -75,7 +68,7 @@ export function doneWithoutGitHub(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'isDryRun' | 'output'>,
   options: {
     config: RootConfigService;
-    target: RepoTarget;
+    target: RepositoryTarget;
     skipping: string;
     dryRun: string | string[];
     none: () => void;
