@@ -1,9 +1,18 @@
 import { ConfigReader } from '@backstage/config';
 import { TerraformStateBackend } from './TerraformStateBackend';
 
-/** A root config with this `backend.database`. */
-function portalDatabase(database: object) {
-  return new ConfigReader({ backend: { database } });
+/** The scaffolder's pg backend, with this `backend.database` in the root config. */
+function pgBackend(database: object, connectionString?: string) {
+  return TerraformStateBackend.create({
+    settings: {
+      type: 'pg',
+      schemaPrefix: 'tfstate_',
+      ...(connectionString ? { connectionString } : {}),
+    },
+    workDir: '/w',
+    config: new ConfigReader({ backend: { database } }),
+    pluginId: 'scaffolder',
+  });
 }
 
 describe('TerraformStateBackend', () => {
@@ -112,15 +121,10 @@ describe('TerraformStateBackend', () => {
 
   it('derives the pg connection from backend.database, with its TLS from the environment', () => {
     process.env.PGSSLMODE = 'verify-full';
-    const viaEnv = TerraformStateBackend.create({
-      settings: { type: 'pg', schemaPrefix: 'tfstate_' },
-      workDir: '/w',
-      config: portalDatabase({
-        client: 'pg',
-        pluginDivisionMode: 'schema',
-        connection: { host: 'db', database: 'x' },
-      }),
-      pluginId: 'scaffolder',
+    const viaEnv = pgBackend({
+      client: 'pg',
+      pluginDivisionMode: 'schema',
+      connection: { host: 'db', database: 'x' },
     });
     expect(viaEnv.environment()).toEqual({
       PG_CONN_STR: 'postgres://postgres@db:5432/x',
@@ -129,33 +133,19 @@ describe('TerraformStateBackend', () => {
   });
 
   it('prefers paved.terraform.backend.pg.connectionString to backend.database', () => {
-    const configured = TerraformStateBackend.create({
-      settings: {
-        type: 'pg',
-        schemaPrefix: 'tfstate_',
-        connectionString: 'postgres://tf@state-db:5432/state',
-      },
-      workDir: '/w',
-      config: portalDatabase({
-        client: 'pg',
-        connection: { host: 'portal-db' },
-      }),
-      pluginId: 'scaffolder',
-    });
+    const configured = pgBackend(
+      { client: 'pg', connection: { host: 'portal-db' } },
+      'postgres://tf@state-db:5432/state',
+    );
     expect(configured.environment().PG_CONN_STR).toBe(
       'postgres://tf@state-db:5432/state',
     );
   });
 
   it('reports an unusable pg configuration on use, not at creation', () => {
-    const backend = TerraformStateBackend.create({
-      settings: { type: 'pg', schemaPrefix: 'tfstate_' },
-      workDir: '/w',
-      config: portalDatabase({
-        client: 'better-sqlite3',
-        connection: ':memory:',
-      }),
-      pluginId: 'scaffolder',
+    const backend = pgBackend({
+      client: 'better-sqlite3',
+      connection: ':memory:',
     });
     expect(() => backend.check()).toThrow(
       'paved.terraform.backend.type is pg but the portal database is not PostgreSQL',

@@ -6,7 +6,7 @@ import {
   TerraformRunOptions,
 } from '../../TerraformRunner';
 import { CommandContext } from '../CommandContext';
-import { ModuleRuns } from '../ModuleRuns';
+import { startModuleRun } from '../startModuleRun';
 
 /**
  * `destroy`: destroys everything in a workspace, under the workspace's
@@ -14,18 +14,21 @@ import { ModuleRuns } from '../ModuleRuns';
  */
 export class DestroyCommand {
   readonly #context: CommandContext;
-  readonly #moduleRuns: ModuleRuns;
 
   constructor(context: CommandContext) {
     this.#context = context;
-    this.#moduleRuns = new ModuleRuns(context);
   }
 
   async run(
     request: TerraformDestroyRequest,
     options: TerraformRunOptions = {},
   ): Promise<TerraformApplyResult> {
-    const started = await this.#moduleRuns.start(request, options, 'destroy');
+    const started = await startModuleRun(
+      this.#context,
+      request,
+      options,
+      'destroy',
+    );
     const { run, module: mod, redactor, emit } = started;
     const { cli, logger } = this.#context;
     const { workspace, runId } = run;

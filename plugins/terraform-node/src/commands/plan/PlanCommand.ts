@@ -12,7 +12,7 @@ import {
   TerraformRunOptions,
 } from '../../TerraformRunner';
 import { CommandContext } from '../CommandContext';
-import { ModuleRun, ModuleRuns } from '../ModuleRuns';
+import { ModuleRun, startModuleRun } from '../startModuleRun';
 
 /**
  * `plan`: plans a vetted module in a workspace, under the workspace's
@@ -22,18 +22,17 @@ import { ModuleRun, ModuleRuns } from '../ModuleRuns';
  */
 export class PlanCommand {
   readonly #context: CommandContext;
-  readonly #moduleRuns: ModuleRuns;
 
   constructor(context: CommandContext) {
     this.#context = context;
-    this.#moduleRuns = new ModuleRuns(context);
   }
 
   async run(
     request: TerraformPlanRequest,
     options: TerraformRunOptions = {},
   ): Promise<TerraformPlan> {
-    const started = await this.#moduleRuns.start(
+    const started = await startModuleRun(
+      this.#context,
       request,
       options,
       request.destroy ? 'plan-destroy' : 'plan',
