@@ -4,10 +4,8 @@ import {
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
-import { RepositoryTarget } from '@paved/plugin-publish-node';
 import { Zod } from './Zod';
 import { examples } from './githubBranchProtect.examples';
-import { repositoryFields } from './repositoryFields';
 import {
   doneWithoutGitHub,
   gitHubRepoTargetOf,
@@ -71,20 +69,15 @@ const output = {
 async function checksToRequire(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'workspacePath'>,
   given: string[] | undefined,
-  target: RepositoryTarget,
 ): Promise<string[]> {
   if (given) return given;
   const found = await readWorkflowChecks(ctx.workspacePath);
-  const fields = repositoryFields(target);
   ctx.logger.info(
     `Required status checks from .github/workflows: ${
       found.checks.join(', ') || 'none'
     }`,
-    fields,
   );
-  found.skipped.forEach(line =>
-    ctx.logger.info(`Not required: ${line}`, fields),
-  );
+  found.skipped.forEach(line => ctx.logger.info(`Not required: ${line}`));
   return found.checks;
 }
 
@@ -114,11 +107,7 @@ export function createGitHubBranchProtectAction(options: {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const branch = ctx.input.branch ?? '~DEFAULT_BRANCH';
-      const checks = await checksToRequire(
-        ctx,
-        ctx.input.requiredStatusChecks,
-        target,
-      );
+      const checks = await checksToRequire(ctx, ctx.input.requiredStatusChecks);
       if (
         doneWithoutGitHub(ctx, {
           config,
@@ -161,7 +150,6 @@ export function createGitHubBranchProtectAction(options: {
         `${target.full} ${result.branch}: ${result.method} ${result.action}${
           result.rulesetId ? ` (ruleset ${result.rulesetId})` : ''
         }`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('method', result.method);

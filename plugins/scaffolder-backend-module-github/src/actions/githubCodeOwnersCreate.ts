@@ -14,7 +14,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const input = {
   repoUrl: repoUrlInput,
@@ -117,7 +116,6 @@ export function createGitHubCodeOwnersCreateAction(options: {
       });
       ctx.logger.info(
         `${filePath} of ${target.full}: ${result.action} (${unique.join(' ')})`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', result.action);

@@ -15,7 +15,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 /** A catalogue ref (group:… or user:…) as a deployment reviewer. */
 function reviewerOf(ref: string, field: string): GitHubEnvironmentReviewer {
@@ -211,7 +210,6 @@ export function createGitHubEnvironmentsCreateAction(options: {
         `Environments of ${target.full}: created ${
           result.created.join(', ') || 'none'
         }; unchanged ${result.unchanged.join(', ') || 'none'}`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);

@@ -8,7 +8,6 @@ import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
 import { examples } from './githubPullRequestOpen.examples';
 import { doneWithoutGitHub, gitHubRepoTargetOf, skippedOutput } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const MAX_FILES = 1000;
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -189,7 +188,6 @@ export function createGitHubPullRequestOpenAction(options: {
         result.status === 'up-to-date'
           ? `${target.full} ${result.base} already holds these files: no pull request needed`
           : `Pull request #${result.number} on ${target.full} (${result.status}): ${result.htmlUrl}`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('status', result.status);

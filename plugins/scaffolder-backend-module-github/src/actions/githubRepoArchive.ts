@@ -9,7 +9,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const input = {
   repoUrl: repoUrlInput,
@@ -73,7 +72,6 @@ export function createGitHubRepoArchiveAction(options: {
           unchanged: `${target.full} was already archived`,
           'not-found': `${target.full} does not exist; nothing to archive`,
         }[action],
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', action);

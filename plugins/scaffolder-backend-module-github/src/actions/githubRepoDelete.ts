@@ -9,7 +9,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const input = {
   repoUrl: repoUrlInput,
@@ -82,7 +81,6 @@ export function createGitHubRepoDeleteAction(options: {
         action === 'deleted'
           ? `Deleted ${target.full}`
           : `${target.full} does not exist; nothing to delete`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('action', action);

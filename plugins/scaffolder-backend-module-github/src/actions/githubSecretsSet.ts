@@ -13,7 +13,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const input = {
   repoUrl: repoUrlInput,
@@ -88,10 +87,7 @@ export function createGitHubSecretsSetAction(options: {
       }
       const names = Object.keys(values);
       missing.forEach(name =>
-        ctx.logger.info(
-          `Secret ${name} left out: its task secret is missing`,
-          repositoryFields(target),
-        ),
+        ctx.logger.info(`Secret ${name} left out: its task secret is missing`),
       );
       ctx.output('missing', missing);
       const listed = names.join(', ') || '(none)';
@@ -124,7 +120,6 @@ export function createGitHubSecretsSetAction(options: {
       });
       ctx.logger.info(
         `Set Actions secrets ${names.join(', ')} of ${target.full}`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);

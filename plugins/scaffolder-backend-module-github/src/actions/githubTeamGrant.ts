@@ -10,7 +10,6 @@ import {
   teamSlugOf,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const ROLES = ['pull', 'triage', 'push', 'maintain', 'admin'] as const;
 
@@ -105,7 +104,6 @@ export function createGitHubTeamGrantAction(options: {
       });
       ctx.logger.info(
         `Team ${team} ${permission} on ${target.full}: ${granted}`,
-        repositoryFields(target),
       );
       const removal = await ctx.checkpoint({
         key: `paved.github.creator-admin.${target.key}`,
@@ -120,7 +118,6 @@ export function createGitHubTeamGrantAction(options: {
       if (removal.creatorAdmin === 'removed') {
         ctx.logger.info(
           `Removed the admin rights of ${removal.creator} on ${target.full}`,
-          repositoryFields(target),
         );
       }
       ctx.output('skipped', false);

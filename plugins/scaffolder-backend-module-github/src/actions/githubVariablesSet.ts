@@ -12,7 +12,6 @@ import {
   skippedOutput,
 } from './shared';
 import { Zod } from './Zod';
-import { repositoryFields } from './repositoryFields';
 
 const input = {
   repoUrl: repoUrlInput,
@@ -92,7 +91,6 @@ export function createGitHubVariablesSetAction(options: {
         `Actions variables of ${target.full}: created ${
           result.created.join(', ') || 'none'
         }; unchanged ${result.unchanged.join(', ') || 'none'}`,
-        repositoryFields(target),
       );
       ctx.output('skipped', false);
       ctx.output('created', result.created);

@@ -12,7 +12,6 @@ import {
   RepositoryTarget,
   repositoryTargetOf,
 } from '@paved/plugin-publish-node';
-import { repositoryFields } from './repositoryFields';
 import { Zod } from './Zod';
 
 /** The `repoUrl` input of the paved:github:* steps. */
@@ -50,10 +49,7 @@ export function livesOnLocalForge(
   what: string,
 ): boolean {
   if (hasGitHubCredentials(config, target.host)) return false;
-  logger.info(
-    `${target.full} lives on the local forge: ${what} skipped`,
-    repositoryFields(target),
-  );
+  logger.info(`${target.full} lives on the local forge: ${what} skipped`);
   return true;
 }
 
