@@ -17,6 +17,7 @@ import {
 } from './gitCli';
 import {
   GitHubTestApp,
+  GitHubTestContentLimits,
   GitHubTestFault,
   GitHubTestFeatureSupport,
   GitHubTestOrg,
@@ -93,7 +94,7 @@ export class GitHubTestDriver {
    *
    * @internal
    */
-  contentLimits: { perMinute: number; perHour: number } | undefined = {
+  contentLimits: GitHubTestContentLimits | undefined = {
     perMinute: 80,
     perHour: 500,
   };
@@ -411,11 +412,10 @@ export class GitHubTestDriver {
   /**
    * Changes (or with `undefined`, lifts) the secondary limits on
    * content-creating requests; GitHub's documented 80 a minute and 500 an
-   * hour by default.
+   * hour by default. `timeScale` shrinks the minute and the hour (0.1: a
+   * minute of 6 s), so a test can meet both limits in seconds.
    */
-  setContentCreationLimits(
-    limits: { perMinute: number; perHour: number } | undefined,
-  ): void {
+  setContentCreationLimits(limits: GitHubTestContentLimits | undefined): void {
     this.contentLimits = limits;
     this.writeTimes.clear();
   }

@@ -138,3 +138,16 @@ export interface GitHubTestRepository {
     base: string;
   }>;
 }
+
+/**
+ * The secondary limits the test server keeps on content-creating requests,
+ * per identity.
+ *
+ * @public
+ */
+export interface GitHubTestContentLimits {
+  perMinute: number;
+  perHour: number;
+  /** Shrinks the minute and the hour (0.1: a minute of 6 s); default 1. */
+  timeScale?: number;
+}

@@ -8,6 +8,7 @@ export type {
 export { GitHubTestDriver } from './GitHubTestDriver';
 export type {
   GitHubTestApp,
+  GitHubTestContentLimits,
   GitHubTestFault,
   GitHubTestFeatureSupport,
   GitHubTestInstallation,

@@ -438,6 +438,30 @@ describe('startGitHubTestServer', () => {
         server.requests.filter(r => r.contentCreating).map(r => r.status),
       ).toEqual([201, 201, 403]);
     });
+
+    it('keeps the limits on a shorter clock when asked, and lets writes through once a window passes', async () => {
+      // A "minute" of 600 ms and an "hour" of 36 s.
+      server.driver.setContentCreationLimits({
+        perMinute: 2,
+        perHour: 3,
+        timeScale: 0.01,
+      });
+      await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'a' });
+      await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'b' });
+      const refused = await failureOf(
+        octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'c' }),
+      );
+      expect(Number(refused.response.headers['retry-after'])).toBe(1);
+      await new Promise(resolve => setTimeout(resolve, 700));
+      await octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'c' });
+      // The "hour" now holds three: the fourth waits for it, about 36 s.
+      const hourly = await failureOf(
+        octokit.rest.repos.createInOrg({ org: 'kestrel', name: 'd' }),
+      );
+      expect(Number(hourly.response.headers['retry-after'])).toBeGreaterThan(
+        30,
+      );
+    });
   });
 
   describe('git over smart HTTP', () => {

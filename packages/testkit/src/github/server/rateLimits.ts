@@ -73,16 +73,18 @@ export function contentLimitRetryAfter(
   const limits = driver.contentLimits;
   if (!limits) return undefined;
   const nowMs = Date.now();
+  const minuteMs = 60_000 * (limits.timeScale ?? 1);
+  const hourMs = 3600_000 * (limits.timeScale ?? 1);
   const times = (driver.writeTimes.get(identity.key) ?? []).filter(
-    t => t > nowMs - 3600_000,
+    t => t > nowMs - hourMs,
   );
   driver.writeTimes.set(identity.key, times);
-  const lastMinute = times.filter(t => t > nowMs - 60_000);
+  const lastMinute = times.filter(t => t > nowMs - minuteMs);
   if (lastMinute.length >= limits.perMinute) {
-    return Math.ceil((lastMinute[0] + 60_000 - nowMs) / 1000);
+    return Math.ceil((lastMinute[0] + minuteMs - nowMs) / 1000);
   }
   if (times.length >= limits.perHour) {
-    return Math.ceil((times[0] + 3600_000 - nowMs) / 1000);
+    return Math.ceil((times[0] + hourMs - nowMs) / 1000);
   }
   times.push(nowMs);
   return undefined;
