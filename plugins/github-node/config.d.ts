@@ -40,11 +40,39 @@ export interface Config {
        */
       maxRateLimitWait?: Duration;
       /**
-       * The pause between content-creating requests (POST, PATCH, PUT,
-       * DELETE), GitHub's advice against secondary rate limits. Default 1
-       * second; 0 turns it off.
+       * The least time between two content-creating requests (POST, PATCH,
+       * PUT, DELETE) of one credential, across every task and replica.
+       * Default the tightest limit's rate evenly spread (750 ms for 80 a
+       * minute); GitHub's advice is 1 second. 0 leaves only the limits.
        */
       writeInterval?: Duration;
+      /**
+       * One queue of content-creating requests per credential (a token, or
+       * a GitHub App installation), shared by every replica through the
+       * scaffolder's database: each write waits for its turn, so a burst of
+       * tasks stays under GitHub's secondary limits instead of being
+       * refused, and what GitHub answers (retry-after, a reset) holds the
+       * whole queue back.
+       */
+      writeBudget?: {
+        /**
+         * GitHub's secondary limits on content-creating requests. Default
+         * 80 a minute and 500 an hour, as GitHub documents them.
+         */
+        limits?: Array<{
+          /** At most this many writes... */
+          writes: number;
+          /** ...in any window this long. */
+          per: Duration;
+        }>;
+        /**
+         * The longest a write waits for its turn. A step whose turn is
+         * further away fails with a rate limit error that says when to run
+         * the task again (finished steps are kept). Default 15 minutes: a
+         * burst of 50 Create Component tasks fits.
+         */
+        maxWait?: Duration;
+      };
     };
   };
 }

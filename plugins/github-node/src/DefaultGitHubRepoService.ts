@@ -15,6 +15,7 @@ import {
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
+  GitHubCallOptions,
   GitHubRepoRef,
   GitHubRepoService,
   GrantTeamAccessOptions,
@@ -33,7 +34,8 @@ import { GitHubAccess } from './access/GitHubAccess';
 import { FreshRepositories } from './client/FreshRepositories';
 import { GitHubClient } from './client/GitHubClient';
 import { GitHubDirectory } from './client/GitHubDirectory';
-import { IntervalWritePacer } from './client/WritePacer';
+import { GitHubWriteBudget } from './budget/GitHubWriteBudget';
+import { MemoryWriteSlotStore } from './budget/MemoryWriteSlotStore';
 import { GitHubCodeOwners } from './codeOwners/GitHubCodeOwners';
 import { GitHubEnvironments } from './environments/GitHubEnvironments';
 import { GitHubBranchProtection } from './protection/GitHubBranchProtection';
@@ -68,6 +70,24 @@ export interface DefaultGitHubRepoServiceOptions {
    */
   freshRepoRetryDelaysMs?: number[];
   freshWindowMs?: number;
+  /**
+   * The write budget the service's writes take turns in. The service
+   * factory passes the one the replicas share through the database; by
+   * default, one of this process only.
+   */
+  writeBudget?: GitHubWriteBudget;
+}
+
+/** A write budget of this process only, from the settings. */
+export function processWriteBudget(
+  settings: GitHubRepoServiceSettings,
+): GitHubWriteBudget {
+  return GitHubWriteBudget.create({
+    store: new MemoryWriteSlotStore(),
+    limits: settings.writeLimits,
+    intervalMs: settings.writeIntervalMs,
+    maxWaitMs: settings.writeBudgetMaxWaitMs,
+  });
 }
 
 /** The concerns the service delegates to, over one client. */
@@ -130,7 +150,7 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
       integrations: ScmIntegrations.fromConfig(options.config),
       logger: options.logger,
       settings,
-      pacer: new IntervalWritePacer({ intervalMs: settings.writeIntervalMs }),
+      budget: options.writeBudget ?? processWriteBudget(settings),
       fresh: new FreshRepositories({
         windowMs: options.freshWindowMs ?? 120_000,
         retryDelaysMs: options.freshRepoRetryDelaysMs ?? [
@@ -149,71 +169,85 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
 
   createRepository(
     options: CreateRepositoryOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<CreateRepositoryResult> {
-    return this.#concerns.repositories.create(options);
+    return this.#concerns.repositories.create(options, callOptions);
   }
 
   pushInitialContent(
     options: PushInitialContentOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<PushInitialContentResult> {
-    return this.#concerns.initialContent.push(options);
+    return this.#concerns.initialContent.push(options, callOptions);
   }
 
-  archiveRepository(options: GitHubRepoRef): Promise<ArchiveRepositoryResult> {
-    return this.#concerns.repositories.archive(options);
+  archiveRepository(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<ArchiveRepositoryResult> {
+    return this.#concerns.repositories.archive(options, callOptions);
   }
 
   deleteRepository(
     options: DeleteRepositoryOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<DeleteRepositoryResult> {
-    return this.#concerns.repositories.delete(options);
+    return this.#concerns.repositories.delete(options, callOptions);
   }
 
   protectDefaultBranch(
     options: ProtectDefaultBranchOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<ProtectDefaultBranchResult> {
-    return this.#concerns.protection.protect(options);
+    return this.#concerns.protection.protect(options, callOptions);
   }
 
   grantTeamAccess(
     options: GrantTeamAccessOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<GrantTeamAccessResult> {
-    return this.#concerns.access.grantTeam(options);
+    return this.#concerns.access.grantTeam(options, callOptions);
   }
 
   removeCreatorAdmin(
     options: GitHubRepoRef & { enabled?: boolean },
+    callOptions?: GitHubCallOptions,
   ): Promise<RemoveCreatorAdminResult> {
-    return this.#concerns.access.removeCreatorAdmin(options);
+    return this.#concerns.access.removeCreatorAdmin(options, callOptions);
   }
 
   ensureEnvironments(
     options: EnsureEnvironmentsOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<EnsureEnvironmentsResult> {
-    return this.#concerns.environments.ensure(options);
+    return this.#concerns.environments.ensure(options, callOptions);
   }
 
   setActionsSecrets(
     options: SetActionsSecretsOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<SetActionsSecretsResult> {
-    return this.#concerns.secrets.set(options);
+    return this.#concerns.secrets.set(options, callOptions);
   }
 
   setActionsVariables(
     options: SetActionsVariablesOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<SetActionsVariablesResult> {
-    return this.#concerns.variables.set(options);
+    return this.#concerns.variables.set(options, callOptions);
   }
 
   ensureCodeOwners(
     options: EnsureCodeOwnersOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<EnsureCodeOwnersResult> {
-    return this.#concerns.codeOwners.ensure(options);
+    return this.#concerns.codeOwners.ensure(options, callOptions);
   }
 
   openPullRequest(
     options: OpenPullRequestOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<OpenPullRequestResult> {
-    return this.#concerns.pullRequests.open(options);
+    return this.#concerns.pullRequests.open(options, callOptions);
   }
 }

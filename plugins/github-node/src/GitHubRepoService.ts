@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   CreateRepositoryOptions,
   CreateRepositoryResult,
@@ -5,6 +6,20 @@ import type {
   PushInitialContentResult,
   RepositoryRef,
 } from '@paved/plugin-publish-node';
+
+/**
+ * What every {@link GitHubRepoService} call may say besides its request.
+ *
+ * @public
+ */
+export interface GitHubCallOptions {
+  /**
+   * Where to say that a write waits for its turn in GitHub's write budget,
+   * with how many writes are ahead and for about how long: the task's log.
+   * Default the service's own logger.
+   */
+  logger?: LoggerService;
+}
 
 /**
  * A repository on a GitHub host. `host` is the `integrations.github` host;
@@ -233,6 +248,7 @@ export interface GitHubRepoService {
   /** Creates a repository in an organisation, or adopts an existing one. */
   createRepository(
     options: CreateRepositoryOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<CreateRepositoryResult>;
 
   /**
@@ -242,6 +258,7 @@ export interface GitHubRepoService {
    */
   pushInitialContent(
     options: PushInitialContentOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<PushInitialContentResult>;
 
   /**
@@ -251,11 +268,13 @@ export interface GitHubRepoService {
    */
   protectDefaultBranch(
     options: ProtectDefaultBranchOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<ProtectDefaultBranchResult>;
 
   /** Grants a team its role, and removes the creator's admin rights when asked. */
   grantTeamAccess(
     options: GrantTeamAccessOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<GrantTeamAccessResult>;
 
   /**
@@ -265,38 +284,47 @@ export interface GitHubRepoService {
    */
   removeCreatorAdmin(
     options: GitHubRepoRef & { enabled?: boolean },
+    callOptions?: GitHubCallOptions,
   ): Promise<RemoveCreatorAdminResult>;
 
   /** Creates deployment environments with their protection rules. */
   ensureEnvironments(
     options: EnsureEnvironmentsOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<EnsureEnvironmentsResult>;
 
   /** Sets Actions secrets, sealed with the repository's public key. */
   setActionsSecrets(
     options: SetActionsSecretsOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<SetActionsSecretsResult>;
 
   /** Sets Actions variables. */
   setActionsVariables(
     options: SetActionsVariablesOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<SetActionsVariablesResult>;
 
   /** Adds a CODEOWNERS file. */
   ensureCodeOwners(
     options: EnsureCodeOwnersOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<EnsureCodeOwnersResult>;
 
   /** Opens a pull request with file changes against a repository. */
   openPullRequest(
     options: OpenPullRequestOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<OpenPullRequestResult>;
 
   /**
    * Archives a repository (read-only, and undone by unarchiving it on
    * GitHub): the reversible undo of createRepository.
    */
-  archiveRepository(options: GitHubRepoRef): Promise<ArchiveRepositoryResult>;
+  archiveRepository(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<ArchiveRepositoryResult>;
 
   /**
    * Deletes a repository: the undo of createRepository. Needs the token's
@@ -306,5 +334,6 @@ export interface GitHubRepoService {
    */
   deleteRepository(
     options: DeleteRepositoryOptions,
+    callOptions?: GitHubCallOptions,
   ): Promise<DeleteRepositoryResult>;
 }

@@ -297,6 +297,8 @@ export function toGitHubError(
   action: string,
   context: { credentials?: 'token' | 'app'; maxWaitSeconds?: number } = {},
 ): Error {
+  // The write budget refused to wait that long: already said, and when.
+  if (error instanceof GitHubRateLimitError) return error;
   const failure = requestFailureOf(error);
   if (!failure || failure.network) return unreachableError(error, action);
   const limited = rateLimitError(failure, action, context.maxWaitSeconds);

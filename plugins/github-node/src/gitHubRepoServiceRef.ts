@@ -5,34 +5,42 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import { gitHubWriteBudgetServiceRef } from './budget/gitHubWriteBudgetServiceRef';
 import { DefaultGitHubRepoService } from './DefaultGitHubRepoService';
 import { GitHubRepoService } from './GitHubRepoService';
 
 function repoServiceFactory(
-  service: ServiceRef<GitHubRepoService, 'root', 'singleton'>,
-): ServiceFactory<GitHubRepoService, 'root', 'singleton'> {
+  service: ServiceRef<GitHubRepoService, 'plugin', 'singleton'>,
+): ServiceFactory<GitHubRepoService, 'plugin', 'singleton'> {
   return createServiceFactory({
     service,
-    deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
-    factory({ config, logger }) {
-      return DefaultGitHubRepoService.fromConfig(config, {
+    deps: {
+      config: coreServices.rootConfig,
+      logger: coreServices.logger,
+      writeBudget: gitHubWriteBudgetServiceRef,
+    },
+    factory({ config, logger, writeBudget }) {
+      return DefaultGitHubRepoService.create({
+        config,
         logger: logger.child({ service: 'github-repo' }),
+        writeBudget,
       });
     },
   });
 }
 
 /**
- * The GitHub repository service, shared by every plugin of the backend (root
- * scoped, so its caches of logins and team ids and its write pacing are
- * shared). Its default factory is {@link gitHubRepoServiceFactory}; replace
- * it with `backend.add(...)` of another factory for this ref.
+ * The GitHub repository service of a plugin (the scaffolder's actions use
+ * it). Its writes take turns in the write budget the replicas share
+ * ({@link gitHubWriteBudgetServiceRef}). Its default factory is
+ * {@link gitHubRepoServiceFactory}; replace it with `backend.add(...)` of
+ * another factory for this ref.
  *
  * @public
  */
 export const gitHubRepoServiceRef = createServiceRef<GitHubRepoService>({
   id: 'paved.github.repo',
-  scope: 'root',
+  scope: 'plugin',
   defaultFactory: async service => repoServiceFactory(service),
 });
 

@@ -17,6 +17,7 @@ export type {
   GitHubEnvironmentSpec,
   GitHubRepoPermission,
   GitHubRepoRef,
+  GitHubCallOptions,
   GitHubRepoService,
   GrantTeamAccessOptions,
   GrantTeamAccessResult,
@@ -54,3 +55,17 @@ export {
 export { GitHubRepositoryPublisher } from './publisher/GitHubRepositoryPublisher';
 export type { GitHubRepositoryPublisherOptions } from './publisher/GitHubRepositoryPublisher';
 export { gitHubRepositoryPublisherServiceFactory } from './publisher/gitHubRepositoryPublisherServiceFactory';
+export { GitHubWriteBudget } from './budget/GitHubWriteBudget';
+export type {
+  GitHubWriteBudgetOptions,
+  WriteCredential,
+} from './budget/GitHubWriteBudget';
+export { gitHubWriteBudgetServiceRef } from './budget/gitHubWriteBudgetServiceRef';
+export { DatabaseWriteSlotStore } from './budget/DatabaseWriteSlotStore';
+export { MemoryWriteSlotStore } from './budget/MemoryWriteSlotStore';
+export type {
+  Booking,
+  BookingRequest,
+  WriteSlotStore,
+} from './budget/WriteSlotStore';
+export { GITHUB_WRITE_LIMITS, type WriteLimit } from './budget/nextWriteSlot';

@@ -64,7 +64,7 @@ describe('loading @paved/plugin-github-node', () => {
       loadedAfter(`
         require('./src/client/octokit.ts').createOctokit({
           baseUrl: 'http://127.0.0.1:9', token: 'x', logger: console,
-          pacer: { key() {} }, maxWaitSeconds: 1, retries: 0, retryBaseMs: 1,
+          writes: {}, maxWaitSeconds: 1, retries: 0, retryBaseMs: 1,
         });
         require('./src/gitOps.ts');
       `),

@@ -2,6 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
 import { DEFAULT_INITIAL_COMMIT_MESSAGE } from '@paved/plugin-publish-node';
+import { GITHUB_WRITE_LIMITS, WriteLimit } from './budget/nextWriteSlot';
 import { assertOwnerName } from './names';
 
 /**
@@ -17,8 +18,12 @@ export interface GitHubRepoServiceSettings {
   removeCreatorAdmin: boolean;
   /** Longest wait for a rate limit, in milliseconds. */
   maxRateLimitWaitMs: number;
-  /** Pause between content-creating requests, in milliseconds. */
+  /** Least time between two content-creating requests of one credential, in milliseconds. */
   writeIntervalMs: number;
+  /** GitHub's secondary limits on content-creating requests, per credential. */
+  writeLimits: WriteLimit[];
+  /** Longest wait for a turn in the write budget, in milliseconds. */
+  writeBudgetMaxWaitMs: number;
   /** Author (and committer) of the commits Paved makes. */
   author: { name: string; email: string };
   /** The message of the first commit when the caller gives none. */
@@ -70,6 +75,34 @@ function readAllowedOwners(config: Config | undefined): string[] | undefined {
   });
 }
 
+/** `writeBudget.limits`, GitHub's documented ones when not set. */
+function readWriteLimits(config: Config | undefined): WriteLimit[] {
+  const entries = config?.getOptionalConfigArray('writeBudget.limits');
+  if (!entries) return GITHUB_WRITE_LIMITS;
+  if (entries.length === 0) {
+    throw new InputError(
+      `${KEY}.writeBudget.limits: expected at least one limit, e.g. { writes: 80, per: { minutes: 1 } }`,
+    );
+  }
+  return entries.map((entry, i) => {
+    const writes = entry.getNumber('writes');
+    if (!Number.isInteger(writes) || writes < 1) {
+      throw new InputError(
+        `${KEY}.writeBudget.limits[${i}].writes: expected a whole number of writes, at least 1`,
+      );
+    }
+    const perMs = entry.has('per')
+      ? durationToMilliseconds(readDurationFromConfig(entry, { key: 'per' }))
+      : 0;
+    if (!(perMs > 0)) {
+      throw new InputError(
+        `${KEY}.writeBudget.limits[${i}].per: expected a positive duration, e.g. { minutes: 1 }`,
+      );
+    }
+    return { writes, perMs };
+  });
+}
+
 /**
  * Reads {@link GitHubRepoServiceSettings} from app-config.
  *
@@ -79,12 +112,25 @@ export function readGitHubRepoServiceConfig(
   root: Config,
 ): GitHubRepoServiceSettings {
   const config = root.getOptionalConfig(KEY);
+  const writeLimits = readWriteLimits(config);
   return {
     allowedOwners: readAllowedOwners(config),
     removeCreatorAdmin:
       config?.getOptionalBoolean('removeCreatorAdmin') ?? false,
     maxRateLimitWaitMs: durationMs(config, 'maxRateLimitWait', 60_000),
-    writeIntervalMs: durationMs(config, 'writeInterval', 1000, true),
+    // Even spacing at the tightest limit's rate, unless set.
+    writeIntervalMs: durationMs(
+      config,
+      'writeInterval',
+      Math.min(...writeLimits.map(l => Math.ceil(l.perMs / l.writes))),
+      true,
+    ),
+    writeLimits,
+    writeBudgetMaxWaitMs: durationMs(
+      config,
+      'writeBudget.maxWait',
+      15 * 60_000,
+    ),
     author: {
       name: root.getOptionalString('scaffolder.defaultAuthor.name') ?? 'Paved',
       email:

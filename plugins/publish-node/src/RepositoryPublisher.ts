@@ -1,3 +1,5 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
 /**
  * A repository as `paved:publish` names it: the host of the repoUrl, the
  * owner (organisation, user or forge folder) and the name. A publisher that
@@ -92,6 +94,16 @@ export interface RepositoryPreview {
 }
 
 /**
+ * What a publishing call may say besides its request.
+ *
+ * @public
+ */
+export interface PublishCallOptions {
+  /** Where a publisher says what the step waits for (the task's log). */
+  logger?: LoggerService;
+}
+
+/**
  * The first commit's message when a caller gives none.
  *
  * @public
@@ -135,6 +147,7 @@ export interface RepositoryPublisher {
   /** Creates the repository, or adopts one an earlier run left. */
   createRepository(
     options: CreateRepositoryOptions,
+    callOptions?: PublishCallOptions,
   ): Promise<CreateRepositoryResult>;
 
   /**
@@ -144,5 +157,6 @@ export interface RepositoryPublisher {
    */
   pushInitialContent(
     options: PushInitialContentOptions,
+    callOptions?: PublishCallOptions,
   ): Promise<PushInitialContentResult>;
 }

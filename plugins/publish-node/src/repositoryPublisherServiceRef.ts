@@ -2,7 +2,7 @@ import { createServiceRef } from '@backstage/backend-plugin-api';
 import { RepositoryPublisher } from './RepositoryPublisher';
 
 /**
- * Every {@link RepositoryPublisher} of the backend: a multiton, so each
+ * Every {@link RepositoryPublisher} of a plugin: a multiton, so each
  * target is a service factory of its own package
  * (`gitHubRepositoryPublisherServiceFactory`,
  * `localForgeRepositoryPublisherServiceFactory`), added with `backend.add`,
@@ -14,6 +14,6 @@ import { RepositoryPublisher } from './RepositoryPublisher';
 export const repositoryPublisherServiceRef =
   createServiceRef<RepositoryPublisher>({
     id: 'paved.publish.repositoryPublisher',
-    scope: 'root',
+    scope: 'plugin',
     multiton: true,
   });

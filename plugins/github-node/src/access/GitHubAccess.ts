@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  GitHubCallOptions,
   GitHubRepoPermission,
   GitHubRepoRef,
   GrantTeamAccessOptions,
@@ -47,12 +48,13 @@ export class GitHubAccess {
 
   async grantTeam(
     request: GrantTeamAccessOptions,
+    options?: GitHubCallOptions,
   ): Promise<GrantTeamAccessResult> {
     checkGrant(request);
     const { owner, name, team, permission } = request;
     const full = `${owner}/${name}`;
     const action = `granting team ${team} ${permission} on ${full}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const existing = await this.#currentRole(s, team, action);
     if (existing && existing.permission !== permission) {
       throw new ConflictError(
@@ -60,16 +62,17 @@ export class GitHubAccess {
       );
     }
     if (!existing) await this.#grant(s, request, action);
-    const removal = await this.removeCreatorAdmin({
-      ...request,
-      enabled: request.removeCreatorAdmin,
-    });
+    const removal = await this.removeCreatorAdmin(
+      { ...request, enabled: request.removeCreatorAdmin },
+      options,
+    );
     const act = existing ? 'unchanged' : 'granted';
     return { team, permission, action: act, ...removal };
   }
 
   async removeCreatorAdmin(
     request: GitHubRepoRef & { enabled?: boolean },
+    options?: GitHubCallOptions,
   ): Promise<RemoveCreatorAdminResult> {
     const { owner, name } = request;
     assertRepositoryName(name);
@@ -77,7 +80,7 @@ export class GitHubAccess {
       return { creatorAdmin: 'kept' };
     }
     const action = `removing the creator's admin rights on ${owner}/${name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     if (s.credentials === 'app') return { creatorAdmin: 'not-applicable' };
     let creator: string;
     try {

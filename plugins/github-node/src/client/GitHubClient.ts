@@ -5,7 +5,12 @@ import {
   GithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { GitHubRepoRef } from '../GitHubRepoService';
+import { createHash } from 'node:crypto';
+import { GitHubCallOptions, GitHubRepoRef } from '../GitHubRepoService';
+import {
+  GitHubWriteBudget,
+  WriteCredential,
+} from '../budget/GitHubWriteBudget';
 import {
   hasStatus,
   requestFailureOf,
@@ -17,15 +22,14 @@ import { FreshRepositories } from './FreshRepositories';
 import { GitHubSession, webBaseUrlOf } from './GitHubSession';
 import { assertOwnerAllowed } from './assertOwnerAllowed';
 import { createOctokit } from './octokit';
-import { WritePacer } from './WritePacer';
 
 /** Options of {@link GitHubClient}. */
 export interface GitHubClientOptions {
   integrations: ScmIntegrations;
   logger: LoggerService;
   settings: GitHubRepoServiceSettings;
-  /** Spaces the writes of every session. */
-  pacer: WritePacer;
+  /** Gives every write of every session its turn, per credential. */
+  budget: GitHubWriteBudget;
   fresh: FreshRepositories;
   /** Retries of 5xx answers and network failures. */
   retries: number;
@@ -47,7 +51,7 @@ export class GitHubClient {
   readonly #integrations: ScmIntegrations;
   readonly #logger: LoggerService;
   readonly #settings: GitHubRepoServiceSettings;
-  readonly #pacer: WritePacer;
+  readonly #budget: GitHubWriteBudget;
   readonly #fresh: FreshRepositories;
   readonly #retries: number;
   readonly #retryBaseMs: number;
@@ -59,7 +63,7 @@ export class GitHubClient {
     this.#integrations = options.integrations;
     this.#logger = options.logger;
     this.#settings = options.settings;
-    this.#pacer = options.pacer;
+    this.#budget = options.budget;
     this.#fresh = options.fresh;
     this.#retries = options.retries;
     this.#retryBaseMs = options.retryBaseMs;
@@ -81,9 +85,14 @@ export class GitHubClient {
   /**
    * A session on a repository in an allowed owner, on its host or the one
    * GitHub integration with credentials; `action` names the operation in
-   * the errors.
+   * the errors. Its writes wait for their turn in the credential's write
+   * budget, saying so in the caller's `logger`.
    */
-  async session(ref: GitHubRepoRef, action: string): Promise<GitHubSession> {
+  async session(
+    ref: GitHubRepoRef,
+    action: string,
+    options?: GitHubCallOptions,
+  ): Promise<GitHubSession> {
     assertOwnerAllowed(ref.owner, this.#settings.allowedOwners);
     const host = ref.host ?? this.#defaultHost();
     const integration = this.#integrations.github.byHost(host);
@@ -93,6 +102,7 @@ export class GitHubClient {
       );
     }
     const { token, credentials } = await this.#credentials(host, ref, action);
+    const credential = writeCredentialOf(host, ref.owner, credentials, token);
     const repo = { host, owner: ref.owner, name: ref.name };
     const full = `${ref.owner}/${ref.name}`;
     const webBaseUrl = webBaseUrlOf(integration.config.apiBaseUrl, host);
@@ -102,7 +112,12 @@ export class GitHubClient {
         baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
         token,
         logger,
-        pacer: this.#pacer,
+        writes: {
+          budget: this.#budget,
+          credential,
+          logger: options?.logger ?? logger,
+          what: action,
+        },
         maxWaitSeconds: this.#maxWaitSeconds,
         retries: this.#retries,
         retryBaseMs: this.#retryBaseMs,
@@ -235,4 +250,28 @@ export class GitHubClient {
     }
     return { token, credentials: type === 'app' ? 'app' : 'token' };
   }
+}
+
+/**
+ * Whose write budget a session spends: an App installation is one per owner,
+ * a token one per token (named by a hash: the token itself is never kept).
+ */
+function writeCredentialOf(
+  host: string,
+  owner: string,
+  credentials: 'token' | 'app',
+  token: string,
+): WriteCredential {
+  if (credentials === 'app') {
+    const installation = owner.toLowerCase();
+    return {
+      key: `app:${host}:${installation}`,
+      description: `the GitHub App installation on ${installation} (${host})`,
+    };
+  }
+  const hash = createHash('sha256').update(token).digest('hex').slice(0, 16);
+  return {
+    key: `token:${host}:${hash}`,
+    description: `the token for ${host}`,
+  };
 }

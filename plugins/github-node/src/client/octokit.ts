@@ -4,7 +4,10 @@
  */
 import type { Octokit as OctokitType } from '@octokit/rest';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { WritePacer } from './WritePacer';
+import type {
+  GitHubWriteBudget,
+  WriteCredential,
+} from '../budget/GitHubWriteBudget';
 
 /** An Octokit client with the rest endpoint methods. */
 export type OctokitClient = OctokitType;
@@ -34,12 +37,22 @@ function octokitClass(): OctokitClass {
   return ThrottledOctokit;
 }
 
+/** How a client's content-creating requests take their turns. */
+export interface OctokitWrites {
+  budget: GitHubWriteBudget;
+  credential: WriteCredential;
+  /** Where a wait for a turn is said: the task's log. */
+  logger: LoggerService;
+  /** The operation, for the error when the wait would be too long. */
+  what: string;
+}
+
 /** Options for {@link createOctokit}. */
 export interface OctokitOptions {
   baseUrl: string;
   token: string;
   logger: LoggerService;
-  pacer: WritePacer;
+  writes: OctokitWrites;
   /** Longest wait for a rate limit, in seconds. */
   maxWaitSeconds: number;
   /** Delay unit of the retry plugin (5xx and network failures), in ms. */
@@ -49,18 +62,22 @@ export interface OctokitOptions {
 }
 
 /**
- * The throttling plugin's write queue, paced by ours instead of its fixed
+ * The throttling plugin's write queue, replaced by the credential's write
+ * budget (shared by every task and replica) instead of its per-process
  * second: the plugin calls `write.key(id).schedule(options, fn, ...args)`
- * and nothing else.
+ * before each write, its retries included, and nothing else.
  */
-function writeQueueOf(pacer: WritePacer) {
+function writeQueueOf(writes: OctokitWrites) {
   return {
     key: () => ({
-      schedule: <T>(
+      schedule: async <T>(
         _options: unknown,
         fn: (...args: any[]) => Promise<T>,
         ...args: any[]
-      ): Promise<T> => pacer.schedule(() => fn(...args)),
+      ): Promise<T> => {
+        await writes.budget.take(writes.credential, writes);
+        return fn(...args);
+      },
     }),
   };
 }
@@ -69,15 +86,26 @@ function describe(request: { method?: string; url?: string }) {
   return `${request.method ?? 'GET'} ${request.url ?? ''}`;
 }
 
-/** How long to wait for GitHub's rate limits, and what to say while waiting. */
-function rateLimitHandlers(logger: LoggerService, maxWaitSeconds: number) {
+/**
+ * How long to wait for GitHub's rate limits, and what to say while waiting.
+ * What GitHub asks for holds back the credential's whole write budget, so
+ * the other tasks wait too instead of being refused in turn.
+ */
+function rateLimitHandlers(
+  logger: LoggerService,
+  maxWaitSeconds: number,
+  writes: OctokitWrites,
+) {
+  const holdBack = (retryAfter: number) =>
+    writes.budget.block(writes.credential, Date.now() + retryAfter * 1000);
   return {
-    onRateLimit: (
+    onRateLimit: async (
       retryAfter: number,
       request: any,
       _o: unknown,
       count: number,
     ) => {
+      await holdBack(retryAfter);
       if (count < 1 && retryAfter <= maxWaitSeconds) {
         logger.warn(
           `GitHub API rate limit spent; retrying ${describe(
@@ -93,12 +121,13 @@ function rateLimitHandlers(logger: LoggerService, maxWaitSeconds: number) {
       );
       return false;
     },
-    onSecondaryRateLimit: (
+    onSecondaryRateLimit: async (
       retryAfter: number,
       request: any,
       _o: unknown,
       count: number,
     ) => {
+      await holdBack(retryAfter);
       if (count < 3 && retryAfter <= maxWaitSeconds) {
         logger.warn(
           `GitHub secondary rate limit; retrying ${describe(
@@ -133,8 +162,8 @@ export function createOctokit(options: OctokitOptions): OctokitClient {
       error: (message: string) => logger.debug(message),
     },
     throttle: {
-      write: writeQueueOf(options.pacer),
-      ...rateLimitHandlers(logger, options.maxWaitSeconds),
+      write: writeQueueOf(options.writes),
+      ...rateLimitHandlers(logger, options.maxWaitSeconds, options.writes),
     },
     retry: {
       retries: options.retries,

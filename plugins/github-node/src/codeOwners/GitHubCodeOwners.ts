@@ -2,6 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   EnsureCodeOwnersOptions,
   EnsureCodeOwnersResult,
+  GitHubCallOptions,
 } from '../GitHubRepoService';
 import { GitHubClient } from '../client/GitHubClient';
 import { GitHubSession } from '../client/GitHubSession';
@@ -37,10 +38,11 @@ export class GitHubCodeOwners {
 
   async ensure(
     request: EnsureCodeOwnersOptions,
+    options?: GitHubCallOptions,
   ): Promise<EnsureCodeOwnersResult> {
     const filePath = checkCodeOwners(request);
     const action = `adding ${filePath} to ${request.owner}/${request.name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const content = Buffer.from(request.content, 'utf8');
     const added = await this.#add(s, request, filePath, content, action);
     if (added) return added;

@@ -2,6 +2,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
+  GitHubCallOptions,
   GitHubEnvironmentSpec,
 } from '../GitHubRepoService';
 import { GitHubClient } from '../client/GitHubClient';
@@ -27,13 +28,14 @@ export class GitHubEnvironments {
 
   async ensure(
     request: EnsureEnvironmentsOptions,
+    options?: GitHubCallOptions,
   ): Promise<EnsureEnvironmentsResult> {
     const { owner, name } = request;
     assertRepositoryName(name);
     checkEnvironments(request.environments);
     const full = `${owner}/${name}`;
     const action = `creating the environments of ${full}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const existing = await this.#existing(s, action);
     const { toWrite, unchanged, conflicts } = planEnvironments(
       request.environments,

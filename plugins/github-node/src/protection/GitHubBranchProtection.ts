@@ -1,5 +1,6 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
+  GitHubCallOptions,
   ProtectDefaultBranchOptions,
   ProtectDefaultBranchResult,
 } from '../GitHubRepoService';
@@ -32,10 +33,11 @@ export class GitHubBranchProtection {
 
   async protect(
     request: ProtectDefaultBranchOptions,
+    options?: GitHubCallOptions,
   ): Promise<ProtectDefaultBranchResult> {
     const policy = protectionPolicyOf(request);
     const action = `protecting the default branch of ${request.owner}/${request.name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const result = (
       method: ProtectDefaultBranchResult['method'],
       outcome: Outcome,

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import {
   CreateRepositoryOptions,
   CreateRepositoryResult,
+  PublishCallOptions,
   PushInitialContentOptions,
   PushInitialContentResult,
   RepositoryPreview,
@@ -70,13 +71,15 @@ export class GitHubRepositoryPublisher implements RepositoryPublisher {
 
   createRepository(
     options: CreateRepositoryOptions,
+    callOptions?: PublishCallOptions,
   ): Promise<CreateRepositoryResult> {
-    return this.#service.createRepository(options);
+    return this.#service.createRepository(options, callOptions);
   }
 
   pushInitialContent(
     options: PushInitialContentOptions,
+    callOptions?: PublishCallOptions,
   ): Promise<PushInitialContentResult> {
-    return this.#service.pushInitialContent(options);
+    return this.#service.pushInitialContent(options, callOptions);
   }
 }

@@ -5,6 +5,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  GitHubCallOptions,
   OpenPullRequestOptions,
   OpenPullRequestResult,
 } from '../GitHubRepoService';
@@ -61,11 +62,14 @@ export class GitHubPullRequests {
     this.#client = options.client;
   }
 
-  async open(request: OpenPullRequestOptions): Promise<OpenPullRequestResult> {
+  async open(
+    request: OpenPullRequestOptions,
+    options?: GitHubCallOptions,
+  ): Promise<OpenPullRequestResult> {
     checkPullRequest(request);
     const { branch } = request;
     const action = `opening a pull request on ${request.owner}/${request.name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     return withTempGitDir(async (gitdir, dir) => {
       const { branches, head } = await this.#client.gitOnRepo(s, action, () =>
         listRemoteBranches(s.remote),

@@ -20,6 +20,7 @@ import {
   pushBranch,
 } from '../gitOps';
 import { assertBranchName, assertRepositoryName } from '../names';
+import { GitHubCallOptions } from '../GitHubRepoService';
 
 /** The error of a failed first push: refused (with a hint for workflows) or cut off. */
 function pushFailure(error: unknown, action: string, s: GitHubSession) {
@@ -58,12 +59,13 @@ export class GitHubInitialContent {
 
   async push(
     request: PushInitialContentOptions,
+    options?: GitHubCallOptions,
   ): Promise<PushInitialContentResult> {
     const { owner, name, branch, sourceDir } = request;
     assertRepositoryName(name);
     assertBranchName(branch);
     const action = `pushing the first commit to ${owner}/${name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const stat = await fs.stat(sourceDir).catch(() => undefined);
     if (!stat?.isDirectory()) {
       throw new InputError(`sourceDir: ${sourceDir} is not a directory`);

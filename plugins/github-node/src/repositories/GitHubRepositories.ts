@@ -8,6 +8,7 @@ import {
   ArchiveRepositoryResult,
   DeleteRepositoryOptions,
   DeleteRepositoryResult,
+  GitHubCallOptions,
   GitHubRepoRef,
 } from '../GitHubRepoService';
 import { GitHubClient } from '../client/GitHubClient';
@@ -57,11 +58,12 @@ export class GitHubRepositories {
 
   async create(
     request: CreateRepositoryOptions,
+    options?: GitHubCallOptions,
   ): Promise<CreateRepositoryResult> {
     const { owner, name } = request;
     const { defaultBranch, topics } = checkCreate(request);
     const action = `creating repository ${owner}/${name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const { data, created, adoptedWithContent } = await this.#createOrAdopt(
       s,
       request,
@@ -83,8 +85,15 @@ export class GitHubRepositories {
     };
   }
 
-  async archive(request: GitHubRepoRef): Promise<ArchiveRepositoryResult> {
-    const { s, action, data } = await this.#toUndo(request, 'archiving');
+  async archive(
+    request: GitHubRepoRef,
+    options?: GitHubCallOptions,
+  ): Promise<ArchiveRepositoryResult> {
+    const { s, action, data } = await this.#toUndo(
+      request,
+      'archiving',
+      options,
+    );
     if (!data) return { action: 'not-found' };
     if (data.archived) return { action: 'unchanged' };
     try {
@@ -102,8 +111,13 @@ export class GitHubRepositories {
 
   async delete(
     request: DeleteRepositoryOptions,
+    options?: GitHubCallOptions,
   ): Promise<DeleteRepositoryResult> {
-    const { s, action, data } = await this.#toUndo(request, 'deleting');
+    const { s, action, data } = await this.#toUndo(
+      request,
+      'deleting',
+      options,
+    );
     if (!data) return { action: 'not-found' };
     if (!request.force) {
       const work = await workOfOthers(this.#client, s, data, action);
@@ -235,11 +249,15 @@ export class GitHubRepositories {
    * The repository an undo acts on, with its session; no `data` (logged)
    * when GitHub answers 404 and no scope is missing.
    */
-  async #toUndo(request: GitHubRepoRef, doing: 'archiving' | 'deleting') {
+  async #toUndo(
+    request: GitHubRepoRef,
+    doing: 'archiving' | 'deleting',
+    options?: GitHubCallOptions,
+  ) {
     const { owner, name } = request;
     assertRepositoryName(name);
     const action = `${doing} ${owner}/${name}`;
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     let data: RepoData;
     try {
       data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  GitHubCallOptions,
   SetActionsSecretsOptions,
   SetActionsSecretsResult,
 } from '../GitHubRepoService';
@@ -44,6 +45,7 @@ export class GitHubActionsSecrets {
 
   async set(
     request: SetActionsSecretsOptions,
+    options?: GitHubCallOptions,
   ): Promise<SetActionsSecretsResult> {
     const { owner, name } = request;
     assertRepositoryName(name);
@@ -52,7 +54,7 @@ export class GitHubActionsSecrets {
     const full = `${owner}/${name}`;
     const action = `setting Actions secrets of ${full}`;
     if (entries.length === 0) return { created: [], updated: [] };
-    const s = await this.#client.session(request, action);
+    const s = await this.#client.session(request, action, options);
     const key = await this.#publicKey(s);
     const sodium = await loadSodium();
     const publicKey = sodium.from_base64(

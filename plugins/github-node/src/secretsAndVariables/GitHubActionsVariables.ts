@@ -1,5 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  GitHubCallOptions,
   SetActionsVariablesOptions,
   SetActionsVariablesResult,
 } from '../GitHubRepoService';
@@ -20,6 +21,7 @@ export class GitHubActionsVariables {
 
   async set(
     request: SetActionsVariablesOptions,
+    options?: GitHubCallOptions,
   ): Promise<SetActionsVariablesResult> {
     const { owner, name } = request;
     assertRepositoryName(name);
@@ -34,6 +36,7 @@ export class GitHubActionsVariables {
     const s = await this.#client.session(
       request,
       `setting Actions variables of ${owner}/${name}`,
+      options,
     );
     const created: string[] = [];
     const unchanged: string[] = [];

@@ -133,16 +133,19 @@ export function createGitHubBranchProtectAction(options: {
       const result = await ctx.checkpoint({
         key: `paved.github.branch-protection.${target.key}.${branch}`,
         fn: async () => {
-          const r = await service.protectDefaultBranch({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            branch: ctx.input.branch,
-            requiredStatusChecks: checks,
-            requiredApprovingReviewCount:
-              ctx.input.requiredApprovingReviewCount,
-            requireCodeOwnerReview: ctx.input.requireCodeOwnerReview,
-          });
+          const r = await service.protectDefaultBranch(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              branch: ctx.input.branch,
+              requiredStatusChecks: checks,
+              requiredApprovingReviewCount:
+                ctx.input.requiredApprovingReviewCount,
+              requireCodeOwnerReview: ctx.input.requireCodeOwnerReview,
+            },
+            { logger: ctx.logger },
+          );
           return { ...r };
         },
       });

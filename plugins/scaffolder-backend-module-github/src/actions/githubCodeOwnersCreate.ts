@@ -103,14 +103,17 @@ export function createGitHubCodeOwnersCreateAction(options: {
       const result = await ctx.checkpoint({
         key: `paved.github.codeowners.${target.key}.${filePath}`,
         fn: async () => {
-          const r = await service.ensureCodeOwners({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            path: filePath,
-            branch: ctx.input.branch,
-            content,
-          });
+          const r = await service.ensureCodeOwners(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              path: filePath,
+              branch: ctx.input.branch,
+              content,
+            },
+            { logger: ctx.logger },
+          );
           return { ...r };
         },
       });

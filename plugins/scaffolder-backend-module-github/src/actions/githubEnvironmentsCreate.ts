@@ -197,12 +197,15 @@ export function createGitHubEnvironmentsCreateAction(options: {
           .join(',')
           .toLowerCase()}`,
         fn: async () => {
-          const r = await service.ensureEnvironments({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            environments: specs,
-          });
+          const r = await service.ensureEnvironments(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              environments: specs,
+            },
+            { logger: ctx.logger },
+          );
           return { created: r.created, unchanged: r.unchanged };
         },
       });

@@ -170,17 +170,20 @@ export function createGitHubPullRequestOpenAction(options: {
       const result = await ctx.checkpoint({
         key: `paved.github.pull-request.${target.key}.${ctx.input.branchName}`,
         fn: async () => {
-          const r = await service.openPullRequest({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            branch: ctx.input.branchName,
-            base: ctx.input.baseBranch,
-            title: ctx.input.title,
-            body: ctx.input.description,
-            draft: ctx.input.draft,
-            files,
-          });
+          const r = await service.openPullRequest(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              branch: ctx.input.branchName,
+              base: ctx.input.baseBranch,
+              title: ctx.input.title,
+              body: ctx.input.description,
+              draft: ctx.input.draft,
+              files,
+            },
+            { logger: ctx.logger },
+          );
           return { ...r };
         },
       });

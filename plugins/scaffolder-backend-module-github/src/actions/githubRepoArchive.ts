@@ -59,11 +59,14 @@ export function createGitHubRepoArchiveAction(options: {
         key: `paved.github.repo-archive.${target.key}`,
         fn: async () =>
           (
-            await service.archiveRepository({
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-            })
+            await service.archiveRepository(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+              },
+              { logger: ctx.logger },
+            )
           ).action,
       });
       ctx.logger.info(

@@ -69,12 +69,15 @@ export function createGitHubRepoDeleteAction(options: {
         key: `paved.github.repo-delete.${target.key}`,
         fn: async () =>
           (
-            await service.deleteRepository({
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              force: ctx.input.force,
-            })
+            await service.deleteRepository(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                force: ctx.input.force,
+              },
+              { logger: ctx.logger },
+            )
           ).action,
       });
       ctx.logger.info(

@@ -109,12 +109,15 @@ export function createGitHubSecretsSetAction(options: {
       const result = await ctx.checkpoint({
         key: `paved.github.actions-secrets.${target.key}.${names.join(',')}`,
         fn: async () => {
-          const r = await service.setActionsSecrets({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            secrets: values,
-          });
+          const r = await service.setActionsSecrets(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              secrets: values,
+            },
+            { logger: ctx.logger },
+          );
           return { created: r.created, updated: r.updated };
         },
       });

@@ -93,12 +93,15 @@ export function createGitHubTeamGrantAction(options: {
       const granted = await ctx.checkpoint({
         key: `paved.github.team-role.${target.key}.${team.toLowerCase()}`,
         fn: async () => {
-          const r = await service.grantTeamAccess({
-            ...ref,
-            team,
-            permission,
-            removeCreatorAdmin: false,
-          });
+          const r = await service.grantTeamAccess(
+            {
+              ...ref,
+              team,
+              permission,
+              removeCreatorAdmin: false,
+            },
+            { logger: ctx.logger },
+          );
           return r.action;
         },
       });
@@ -108,10 +111,13 @@ export function createGitHubTeamGrantAction(options: {
       const removal = await ctx.checkpoint({
         key: `paved.github.creator-admin.${target.key}`,
         fn: async () => {
-          const r = await service.removeCreatorAdmin({
-            ...ref,
-            enabled: ctx.input.removeCreatorAdmin,
-          });
+          const r = await service.removeCreatorAdmin(
+            {
+              ...ref,
+              enabled: ctx.input.removeCreatorAdmin,
+            },
+            { logger: ctx.logger },
+          );
           return { ...r };
         },
       });

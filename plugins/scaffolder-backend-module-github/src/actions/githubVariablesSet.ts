@@ -78,12 +78,15 @@ export function createGitHubVariablesSetAction(options: {
       const result = await ctx.checkpoint({
         key: `paved.github.actions-variables.${target.key}.${names.join(',')}`,
         fn: async () => {
-          const r = await service.setActionsVariables({
-            host: target.host,
-            owner: target.owner,
-            name: target.name,
-            variables: ctx.input.variables,
-          });
+          const r = await service.setActionsVariables(
+            {
+              host: target.host,
+              owner: target.owner,
+              name: target.name,
+              variables: ctx.input.variables,
+            },
+            { logger: ctx.logger },
+          );
           return { created: r.created, unchanged: r.unchanged };
         },
       });

@@ -270,13 +270,16 @@ async function dryRun(ctx: PublishContext, plan: Plan) {
 }
 
 async function createRepository(ctx: PublishContext, plan: Plan) {
-  const r = await plan.publisher.createRepository({
-    ...plan.ref,
-    visibility: ctx.input.repoVisibility,
-    description: ctx.input.description,
-    topics: ctx.input.topics,
-    defaultBranch: plan.branch,
-  });
+  const r = await plan.publisher.createRepository(
+    {
+      ...plan.ref,
+      visibility: ctx.input.repoVisibility,
+      description: ctx.input.description,
+      topics: ctx.input.topics,
+      defaultBranch: plan.branch,
+    },
+    { logger: ctx.logger },
+  );
   ctx.logger.info(
     `${r.created ? 'Created' : 'Adopted the existing'} ${r.owner}/${r.name}: ${
       r.htmlUrl
@@ -295,27 +298,30 @@ async function pushContent(
 ) {
   const setting = (key: string) =>
     config.getOptionalString(`scaffolder.${key}`);
-  const r = await plan.publisher.pushInitialContent({
-    ...plan.ref,
-    owner: repo.owner,
-    name: repo.name,
-    sourceDir: plan.sourceDir,
-    branch: plan.branch,
-    message:
-      ctx.input.gitCommitMessage ??
-      setting('defaultCommitMessage') ??
-      'initial commit',
-    author: {
-      name:
-        ctx.input.gitAuthorName ??
-        setting('defaultAuthor.name') ??
-        'Scaffolder',
-      email:
-        ctx.input.gitAuthorEmail ??
-        setting('defaultAuthor.email') ??
-        'scaffolder@backstage.io',
+  const r = await plan.publisher.pushInitialContent(
+    {
+      ...plan.ref,
+      owner: repo.owner,
+      name: repo.name,
+      sourceDir: plan.sourceDir,
+      branch: plan.branch,
+      message:
+        ctx.input.gitCommitMessage ??
+        setting('defaultCommitMessage') ??
+        'initial commit',
+      author: {
+        name:
+          ctx.input.gitAuthorName ??
+          setting('defaultAuthor.name') ??
+          'Scaffolder',
+        email:
+          ctx.input.gitAuthorEmail ??
+          setting('defaultAuthor.email') ??
+          'scaffolder@backstage.io',
+      },
     },
-  });
+    { logger: ctx.logger },
+  );
   ctx.logger.info(
     r.pushed
       ? `Pushed the workspace to ${plan.branch} as ${r.commitSha}`
