@@ -1,9 +1,8 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import {
   ActionContext,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
+import { assertBranchName } from '@paved/plugin-github-node';
 import { Zod } from './Zod';
 import { examples } from './githubBranchProtect.examples';
 import {
@@ -11,6 +10,7 @@ import {
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { readWorkflowChecks } from './workflowChecks';
 
@@ -91,10 +91,7 @@ async function checksToRequire(
  *
  * @public
  */
-export function createGitHubBranchProtectAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubBranchProtectAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:branch:protect',

@@ -1,7 +1,5 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  GitHubRepoService,
   assertBranchName,
   codeOwnerFor,
   codeOwnersContent,
@@ -12,6 +10,7 @@ import {
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -62,10 +61,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubCodeOwnersCreateAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubCodeOwnersCreateAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:codeowners:create',

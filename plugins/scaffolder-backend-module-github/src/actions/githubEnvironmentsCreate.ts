@@ -1,10 +1,8 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitHubEnvironmentReviewer,
   GitHubEnvironmentSpec,
-  GitHubRepoService,
 } from '@paved/plugin-github-node';
 import { RepositoryTarget } from '@paved/plugin-publish-node';
 import { examples } from './githubEnvironmentsCreate.examples';
@@ -13,6 +11,7 @@ import {
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -161,10 +160,9 @@ function dryRunLine(
  *
  * @public
  */
-export function createGitHubEnvironmentsCreateAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubEnvironmentsCreateAction(
+  options: GitHubActionDeps,
+) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:environments:create',

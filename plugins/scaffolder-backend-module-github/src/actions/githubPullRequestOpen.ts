@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService, assertBranchName } from '@paved/plugin-github-node';
+import { assertBranchName } from '@paved/plugin-github-node';
 import { examples } from './githubPullRequestOpen.examples';
-import { doneWithoutGitHub, gitHubRepoTargetOf, skippedOutput } from './shared';
+import {
+  doneWithoutGitHub,
+  gitHubRepoTargetOf,
+  skippedOutput,
+  GitHubActionDeps,
+} from './shared';
 import { Zod } from './Zod';
 
 const MAX_FILES = 1000;
@@ -129,10 +133,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubPullRequestOpenAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubPullRequestOpenAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:pull-request:open',

@@ -1,12 +1,11 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubRepoArchive.examples';
 import {
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -30,10 +29,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubRepoArchiveAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubRepoArchiveAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:repo:archive',

@@ -1,12 +1,11 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubRepoDelete.examples';
 import {
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -38,10 +37,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubRepoDeleteAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubRepoDeleteAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:repo:delete',

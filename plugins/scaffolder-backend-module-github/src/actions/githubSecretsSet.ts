@@ -1,16 +1,13 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertActionsName,
-} from '@paved/plugin-github-node';
+import { assertActionsName } from '@paved/plugin-github-node';
 import { examples } from './githubSecretsSet.examples';
 import {
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -56,10 +53,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubSecretsSetAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubSecretsSetAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:secrets:set',

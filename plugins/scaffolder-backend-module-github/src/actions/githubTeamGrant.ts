@@ -1,6 +1,4 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitHubRepoService } from '@paved/plugin-github-node';
 import { examples } from './githubTeamGrant.examples';
 import {
   doneWithoutGitHub,
@@ -8,6 +6,7 @@ import {
   repoUrlInput,
   skippedOutput,
   teamSlugOf,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -56,10 +55,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubTeamGrantAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubTeamGrantAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:team:grant',

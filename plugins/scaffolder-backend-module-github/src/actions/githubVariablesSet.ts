@@ -1,15 +1,12 @@
-import { RootConfigService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  GitHubRepoService,
-  assertActionsName,
-} from '@paved/plugin-github-node';
+import { assertActionsName } from '@paved/plugin-github-node';
 import { examples } from './githubVariablesSet.examples';
 import {
   doneWithoutGitHub,
   gitHubRepoTargetOf,
   repoUrlInput,
   skippedOutput,
+  GitHubActionDeps,
 } from './shared';
 import { Zod } from './Zod';
 
@@ -39,10 +36,7 @@ const output = {
  *
  * @public
  */
-export function createGitHubVariablesSetAction(options: {
-  service: GitHubRepoService;
-  config: RootConfigService;
-}) {
+export function createGitHubVariablesSetAction(options: GitHubActionDeps) {
   const { service, config } = options;
   return createTemplateAction({
     id: 'paved:github:variables:set',

@@ -5,6 +5,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
+  GitHubRepoService,
   assertRepositoryName,
   hasGitHubCredentials,
 } from '@paved/plugin-github-node';
@@ -13,6 +14,12 @@ import {
   repositoryTargetOf,
 } from '@paved/plugin-publish-node';
 import { Zod } from './Zod';
+
+/** What every paved:github:* action is built from. */
+export interface GitHubActionDeps {
+  service: GitHubRepoService;
+  config: RootConfigService;
+}
 
 /** The `repoUrl` input of the paved:github:* steps. */
 export const repoUrlInput = (z: Zod) =>
