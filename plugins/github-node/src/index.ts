@@ -60,7 +60,10 @@ export type {
   GitHubWriteBudgetOptions,
   WriteCredential,
 } from './budget/GitHubWriteBudget';
-export { gitHubWriteBudgetServiceRef } from './budget/gitHubWriteBudgetServiceRef';
+export {
+  gitHubWriteBudgetServiceFactory,
+  gitHubWriteBudgetServiceRef,
+} from './budget/gitHubWriteBudgetServiceRef';
 export { DatabaseWriteSlotStore } from './budget/DatabaseWriteSlotStore';
 export { MemoryWriteSlotStore } from './budget/MemoryWriteSlotStore';
 export type {

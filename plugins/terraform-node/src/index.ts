@@ -6,7 +6,10 @@
 
 export * from './TerraformRunner';
 export { DefaultTerraformRunner } from './DefaultTerraformRunner';
-export { terraformRunnerServiceRef } from './terraformRunnerServiceRef';
+export {
+  terraformRunnerServiceFactory,
+  terraformRunnerServiceRef,
+} from './terraformRunnerServiceRef';
 export {
   readTerraformRunnerConfig,
   type TerraformRunnerSettings,
