@@ -3,9 +3,9 @@ import { ForgeUrls } from '@paved/plugin-forge-node';
 import { ForgeSourceLocationProcessor } from './ForgeSourceLocationProcessor';
 
 describe('ForgeSourceLocationProcessor', () => {
-  const processor = new ForgeSourceLocationProcessor(
-    ForgeUrls.forBackend('http://localhost:7007'),
-  );
+  const processor = new ForgeSourceLocationProcessor({
+    urls: ForgeUrls.forBackend('http://localhost:7007'),
+  });
   const entity: Entity = {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',

@@ -26,7 +26,11 @@ const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
  * @public
  */
 export class ForgeSourceLocationProcessor implements CatalogProcessor {
-  constructor(private readonly urls: ForgeUrls) {}
+  readonly #urls: ForgeUrls;
+
+  constructor(options: { urls: ForgeUrls }) {
+    this.#urls = options.urls;
+  }
 
   getProcessorName(): string {
     return 'ForgeSourceLocationProcessor';
@@ -37,7 +41,7 @@ export class ForgeSourceLocationProcessor implements CatalogProcessor {
     location: LocationSpec,
   ): Promise<Entity> {
     if (location.type !== 'url') return entity;
-    const parts = this.urls.parse(location.target);
+    const parts = this.#urls.parse(location.target);
     if (!parts) return entity;
     return this.withSourceLocation(
       this.withoutGitHubPagesLink(this.withoutGitHubSlug(entity, parts), parts),
@@ -81,7 +85,7 @@ export class ForgeSourceLocationProcessor implements CatalogProcessor {
     // The last segment is the file; the ones before it are the ref and folder.
     const segments = parts.refAndPath.split('/');
     if (segments.length < 2) return entity;
-    const folder = this.urls.view(
+    const folder = this.#urls.view(
       parts,
       'tree',
       segments.slice(0, -1).join('/'),

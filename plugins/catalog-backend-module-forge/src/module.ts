@@ -18,7 +18,9 @@ export const catalogModulePavedForge = createBackendModule({
         forge: localForgeServiceRef,
       },
       async init({ catalog, forge }) {
-        catalog.addProcessor(new ForgeSourceLocationProcessor(forge.urls));
+        catalog.addProcessor(
+          new ForgeSourceLocationProcessor({ urls: forge.urls }),
+        );
       },
     });
   },

@@ -45,16 +45,25 @@ export class ForgeUrlReader implements UrlReaderService {
   static factory(forge: LocalForge) {
     return (options: { treeResponseFactory: ForgeReadTreeResponseFactory }) => [
       {
-        reader: new ForgeUrlReader(forge, options.treeResponseFactory),
+        reader: new ForgeUrlReader({
+          forge,
+          treeResponseFactory: options.treeResponseFactory,
+        }),
         predicate: (url: URL) => forge.urls.owns(url),
       },
     ];
   }
 
-  constructor(
-    private readonly forge: LocalForge,
-    private readonly treeResponseFactory: ForgeReadTreeResponseFactory,
-  ) {}
+  readonly #forge: LocalForge;
+  readonly #treeResponseFactory: ForgeReadTreeResponseFactory;
+
+  constructor(options: {
+    forge: LocalForge;
+    treeResponseFactory: ForgeReadTreeResponseFactory;
+  }) {
+    this.#forge = options.forge;
+    this.#treeResponseFactory = options.treeResponseFactory;
+  }
 
   async readUrl(
     url: string,
@@ -66,8 +75,8 @@ export class ForgeUrlReader implements UrlReaderService {
         `${url} is not a file URL of the local forge; expected .../blob/<ref>/<path> or .../raw/<ref>/<path>`,
       );
     }
-    const resolved = await this.forge.resolvePath(parts, parts.refAndPath);
-    const file = await this.forge.readFile(
+    const resolved = await this.#forge.resolvePath(parts, parts.refAndPath);
+    const file = await this.#forge.readFile(
       parts,
       resolved.commitSha,
       resolved.path,
@@ -94,8 +103,8 @@ export class ForgeUrlReader implements UrlReaderService {
     options?: UrlReaderServiceReadTreeOptions,
   ): Promise<UrlReaderServiceReadTreeResponse> {
     const parts = this.parse(url);
-    const resolved = await this.forge.resolvePath(parts, parts.refAndPath);
-    const listing = await this.forge.listFiles(
+    const resolved = await this.#forge.resolvePath(parts, parts.refAndPath);
+    const listing = await this.#forge.listFiles(
       parts,
       resolved.commitSha,
       resolved.path,
@@ -105,7 +114,7 @@ export class ForgeUrlReader implements UrlReaderService {
     }
     const files = [];
     for (const file of listing.files) {
-      const content = await this.forge.readBlob(parts, file.oid);
+      const content = await this.#forge.readBlob(parts, file.oid);
       if (
         options?.filter &&
         !options.filter(file.path, { size: content.length })
@@ -118,7 +127,7 @@ export class ForgeUrlReader implements UrlReaderService {
         lastModifiedAt: listing.lastModifiedAt,
       });
     }
-    const response = await this.treeResponseFactory.fromReadableArray(files);
+    const response = await this.#treeResponseFactory.fromReadableArray(files);
     return Object.assign(response, { etag: listing.oid });
   }
 
@@ -132,7 +141,7 @@ export class ForgeUrlReader implements UrlReaderService {
         `${url} is not a file URL of the local forge; expected .../blob/<ref>/<pattern>`,
       );
     }
-    const resolved = await this.forge.resolvePath(parts, parts.refAndPath);
+    const resolved = await this.#forge.resolvePath(parts, parts.refAndPath);
     if (options?.etag && options.etag === resolved.commitSha) {
       throw new NotModifiedError();
     }
@@ -141,7 +150,7 @@ export class ForgeUrlReader implements UrlReaderService {
     let matches: Array<{ path: string; oid: string }>;
     if (firstGlob === -1) {
       try {
-        const file = await this.forge.readFile(
+        const file = await this.#forge.readFile(
           parts,
           resolved.commitSha,
           resolved.path,
@@ -155,7 +164,7 @@ export class ForgeUrlReader implements UrlReaderService {
       const base = segments.slice(0, firstGlob).join('/');
       let files: Array<{ path: string; oid: string }> = [];
       try {
-        ({ files } = await this.forge.listFiles(
+        ({ files } = await this.#forge.listFiles(
           parts,
           resolved.commitSha,
           base,
@@ -170,23 +179,23 @@ export class ForgeUrlReader implements UrlReaderService {
     return {
       etag: resolved.commitSha,
       files: matches.map(match => ({
-        url: this.forge.urls.view(
+        url: this.#forge.urls.view(
           parts,
           parts.view as 'blob',
           resolved.ref,
           match.path,
         ),
-        content: () => this.forge.readBlob(parts, match.oid),
+        content: () => this.#forge.readBlob(parts, match.oid),
       })),
     };
   }
 
   toString() {
-    return `forge{base=${this.forge.urls.baseUrl}}`;
+    return `forge{base=${this.#forge.urls.baseUrl}}`;
   }
 
   private parse(url: string): ForgeUrlParts {
-    const parts = this.forge.urls.parse(url);
+    const parts = this.#forge.urls.parse(url);
     if (!parts) {
       throw new NotFoundError(`${url} is not a URL of the local forge`);
     }

@@ -39,11 +39,11 @@ const encodePath = (value: string) =>
  */
 export class ForgeUrls {
   readonly baseUrl: string;
-  private readonly base: URL;
+  readonly #base: URL;
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.base = new URL(this.baseUrl);
+    this.#base = new URL(this.baseUrl);
   }
 
   /** The forge under a backend's base URL (the plugin is mounted at /api/forge). */
@@ -77,10 +77,10 @@ export class ForgeUrls {
   owns(url: URL | string): boolean {
     const parsed = typeof url === 'string' ? safeUrl(url) : url;
     if (!parsed) return false;
-    const basePath = this.base.pathname.replace(/\/+$/, '');
+    const basePath = this.#base.pathname.replace(/\/+$/, '');
     return (
-      parsed.protocol === this.base.protocol &&
-      parsed.host.toLowerCase() === this.base.host.toLowerCase() &&
+      parsed.protocol === this.#base.protocol &&
+      parsed.host.toLowerCase() === this.#base.host.toLowerCase() &&
       parsed.pathname.startsWith(`${basePath}/`)
     );
   }
@@ -92,7 +92,7 @@ export class ForgeUrls {
   parse(url: URL | string): ForgeUrlParts | undefined {
     const parsed = typeof url === 'string' ? safeUrl(url) : url;
     if (!parsed || !this.owns(parsed)) return undefined;
-    const basePath = this.base.pathname.replace(/\/+$/, '');
+    const basePath = this.#base.pathname.replace(/\/+$/, '');
     let segments: string[];
     try {
       segments = parsed.pathname
