@@ -50,6 +50,8 @@ interface Row {
   refused: number;
   longestWaitSeconds: number;
   failed: number;
+  /** What GitHub refused, to tell why. */
+  refusals: string[];
 }
 
 async function burst(replicaCount: number): Promise<Row> {
@@ -85,6 +87,10 @@ async function burst(replicaCount: number): Promise<Row> {
       writes: writes.length,
       floorSeconds: (writes.length / 80) * 60 * TIME_SCALE,
       refused: writes.filter(r => r.status === 403).length,
+      refusals: writes
+        .map((r, i) => ({ r, i }))
+        .filter(({ r }) => r.status === 403)
+        .map(({ r, i }) => `write ${i + 1} of ${writes.length}: ${r.route}`),
       longestWaitSeconds: longestBudgetWait(logs),
       failed: tasks.filter(t => t.status !== 'completed').length,
     };
@@ -122,6 +128,11 @@ async function main() {
       ).padStart(7)}  ${String(r.longestWaitSeconds).padStart(10)} s  ${String(
         r.failed,
       ).padStart(6)}\n`,
+    );
+  }
+  for (const r of rows.filter(row => row.refusals.length > 0)) {
+    process.stdout.write(
+      `refused on ${r.replicas} replica(s): ${r.refusals.join('; ')}\n`,
     );
   }
   process.exit(rows.every(r => r.failed === 0 && r.refused === 0) ? 0 : 1);

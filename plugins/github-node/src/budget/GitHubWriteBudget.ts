@@ -71,7 +71,9 @@ export class GitHubWriteBudget {
       intervalMs: this.#intervalMs,
       limits: this.#limits,
     });
-    const waitMs = turn.at - now;
+    // From now, not from before the booking: a booking that waited for the
+    // budget's lock must not send its write that much later than its turn.
+    const waitMs = turn.at - Date.now();
     const seconds = Math.ceil(waitMs / 1000);
     if (!turn.booked) {
       throw new GitHubRateLimitError(

@@ -12,7 +12,7 @@ export interface WriteLimit {
  * a little after its turn, and one that arrives late must not be counted
  * in the window of the one after it.
  */
-export const WINDOW_MARGIN_MS = 250;
+export const WINDOW_MARGIN_MS = 500;
 
 /** What one credential's budget holds when a write asks for its turn. */
 export interface BudgetState {
