@@ -24,13 +24,14 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create();
 
-// GitHub's 80 a minute and 500 an hour, scaled: 6 per 1.5 s, 9 per 90 s.
+// GitHub's 80 a minute and 500 an hour, scaled: 6 per 1.5 s, 40 per 90 s.
 const SCALE = 0.025;
-const serverLimits = { perMinute: 6, perHour: 9, timeScale: SCALE };
+const serverLimits = { perMinute: 6, perHour: 40, timeScale: SCALE };
 const limits = [
   { writes: 6, perMs: 60_000 * SCALE },
-  { writes: 9, perMs: 3_600_000 * SCALE },
+  { writes: 40, perMs: 3_600_000 * SCALE },
 ];
+const WRITES = 16;
 
 /** A replica's service, its writes taking turns in `store`. */
 function replica(server: GitHubTestServer, store: WriteSlotStore) {
@@ -44,14 +45,19 @@ function replica(server: GitHubTestServer, store: WriteSlotStore) {
     writeBudget: GitHubWriteBudget.create({
       store,
       limits,
-      intervalMs: 0,
+      // Spread evenly over the window, as the default spacing does.
+      intervalMs: 250,
       maxWaitMs: 60_000,
     }),
   });
   return { service, logger };
 }
 
-/** Eight repositories created at once, four by each replica; the task logs. */
+/**
+ * Sixteen repositories created at once, eight by each replica: twice what
+ * either may send in a window on its own, so two budgets of their own send
+ * twelve at once, and GitHub takes six.
+ */
 async function burst(
   server: GitHubTestServer,
   stores: [WriteSlotStore, WriteSlotStore],
@@ -59,7 +65,7 @@ async function burst(
   const replicas = stores.map(store => replica(server, store));
   const taskLog = capturingLogger();
   const results = await Promise.allSettled(
-    Array.from({ length: 8 }, (_, i) =>
+    Array.from({ length: WRITES }, (_, i) =>
       replicas[i % 2].service.createRepository(
         { owner: 'kestrel', name: `service-${i}` },
         { logger: taskLog },
@@ -111,11 +117,11 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(
         results.map(r => (r.status === 'rejected' ? String(r.reason) : 'ok')),
-      ).toEqual(Array(8).fill('ok'));
+      ).toEqual(Array(WRITES).fill('ok'));
       expect(refusals).toEqual([]);
       expect(
         server.requests.filter(r => r.route === 'POST /orgs/{org}/repos'),
-      ).toHaveLength(8);
+      ).toHaveLength(WRITES);
       expect(
         taskLog.lines.filter(l =>
           /^info Waiting for GitHub's write budget: \d+ writes? ahead, about \d+ s /.test(

@@ -11,6 +11,8 @@ import os from 'node:os';
 export async function startGitHttpServer(
   root: string,
   authorization: string,
+  /** Answers each request this much later, as a busy server does. */
+  options: { delayMs?: number } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.headers.authorization !== authorization) {
@@ -47,7 +49,10 @@ export async function startGitHttpServer(
       }
       const status = parseInt(headers.status ?? '200', 10);
       delete headers.status;
-      res.writeHead(status, headers).end(output.subarray(end + 4));
+      setTimeout(
+        () => res.writeHead(status, headers).end(output.subarray(end + 4)),
+        options.delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

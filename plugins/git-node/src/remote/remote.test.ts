@@ -43,6 +43,39 @@ describeWithGit('the smart HTTP client', () => {
 
   afterEach(() => server.close());
 
+  it('waits for a server that answers a push later than a reused socket times out', async () => {
+    const slow = await startGitHttpServer(
+      dir.resolve('served'),
+      headers.Authorization,
+      { delayMs: 6000 },
+    );
+    try {
+      const remote = { url: `${slow.url}/shop.git`, headers };
+      const local = await commitWorkspace({
+        sourceDir: dir.resolve('workspace'),
+        gitdir: dir.resolve('slow.git'),
+        branch: 'main',
+        message: 'Create shop',
+        author,
+      });
+      await pushBranch(remote, {
+        dir: dir.resolve('workspace'),
+        gitdir: dir.resolve('slow.git'),
+        branch: 'main',
+      });
+      expect(
+        git([
+          '--git-dir',
+          dir.resolve('served/shop.git'),
+          'rev-parse',
+          'main',
+        ]).trim(),
+      ).toBe(local.commit);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
   it('pushes a first commit, lists and fetches branches, and pushes a change', async () => {
     const remote = { url: `${server.url}/shop.git`, headers };
     await expect(listRemoteBranches(remote)).resolves.toEqual({
