@@ -805,6 +805,30 @@ describe('the host build the image relies on', () => {
       [...bundle].some(e => /^packages\/app\/dist\/static\/.+\.js$/.test(e)),
     ).toBe(true);
   });
+
+  it("carries every plugin's knex migrations, which the image has nowhere else", () => {
+    requireBuilt(['packages/backend/dist/bundle.tar.gz']);
+    const bundle = tarEntries(
+      path.join(ROOT, 'packages/backend/dist/bundle.tar.gz'),
+    );
+    const withMigrations = fs
+      .readdirSync(path.join(ROOT, 'plugins'))
+      .filter(p => fs.existsSync(path.join(ROOT, 'plugins', p, 'migrations')));
+    expect(withMigrations).toEqual(
+      expect.arrayContaining(['github-node', 'terraform-node']),
+    );
+    for (const plugin of withMigrations) {
+      const files = fs.readdirSync(
+        path.join(ROOT, 'plugins', plugin, 'migrations'),
+      );
+      expect({
+        plugin,
+        inBundle: files.filter(f =>
+          bundle.has(`plugins/${plugin}/migrations/${f}`),
+        ),
+      }).toEqual({ plugin, inBundle: files });
+    }
+  });
 });
 
 describe('docker/compose.yaml', () => {

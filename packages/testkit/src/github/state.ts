@@ -4,7 +4,7 @@
  * the REST handlers and serializers read, and its defaults.
  */
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface TeamState {
   id: number;
   nodeId: string;
@@ -12,7 +12,7 @@ export interface TeamState {
   name: string;
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface OrgState {
   id: number;
   login: string;
@@ -20,14 +20,14 @@ export interface OrgState {
   teams: Map<string, TeamState>;
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface UserState {
   id: number;
   login: string;
   type: 'User' | 'Bot';
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface EnvironmentState {
   id: number;
   name: string;
@@ -43,7 +43,7 @@ export interface EnvironmentState {
   ruleIds: { waitTimer: number; reviewers: number; branchPolicy: number };
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface RepoState {
   id: number;
   nodeId: string;
@@ -84,7 +84,7 @@ export interface RepoState {
   failNextPush?: 'before-apply' | 'after-apply';
 }
 
-/** What a new repository is created with. @internal */
+/** What a new repository is created with. */
 export type NewRepoFields = Pick<
   RepoState,
   | 'owner'
@@ -96,7 +96,7 @@ export type NewRepoFields = Pick<
   | 'defaultBranch'
 >;
 
-/** A new repository's state: nothing set, no commits. @internal */
+/** A new repository's state: nothing set, no commits. */
 export function newRepoState(
   fields: NewRepoFields,
   id: number,
@@ -125,7 +125,7 @@ export function newRepoState(
   };
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface RateLimitState {
   limit: number;
   remaining: number;
@@ -133,7 +133,7 @@ export interface RateLimitState {
   reset: number;
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface SecondaryLimitTrigger {
   remaining: number;
   retryAfter: number | undefined;
@@ -141,7 +141,7 @@ export interface SecondaryLimitTrigger {
   writesOnly: boolean;
 }
 
-/** @internal */
+/** Server state (not for tests to use directly). */
 export interface InstallationTokenState {
   installationId: number;
   appId: number;

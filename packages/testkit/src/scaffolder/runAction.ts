@@ -36,8 +36,13 @@ export async function runAction(
   const dir = createMockDirectory();
   dir.setContent(options.workspace ?? {});
   const lines: string[] = [];
-  const log = (level: string) => (message: string) =>
-    lines.push(`${level}: ${message}`);
+  // As the scaffolder's task log shows a line: its fields as JSON after it.
+  const log = (level: string) => (message: string, meta?: object) =>
+    lines.push(
+      `${level}: ${message}${
+        meta && Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : ''
+      }`,
+    );
   const logger: any = {
     error: log('error'),
     warn: log('warn'),

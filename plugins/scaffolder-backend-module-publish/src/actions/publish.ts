@@ -218,10 +218,7 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
     await dryRun(ctx, plan);
     return;
   }
-  ctx.logger.info(`Publishing ${owner}/${name} to ${plan.where}`, {
-    repository: `${owner}/${name}`,
-    publisher: plan.publisher.id,
-  });
+  ctx.logger.info(`Publishing ${owner}/${name} to ${plan.where}`);
   // Log what is done when it is done; a retried task resumes from the
   // checkpoints and says so instead.
   let ran = false;
@@ -242,7 +239,6 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
   if (!ran) {
     ctx.logger.info(
       `${repo.owner}/${repo.name} was published by an earlier run of this task (${push.commitSha} on ${plan.branch}): ${repo.htmlUrl}`,
-      { repository: `${repo.owner}/${repo.name}` },
     );
   }
   outputUrls(ctx, plan, repo);
@@ -261,7 +257,6 @@ async function dryRun(ctx: PublishContext, plan: Plan) {
     } ${owner}/${name} on ${plan.where} and push the workspace to ${
       plan.branch
     }: ${preview.htmlUrl}`,
-    { repository: `${owner}/${name}`, publisher: plan.publisher.id },
   );
   outputUrls(ctx, plan, preview);
   ctx.output('created', !preview.exists);
@@ -284,7 +279,6 @@ async function createRepository(ctx: PublishContext, plan: Plan) {
     `${r.created ? 'Created' : 'Adopted the existing'} ${r.owner}/${r.name}: ${
       r.htmlUrl
     }`,
-    { repository: `${r.owner}/${r.name}` },
   );
   const { created, owner, name, htmlUrl, cloneUrl } = r;
   return { created, owner, name, htmlUrl, cloneUrl };
@@ -326,7 +320,6 @@ async function pushContent(
     r.pushed
       ? `Pushed the workspace to ${plan.branch} as ${r.commitSha}`
       : `${plan.branch} already holds this content (${r.commitSha}); nothing to push`,
-    { repository: `${repo.owner}/${repo.name}`, commit: r.commitSha },
   );
   return { commitSha: r.commitSha, pushed: r.pushed };
 }
