@@ -1,0 +1,23 @@
+/**
+ * Who may change what in Paved: the caller's groups from the catalogue,
+ * the admin groups of `paved.permissions`, and the check every driver
+ * makes before it changes a target.
+ *
+ * @packageDocumentation
+ */
+
+export type {
+  OwnershipService,
+  OwnedChange,
+  PavedCaller,
+} from './OwnershipService';
+export {
+  DefaultOwnershipService,
+  DEFAULT_ADMIN_GROUPS,
+} from './DefaultOwnershipService';
+export type { DefaultOwnershipServiceOptions } from './DefaultOwnershipService';
+export { groupRefOf } from './groupRefOf';
+export {
+  ownershipServiceRef,
+  ownershipServiceFactory,
+} from './ownershipServiceRef';
