@@ -108,12 +108,7 @@ export class DefaultOwnershipService implements OwnershipService {
   async assertMayChange(change: OwnedChange): Promise<void> {
     if (await this.mayChange(change)) return;
     const caller = await this.caller(change.credentials);
-    const who =
-      caller.type === 'user'
-        ? caller.userEntityRef
-        : caller.type === 'service'
-        ? `service ${caller.subject}`
-        : 'an anonymous caller';
+    const who = describeCaller(caller);
     throw new NotAllowedError(
       `${who} may not ${change.action} ${
         change.target
@@ -153,6 +148,12 @@ export class DefaultOwnershipService implements OwnershipService {
   allowsSelfApproval(): boolean {
     return this.#allowSelfApproval;
   }
+}
+
+function describeCaller(caller: PavedCaller): string {
+  if (caller.type === 'user') return caller.userEntityRef;
+  if (caller.type === 'service') return `service ${caller.subject}`;
+  return 'an anonymous caller';
 }
 
 function describeCaller(caller: PavedCaller): string {
