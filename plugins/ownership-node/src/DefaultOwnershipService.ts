@@ -155,9 +155,3 @@ function describeCaller(caller: PavedCaller): string {
   if (caller.type === 'service') return `service ${caller.subject}`;
   return 'an anonymous caller';
 }
-
-function describeCaller(caller: PavedCaller): string {
-  if (caller.type === 'user') return caller.userEntityRef;
-  if (caller.type === 'service') return `service ${caller.subject}`;
-  return 'an anonymous caller';
-}
