@@ -1,7 +1,12 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { DefaultOwnershipService } from './DefaultOwnershipService';
+import { isOwnedBy } from './isOwnedByRule';
 
 function group(
   name: string,
@@ -53,14 +58,40 @@ const entities = [
   user('jonas', ['fulfilment']),
 ];
 
+/**
+ * A permissions service answering as Paved's policy does: admins ALLOW,
+ * users the IS_OWNED_BY condition over their groups, services DENY. The
+ * policy module's own tests decide with the real policy.
+ */
+function policyLike(ownership: () => DefaultOwnershipService) {
+  return mockServices.permissions.mock({
+    authorizeConditional: async (requests, options) => {
+      const caller = await ownership().caller(options!.credentials);
+      let decision: PolicyDecision = { result: AuthorizeResult.DENY };
+      if (caller.isAdmin) decision = { result: AuthorizeResult.ALLOW };
+      else if (caller.type === 'user') {
+        decision = {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'paved',
+          resourceType: 'paved-owned-target',
+          conditions: isOwnedBy({ groupRefs: caller.groupRefs }),
+        };
+      }
+      return requests.map(() => decision) as any;
+    },
+  });
+}
+
 function service(
   options: { adminGroups?: string[]; allowSelfApproval?: boolean } = {},
 ) {
-  return DefaultOwnershipService.create({
+  const ownership: DefaultOwnershipService = DefaultOwnershipService.create({
     catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
+    permissions: policyLike(() => ownership),
     ...options,
   });
+  return ownership;
 }
 
 const as = (name: string) => mockCredentials.user(`user:default/${name}`);
@@ -92,8 +123,15 @@ describe('DefaultOwnershipService', () => {
     await expect(
       ownership.assertMayChange({ ...change, credentials: as('jonas') }),
     ).rejects.toThrow(
-      'user:default/jonas may not delete namespace storefront-cart-dev: it is owned by group:default/storefront',
+      'user:default/jonas may not delete namespace storefront-cart-dev: it is owned by group:default/storefront, and the policy refused paved.target.change',
     );
+    await expect(
+      ownership.assertMayChange({
+        ...change,
+        destructive: true,
+        credentials: as('jonas'),
+      }),
+    ).rejects.toThrow('the policy refused paved.target.delete');
     await expect(
       ownership.mayChange({
         ...change,

@@ -1,13 +1,25 @@
 import {
   AuthService,
   BackstageCredentials,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  pavedTargetChangePermission,
+  pavedTargetDeletePermission,
+} from '@paved/plugin-ownership-common';
+import { isOwnedByRule, OwnedTarget } from './isOwnedByRule';
 import { CatalogGroupGraph } from './CatalogGroupGraph';
 import { groupRefOf } from './groupRefOf';
 import { OwnedChange, OwnershipService, PavedCaller } from './OwnershipService';
+
+const isAuthorized = createConditionAuthorizer<OwnedTarget, never>([
+  isOwnedByRule,
+]);
 
 /** The admin group when `paved.permissions.adminGroups` is not set. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform'];
@@ -16,6 +28,8 @@ export const DEFAULT_ADMIN_GROUPS = ['group:default/platform'];
 export type DefaultOwnershipServiceOptions = {
   catalog: CatalogService;
   auth: AuthService;
+  /** Decides through the permission policy (`paved.target.change` / `.delete`). */
+  permissions: PermissionsService;
   /** Group refs or names whose members are admins. */
   adminGroups?: string[];
   /** Whether a requester may approve their own request (default false). */
@@ -35,6 +49,7 @@ export class DefaultOwnershipService implements OwnershipService {
   readonly #graph: CatalogGroupGraph;
   readonly #adminGroups: Set<string>;
   readonly #allowSelfApproval: boolean;
+  readonly #permissions: PermissionsService;
 
   static create(options: DefaultOwnershipServiceOptions) {
     return new DefaultOwnershipService(options);
@@ -68,6 +83,7 @@ export class DefaultOwnershipService implements OwnershipService {
       (options.adminGroups ?? DEFAULT_ADMIN_GROUPS).map(groupRefOf),
     );
     this.#allowSelfApproval = options.allowSelfApproval ?? false;
+    this.#permissions = options.permissions;
   }
 
   async caller(credentials: BackstageCredentials): Promise<PavedCaller> {
@@ -98,23 +114,32 @@ export class DefaultOwnershipService implements OwnershipService {
   }
 
   async mayChange(change: OwnedChange): Promise<boolean> {
-    const caller = await this.caller(change.credentials);
-    return (
-      caller.isAdmin ||
-      (caller.groupRefs as string[]).includes(groupRefOf(change.ownerRef))
+    const permission = change.destructive
+      ? pavedTargetDeletePermission
+      : pavedTargetChangePermission;
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials: change.credentials },
     );
+    if (decision.result === AuthorizeResult.ALLOW) return true;
+    if (decision.result === AuthorizeResult.DENY) return false;
+    return isAuthorized(decision, { ownerRef: change.ownerRef });
   }
 
   async assertMayChange(change: OwnedChange): Promise<void> {
     if (await this.mayChange(change)) return;
-    const caller = await this.caller(change.credentials);
-    const who = describeCaller(caller);
+    const who = describeCaller(await this.caller(change.credentials));
+    const permission = change.destructive
+      ? pavedTargetDeletePermission
+      : pavedTargetChangePermission;
     throw new NotAllowedError(
       `${who} may not ${change.action} ${
         change.target
       }: it is owned by ${groupRefOf(
         change.ownerRef,
-      )}, and ${who} is neither a member of that group nor an admin`,
+      )}, and the policy refused ${
+        permission.name
+      } to ${who}, who is neither a member of that group nor an admin`,
     );
   }
 

@@ -43,6 +43,11 @@ export type OwnedChange = {
   target: string;
   /** What the caller wants to do, for the message: `delete`. */
   action: string;
+  /**
+   * Deleting, archiving or destroying the target (`paved.target.delete`)
+   * rather than changing it (`paved.target.change`).
+   */
+  destructive?: boolean;
 };
 
 /**
@@ -57,8 +62,10 @@ export interface OwnershipService {
   caller(credentials: BackstageCredentials): Promise<PavedCaller>;
 
   /**
-   * True when the caller is a member of the owning group (directly or
-   * through a parent group) or an admin.
+   * The permission policy's answer to `paved.target.change` (or
+   * `paved.target.delete` when destructive) for the recorded owner: with
+   * Paved's policy, true when the caller is a member of the owning group
+   * (directly or through a parent group) or an admin.
    */
   mayChange(change: OwnedChange): Promise<boolean>;
 

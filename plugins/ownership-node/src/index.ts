@@ -21,3 +21,9 @@ export {
   ownershipServiceRef,
   ownershipServiceFactory,
 } from './ownershipServiceRef';
+export {
+  isOwnedBy,
+  isOwnedByRule,
+  ownedTargetResourceRef,
+} from './isOwnedByRule';
+export type { OwnedTarget } from './isOwnedByRule';

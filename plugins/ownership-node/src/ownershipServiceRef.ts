@@ -18,9 +18,14 @@ function ownershipFactory(
       config: coreServices.rootConfig,
       catalog: catalogServiceRef,
       auth: coreServices.auth,
+      permissions: coreServices.permissions,
     },
-    factory: ({ config, catalog, auth }) =>
-      DefaultOwnershipService.fromConfig(config, { catalog, auth }),
+    factory: ({ config, catalog, auth, permissions }) =>
+      DefaultOwnershipService.fromConfig(config, {
+        catalog,
+        auth,
+        permissions,
+      }),
   });
 }
 

@@ -1,0 +1,7 @@
+/**
+ * Paved's permissions on what a group owns.
+ *
+ * @packageDocumentation
+ */
+
+export * from './permissions';
