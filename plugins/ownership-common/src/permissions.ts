@@ -34,6 +34,31 @@ export const pavedTargetDeletePermission = createPermission({
 });
 
 /**
+ * Approving or rejecting a request for approval (a Terraform plan) whose
+ * target a group owns. The resource is the owner of the request's target:
+ * members of the owning group and admins may decide; whether the requester
+ * may decide their own request is the approvals service's rule
+ * (`paved.permissions.allowSelfApproval`).
+ *
+ * @public
+ */
+export const pavedApprovalDecidePermission = createPermission({
+  name: 'paved.approval.decide',
+  attributes: { action: 'update' },
+  resourceType: PAVED_OWNED_TARGET_RESOURCE_TYPE,
+});
+
+/**
+ * Reading Paved's audit trail: admins only.
+ *
+ * @public
+ */
+export const pavedAuditReadPermission = createPermission({
+  name: 'paved.audit.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of Paved's ownership checks.
  *
  * @public
@@ -41,4 +66,6 @@ export const pavedTargetDeletePermission = createPermission({
 export const pavedOwnershipPermissions = [
   pavedTargetChangePermission,
   pavedTargetDeletePermission,
+  pavedApprovalDecidePermission,
+  pavedAuditReadPermission,
 ];

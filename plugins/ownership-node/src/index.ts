@@ -27,3 +27,5 @@ export {
   ownedTargetResourceRef,
 } from './isOwnedByRule';
 export type { OwnedTarget } from './isOwnedByRule';
+export { auditChange } from './audit/auditChange';
+export type { PavedAuditedChange } from './audit/auditChange';
