@@ -10,3 +10,4 @@ export * from './kubernetes';
 export * from './github';
 export * from './terraform';
 export * from './scaffolder';
+export * from './ownership';

@@ -1,4 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockCredentials,
+} from '@backstage/backend-test-utils';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import yaml from 'yaml';
@@ -31,6 +34,14 @@ export async function runAction(
     secrets?: Record<string, string>;
     isDryRun?: boolean;
     store?: Map<string, unknown>;
+    /**
+     * The user who started the task (`user:default/lena-fischer`): the
+     * action's ctx.user and its initiator credentials. Default: the mock
+     * context's user:default/mock.
+     */
+    user?: string;
+    /** The task's id (ctx.task.id). */
+    taskId?: string;
   } = {},
 ): Promise<ActionRun> {
   const dir = createMockDirectory();
@@ -57,10 +68,17 @@ export async function runAction(
     workspacePath: dir.path,
     secrets: options.secrets,
     logger,
+    ...(options.user && {
+      user: { ref: options.user } as any,
+    }),
+    ...(options.taskId && { task: { id: options.taskId } }),
   });
   const ctx = {
     ...base,
     isDryRun: options.isDryRun ?? false,
+    ...(options.user && {
+      getInitiatorCredentials: async () => mockCredentials.user(options.user),
+    }),
     async checkpoint({ key, fn }: { key: string; fn: () => Promise<any> }) {
       keys.push(key);
       if (store.has(key)) return store.get(key);

@@ -1,0 +1,2 @@
+export { TEST_GROUPS, TEST_USERS, testOrganisation } from './organisation';
+export { testOwnership } from './testOwnership';
