@@ -112,6 +112,46 @@ describe('DefaultLocalForge', () => {
       });
     });
 
+    it("records the owning group in the repository's metadata, keeps it when adopted, and never replaces it", async () => {
+      await forge.createRepository({
+        ...repo,
+        ownerGroup: 'Group:default/Storefront',
+      });
+      await expect(forge.getRepository(repo)).resolves.toMatchObject({
+        ownerGroup: 'group:default/storefront',
+      });
+      // A crashed run's repository adopted without an owner keeps its marker.
+      await forge.createRepository({ ...repo, description: 'again' });
+      await forge.createRepository({
+        ...repo,
+        ownerGroup: 'group:default/storefront',
+      });
+      await expect(forge.getRepository(repo)).resolves.toMatchObject({
+        ownerGroup: 'group:default/storefront',
+      });
+      await expect(
+        forge.createRepository({
+          ...repo,
+          ownerGroup: 'group:default/fulfilment',
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message:
+          'kestrel/invoices on the local forge is recorded as owned by group:default/storefront; Paved will not record group:default/fulfilment as its owner',
+      });
+      await expect(forge.getRepository(repo)).resolves.toMatchObject({
+        ownerGroup: 'group:default/storefront',
+      });
+      await expect(
+        forge.createRepository({ ...repo, ownerGroup: 'user:default/lena' }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^ownerGroup: "user:default\/lena" is not a group entity ref/,
+        ),
+      });
+    });
+
     it('keeps the default branch of a repository that has content', async () => {
       await forge.createRepository(repo);
       await forge.pushInitialContent({

@@ -23,6 +23,11 @@ export interface ForgeRepository extends ForgeRepositoryRef {
   cloneUrl: string;
   /** True while no branch has a commit. */
   empty: boolean;
+  /**
+   * The group Paved recorded as the owner when it created the repository
+   * (Paved's marker); undefined for a repository Paved did not create.
+   */
+  ownerGroup?: string;
 }
 
 /**

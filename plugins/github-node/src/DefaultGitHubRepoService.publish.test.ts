@@ -81,6 +81,94 @@ describe('DefaultGitHubRepoService: creating and publishing', () => {
     ]);
   });
 
+  it("records Paved's marker and the owning group as topics, keeps it when a crashed run's repository is adopted, and never replaces it", async () => {
+    await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      topics: ['paved'],
+      ownerGroup: 'group:default/storefront',
+    });
+    expect(server.driver.repository('kestrel', 'shop')!.topics).toEqual([
+      'paved',
+      'paved-managed',
+      'paved-owner-storefront',
+    ]);
+    await expect(
+      service.recordedOwner({ owner: 'kestrel', name: 'shop' }),
+    ).resolves.toEqual({
+      exists: true,
+      managed: true,
+      ownerGroup: 'group:default/storefront',
+    });
+    // Adopted by a run that names no owner (or the same): the marker stays.
+    await service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      topics: ['paved', 'web'],
+    });
+    expect(server.driver.repository('kestrel', 'shop')!.topics).toEqual([
+      'paved',
+      'web',
+      'paved-managed',
+      'paved-owner-storefront',
+    ]);
+    await expect(
+      service.createRepository({
+        owner: 'kestrel',
+        name: 'shop',
+        ownerGroup: 'group:default/fulfilment',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message:
+        'kestrel/shop is recorded as owned by group:default/storefront; Paved will not record group:default/fulfilment as its owner',
+    });
+    // A crashed run's repository (created, no topics yet) gets the marker.
+    await server.driver.createRepository('kestrel', 'crashed');
+    await expect(
+      service.recordedOwner({ owner: 'kestrel', name: 'crashed' }),
+    ).resolves.toEqual({ exists: true, managed: false, empty: true });
+    await service.createRepository({
+      owner: 'kestrel',
+      name: 'crashed',
+      ownerGroup: 'group:default/storefront',
+    });
+    expect(server.driver.repository('kestrel', 'crashed')!.topics).toEqual([
+      'paved-managed',
+      'paved-owner-storefront',
+    ]);
+    await expect(
+      service.recordedOwner({ owner: 'kestrel', name: 'none' }),
+    ).resolves.toEqual({ exists: false, managed: false });
+  });
+
+  it('refuses marker topics from a form, and owners a topic cannot name', async () => {
+    await expect(
+      service.createRepository({
+        owner: 'kestrel',
+        name: 'shop',
+        topics: ['paved-owner-platform'],
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'topics: "paved-owner-platform" is reserved for the marker Paved records on the repositories it creates',
+    });
+    await expect(
+      service.createRepository({
+        owner: 'kestrel',
+        name: 'shop',
+        ownerGroup: 'group:other/team_a',
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(
+        /^owner: "group:other\/team_a" cannot be recorded/,
+      ),
+    });
+    expect(server.requests).toEqual([]);
+  });
+
   it('adopts an existing repository of the same visibility, converging description and topics', async () => {
     await server.driver.createRepository('kestrel', 'shop', {
       description: 'old',

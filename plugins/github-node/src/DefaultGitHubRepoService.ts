@@ -6,6 +6,7 @@ import {
   CreateRepositoryResult,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RecordedOwnership,
 } from '@paved/plugin-publish-node';
 import {
   ArchiveRepositoryResult,
@@ -179,6 +180,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     callOptions?: GitHubCallOptions,
   ): Promise<PushInitialContentResult> {
     return this.#concerns.initialContent.push(options, callOptions);
+  }
+
+  recordedOwner(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<RecordedOwnership> {
+    return this.#concerns.repositories.recordedOwner(options, callOptions);
   }
 
   archiveRepository(

@@ -4,6 +4,7 @@ import type {
   CreateRepositoryResult,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RecordedOwnership,
   RepositoryRef,
 } from '@paved/plugin-publish-node';
 
@@ -316,6 +317,16 @@ export interface GitHubRepoService {
     options: OpenPullRequestOptions,
     callOptions?: GitHubCallOptions,
   ): Promise<OpenPullRequestResult>;
+
+  /**
+   * The marker Paved recorded on a repository when it created it (the
+   * topics `paved-managed` and `paved-owner-<group>`): whether it exists,
+   * whether Paved created it, and the owning group. Reads only.
+   */
+  recordedOwner(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<RecordedOwnership>;
 
   /**
    * Archives a repository (read-only, and undone by unarchiving it on

@@ -38,6 +38,12 @@ export {
   gitHubRepoServiceRef,
 } from './gitHubRepoServiceRef';
 export { hasGitHubCredentials } from './hasGitHubCredentials';
+export {
+  PAVED_MANAGED_TOPIC,
+  PAVED_OWNER_TOPIC_PREFIX,
+  markerTopicsOf,
+  ownerGroupOfTopics,
+} from './repositories/pavedMarker';
 export { GitHubRateLimitError } from './errors';
 export {
   assertActionsName,

@@ -29,6 +29,33 @@ export interface CreateRepositoryOptions extends RepositoryRef {
   topics?: string[];
   /** The branch the first push creates; default `main`. */
   defaultBranch?: string;
+  /**
+   * The catalogue group that owns the repository (`group:default/storefront`),
+   * recorded with Paved's marker so later actions read the owner from the
+   * repository, not from a form. A repository that already carries another
+   * recorded owner is a ConflictError: the recorded owner is never replaced.
+   */
+  ownerGroup?: string;
+}
+
+/**
+ * What a target recorded about a repository when Paved created it: whether
+ * it exists, whether Paved's marker is on it, and the owning group.
+ *
+ * @public
+ */
+export interface RecordedOwnership {
+  exists: boolean;
+  /** True when the repository carries Paved's marker (Paved created it). */
+  managed: boolean;
+  /** The group entity ref recorded with the marker; set when managed. */
+  ownerGroup?: string;
+  /**
+   * Whether no branch has a commit, read for an existing repository without
+   * the marker: an empty one is what a run that crashed before recording
+   * the marker leaves, which Paved may adopt.
+   */
+  empty?: boolean;
 }
 
 /**
@@ -140,6 +167,15 @@ export interface RepositoryPublisher {
    * returns them as the target spells them; an InputError naming repoUrl.
    */
   canonicalRef(ref: RepositoryRef): RepositoryRef;
+
+  /**
+   * Reads the marker Paved recorded on the repository: whether Paved created
+   * it and which group owns it. Writes nothing.
+   */
+  recordedOwner(
+    ref: RepositoryRef,
+    callOptions?: PublishCallOptions,
+  ): Promise<RecordedOwnership>;
 
   /** What a dry run reports: it writes nothing and takes no lock. */
   preview(ref: RepositoryRef): Promise<RepositoryPreview>;

@@ -4,6 +4,7 @@ import {
   CreateRepositoryResult,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RecordedOwnership,
   RepositoryPreview,
   RepositoryPublisher,
   RepositoryRef,
@@ -56,6 +57,17 @@ export class LocalForgeRepositoryPublisher implements RepositoryPublisher {
       if ((error as Error).name !== 'InputError') throw error;
       throw new InputError(`repoUrl: ${(error as Error).message}`);
     }
+  }
+
+  /** Reads the owner recorded in the repository's metadata; writes nothing. */
+  async recordedOwner(ref: RepositoryRef): Promise<RecordedOwnership> {
+    const found = await this.#forge.getRepository(ref);
+    return {
+      exists: Boolean(found),
+      managed: Boolean(found?.ownerGroup),
+      ownerGroup: found?.ownerGroup,
+      empty: found?.empty,
+    };
   }
 
   /** Reads what exists on disk; writes nothing. */

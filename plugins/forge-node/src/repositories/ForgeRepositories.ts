@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
   initBareRepository,
   listRefNames,
@@ -120,6 +120,7 @@ export class ForgeRepositories {
       visibility: metadata.visibility ?? 'private',
       defaultBranch: (await readHeadBranch(gitdir)) ?? 'main',
       createdAt: metadata.createdAt,
+      ownerGroup: metadata.ownerGroup,
       htmlUrl: this.#urls.repository(repo),
       cloneUrl: this.#urls.clone(repo),
       empty: branches.length === 0,
@@ -164,6 +165,20 @@ export class ForgeRepositories {
     metadata: ForgeMetadata,
   ): Promise<string | undefined> {
     const previous = await this.#storage.readMetadata(gitdir);
+    if (
+      previous.ownerGroup &&
+      metadata.ownerGroup &&
+      previous.ownerGroup !== metadata.ownerGroup
+    ) {
+      throw new ConflictError(
+        `${path.basename(path.dirname(gitdir))}/${path.basename(
+          gitdir,
+          '.git',
+        )} on the local forge is recorded as owned by ${
+          previous.ownerGroup
+        }; Paved will not record ${metadata.ownerGroup} as its owner`,
+      );
+    }
     await this.#storage.writeMetadata(gitdir, {
       ...previous,
       ...metadata,

@@ -6,6 +6,8 @@ import {
 } from '@paved/plugin-publish-node';
 import { ForgeMetadata } from '../storage/ForgeStorage';
 
+const GROUP_REF = /^group:[a-z0-9][-_.a-z0-9]*\/[a-z0-9][-_.a-z0-9]*$/;
+
 /**
  * The metadata a create request asks for, checked against GitHub's rules for
  * visibility, topics and description (so a repository can move there).
@@ -41,9 +43,17 @@ export function validateMetadata(
       `Description too long (${description.length} characters): at most 350 are allowed`,
     );
   }
+  const ownerGroup = options.ownerGroup?.trim().toLocaleLowerCase('en-US');
+  if (ownerGroup !== undefined && !GROUP_REF.test(ownerGroup)) {
+    throw new InputError(
+      `ownerGroup: "${options.ownerGroup}" is not a group entity ref; expected group:<namespace>/<name>, e.g. group:default/storefront`,
+    );
+  }
   return {
     description: description || undefined,
     topics: [...new Set(topics)],
     visibility,
+    // Left out when not given, so adopting keeps the recorded owner.
+    ...(ownerGroup && { ownerGroup }),
   };
 }

@@ -20,6 +20,8 @@ export interface ForgeMetadata {
   topics?: string[];
   visibility?: 'private' | 'internal';
   createdAt?: string;
+  /** Paved's marker: the group that owns the repository, recorded when Paved created it. */
+  ownerGroup?: string;
 }
 
 /** Options of {@link ForgeStorage.create}. */

@@ -5,6 +5,7 @@ import {
   PublishCallOptions,
   PushInitialContentOptions,
   PushInitialContentResult,
+  RecordedOwnership,
   RepositoryPreview,
   RepositoryPublisher,
   RepositoryRef,
@@ -59,6 +60,17 @@ export class GitHubRepositoryPublisher implements RepositoryPublisher {
     assertOwnerName(ref.owner, 'repoUrl owner');
     assertRepositoryName(ref.name, 'repoUrl repo');
     return ref;
+  }
+
+  /** Reads the marker topics of the repository (a GET); writes nothing. */
+  recordedOwner(
+    ref: RepositoryRef,
+    callOptions?: PublishCallOptions,
+  ): Promise<RecordedOwnership> {
+    return this.#service.recordedOwner(
+      { host: ref.host, owner: ref.owner, name: ref.name },
+      callOptions,
+    );
   }
 
   /** Makes no request: a dry run never touches GitHub, so it reports a repository to create. */

@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   CreateRepositoryOptions,
   CreateRepositoryResult,
+  RecordedOwnership,
 } from '@paved/plugin-publish-node';
 import {
   ArchiveRepositoryResult,
@@ -16,6 +17,11 @@ import { GitHubSession } from '../client/GitHubSession';
 import { byMessage, hasStatus } from '../errors';
 import { listRemoteBranches } from '../gitOps';
 import { assertBranchName, assertRepositoryName, assertTopics } from '../names';
+import {
+  isMarkerTopic,
+  markerTopicsOf,
+  ownerGroupOfTopics,
+} from './pavedMarker';
 import { workOfOthers } from './workOfOthers';
 
 const repoNameTaken = byMessage(/name already exists on this account/i);
@@ -41,8 +47,17 @@ function checkCreate(request: CreateRepositoryOptions) {
   const defaultBranch = request.defaultBranch ?? 'main';
   assertBranchName(defaultBranch, 'defaultBranch');
   const topics = request.topics ?? [];
-  assertTopics(topics);
-  return { visibility, defaultBranch, topics };
+  const reserved = topics.filter(isMarkerTopic);
+  if (reserved.length > 0) {
+    throw new InputError(
+      `topics: "${reserved[0]}" is reserved for the marker Paved records on the repositories it creates`,
+    );
+  }
+  const marker = request.ownerGroup
+    ? markerTopicsOf(request.ownerGroup)
+    : undefined;
+  assertTopics([...topics, ...(marker ?? [])]);
+  return { visibility, defaultBranch, topics, marker };
 }
 
 /**
@@ -61,7 +76,7 @@ export class GitHubRepositories {
     options?: GitHubCallOptions,
   ): Promise<CreateRepositoryResult> {
     const { owner, name } = request;
-    const { defaultBranch, topics } = checkCreate(request);
+    const { defaultBranch, topics, marker } = checkCreate(request);
     const action = `creating repository ${owner}/${name}`;
     const s = await this.#client.session(request, action, options);
     const { data, created, adoptedWithContent } = await this.#createOrAdopt(
@@ -69,8 +84,18 @@ export class GitHubRepositories {
       request,
       action,
     );
-    if (!adoptedWithContent) {
-      await this.#ensureTopics(s, topics, created ? [] : data.topics ?? []);
+    const current: string[] = created ? [] : data.topics ?? [];
+    const recorded = ownerGroupOfTopics(current);
+    const wanted = marker ? ownerGroupOfTopics(marker) : undefined;
+    if (recorded && wanted && recorded !== wanted) {
+      throw new ConflictError(
+        `${s.full} is recorded as owned by ${recorded}; Paved will not record ${wanted} as its owner`,
+      );
+    }
+    if (!adoptedWithContent && (topics.length > 0 || marker)) {
+      // Adopting keeps the marker a crashed run recorded, or records it.
+      const keep = marker ?? current.filter(isMarkerTopic);
+      await this.#ensureTopics(s, [...topics, ...keep], current);
     }
     return {
       created,
@@ -83,6 +108,33 @@ export class GitHubRepositories {
         ? defaultBranch
         : data.default_branch ?? defaultBranch,
     };
+  }
+
+  /** The marker Paved recorded on the repository, read with one GET. */
+  async recordedOwner(
+    request: GitHubRepoRef,
+    options?: GitHubCallOptions,
+  ): Promise<RecordedOwnership> {
+    const { owner, name } = request;
+    assertRepositoryName(name);
+    const action = `reading the owner Paved recorded for ${owner}/${name}`;
+    const s = await this.#client.session(request, action, options);
+    let data: RepoData;
+    try {
+      data = (await s.octokit.rest.repos.get({ owner, repo: name })).data;
+    } catch (error) {
+      this.#client.throwIfScopeMissing(error, action, s);
+      if (!hasStatus(error, 404)) throw this.#client.fail(error, action, s);
+      return { exists: false, managed: false };
+    }
+    const ownerGroup = ownerGroupOfTopics(data.topics ?? []);
+    if (ownerGroup) return { exists: true, managed: true, ownerGroup };
+    const { branches } = await this.#client.gitOnRepo(
+      s,
+      `reading the branches of ${s.full}`,
+      () => listRemoteBranches(s.remote),
+    );
+    return { exists: true, managed: false, empty: branches.size === 0 };
   }
 
   async archive(
