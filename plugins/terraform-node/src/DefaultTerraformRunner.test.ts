@@ -581,6 +581,89 @@ describe('DefaultTerraformRunner with the stand-in terraform', () => {
     );
   });
 
+  it('expires a plan left applying by a process that died, past the maximum age, with its files', async () => {
+    let now = Date.now();
+    const own = await databases.init('SQLITE_3');
+    const runner = await createRunner({ now: () => now, knex: own });
+    const plan = await planPostgres(runner, 'crashed-apply');
+    // What a backend killed mid-apply leaves: the plan applying, its lease lapsed.
+    await own('paved_terraform__plans')
+      .where({ plan_id: plan.planId })
+      .update({ status: 'applying' });
+    const runDir = path.join(
+      root,
+      'work',
+      'crashed-apply',
+      'runs',
+      plan.planId,
+    );
+    expect(fs.existsSync(runDir)).toBe(true);
+    await expect(runner.expirePlans()).resolves.toBe(0);
+    now += 3_600_001;
+    await expect(runner.expirePlans()).resolves.toBe(1);
+    expect((await runner.getPlan(plan.planId))?.status).toBe('expired');
+    expect(fs.existsSync(runDir)).toBe(false);
+    expect(
+      await own('paved_terraform__plan_files').where({ plan_id: plan.planId }),
+    ).toEqual([]);
+  });
+
+  it('records a workspace owner once: the first record wins', async () => {
+    const runner = await createRunner();
+    await expect(runner.getWorkspaceOwner('owned-ws')).resolves.toBeUndefined();
+    const first = await runner.recordWorkspaceOwner({
+      workspace: 'owned-ws',
+      ownerRef: 'group:default/storefront',
+      recordedBy: 'user:default/lena-fischer',
+      taskId: 'task-a',
+    });
+    expect(first).toMatchObject({
+      workspace: 'owned-ws',
+      ownerRef: 'group:default/storefront',
+      recordedBy: 'user:default/lena-fischer',
+      taskId: 'task-a',
+    });
+    const second = await runner.recordWorkspaceOwner({
+      workspace: 'owned-ws',
+      ownerRef: 'group:default/fulfilment',
+      recordedBy: 'user:default/jonas-weber',
+    });
+    expect(second).toEqual(first);
+    await expect(runner.getWorkspaceOwner('owned-ws')).resolves.toEqual(first);
+    await expect(runner.getWorkspaceOwner('Bad Name')).rejects.toThrow(
+      'workspace: expected 1-63 lowercase letters',
+    );
+  });
+
+  it('previews a plan without running terraform or taking the workspace', async () => {
+    const runner = await createRunner();
+    const preview = await runner.previewPlan({
+      module: 'postgres-database',
+      workspace: 'preview-db',
+      variables: { ...postgresVariables, master_password: DB_PASSWORD },
+    });
+    expect(preview).toMatchObject({
+      module: 'postgres-database',
+      workspace: 'preview-db',
+      destroy: false,
+    });
+    expect(preview.variables.master_password).toBe('(sensitive value)');
+    expect(JSON.stringify(preview)).not.toContain(DB_PASSWORD);
+    expect(fake.invocations()).toEqual([]);
+    expect(
+      await knex('paved_terraform__workspace_leases').where({
+        workspace: 'preview-db',
+      }),
+    ).toEqual([]);
+    await expect(
+      runner.previewPlan({
+        module: 'postgres-database',
+        workspace: 'preview-db',
+        variables: { ...postgresVariables, multi_az: 'yes' },
+      }),
+    ).rejects.toThrow('variables.multi_az: expected a bool, got a string');
+  });
+
   it('puts a value that tries to inject HCL or JSON into the state verbatim, creating nothing else', async () => {
     const injection =
       '"}\nresource "aws_iam_user" "evil" { name = "x" }\n# ${file("/etc/passwd")} {"a":1}';

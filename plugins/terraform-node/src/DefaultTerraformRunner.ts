@@ -6,9 +6,11 @@ import { CommandContext } from './commands/CommandContext';
 import { DestroyCommand } from './commands/destroy/DestroyCommand';
 import { OutputsCommand } from './commands/outputs/OutputsCommand';
 import { PlanCommand } from './commands/plan/PlanCommand';
+import { PreviewCommand } from './commands/preview/PreviewCommand';
 import { migrateDatabase } from './migrateDatabase';
 import { TerraformModule } from './modules/ModuleCatalog';
 import { ModuleCatalogLoader } from './modules/ModuleCatalogLoader';
+import { DatabaseWorkspaceOwners } from './owners/DatabaseWorkspaceOwners';
 import { DatabasePlanStore } from './plans/DatabasePlanStore';
 import { PlanExpiry } from './plans/PlanExpiry';
 import { SavedPlanFiles } from './plans/SavedPlanFiles';
@@ -18,6 +20,7 @@ import {
   TerraformRunnerSettings,
 } from './readTerraformRunnerConfig';
 import { DatabaseWorkspaceLock } from './runs/DatabaseWorkspaceLock';
+import { checkWorkspace } from './runs/WorkspaceRuns';
 import { RunDirectories } from './runs/RunDirectories';
 import { WorkspaceRuns } from './runs/WorkspaceRuns';
 import { SecretRedactor } from './SecretRedactor';
@@ -28,9 +31,11 @@ import {
   TerraformDestroyRequest,
   TerraformOutput,
   TerraformPlan,
+  TerraformPlanPreview,
   TerraformPlanRequest,
   TerraformRunner,
   TerraformRunOptions,
+  TerraformWorkspaceOwner,
 } from './TerraformRunner';
 
 /**
@@ -74,9 +79,16 @@ export class DefaultTerraformRunner implements TerraformRunner {
   readonly #apply: ApplyCommand;
   readonly #destroy: DestroyCommand;
   readonly #outputs: OutputsCommand;
+  readonly #preview: PreviewCommand;
+  readonly #owners: DatabaseWorkspaceOwners;
 
-  private constructor(options: { context: CommandContext }) {
+  private constructor(options: {
+    context: CommandContext;
+    owners: DatabaseWorkspaceOwners;
+  }) {
     this.#context = options.context;
+    this.#owners = options.owners;
+    this.#preview = new PreviewCommand(options.context);
     this.#plan = new PlanCommand(options.context);
     this.#apply = new ApplyCommand(options.context);
     this.#destroy = new DestroyCommand(options.context);
@@ -102,8 +114,37 @@ export class DefaultTerraformRunner implements TerraformRunner {
   static async create(
     options: DefaultTerraformRunnerOptions,
   ): Promise<DefaultTerraformRunner> {
+    const context = await createCommandContext(options);
     return new DefaultTerraformRunner({
-      context: await createCommandContext(options),
+      context,
+      owners: DatabaseWorkspaceOwners.create({
+        knex: context.knex,
+        now: context.now,
+      }),
+    });
+  }
+
+  async previewPlan(
+    request: TerraformPlanRequest,
+  ): Promise<TerraformPlanPreview> {
+    return this.#preview.run(request);
+  }
+
+  async getWorkspaceOwner(
+    workspace: string,
+  ): Promise<TerraformWorkspaceOwner | undefined> {
+    return this.#owners.get(checkWorkspace(workspace));
+  }
+
+  async recordWorkspaceOwner(request: {
+    workspace: string;
+    ownerRef: string;
+    recordedBy?: string;
+    taskId?: string;
+  }): Promise<TerraformWorkspaceOwner> {
+    return this.#owners.claim({
+      ...request,
+      workspace: checkWorkspace(request.workspace),
     });
   }
 
@@ -198,6 +239,7 @@ async function createCommandContext(
     now,
   });
   return {
+    knex,
     settings,
     logger,
     cli: new TerraformCli({ settings, stateBackend, redactor, logger }),

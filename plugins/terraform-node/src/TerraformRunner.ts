@@ -193,6 +193,37 @@ export interface TerraformDestroyRequest {
 }
 
 /**
+ * The group that owns a workspace, recorded at the workspace's first plan.
+ *
+ * @public
+ */
+export interface TerraformWorkspaceOwner {
+  workspace: string;
+  /** Group entity ref: `group:default/storefront`. */
+  ownerRef: string;
+  /** Who made the first plan (user entity ref), when known. */
+  recordedBy?: string;
+  /** The task of the first plan, when known. */
+  taskId?: string;
+  /** ISO time of the record. */
+  recordedAt: string;
+}
+
+/**
+ * What a plan would run, checked but not run (a dry run): the module, the
+ * workspace and the variables, sensitive values replaced.
+ *
+ * @public
+ */
+export interface TerraformPlanPreview {
+  module: string;
+  workspace: string;
+  /** The checked variables; sensitive ones read "(sensitive value)". */
+  variables: Record<string, unknown>;
+  destroy: boolean;
+}
+
+/**
  * Runs terraform (or tofu) on vetted modules: plan before apply, apply
  * exactly the saved plan, one run at a time per workspace.
  *
@@ -207,6 +238,29 @@ export interface TerraformRunner {
     request: TerraformPlanRequest,
     options?: TerraformRunOptions,
   ): Promise<TerraformPlan>;
+
+  /**
+   * Checks a plan request against the module catalogue (workspace name,
+   * module, variables) and says what it would plan, without running
+   * terraform or taking the workspace: what a dry run shows.
+   */
+  previewPlan(request: TerraformPlanRequest): Promise<TerraformPlanPreview>;
+
+  /** The workspace's recorded owner, or undefined before its first plan. */
+  getWorkspaceOwner(
+    workspace: string,
+  ): Promise<TerraformWorkspaceOwner | undefined>;
+
+  /**
+   * Records the workspace's owning group unless one is recorded already,
+   * and returns the recorded owner (the first record wins).
+   */
+  recordWorkspaceOwner(request: {
+    workspace: string;
+    ownerRef: string;
+    recordedBy?: string;
+    taskId?: string;
+  }): Promise<TerraformWorkspaceOwner>;
 
   /** A saved plan, or undefined. */
   getPlan(planId: string): Promise<TerraformPlan | undefined>;

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
 import { TerraformCli } from '../cli/TerraformCli';
 import { ModuleCatalogLoader } from '../modules/ModuleCatalogLoader';
 import { DatabasePlanStore } from '../plans/DatabasePlanStore';
@@ -14,6 +15,8 @@ import { SecretRedactor } from '../SecretRedactor';
  * takes it as its options.
  */
 export interface CommandContext {
+  /** The hosting plugin's database, migrated. */
+  knex: Knex;
   settings: TerraformRunnerSettings;
   logger: LoggerService;
   /** The terraform commands, in a run directory. */

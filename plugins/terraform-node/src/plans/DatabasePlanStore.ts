@@ -171,15 +171,16 @@ export class DatabasePlanStore {
   }
 
   /**
-   * Plans not applied (planned, failed part way or stale) and older than
-   * the given age, of one workspace or of all, oldest first.
+   * Plans not applied (planned, failed part way, stale, or left applying
+   * by a process that died) and older than the given age, of one workspace
+   * or of all, oldest first.
    */
   async listUnapplied(options: {
     olderThanMs: number;
     workspace?: string;
   }): Promise<PlanRecord[]> {
     let query = this.#knex(TABLE)
-      .whereIn('status', ['planned', 'failed', 'stale'])
+      .whereIn('status', ['planned', 'applying', 'failed', 'stale'])
       .where('created_at', '<', this.#now() - options.olderThanMs);
     if (options.workspace)
       query = query.where({ workspace: options.workspace });

@@ -66,11 +66,13 @@ export class PlanExpiry {
       workspace,
       olderThanMs: this.#maxAgeMs,
     })) {
-      // The file goes only once the plan can no longer be applied.
+      // The file goes only once the plan can no longer be applied. An
+      // `applying` plan here was left by a process that died: the caller
+      // holds the workspace's lease, so no apply of it is running.
       if (
         await this.#plans.update(old.planId, {
           status: 'expired',
-          from: ['planned', 'failed', 'stale'],
+          from: ['planned', 'applying', 'failed', 'stale'],
         })
       ) {
         const { directories } = this.#runs;
