@@ -1,0 +1,72 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import approvalsPlugin from '@paved/plugin-approvals-backend';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
+import { TEST_GROUPS, TEST_USERS, testOwnership } from '@paved/testkit';
+import { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { DefaultApprovalsService } from './DefaultApprovalsService';
+
+describe('DefaultApprovalsService', () => {
+  it('asks the approvals backend over HTTP as its plugin, once per task and plan, and reads the decision', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        approvalsPlugin,
+        mockServices.rootConfig.factory({
+          data: { app: { baseUrl: 'http://portal.test' } },
+        }),
+        mockServices.permissions.factory(),
+        createServiceFactory({
+          service: ownershipServiceRef,
+          deps: {},
+          factory: () => testOwnership(),
+        }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send: async () => {} }),
+        }),
+      ],
+    });
+    const { port } = server.address() as AddressInfo;
+    const approvals = DefaultApprovalsService.create({
+      discovery: {
+        getBaseUrl: async id => `http://localhost:${port}/api/${id}`,
+        getExternalBaseUrl: async id => `http://localhost:${port}/api/${id}`,
+      },
+      auth: mockServices.auth({ pluginId: 'scaffolder' }),
+    });
+    const ask = {
+      taskId: 'task-9',
+      stepId: 'review',
+      kind: 'terraform-plan' as const,
+      subjectId: 'plan-9',
+      target: 'terraform workspace kestrel-orders',
+      ownerRef: TEST_GROUPS.teamA,
+      requesterRef: TEST_USERS.teamA,
+      summary: 'Plan: 1 to add, 0 to change, 0 to destroy.',
+    };
+    const asked = await approvals.request(ask);
+    expect(asked).toMatchObject({ ...ask, status: 'pending' });
+    await expect(approvals.request(ask)).resolves.toEqual(asked);
+    await request(server)
+      .post(`/api/approvals/requests/${asked.id}/reject`)
+      .set('authorization', mockCredentials.user.header(TEST_USERS.teamAMate))
+      .send({ reason: 'too big' })
+      .expect(200);
+    await expect(approvals.get(asked.id)).resolves.toMatchObject({
+      status: 'rejected',
+      decidedBy: TEST_USERS.teamAMate,
+      reason: 'too big',
+    });
+    await expect(approvals.get('nope')).resolves.toBeUndefined();
+    await expect(
+      approvals.request({ ...ask, ownerRef: '' }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });
+  });
+});
