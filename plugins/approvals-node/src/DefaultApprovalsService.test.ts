@@ -9,7 +9,6 @@ import approvalsPlugin from '@paved/plugin-approvals-backend';
 import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { TEST_GROUPS, TEST_USERS, testOwnership } from '@paved/testkit';
 import { AddressInfo } from 'node:net';
-import request from 'supertest';
 import { DefaultApprovalsService } from './DefaultApprovalsService';
 
 describe('DefaultApprovalsService', () => {
@@ -54,11 +53,18 @@ describe('DefaultApprovalsService', () => {
     const asked = await approvals.request(ask);
     expect(asked).toMatchObject({ ...ask, status: 'pending' });
     await expect(approvals.request(ask)).resolves.toEqual(asked);
-    await request(server)
-      .post(`/api/approvals/requests/${asked.id}/reject`)
-      .set('authorization', mockCredentials.user.header(TEST_USERS.teamAMate))
-      .send({ reason: 'too big' })
-      .expect(200);
+    const rejected = await fetch(
+      `http://localhost:${port}/api/approvals/requests/${asked.id}/reject`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: mockCredentials.user.header(TEST_USERS.teamAMate),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ reason: 'too big' }),
+      },
+    );
+    expect(rejected.status).toBe(200);
     await expect(approvals.get(asked.id)).resolves.toMatchObject({
       status: 'rejected',
       decidedBy: TEST_USERS.teamAMate,
