@@ -19,3 +19,9 @@ export {
 export type { RepositoryNameProblem } from './names';
 export { repositoryTargetOf } from './repositoryTargetOf';
 export type { RepositoryTarget } from './repositoryTargetOf';
+export {
+  assertAllowedHost,
+  defaultAllowedHosts,
+  localForgeFallbackAllowed,
+  noCredentialsError,
+} from './publishingPolicy';

@@ -9,7 +9,13 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { localForgeRepositoryPublisherServiceFactory } from '@paved/plugin-forge-node';
 import { gitHubRepositoryPublisherServiceFactory } from '@paved/plugin-github-node';
-import { runAction, startGitHubTestServer } from '@paved/testkit';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  TEST_USERS,
+  runAction,
+  startGitHubTestServer,
+  testOrganisation,
+} from '@paved/testkit';
 import { scaffolderModulePavedPublish } from './module';
 
 /** paved:publish as a backend with both publishers registers it. */
@@ -27,6 +33,7 @@ async function publishAction(data: Record<string, any>) {
       gitHubRepositoryPublisherServiceFactory,
       localForgeRepositoryPublisherServiceFactory,
       mockServices.rootConfig.factory({ data }),
+      catalogServiceMock.factory({ entities: testOrganisation() }),
     ],
   });
   expect(actions.map(a => a.id)).toEqual(['paved:publish']);
@@ -46,8 +53,11 @@ describe('paved:publish in the scaffolder module', () => {
     expect(publish.supportsDryRun).toBe(true);
     const run = await runAction(
       publish,
-      { repoUrl: 'github.com?owner=kestrel&repo=shop' },
-      { workspace: { 'catalog-info.yaml': 'kind: Component\n' } },
+      { repoUrl: 'github.com?owner=kestrel&repo=shop', owner: 'storefront' },
+      {
+        workspace: { 'catalog-info.yaml': 'kind: Component\n' },
+        user: TEST_USERS.teamA,
+      },
     );
     expect(run.error).toBeUndefined();
     expect(run.outputs).toMatchObject({ forge: 'local', created: true });
@@ -77,8 +87,11 @@ describe('paved:publish in the scaffolder module', () => {
       });
       const run = await runAction(
         publish,
-        { repoUrl: 'github.com?owner=kestrel&repo=shop' },
-        { workspace: { 'catalog-info.yaml': 'kind: Component\n' } },
+        { repoUrl: 'github.com?owner=kestrel&repo=shop', owner: 'storefront' },
+        {
+          workspace: { 'catalog-info.yaml': 'kind: Component\n' },
+          user: TEST_USERS.teamA,
+        },
       );
       expect(run.error).toBeUndefined();
       expect(run.outputs).toMatchObject({ forge: 'github', created: true });
@@ -104,10 +117,12 @@ describe('paved:publish in the scaffolder module', () => {
         scaffolderModulePavedPublish,
         gitHubRepositoryPublisherServiceFactory,
         mockServices.rootConfig.factory({ data: { integrations: {} } }),
+        catalogServiceMock.factory({ entities: testOrganisation() }),
       ],
     });
     const run = await runAction(actions[0], {
       repoUrl: 'git.example.com?owner=kestrel&repo=shop',
+      allowedHosts: ['git.example.com'],
     });
     expect(run.error).toMatchObject({
       name: 'InputError',

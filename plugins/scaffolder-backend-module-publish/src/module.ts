@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { repositoryPublisherServiceRef } from '@paved/plugin-publish-node';
 import { createPavedPublishAction } from './actions/publish';
 
@@ -23,9 +24,13 @@ export const scaffolderModulePavedPublish = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         publishers: repositoryPublisherServiceRef,
+        ownership: ownershipServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, publishers }) {
-        scaffolder.addActions(createPavedPublishAction({ config, publishers }));
+      async init({ scaffolder, config, publishers, ownership, auditor }) {
+        scaffolder.addActions(
+          createPavedPublishAction({ config, publishers, ownership, auditor }),
+        );
       },
     });
   },

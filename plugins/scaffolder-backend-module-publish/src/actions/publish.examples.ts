@@ -13,6 +13,8 @@ export const examples: TemplateExample[] = [
           name: 'Publish',
           input: {
             repoUrl: 'github.com?owner=kestrel&repo=invoice-service',
+            owner: 'group:default/storefront',
+            allowedHosts: ['github.com'],
             description: 'Sends invoices to customers',
             defaultBranch: 'main',
           },
@@ -39,6 +41,7 @@ export const examples: TemplateExample[] = [
           name: 'Publish the service folder',
           input: {
             repoUrl: 'github.com?owner=kestrel&repo=tracking-docs',
+            owner: 'group:default/storefront',
             sourcePath: 'site',
             repoVisibility: 'internal',
             topics: ['documentation', 'tracking'],

@@ -9,11 +9,27 @@ import {
   LocalForgeRepositoryPublisher,
 } from '@paved/plugin-forge-node';
 import { GitHubRepositoryPublisher } from '@paved/plugin-github-node';
-import { declaredOutputs, exampleInput, runAction } from '@paved/testkit';
+import {
+  TEST_GROUPS,
+  TEST_USERS,
+  declaredOutputs,
+  exampleInput,
+  runAction,
+  testOwnership,
+} from '@paved/testkit';
 import { RepositoryPublisher } from '@paved/plugin-publish-node';
 import { createPavedPublishAction, publisherFor } from './publish';
 import { examples } from './publish.examples';
 import { useGitHub } from '../__testUtils__/useGitHub';
+import { recordingAuditor } from '../__testUtils__/recordingAuditor';
+
+/** A run as a member of team A, with team A as the form's owner unless the input names one. */
+const runAs: typeof runAction = (action, input, options) =>
+  runAction(
+    action,
+    { owner: TEST_GROUPS.teamA, ...input },
+    { user: TEST_USERS.teamA, ...options },
+  );
 
 /** What a template's fetch step renders: files at the workspace root, or in sourcePath. */
 function workspaceFor(input: { sourcePath?: string }) {
@@ -46,6 +62,8 @@ describe('paved:publish', () => {
         GitHubRepositoryPublisher.create({ service: h.service, config }),
         LocalForgeRepositoryPublisher.create({ forge }),
       ],
+      ownership: testOwnership(),
+      auditor: recordingAuditor().auditor,
     });
 
   beforeEach(async () => {
@@ -78,7 +96,7 @@ describe('paved:publish', () => {
         const base = `http://localhost:7007/api/forge/${owner}/${name}`;
         const workspace = workspaceFor(input);
 
-        const first = await runAction(action(), input, { workspace });
+        const first = await runAs(action(), input, { workspace });
         expect(first.error).toBeUndefined();
         expect(first.outputs).toEqual({
           remoteUrl: `${base}.git`,
@@ -104,6 +122,7 @@ describe('paved:publish', () => {
         const { files } = await forge.listFiles(repo, commitSha, '');
         expect(files.map(f => f.path).sort()).toEqual(published(input));
         await expect(forge.getRepository(repo)).resolves.toMatchObject({
+          ownerGroup: TEST_GROUPS.teamA,
           description: input.description,
           topics: input.topics ?? [],
           visibility: input.repoVisibility ?? 'private',
@@ -113,7 +132,7 @@ describe('paved:publish', () => {
 
         // A retry whose checkpoints were lost (a crash before they were
         // saved) does the work again and converges: adopted, nothing pushed.
-        const again = await runAction(action(), input, { workspace });
+        const again = await runAs(action(), input, { workspace });
         expect(again.error).toBeUndefined();
         expect(again.outputs).toEqual({
           ...first.outputs,
@@ -122,7 +141,7 @@ describe('paved:publish', () => {
         });
 
         // The scaffolder's own retry resumes from the saved checkpoints.
-        const resumed = await runAction(action(), input, {
+        const resumed = await runAs(action(), input, {
           workspace,
           store: first.store,
         });
@@ -144,7 +163,7 @@ describe('paved:publish', () => {
       const noToken = mockServices.rootConfig({
         data: { integrations: { github: [{ host: 'github.com', token: '' }] } },
       });
-      const run = await runAction(
+      const run = await runAs(
         publishAction(noToken),
         { repoUrl: 'github.com?owner=Kestrel&repo=Shop' },
         { workspace: { 'README.md': 'x' } },
@@ -174,7 +193,7 @@ describe('paved:publish', () => {
     });
 
     it('only says where it would publish in a dry run', async () => {
-      const run = await runAction(action(), exampleInput(examples[0].example), {
+      const run = await runAs(action(), exampleInput(examples[0].example), {
         workspace: workspaceFor({}),
         isDryRun: true,
       });
@@ -200,8 +219,8 @@ describe('paved:publish', () => {
 
     it('refuses other content in an existing repository, naming it', async () => {
       const input = exampleInput(examples[0].example);
-      await runAction(action(), input, { workspace: { 'README.md': 'one' } });
-      const run = await runAction(action(), input, {
+      await runAs(action(), input, { workspace: { 'README.md': 'one' } });
+      const run = await runAs(action(), input, {
         workspace: { 'README.md': 'two' },
       });
       expect(run.error).toMatchObject({
@@ -241,7 +260,7 @@ describe('paved:publish', () => {
     ])(
       'refuses %j with a clear error and creates nothing',
       async (input, message) => {
-        const run = await runAction(action(), input, {
+        const run = await runAs(action(), input, {
           workspace: { 'README.md': 'x' },
         });
         expect(run.error?.message).toMatch(message);
@@ -263,7 +282,7 @@ describe('paved:publish', () => {
         const html = `${h.server.url}/${owner}/${name}`;
         const workspace = workspaceFor(input);
 
-        const first = await runAction(action(), input, { workspace });
+        const first = await runAs(action(), input, { workspace });
         expect(first.error).toBeUndefined();
         expect(first.outputs).toEqual({
           remoteUrl: `${html}.git`,
@@ -283,7 +302,11 @@ describe('paved:publish', () => {
         ]);
         expect(h.server.driver.repository(owner, name)).toMatchObject({
           description: input.description ?? null,
-          topics: input.topics ?? [],
+          topics: [
+            ...(input.topics ?? []),
+            'paved-managed',
+            'paved-owner-storefront',
+          ],
           visibility: input.repoVisibility ?? 'private',
         });
         const files = await h.server.driver.files(owner, name);
@@ -293,7 +316,7 @@ describe('paved:publish', () => {
         );
         await expect(forge.listRepositories()).resolves.toEqual([]);
 
-        const again = await runAction(action(), input, { workspace });
+        const again = await runAs(action(), input, { workspace });
         expect(again.error).toBeUndefined();
         expect(again.outputs).toEqual({
           ...first.outputs,
@@ -305,7 +328,7 @@ describe('paved:publish', () => {
     );
 
     it('says it would publish to GitHub in a dry run, without asking GitHub', async () => {
-      const run = await runAction(action(), exampleInput(examples[0].example), {
+      const run = await runAs(action(), exampleInput(examples[0].example), {
         workspace: workspaceFor({}),
         isDryRun: true,
       });
@@ -335,6 +358,17 @@ describe('publisherFor', () => {
     expect(
       publisherFor([publisher('github', undefined), local], 'x.example'),
     ).toBe(local);
+  });
+
+  it('refuses a host without credentials when the fallback is off (production), naming the host and integrations.github', () => {
+    const local = publisher('local', 'fallback');
+    expect(() =>
+      publisherFor([publisher('github', undefined), local], 'github.com', {
+        fallback: false,
+      }),
+    ).toThrow(
+      'repoUrl: the host "github.com" has no credentials: configure a token or a GitHub App for it under integrations.github (host: github.com); this setting does not publish to the local forge instead (paved.publish.localForgeFallback)',
+    );
   });
 
   it('names the host when nothing takes it', () => {

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   RootConfigService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
@@ -8,12 +9,17 @@ import {
   TemplateActionOptions,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { OwnershipService, auditChange } from '@paved/plugin-ownership-node';
 import {
   RepositoryPublisher,
   RepositoryRef,
+  assertAllowedHost,
+  localForgeFallbackAllowed,
+  noCredentialsError,
   repositoryTargetOf,
 } from '@paved/plugin-publish-node';
 import { examples } from './publish.examples';
+import { ownerToRecord } from './publishOwnership';
 
 /** The zod the scaffolder hands to each schema field. */
 type Zod = Parameters<
@@ -31,6 +37,20 @@ const input = {
       .string()
       .describe(
         'Where to publish, as the RepoUrlPicker writes it: host?owner=<owner>&repo=<name>. On GitHub the owner is an organisation or user; on the local forge it is the folder the repository lives in.',
+      ),
+  owner: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The catalogue group that owns the new repository (group:default/storefront), recorded on it as Paved's marker; the task's initiator must belong to it. Required to create a repository; an existing one keeps the owner recorded on it.",
+      ),
+  allowedHosts: (z: Zod) =>
+    z
+      .array(z.string())
+      .optional()
+      .describe(
+        "The hosts repoUrl may name, as the template's RepoUrlPicker allows them. Default github.com and the hosts of integrations.github.",
       ),
   description: (z: Zod) =>
     z.string().optional().describe('The repository description.'),
@@ -131,6 +151,10 @@ const output = {
 interface PublishDeps {
   config: RootConfigService;
   publishers: RepositoryPublisher[];
+  /** Who may publish to a repository: its recorded owner's members and admins. */
+  ownership: OwnershipService;
+  /** Where the creation and the push are reported (the scaffolder's auditor). */
+  auditor: AuditorService;
 }
 
 /** A publish run's context, typed from the schema. */
@@ -163,14 +187,20 @@ export function createPavedPublishAction(options: PublishDeps) {
   });
 }
 
-/** The publisher for a host: the one that serves it, else the fallback. */
+/**
+ * The publisher for a host: the one that serves it, else the fallback
+ * unless `fallback` is false (production), where a host without
+ * credentials is an error naming it.
+ */
 export function publisherFor(
   publishers: RepositoryPublisher[],
   host: string,
+  options: { fallback?: boolean } = {},
 ): RepositoryPublisher {
-  const found =
-    publishers.find(p => p.match(host) === 'serves') ??
-    publishers.find(p => p.match(host) === 'fallback');
+  const serving = publishers.find(p => p.match(host) === 'serves');
+  if (serving) return serving;
+  if (options.fallback === false) throw noCredentialsError(host);
+  const found = publishers.find(p => p.match(host) === 'fallback');
   if (!found) {
     throw new InputError(
       `repoUrl: no publisher serves the host "${host}"; configure credentials for it under integrations.github`,
@@ -188,12 +218,17 @@ interface Plan {
   where: string;
   /** `<publisher>.<host>/<owner>/<name>`, lowercase: the checkpoints' object. */
   key: string;
+  /** `repository <host>/<owner>/<name>`: the audit trail's target. */
+  target: string;
   catalogInfoPath: string;
 }
 
-function planOf(ctx: PublishContext, publishers: RepositoryPublisher[]): Plan {
+function planOf(ctx: PublishContext, deps: PublishDeps): Plan {
   const target = repositoryTargetOf(ctx.input.repoUrl);
-  const publisher = publisherFor(publishers, target.host);
+  assertAllowedHost(target.host, ctx.input.allowedHosts, deps.config);
+  const publisher = publisherFor(deps.publishers, target.host, {
+    fallback: localForgeFallbackAllowed(deps.config),
+  });
   const { owner, name } = publisher.canonicalRef(target);
   return {
     publisher,
@@ -204,6 +239,7 @@ function planOf(ctx: PublishContext, publishers: RepositoryPublisher[]): Plan {
       : ctx.workspacePath,
     where: publisher.describe(target.host),
     key: `${publisher.id}.${target.host}/${owner}/${name}`.toLowerCase(),
+    target: `repository ${target.host}/${owner}/${name}`,
     catalogInfoPath: (ctx.input.catalogInfoPath ?? 'catalog-info.yaml').replace(
       /^\/+/,
       '',
@@ -212,13 +248,20 @@ function planOf(ctx: PublishContext, publishers: RepositoryPublisher[]): Plan {
 }
 
 async function publish(ctx: PublishContext, deps: PublishDeps) {
-  const plan = planOf(ctx, deps.publishers);
+  const plan = planOf(ctx, deps);
   const { owner, name } = plan.ref;
   if (ctx.isDryRun) {
-    await dryRun(ctx, plan);
+    await dryRun(ctx, plan, deps);
     return;
   }
   ctx.logger.info(`Publishing ${owner}/${name} to ${plan.where}`);
+  const audited = (eventId: string) => ({
+    eventId,
+    actor: ctx.user?.ref,
+    target: plan.target,
+    taskId: ctx.task?.id,
+    details: { forge: plan.publisher.id },
+  });
   // Log what is done when it is done; a retried task resumes from the
   // checkpoints and says so instead.
   let ran = false;
@@ -226,14 +269,35 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
     key: `paved.publish.repository.${plan.key}`,
     fn: async () => {
       ran = true;
-      return createRepository(ctx, plan);
+      return auditChange(
+        deps.auditor,
+        audited('repository-create'),
+        async () => {
+          const ownerGroup = await ownerToRecord({
+            ctx,
+            ownership: deps.ownership,
+            publisher: plan.publisher,
+            ref: plan.ref,
+            target: plan.target,
+          });
+          return createRepository(ctx, plan, ownerGroup);
+        },
+      );
     },
   });
   const push = await ctx.checkpoint({
     key: `paved.publish.push.${plan.key}.${plan.branch}`,
     fn: async () => {
       ran = true;
-      return pushContent(ctx, plan, repo, deps.config);
+      return auditChange(deps.auditor, audited('repository-push'), async () => {
+        await deps.ownership.assertMayChange({
+          credentials: await ctx.getInitiatorCredentials(),
+          ownerRef: repo.ownerGroup,
+          target: plan.target,
+          action: 'push to',
+        });
+        return pushContent(ctx, plan, repo, deps.config);
+      });
     },
   });
   if (!ran) {
@@ -248,8 +312,12 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
 }
 
 /** Says what would be published, writing nothing. */
-async function dryRun(ctx: PublishContext, plan: Plan) {
+async function dryRun(ctx: PublishContext, plan: Plan, deps: PublishDeps) {
   const { owner, name } = plan.ref;
+  // The form's owner is checked against the catalogue (no live system).
+  if (ctx.input.owner) {
+    await deps.ownership.resolveOwnerGroup(ctx.input.owner, 'owner');
+  }
   const preview = await plan.publisher.preview(plan.ref);
   ctx.logger.info(
     `Dry run: would ${
@@ -264,10 +332,15 @@ async function dryRun(ctx: PublishContext, plan: Plan) {
   ctx.output('commitHash', '');
 }
 
-async function createRepository(ctx: PublishContext, plan: Plan) {
+async function createRepository(
+  ctx: PublishContext,
+  plan: Plan,
+  ownerGroup: string,
+) {
   const r = await plan.publisher.createRepository(
     {
       ...plan.ref,
+      ownerGroup,
       visibility: ctx.input.repoVisibility,
       description: ctx.input.description,
       topics: ctx.input.topics,
@@ -281,7 +354,7 @@ async function createRepository(ctx: PublishContext, plan: Plan) {
     }`,
   );
   const { created, owner, name, htmlUrl, cloneUrl } = r;
-  return { created, owner, name, htmlUrl, cloneUrl };
+  return { created, owner, name, htmlUrl, cloneUrl, ownerGroup };
 }
 
 async function pushContent(
