@@ -157,6 +157,7 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
       ownerRef: TEST_GROUPS.teamA,
       requesterRef: TEST_USERS.teamA,
       taskUrl: 'http://portal.test/create/tasks/task-1',
+      url: `http://portal.test/approvals?request=${first.body.id}`,
     });
     const again = await create();
     expect(again.status).toBe(200);

@@ -37,6 +37,8 @@ export type ApprovalRequest = {
   summary: string;
   /** The task's page in the portal. */
   taskUrl: string;
+  /** The request on the portal's approvals page, where it is decided. */
+  url: string;
   status: ApprovalStatus;
   decidedBy?: string;
   /** ISO 8601. */

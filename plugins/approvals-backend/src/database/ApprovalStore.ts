@@ -4,6 +4,9 @@ import {
   CreateApprovalRequest,
 } from '@paved/plugin-approvals-common';
 
+/** A request as stored: its approvals page link is the desk's to add. */
+export type StoredApprovalRequest = Omit<ApprovalRequest, 'url'>;
+
 /** A decision to record on a pending request. */
 export type ApprovalDecision = {
   id: string;
@@ -21,13 +24,15 @@ export interface ApprovalStore {
    */
   create(
     request: CreateApprovalRequest & { id: string; taskUrl: string },
-  ): Promise<{ request: ApprovalRequest; created: boolean }>;
-  get(id: string): Promise<ApprovalRequest | undefined>;
+  ): Promise<{ request: StoredApprovalRequest; created: boolean }>;
+  get(id: string): Promise<StoredApprovalRequest | undefined>;
   /** Newest first. */
-  list(filter: { status?: ApprovalStatus }): Promise<ApprovalRequest[]>;
+  list(filter: { status?: ApprovalStatus }): Promise<StoredApprovalRequest[]>;
   /**
    * Records the decision if the request is still pending; returns the
    * decided request, or undefined when it was decided already.
    */
-  decide(decision: ApprovalDecision): Promise<ApprovalRequest | undefined>;
+  decide(
+    decision: ApprovalDecision,
+  ): Promise<StoredApprovalRequest | undefined>;
 }

@@ -3,12 +3,15 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
-  ApprovalRequest,
   ApprovalStatus,
   CreateApprovalRequest,
 } from '@paved/plugin-approvals-common';
 import { Knex } from 'knex';
-import { ApprovalDecision, ApprovalStore } from './ApprovalStore';
+import {
+  ApprovalDecision,
+  ApprovalStore,
+  StoredApprovalRequest,
+} from './ApprovalStore';
 
 const TABLE = 'approval_requests';
 
@@ -34,12 +37,12 @@ function iso(epochMs: string | number): string {
   return new Date(Number(epochMs)).toISOString();
 }
 
-function fromRow(row: Row): ApprovalRequest {
+function fromRow(row: Row): StoredApprovalRequest {
   return {
     id: row.id,
     taskId: row.task_id,
     stepId: row.step_id,
-    kind: row.kind as ApprovalRequest['kind'],
+    kind: row.kind as StoredApprovalRequest['kind'],
     subjectId: row.subject_id,
     target: row.target,
     ownerRef: row.owner_ref,
@@ -84,7 +87,7 @@ export class DatabaseApprovalStore implements ApprovalStore {
 
   async create(
     request: CreateApprovalRequest & { id: string; taskUrl: string },
-  ): Promise<{ request: ApprovalRequest; created: boolean }> {
+  ): Promise<{ request: StoredApprovalRequest; created: boolean }> {
     await this.#knex(TABLE)
       .insert({
         id: request.id,
@@ -109,12 +112,14 @@ export class DatabaseApprovalStore implements ApprovalStore {
     return { request: fromRow(row), created: row.id === request.id };
   }
 
-  async get(id: string): Promise<ApprovalRequest | undefined> {
+  async get(id: string): Promise<StoredApprovalRequest | undefined> {
     const row: Row | undefined = await this.#knex(TABLE).where({ id }).first();
     return row && fromRow(row);
   }
 
-  async list(filter: { status?: ApprovalStatus }): Promise<ApprovalRequest[]> {
+  async list(filter: {
+    status?: ApprovalStatus;
+  }): Promise<StoredApprovalRequest[]> {
     const query = this.#knex<Row>(TABLE).orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
@@ -125,7 +130,7 @@ export class DatabaseApprovalStore implements ApprovalStore {
 
   async decide(
     decision: ApprovalDecision,
-  ): Promise<ApprovalRequest | undefined> {
+  ): Promise<StoredApprovalRequest | undefined> {
     const updated = await this.#knex(TABLE)
       .where({ id: decision.id, status: 'pending' })
       .update({

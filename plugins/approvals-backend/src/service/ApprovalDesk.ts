@@ -11,7 +11,10 @@ import {
 } from '@paved/plugin-approvals-common';
 import { auditChange } from '@paved/plugin-ownership-node';
 import crypto from 'node:crypto';
-import { ApprovalStore } from '../database/ApprovalStore';
+import {
+  ApprovalStore,
+  StoredApprovalRequest,
+} from '../database/ApprovalStore';
 import { ApprovalNotifier } from './ApprovalNotifier';
 import { DecisionRules } from './DecisionRules';
 import { TaskResumer } from './TaskResumer';
@@ -40,6 +43,7 @@ export type DecisionResult = { request: ApprovalRequest; resumed: boolean };
 export class ApprovalDesk {
   readonly #options: ApprovalDeskOptions;
   readonly #now: () => Date;
+  readonly #baseUrl: string;
 
   static create(options: ApprovalDeskOptions) {
     return new ApprovalDesk(options);
@@ -48,13 +52,24 @@ export class ApprovalDesk {
   private constructor(options: ApprovalDeskOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#baseUrl = options.appBaseUrl.replace(/\/+$/, '');
+  }
+
+  /** The stored request with its link on the approvals page. */
+  #withUrl(request: StoredApprovalRequest): ApprovalRequest {
+    return {
+      ...request,
+      url: `${this.#baseUrl}/approvals?request=${encodeURIComponent(
+        request.id,
+      )}`,
+    };
   }
 
   async request(
     credentials: BackstageCredentials,
     request: CreateApprovalRequest,
   ): Promise<{ request: ApprovalRequest; created: boolean }> {
-    const { store, notifier, auditor, appBaseUrl } = this.#options;
+    const { store, notifier, auditor } = this.#options;
     const caller = await this.#options.rules.caller(credentials);
     return auditChange(
       auditor,
@@ -71,15 +86,18 @@ export class ApprovalDesk {
         },
       },
       async () => {
-        const taskUrl = `${appBaseUrl.replace(
-          /\/+$/,
-          '',
-        )}/create/tasks/${encodeURIComponent(request.taskId)}`;
-        const result = await store.create({
+        const taskUrl = `${this.#baseUrl}/create/tasks/${encodeURIComponent(
+          request.taskId,
+        )}`;
+        const stored = await store.create({
           ...request,
           id: crypto.randomUUID(),
           taskUrl,
         });
+        const result = {
+          request: this.#withUrl(stored.request),
+          created: stored.created,
+        };
         if (result.created) await notifier.requested(result.request);
         return result;
       },
@@ -91,7 +109,10 @@ export class ApprovalDesk {
     filter: { status?: ApprovalStatus },
   ): Promise<ApprovalRequestView[]> {
     const requests = await this.#options.store.list(filter);
-    return this.#options.rules.views(credentials, requests);
+    return this.#options.rules.views(
+      credentials,
+      requests.map(r => this.#withUrl(r)),
+    );
   }
 
   /** One request, for a caller who may see it (a NotFoundError otherwise). */
@@ -147,10 +168,11 @@ export class ApprovalDesk {
             `Approval request ${id} was already ${current.status} by ${current.decidedBy} at ${current.decidedAt}; a decision is final`,
           );
         }
-        await notifier.decided(decided);
+        const result = this.#withUrl(decided);
+        await notifier.decided(result);
         return {
-          request: decided,
-          resumed: await resumer.resume(decided.taskId),
+          request: result,
+          resumed: await resumer.resume(result.taskId),
         };
       },
     );
@@ -159,6 +181,6 @@ export class ApprovalDesk {
   async #find(id: string): Promise<ApprovalRequest> {
     const request = await this.#options.store.get(id);
     if (!request) throw new NotFoundError(`No approval request ${id}`);
-    return request;
+    return this.#withUrl(request);
   }
 }
