@@ -176,4 +176,29 @@ describe('DefaultOwnershipService', () => {
       true,
     );
   });
+
+  it('refuses service callers even where the permissions service allows them, unless permissions are off', async () => {
+    const options = {
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      permissions: mockServices.permissions(),
+    };
+    const change = {
+      ownerRef: 'storefront',
+      target: 'namespace storefront-cart-dev',
+      action: 'delete',
+      credentials: mockCredentials.service('external:ci'),
+    };
+    await expect(
+      DefaultOwnershipService.create(options).assertMayChange(change),
+    ).rejects.toThrow(
+      'service external:ci may not delete namespace storefront-cart-dev: it is owned by group:default/storefront, and a service belongs to no group',
+    );
+    await expect(
+      DefaultOwnershipService.create({
+        ...options,
+        servicesMayChange: true,
+      }).mayChange(change),
+    ).resolves.toBe(true);
+  });
 });

@@ -36,6 +36,15 @@ export type DefaultOwnershipServiceOptions = {
   allowSelfApproval?: boolean;
   /** How long catalogue answers are reused, in milliseconds (default 5000). */
   cacheTtlMs?: number;
+  /**
+   * Whether a service caller (another plugin, an external-access token)
+   * may change what a group owns. Backstage's permissions service allows
+   * service principals everything their access restrictions allow without
+   * asking the policy; a service belongs to no group, so Paved refuses it
+   * unless permissions are off (`permission.enabled: false`, the default
+   * of `fromConfig`). Default false.
+   */
+  servicesMayChange?: boolean;
 };
 
 /**
@@ -50,6 +59,7 @@ export class DefaultOwnershipService implements OwnershipService {
   readonly #adminGroups: Set<string>;
   readonly #allowSelfApproval: boolean;
   readonly #permissions: PermissionsService;
+  readonly #servicesMayChange: boolean;
 
   static create(options: DefaultOwnershipServiceOptions) {
     return new DefaultOwnershipService(options);
@@ -70,6 +80,7 @@ export class DefaultOwnershipService implements OwnershipService {
         DEFAULT_ADMIN_GROUPS,
       allowSelfApproval:
         permissions?.getOptionalBoolean('allowSelfApproval') ?? false,
+      servicesMayChange: !config.getOptionalBoolean('permission.enabled'),
     });
   }
 
@@ -84,6 +95,7 @@ export class DefaultOwnershipService implements OwnershipService {
     );
     this.#allowSelfApproval = options.allowSelfApproval ?? false;
     this.#permissions = options.permissions;
+    this.#servicesMayChange = options.servicesMayChange ?? false;
   }
 
   async caller(credentials: BackstageCredentials): Promise<PavedCaller> {
@@ -113,7 +125,7 @@ export class DefaultOwnershipService implements OwnershipService {
     };
   }
 
-  async mayChange(change: OwnedChange): Promise<boolean> {
+  async #policyAllows(change: OwnedChange): Promise<boolean> {
     const permission = change.destructive
       ? pavedTargetDeletePermission
       : pavedTargetChangePermission;
@@ -126,20 +138,32 @@ export class DefaultOwnershipService implements OwnershipService {
     return isAuthorized(decision, { ownerRef: change.ownerRef });
   }
 
+  async mayChange(change: OwnedChange): Promise<boolean> {
+    if (
+      !this.#servicesMayChange &&
+      change.credentials.principal &&
+      (change.credentials.principal as { type?: string }).type === 'service'
+    ) {
+      return false;
+    }
+    return this.#policyAllows(change);
+  }
+
   async assertMayChange(change: OwnedChange): Promise<void> {
     if (await this.mayChange(change)) return;
-    const who = describeCaller(await this.caller(change.credentials));
+    const caller = await this.caller(change.credentials);
+    const who = describeCaller(caller);
     const permission = change.destructive
       ? pavedTargetDeletePermission
       : pavedTargetChangePermission;
+    const why =
+      caller.type === 'service'
+        ? `a service belongs to no group, so ${permission.name} is for users only`
+        : `the policy refused ${permission.name} to ${who}, who is neither a member of that group nor an admin`;
     throw new NotAllowedError(
       `${who} may not ${change.action} ${
         change.target
-      }: it is owned by ${groupRefOf(
-        change.ownerRef,
-      )}, and the policy refused ${
-        permission.name
-      } to ${who}, who is neither a member of that group nor an admin`,
+      }: it is owned by ${groupRefOf(change.ownerRef)}, and ${why}`,
     );
   }
 
