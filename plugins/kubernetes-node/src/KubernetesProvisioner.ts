@@ -189,6 +189,8 @@ export interface NamespaceState {
   phase: 'Active' | 'Terminating';
   /** False when the namespace exists but Paved did not provision it for this component and environment. */
   provisioned: boolean;
+  /** Why it is not Paved's, when `provisioned` is false: `is not managed by Paved (...)`. */
+  foreign?: string;
   /** The owning group's name, from the owner label. */
   owner?: string;
 }

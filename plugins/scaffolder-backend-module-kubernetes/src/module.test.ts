@@ -6,10 +6,11 @@ import {
   TemplateAction,
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { kubernetesProvisionerServiceMock } from '@paved/plugin-kubernetes-node/testUtils';
-import { startKubernetesTestServer } from '@paved/testkit';
+import { startKubernetesTestServer, testOrganisation } from '@paved/testkit';
 import { scaffolderModulePavedKubernetes } from './module';
+import { mockActionContext as createMockActionContext } from './__testUtils__/testCluster';
 
 /** The actions the module registers in a test backend with these services. */
 async function registeredActions(...features: BackendFeature[]) {
@@ -21,7 +22,22 @@ async function registeredActions(...features: BackendFeature[]) {
         { addActions: (...added: any[]) => actions.push(...added) },
       ],
     ],
-    features: [scaffolderModulePavedKubernetes, ...features],
+    features: [
+      scaffolderModulePavedKubernetes,
+      // The ownership service's catalogue: the test organisation and team-shop.
+      catalogServiceMock.factory({
+        entities: [
+          ...testOrganisation(),
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'team-shop', namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          },
+        ],
+      }),
+      ...features,
+    ],
   });
   return actions;
 }

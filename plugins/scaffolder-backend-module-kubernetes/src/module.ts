@@ -1,6 +1,10 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { kubernetesProvisionerServiceRef } from '@paved/plugin-kubernetes-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import {
   createKubernetesApplyAction,
   createKubernetesNamespaceDeleteAction,
@@ -21,13 +25,16 @@ export const scaffolderModulePavedKubernetes = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         provisioner: kubernetesProvisionerServiceRef,
+        ownership: ownershipServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, provisioner }) {
+      async init({ scaffolder, provisioner, ownership, auditor }) {
+        const options = { provisioner, ownership, auditor };
         scaffolder.addActions(
-          createKubernetesNamespaceProvisionAction({ provisioner }),
-          createKubernetesApplyAction({ provisioner }),
-          createKubernetesRolloutWaitAction({ provisioner }),
-          createKubernetesNamespaceDeleteAction({ provisioner }),
+          createKubernetesNamespaceProvisionAction(options),
+          createKubernetesApplyAction(options),
+          createKubernetesRolloutWaitAction(options),
+          createKubernetesNamespaceDeleteAction(options),
         );
       },
     });

@@ -97,12 +97,14 @@ export class NamespaceProvisioner {
     }
     const owner: string | undefined =
       live.metadata?.labels?.[PAVED_LABELS.owner];
+    const foreign = foreignNamespace(live, component, environment);
     return {
       cluster,
       namespace,
       uid: live.metadata?.uid,
       phase: live.status?.phase === 'Terminating' ? 'Terminating' : 'Active',
-      provisioned: !foreignNamespace(live, component, environment),
+      provisioned: !foreign,
+      ...(foreign && { foreign }),
       ...(owner && { owner }),
     };
   }

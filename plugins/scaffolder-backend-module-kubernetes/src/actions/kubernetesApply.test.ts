@@ -9,7 +9,11 @@ import yaml from 'yaml';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { examples } from './kubernetesApply.examples';
 import { recordingCheckpoint } from '../__testUtils__/checkpointStore';
-import { provisionerFor, runAction } from '../__testUtils__/testCluster';
+import {
+  actionOptions,
+  provisionerFor,
+  runAction,
+} from '../__testUtils__/testCluster';
 
 describe('paved:kubernetes:apply', () => {
   const workspace = createMockDirectory();
@@ -49,7 +53,7 @@ describe('paved:kubernetes:apply', () => {
     extra: Record<string, unknown> = {},
   ) =>
     runAction(
-      createKubernetesApplyAction({ provisioner }),
+      createKubernetesApplyAction(actionOptions(provisioner)),
       input,
       extra,
       workspace.path,
@@ -156,7 +160,7 @@ describe('paved:kubernetes:apply', () => {
     expect(server.requests.filter(r => r.write)).toEqual([]);
   });
 
-  it('rejects manifests that break guardrails, naming the object and field, and applies nothing', async () => {
+  it('rejects manifests that break guardrails, naming the object and field, and applies nothing (reading only whose the namespace is)', async () => {
     workspace.addContent({
       'kubernetes/bad.yaml': sampleServiceManifests({
         name: 'payments-api',
@@ -174,7 +178,9 @@ describe('paved:kubernetes:apply', () => {
         '- document 6 (Deployment "payments-api"): spec.template.spec.containers[0].securityContext.runAsUser: running as root (user 0) is not allowed',
     );
     expect(ctx.output).not.toHaveBeenCalled();
-    expect(server.requests).toEqual([]);
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/namespaces/payments-api-dev',
+    ]);
   });
 
   it.each([

@@ -11,6 +11,11 @@ import {
   withPavedConvention,
 } from '@paved/plugin-kubernetes-node';
 import yaml from 'yaml';
+import {
+  KubernetesActionOptions,
+  assertMayChangeNamespace,
+  audited,
+} from './guardedChange';
 import { examples } from './kubernetesApply.examples';
 import {
   StepContext,
@@ -196,10 +201,8 @@ const output = {
  *
  * @public
  */
-export function createKubernetesApplyAction(options: {
-  provisioner: KubernetesProvisioner;
-}) {
-  const { provisioner } = options;
+export function createKubernetesApplyAction(options: KubernetesActionOptions) {
+  const { provisioner, auditor } = options;
   return createTemplateAction({
     id: 'paved:kubernetes:apply',
     description:
@@ -230,9 +233,28 @@ export function createKubernetesApplyAction(options: {
         manifests,
         force: ctx.input.force ?? false,
       };
-      const summary = ctx.isDryRun
-        ? await dryRun(ctx, provisioner, request)
-        : await checkpointedApply(ctx, provisioner, request);
+      const check = () =>
+        assertMayChangeNamespace(ctx, options, {
+          cluster,
+          component,
+          environment,
+          action: 'apply manifests to',
+        });
+      let summary: ObjectSummary;
+      if (ctx.isDryRun) {
+        await check();
+        summary = await dryRun(ctx, provisioner, request);
+      } else {
+        summary = await audited(
+          ctx,
+          auditor,
+          { eventId: 'manifest-apply', namespace, cluster },
+          async () => {
+            await check();
+            return checkpointedApply(ctx, provisioner, request);
+          },
+        );
+      }
       ctx.output('cluster', cluster);
       ctx.output('namespace', namespace);
       outputSummary(ctx, summary);

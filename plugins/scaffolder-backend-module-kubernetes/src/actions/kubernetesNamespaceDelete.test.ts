@@ -10,7 +10,11 @@ import {
   checkpointStore,
   recordingCheckpoint,
 } from '../__testUtils__/checkpointStore';
-import { provisionerFor, runAction } from '../__testUtils__/testCluster';
+import {
+  actionOptions,
+  provisionerFor,
+  runAction,
+} from '../__testUtils__/testCluster';
 
 describe('paved:kubernetes:namespace:delete', () => {
   let server: KubernetesTestServer;
@@ -30,7 +34,10 @@ describe('paved:kubernetes:namespace:delete', () => {
     extra: Record<string, unknown> = {},
   ) =>
     runAction(
-      createKubernetesNamespaceDeleteAction({ provisioner, pollIntervalMs: 1 }),
+      createKubernetesNamespaceDeleteAction({
+        ...actionOptions(provisioner),
+        pollIntervalMs: 1,
+      }),
       input,
       extra,
     );
@@ -121,7 +128,7 @@ describe('paved:kubernetes:namespace:delete', () => {
     });
     const { done } = run({ component: 'shop', environment: 'preview' });
     await expect(done).rejects.toThrow(
-      'Namespace "shop-preview" on cluster "dev" is not managed by Paved (app.kubernetes.io/managed-by is not set); Paved deletes only the namespaces it provisioned',
+      'Namespace "shop-preview" on cluster "dev" is not managed by Paved (app.kubernetes.io/managed-by is not set); Paved changes only the namespaces it provisioned for component "shop" in environment "preview"',
     );
   });
 });

@@ -4,6 +4,11 @@ import {
   KubernetesProvisioner,
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
+import {
+  KubernetesActionOptions,
+  assertMayChangeNamespace,
+  audited,
+} from './guardedChange';
 import { examples } from './kubernetesNamespaceDelete.examples';
 import {
   StepContext,
@@ -76,12 +81,13 @@ const output = {
  *
  * @public
  */
-export function createKubernetesNamespaceDeleteAction(options: {
-  provisioner: KubernetesProvisioner;
-  /** How often to poll; 2 seconds by default. */
-  pollIntervalMs?: number;
-}) {
-  const { provisioner, pollIntervalMs } = options;
+export function createKubernetesNamespaceDeleteAction(
+  options: KubernetesActionOptions & {
+    /** How often to poll; 2 seconds by default. */
+    pollIntervalMs?: number;
+  },
+) {
+  const { provisioner, auditor, pollIntervalMs } = options;
   return createTemplateAction({
     id: 'paved:kubernetes:namespace:delete',
     description:
@@ -103,10 +109,36 @@ export function createKubernetesNamespaceDeleteAction(options: {
         onProgress: (line: string) => ctx.logger.info(line),
       };
 
-      const existed = ctx.isDryRun
-        ? (await provisioner.deleteNamespace({ ...request, dryRun: true }))
-            .existed
-        : await checkpointedDelete(ctx, provisioner, request);
+      const check = () =>
+        assertMayChangeNamespace(ctx, options, {
+          cluster,
+          component,
+          environment,
+          action: 'delete',
+          destructive: true,
+        });
+      let existed: boolean;
+      if (ctx.isDryRun) {
+        await check();
+        existed = (
+          await provisioner.deleteNamespace({ ...request, dryRun: true })
+        ).existed;
+      } else {
+        existed = await audited(
+          ctx,
+          auditor,
+          {
+            eventId: 'namespace-delete',
+            namespace,
+            cluster,
+            destructive: true,
+          },
+          async () => {
+            await check();
+            return checkpointedDelete(ctx, provisioner, request);
+          },
+        );
+      }
 
       ctx.output('cluster', cluster);
       ctx.output('namespace', namespace);

@@ -1,5 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { KubernetesProvisioner } from '@paved/plugin-kubernetes-node';
 import {
   KubernetesTestServer,
@@ -12,7 +11,11 @@ import {
   checkpointStore,
   recordingCheckpoint,
 } from '../__testUtils__/checkpointStore';
-import { provisionerFor } from '../__testUtils__/testCluster';
+import {
+  actionOptions,
+  mockActionContext,
+  provisionerFor,
+} from '../__testUtils__/testCluster';
 
 describe('paved:kubernetes:namespace:provision', () => {
   let server: KubernetesTestServer;
@@ -34,8 +37,10 @@ describe('paved:kubernetes:namespace:provision', () => {
     'runs the example: %s',
     async (_, example) => {
       const { input } = yaml.parse(example).steps[0];
-      const action = createKubernetesNamespaceProvisionAction({ provisioner });
-      const ctx = createMockActionContext({ input });
+      const action = createKubernetesNamespaceProvisionAction(
+        actionOptions(provisioner),
+      );
+      const ctx = mockActionContext({ input });
       await action.handler(ctx);
       const namespace = `${input.component}-${input.environment}`;
       expect(ctx.output).toHaveBeenCalledWith(
@@ -64,7 +69,9 @@ describe('paved:kubernetes:namespace:provision', () => {
   );
 
   it('checkpoints the namespace under a key naming it, and converges when run again', async () => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
     const { keys, checkpoint } = recordingCheckpoint();
     const input = {
       component: 'shop',
@@ -72,7 +79,7 @@ describe('paved:kubernetes:namespace:provision', () => {
       owner: 'group:default/team-shop',
     };
     const run = async () => {
-      const ctx = { ...createMockActionContext({ input }), checkpoint };
+      const ctx = { ...mockActionContext({ input }), checkpoint };
       await action.handler(ctx as any);
       return ctx;
     };
@@ -92,14 +99,16 @@ describe('paved:kubernetes:namespace:provision', () => {
   });
 
   it('refuses an owner change unless changeOwner is set', async () => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
     const input = {
       component: 'shop',
       environment: 'dev',
       owner: 'group:default/team-shop',
     };
-    await action.handler(createMockActionContext({ input }));
-    const takeover = createMockActionContext({
+    await action.handler(mockActionContext({ input }));
+    const takeover = mockActionContext({
       input: { ...input, owner: 'group:default/team-intruder' },
     });
     await expect(action.handler(takeover)).rejects.toThrow(
@@ -107,7 +116,7 @@ describe('paved:kubernetes:namespace:provision', () => {
     );
     expect(takeover.output).not.toHaveBeenCalled();
 
-    const handover = createMockActionContext({
+    const handover = mockActionContext({
       input: { ...input, owner: 'group:default/team-new', changeOwner: true },
     });
     await action.handler(handover);
@@ -117,20 +126,23 @@ describe('paved:kubernetes:namespace:provision', () => {
     ]);
   });
 
-  it('replays its checkpoint on retry after one read, while the namespace it provisioned is there', async () => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+  it('replays its checkpoint on retry after reading the namespace (owner check, then the replay check), while the namespace it provisioned is there', async () => {
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
     const store = checkpointStore();
     const input = {
       component: 'shop',
       environment: 'dev',
       owner: 'group:default/team-shop',
     };
-    const first = { ...createMockActionContext({ input }), ...store };
+    const first = { ...mockActionContext({ input }), ...store };
     await action.handler(first as any);
     server.resetRequests();
-    const retry = { ...createMockActionContext({ input }), ...store };
+    const retry = { ...mockActionContext({ input }), ...store };
     await action.handler(retry as any);
     expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/namespaces/shop-dev',
       'GET /api/v1/namespaces/shop-dev',
     ]);
     expect(retry.output).toHaveBeenCalledWith(
@@ -140,7 +152,9 @@ describe('paved:kubernetes:namespace:provision', () => {
   });
 
   it('provisions again on retry when the namespace was deleted since, and checkpoints that too', async () => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
     const store = checkpointStore();
     const input = {
       component: 'shop',
@@ -148,7 +162,7 @@ describe('paved:kubernetes:namespace:provision', () => {
       owner: 'group:default/team-shop',
     };
     await action.handler({
-      ...createMockActionContext({ input }),
+      ...mockActionContext({ input }),
       ...store,
     } as any);
     const uid = () =>
@@ -164,7 +178,7 @@ describe('paved:kubernetes:namespace:provision', () => {
 
     const logger = mockServices.logger.mock();
     const retry = {
-      ...createMockActionContext({ input, logger }),
+      ...mockActionContext({ input, logger }),
       ...store,
     };
     await action.handler(retry as any);
@@ -188,17 +202,19 @@ describe('paved:kubernetes:namespace:provision', () => {
     // The next retry replays the new record: reads only.
     server.resetRequests();
     await action.handler({
-      ...createMockActionContext({ input }),
+      ...mockActionContext({ input }),
       ...store,
     } as any);
     expect(server.requests.filter(r => r.write)).toEqual([]);
   });
 
   it('shows in a dry run what it would create, and creates nothing', async () => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
     const logger = mockServices.logger.mock();
     const ctx = {
-      ...createMockActionContext({
+      ...mockActionContext({
         input: { component: 'shop', environment: 'dev', owner: 'team-shop' },
         logger,
       }),
@@ -234,8 +250,10 @@ describe('paved:kubernetes:namespace:provision', () => {
       'cluster: "mars" is not a configured Kubernetes cluster; configured: dev, prod-eu',
     ],
   ])('rejects %j naming the field', async (input, message) => {
-    const action = createKubernetesNamespaceProvisionAction({ provisioner });
-    const ctx = createMockActionContext({ input });
+    const action = createKubernetesNamespaceProvisionAction(
+      actionOptions(provisioner),
+    );
+    const ctx = mockActionContext({ input });
     await expect(action.handler(ctx)).rejects.toThrow(message);
     expect(ctx.output).not.toHaveBeenCalled();
     expect(server.requests).toEqual([]);

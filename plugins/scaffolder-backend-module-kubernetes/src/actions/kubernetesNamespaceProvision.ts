@@ -4,6 +4,11 @@ import {
   KubernetesProvisioner,
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
+import {
+  KubernetesActionOptions,
+  assertMayChangeNamespace,
+  audited,
+} from './guardedChange';
 import { examples } from './kubernetesNamespaceProvision.examples';
 import {
   StepContext,
@@ -103,10 +108,10 @@ const output = {
  *
  * @public
  */
-export function createKubernetesNamespaceProvisionAction(options: {
-  provisioner: KubernetesProvisioner;
-}) {
-  const { provisioner } = options;
+export function createKubernetesNamespaceProvisionAction(
+  options: KubernetesActionOptions,
+) {
+  const { provisioner, auditor } = options;
   return createTemplateAction({
     id: 'paved:kubernetes:namespace:provision',
     description:
@@ -127,15 +132,34 @@ export function createKubernetesNamespaceProvisionAction(options: {
         allowOwnerChange: changeOwner ?? false,
       };
 
+      const check = () =>
+        assertMayChangeNamespace(ctx, options, {
+          cluster,
+          component,
+          environment,
+          action: 'provision',
+          formOwner: owner,
+        });
+
       let summary;
       if (ctx.isDryRun) {
+        // Reads only: the owner check and what would change.
+        await check();
         const result = await provisioner.ensureNamespace({
           ...request,
           dryRun: true,
         });
         summary = logOutcomes(ctx.logger, result.objects, true);
       } else {
-        summary = await checkpointedProvision(ctx, provisioner, request);
+        summary = await audited(
+          ctx,
+          auditor,
+          { eventId: 'namespace-provision', namespace, cluster },
+          async () => {
+            await check();
+            return checkpointedProvision(ctx, provisioner, request);
+          },
+        );
       }
 
       ctx.output('cluster', cluster);

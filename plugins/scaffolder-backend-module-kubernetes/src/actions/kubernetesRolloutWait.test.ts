@@ -7,7 +7,11 @@ import {
 import yaml from 'yaml';
 import { createKubernetesRolloutWaitAction } from './kubernetesRolloutWait';
 import { examples } from './kubernetesRolloutWait.examples';
-import { provisionerFor, runAction } from '../__testUtils__/testCluster';
+import {
+  actionOptions,
+  provisionerFor,
+  runAction,
+} from '../__testUtils__/testCluster';
 
 const target = { component: 'payments-api', environment: 'dev' };
 const deploymentRef = {
@@ -40,7 +44,10 @@ describe('paved:kubernetes:rollout:wait', () => {
     extra: Record<string, unknown> = {},
   ) =>
     runAction(
-      createKubernetesRolloutWaitAction({ provisioner, pollIntervalMs: 1 }),
+      createKubernetesRolloutWaitAction({
+        ...actionOptions(provisioner),
+        pollIntervalMs: 1,
+      }),
       input,
       extra,
     );
@@ -123,7 +130,7 @@ describe('paved:kubernetes:rollout:wait', () => {
     );
   });
 
-  it('does not contact the cluster in a dry run', async () => {
+  it('only reads the namespace (whose it is) in a dry run', async () => {
     server.resetRequests();
     const { ctx, logger, done } = run(
       { ...target, workloads: ['StatefulSet/db'] },
@@ -134,7 +141,9 @@ describe('paved:kubernetes:rollout:wait', () => {
       'Would wait for StatefulSet/db in namespace payments-api-dev on cluster dev',
     );
     expect(ctx.output).toHaveBeenCalledWith('workloads', ['StatefulSet/db']);
-    expect(server.requests).toEqual([]);
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/namespaces/payments-api-dev',
+    ]);
   });
 
   it('rejects a workload that is not a Deployment or StatefulSet', async () => {

@@ -7,6 +7,11 @@ import {
   WorkloadRef,
   namespaceNameFor,
 } from '@paved/plugin-kubernetes-node';
+import {
+  KubernetesActionOptions,
+  assertMayChangeNamespace,
+  audited,
+} from './guardedChange';
 import { examples } from './kubernetesRolloutWait.examples';
 import {
   StepContext,
@@ -143,12 +148,13 @@ const output = {
  *
  * @public
  */
-export function createKubernetesRolloutWaitAction(options: {
-  provisioner: KubernetesProvisioner;
-  /** How often to poll; 2 seconds by default. */
-  pollIntervalMs?: number;
-}) {
-  const { provisioner, pollIntervalMs } = options;
+export function createKubernetesRolloutWaitAction(
+  options: KubernetesActionOptions & {
+    /** How often to poll; 2 seconds by default. */
+    pollIntervalMs?: number;
+  },
+) {
+  const { provisioner, auditor, pollIntervalMs } = options;
   return createTemplateAction({
     id: 'paved:kubernetes:rollout:wait',
     description:
@@ -163,8 +169,16 @@ export function createKubernetesRolloutWaitAction(options: {
       const workloads = ctx.input.workloads?.map(parseWorkload);
       const cluster = provisioner.resolveCluster(ctx.input.cluster);
 
+      const check = () =>
+        assertMayChangeNamespace(ctx, options, {
+          cluster,
+          component,
+          environment,
+          action: 'read the rollout and container logs of',
+        });
       let available: string[];
       if (ctx.isDryRun) {
+        await check();
         ctx.logger.info(
           `Would wait for ${
             workloads
@@ -174,17 +188,25 @@ export function createKubernetesRolloutWaitAction(options: {
         );
         available = workloads?.map(w => `${w.kind}/${w.name}`) ?? [];
       } else {
-        available = await checkpointedWait(ctx, provisioner, {
-          cluster,
-          component,
-          environment,
-          workloads,
-          timeoutMs: timeoutMsOf(timeoutSeconds),
-          pollIntervalMs,
-          logTailLines,
-          signal: ctx.signal,
-          onProgress: line => ctx.logger.info(line),
-        });
+        available = await audited(
+          ctx,
+          auditor,
+          { eventId: 'rollout-read', namespace, cluster },
+          async () => {
+            await check();
+            return checkpointedWait(ctx, provisioner, {
+              cluster,
+              component,
+              environment,
+              workloads,
+              timeoutMs: timeoutMsOf(timeoutSeconds),
+              pollIntervalMs,
+              logTailLines,
+              signal: ctx.signal,
+              onProgress: line => ctx.logger.info(line),
+            });
+          },
+        );
       }
 
       ctx.output('cluster', cluster);
