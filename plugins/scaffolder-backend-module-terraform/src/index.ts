@@ -14,3 +14,4 @@ export {
   createTerraformReviewAction,
   PlanReviewRequiredError,
 } from './actions';
+export type { TerraformActionOptions } from './actions/terraformActionOptions';

@@ -1,4 +1,5 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { terraformRunnerServiceMock } from '@paved/plugin-terraform-node/testUtils';
 import terraformModule from './index';
@@ -11,7 +12,12 @@ describe('terraformModule', () => {
     });
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, extensionPoint]],
-      features: [terraformModule, terraformRunnerServiceMock.factory(runner)],
+      features: [
+        terraformModule,
+        terraformRunnerServiceMock.factory(runner),
+        // The ownership service's default factory reads the catalogue.
+        catalogServiceMock.factory(),
+      ],
     });
     const actions = extensionPoint.addActions.mock.calls.flat();
     expect(actions.map(a => a.id)).toEqual([

@@ -1,5 +1,9 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { terraformRunnerServiceRef } from '@paved/plugin-terraform-node';
 import {
   createTerraformApplyAction,
@@ -12,7 +16,9 @@ import {
 /**
  * The scaffolder actions of the Terraform driver: paved:terraform:plan,
  * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and
- * paved:terraform:output, on the TerraformRunner of terraformRunnerServiceRef.
+ * paved:terraform:output, on the TerraformRunner of terraformRunnerServiceRef,
+ * each checking the task's user against the workspace's recorded owner
+ * (ownershipServiceRef) and reporting its side effects to the auditor.
  *
  * @public
  */
@@ -24,14 +30,17 @@ export const scaffolderModulePavedTerraform = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         runner: terraformRunnerServiceRef,
+        ownership: ownershipServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, runner }) {
+      async init({ scaffolder, runner, ownership, auditor }) {
+        const options = { runner, ownership, auditor };
         scaffolder.addActions(
-          createTerraformPlanAction({ runner }),
+          createTerraformPlanAction(options),
           createTerraformReviewAction({ runner }),
-          createTerraformApplyAction({ runner }),
-          createTerraformDestroyAction({ runner }),
-          createTerraformOutputAction({ runner }),
+          createTerraformApplyAction(options),
+          createTerraformDestroyAction(options),
+          createTerraformOutputAction(options),
         );
       },
     });

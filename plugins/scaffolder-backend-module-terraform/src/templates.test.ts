@@ -13,7 +13,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
+import {
+  FakeTerraform,
+  fakeTerraformPath,
+  testOrganisation,
+} from '@paved/testkit';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -69,6 +73,7 @@ const SECRET_TEMPLATE = {
         input: {
           module: 'postgres-database',
           workspace: '${{ parameters.name }}-db',
+          owner: 'group:default/fulfilment',
           variables: {
             name: '${{ parameters.name }}',
             owner: 'fulfilment',
@@ -102,6 +107,13 @@ const SECRET_TEMPLATE = {
       ],
     },
   },
+};
+/** A team of its own, which the bucket tests name as owner. */
+const BILLING = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'billing', namespace: 'default' },
+  spec: { type: 'team', children: [] },
 };
 const DB_SECRET = 'template-secret-password-1f2e3d4c';
 const PLAN_KEY = 'the-replicas-plan-encryption-key-5a6b7c8d9e';
@@ -171,6 +183,9 @@ describe.each(databases.eachSupportedId())(
               template('postgres-database'),
               template('object-bucket'),
               SECRET_TEMPLATE,
+              // The owners the tests' forms name, which plans record.
+              ...testOrganisation(),
+              BILLING,
             ],
           }),
           mockServices.database.factory({
@@ -568,7 +583,7 @@ describe.each(databases.eachSupportedId())(
       expect(JSON.stringify(done.events)).not.toContain(DB_SECRET);
     });
 
-    it('stops after the plan in a dry run', async () => {
+    it('runs no terraform in a dry run: it says what it would plan, and review and apply are left out', async () => {
       await start();
       const result = await call('POST', '/v2/dry-run', {
         template: template('object-bucket'),
@@ -576,18 +591,24 @@ describe.each(databases.eachSupportedId())(
         directoryContents: [],
       });
       const lines = result.log.map((l: any) => plain(l.body.message));
-      expect(lines).toContain('Plan: 6 to add, 0 to change, 0 to destroy.');
       expect(lines).toContainEqual(
         expect.stringMatching(
-          /^Dry run: a real run stops here until the plan is approved/,
+          /^Dry run: would plan module object-bucket in workspace dry-bucket with variables \{"name":"dry-bucket","owner":"billing"/,
         ),
       );
       expect(lines).toContainEqual(
-        expect.stringMatching(/^Dry run: plan [0-9a-f-]{36} is not applied/),
+        expect.stringMatching(
+          /^Dry run: owner check passed: the workspace would be recorded as owned by group:default\/billing/,
+        ),
       );
-      expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+      expect(lines).not.toContainEqual(
+        expect.stringMatching(/^Dry run: a real run stops here/),
+      );
+      expect(fake.invocations()).toEqual([]);
+      expect(await knex('paved_terraform__workspace_owners')).toEqual([]);
+      expect(await knex('paved_terraform__workspace_leases')).toEqual([]);
       expect(result.output.text[0].content).toBe(
-        'Plan: 6 to add, 0 to change, 0 to destroy.',
+        'Dry run: would plan module object-bucket in workspace dry-bucket; nothing was planned.',
       );
     });
 

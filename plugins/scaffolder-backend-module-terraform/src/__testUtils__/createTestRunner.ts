@@ -13,6 +13,8 @@ import {
   FakeTerraform,
   FakeTerraformScenario,
   fakeTerraformPath,
+  TEST_USERS,
+  testOwnership,
 } from '@paved/testkit';
 import path from 'node:path';
 
@@ -116,12 +118,20 @@ export async function createTestRunner(options: {
 /** What each test of {@link describeWithRunner} gets, fresh. */
 export interface TestRunnerContext {
   runner: DefaultTerraformRunner;
+  /** What the actions take: the runner, testOwnership() and a mock auditor. */
+  options: {
+    runner: DefaultTerraformRunner;
+    ownership: ReturnType<typeof testOwnership>;
+    auditor: ReturnType<typeof mockServices.auditor.mock>;
+  };
   fake: FakeTerraform;
   /** Every log line of the runner and of the tasks' steps. */
   logs: string[];
   /** The test's own directory (work directory, stand-in files). */
   dir: string;
   databaseId: TestDatabaseId;
+  /** The runner's database. */
+  knex: Awaited<ReturnType<TestDatabases['init']>>;
 }
 
 const databases = TestDatabases.create();
@@ -143,11 +153,17 @@ export function describeWithRunner(
     beforeEach(async () => {
       t.logs = [];
       t.dir = path.join(mockDir.path, `case-${++count}`);
+      t.knex = await databases.init(databaseId);
       ({ runner: t.runner, fake: t.fake } = await createTestRunner({
         dir: t.dir,
-        knex: await databases.init(databaseId),
+        knex: t.knex,
         logs: t.logs,
       }));
+      t.options = {
+        runner: t.runner,
+        ownership: testOwnership(),
+        auditor: mockServices.auditor.mock(),
+      };
     });
     body(t);
   });
@@ -168,16 +184,19 @@ export class TestTask {
   readonly outputs: Record<string, Record<string, unknown>> = {};
   /** The task's secrets: as POST /v2/tasks stores them, the creator's own token. */
   secrets: TaskSecrets;
+  /** Who started the task (ctx.user, the initiator credentials); default the admin. */
+  readonly user: string;
   private retries = 0;
 
   constructor(
     readonly id: string,
     readonly logs: string[],
-    options: { secrets?: TaskSecrets } = {},
+    options: { secrets?: TaskSecrets; user?: string } = {},
   ) {
     this.secrets = options.secrets ?? {
       backstageToken: mockCredentials.user.token(),
     };
+    this.user = options.user ?? TEST_USERS.admin;
   }
 
   /**
@@ -210,6 +229,8 @@ export class TestTask {
     return {
       ...base,
       step: { id: stepId, name: stepId },
+      user: { ref: this.user },
+      getInitiatorCredentials: async () => mockCredentials.user(this.user),
       isDryRun: options.isDryRun,
       signal: options.signal,
       output: (name: string, value: unknown) => {

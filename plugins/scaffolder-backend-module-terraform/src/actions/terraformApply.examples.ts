@@ -11,6 +11,7 @@ export const examples: TemplateExample[] = [
     input:
       module: postgres-database
       workspace: orders-db
+      owner: group:default/fulfilment
       variables:
         name: orders
         owner: fulfilment
@@ -31,6 +32,7 @@ export const examples: TemplateExample[] = [
     input:
       module: redis-cache
       workspace: orders-cache
+      owner: group:default/fulfilment
       variables:
         name: orders-cache
         owner: fulfilment

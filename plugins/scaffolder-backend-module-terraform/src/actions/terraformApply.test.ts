@@ -56,8 +56,8 @@ describeWithRunner('paved:terraform:apply', t => {
     await runExampleSteps(
       parseTemplateExampleSteps(examples[0].example),
       [
-        createTerraformPlanAction({ runner: t.runner }),
-        createTerraformApplyAction({ runner: t.runner }),
+        createTerraformPlanAction(t.options),
+        createTerraformApplyAction(t.options),
       ],
       task,
     );
@@ -90,8 +90,8 @@ describeWithRunner('paved:terraform:apply', t => {
     await runExampleSteps(
       parseTemplateExampleSteps(examples[1].example),
       [
-        createTerraformPlanAction({ runner: t.runner }),
-        createTerraformApplyAction({ runner: t.runner }),
+        createTerraformPlanAction(t.options),
+        createTerraformApplyAction(t.options),
       ],
       task,
     );
@@ -114,13 +114,14 @@ describeWithRunner('paved:terraform:apply', t => {
   });
 
   it('refuses a plan that replaces resources unless allowDestroy is set', async () => {
-    const plan = createTerraformPlanAction({ runner: t.runner });
-    const apply = createTerraformApplyAction({ runner: t.runner });
+    const plan = createTerraformPlanAction(t.options);
+    const apply = createTerraformApplyAction(t.options);
     const first = new TestTask('task-first', t.logs);
     await plan.handler(
       first.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
         variables,
       }),
     );
@@ -136,6 +137,7 @@ describeWithRunner('paved:terraform:apply', t => {
       task.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
         variables: { ...variables, name: 'orders-v2' },
       }),
     );
@@ -162,14 +164,15 @@ describeWithRunner('paved:terraform:apply', t => {
       })),
     });
     const task = new TestTask('task-large', t.logs);
-    await createTerraformPlanAction({ runner: t.runner }).handler(
+    await createTerraformPlanAction(t.options).handler(
       task.context('plan', {
         module: 'object-bucket',
         workspace: 'large-bucket',
+        owner: 'group:default/fulfilment',
         variables: { name: 'large-bucket', owner: 'billing' },
       }),
     );
-    await createTerraformApplyAction({ runner: t.runner }).handler(
+    await createTerraformApplyAction(t.options).handler(
       task.context('apply', {
         planId: task.outputs.plan.planId as string,
         allowDestroy: false,
@@ -189,15 +192,17 @@ describeWithRunner('paved:terraform:apply', t => {
 
   it('stops before applying in a dry run', async () => {
     const task = new TestTask('task-dry', t.logs);
-    const plan = createTerraformPlanAction({ runner: t.runner });
-    const apply = createTerraformApplyAction({ runner: t.runner });
+    const plan = createTerraformPlanAction(t.options);
+    const apply = createTerraformApplyAction(t.options);
     await plan.handler(
-      task.context(
-        'plan',
-        { module: 'postgres-database', workspace: 'orders-db', variables },
-        { isDryRun: true },
-      ),
+      task.context('plan', {
+        module: 'postgres-database',
+        workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
+        variables,
+      }),
     );
+    const calls = t.fake.invocations().length;
     await apply.handler(
       task.context(
         'apply',
@@ -210,20 +215,38 @@ describeWithRunner('paved:terraform:apply', t => {
       added: 4,
       summaryText: 'Plan: 4 to add, 0 to change, 0 to destroy.',
     });
-    expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+    expect(t.fake.invocations()).toHaveLength(calls);
     expect(await t.runner.output({ workspace: 'orders-db' })).toEqual({});
     expect(task.checkpoints.size).toBe(1);
   });
 
+  it('applies nothing in a dry run whose plan step saved none', async () => {
+    const task = new TestTask('task-dry-plan', t.logs);
+    await createTerraformApplyAction(t.options).handler(
+      task.context(
+        'apply',
+        { planId: '', allowDestroy: false },
+        { isDryRun: true },
+      ),
+    );
+    expect(task.outputs.apply).toMatchObject({
+      applied: false,
+      added: 0,
+      summaryText: 'Dry run: nothing applied.',
+    });
+    expect(t.fake.invocations()).toEqual([]);
+  });
+
   it('resumes a crashed apply when the task is retried, then returns the checkpoint', async () => {
     t.fake.setScenario(postgresScenario({ apply: { crashAfter: 2 } }));
-    const plan = createTerraformPlanAction({ runner: t.runner });
-    const apply = createTerraformApplyAction({ runner: t.runner });
+    const plan = createTerraformPlanAction(t.options);
+    const apply = createTerraformApplyAction(t.options);
     const task = new TestTask('task-crash', t.logs);
     await plan.handler(
       task.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
         variables,
       }),
     );
@@ -248,6 +271,7 @@ describeWithRunner('paved:terraform:apply', t => {
       task.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
         variables,
       }),
     );
@@ -278,15 +302,16 @@ describeWithRunner('paved:terraform:apply', t => {
     scenario.resources![1].applyMs = 20_000;
     t.fake.setScenario(scenario);
     const task = new TestTask('task-cancel', t.logs);
-    await createTerraformPlanAction({ runner: t.runner }).handler(
+    await createTerraformPlanAction(t.options).handler(
       task.context('plan', {
         module: 'postgres-database',
         workspace: 'orders-db',
+        owner: 'group:default/fulfilment',
         variables,
       }),
     );
     const controller = new AbortController();
-    const running = createTerraformApplyAction({ runner: t.runner })
+    const running = createTerraformApplyAction(t.options)
       .handler(
         task.context(
           'apply',

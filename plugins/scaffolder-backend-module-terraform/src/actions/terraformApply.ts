@@ -3,10 +3,18 @@ import {
   ActionContext,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { TerraformRunner } from '@paved/plugin-terraform-node';
+import { auditChange } from '@paved/plugin-ownership-node';
+import { TerraformPlan } from '@paved/plugin-terraform-node';
 import { examples } from './terraformApply.examples';
 import { progressLogger } from './progressLogger';
 import { resourceList, resourceListSchema } from './resourceList';
+import {
+  TaskCaller,
+  taskCaller,
+  TerraformActionOptions,
+  workspaceTarget,
+} from './terraformActionOptions';
+import { assertMayUseWorkspace } from './workspaceOwner';
 import { Zod } from './zod';
 
 const input = {
@@ -43,13 +51,12 @@ const output = {
 
 /**
  * `paved:terraform:apply`: applies exactly the plan an earlier `paved:terraform:plan`
- * step of the same task saved. A dry run stops before it.
+ * step of the same task saved, once the task's user is checked against the
+ * workspace's recorded owner. A dry run stops before it.
  *
  * @public
  */
-export function createTerraformApplyAction(options: {
-  runner: TerraformRunner;
-}) {
+export function createTerraformApplyAction(options: TerraformActionOptions) {
   const { runner } = options;
   return createTemplateAction({
     id: 'paved:terraform:apply',
@@ -61,16 +68,21 @@ export function createTerraformApplyAction(options: {
     async handler(ctx) {
       const { planId } = ctx.input;
       const allowDestroy = ctx.input.allowDestroy ?? false;
+      const caller = await taskCaller(ctx);
       if (ctx.isDryRun) {
-        await dryRun(ctx, runner, planId);
+        await dryRun(ctx, options, caller, planId);
         return;
       }
       const result = await ctx.checkpoint({
         key: `terraform.apply.${planId}`,
         fn: async () => {
-          const applied = await runner.apply(
-            { planId, owner: ctx.task.id, allowDestroy },
-            { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
+          const plan = await runner.getPlan(planId);
+          if (!plan) throw new NotFoundError(`planId: no saved plan ${planId}`);
+          const applied = await auditApply(options, caller, plan, () =>
+            runner.apply(
+              { planId, owner: ctx.task.id, allowDestroy },
+              { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
+            ),
           );
           return {
             added: applied.added,
@@ -91,21 +103,81 @@ export function createTerraformApplyAction(options: {
   });
 }
 
+/** A plan that destroys anything needs what destroying needs. */
+const destroys = (plan: TerraformPlan) =>
+  plan.destroy || plan.summary.destroy > 0;
+
+/** The apply as one audited event, the owner check inside it. */
+function auditApply<T>(
+  options: TerraformActionOptions,
+  caller: TaskCaller,
+  plan: TerraformPlan,
+  apply: () => Promise<T>,
+): Promise<T> {
+  return auditChange(
+    options.auditor,
+    {
+      eventId: 'terraform-apply',
+      actor: caller.actor,
+      target: workspaceTarget(plan.workspace),
+      taskId: caller.taskId,
+      severityLevel: destroys(plan) ? 'high' : 'medium',
+      details: { planId: plan.planId, module: plan.module },
+    },
+    async () => {
+      await assertMayUseWorkspace(options, caller, {
+        workspace: plan.workspace,
+        action: 'apply a plan of',
+        destructive: destroys(plan),
+      });
+      return apply();
+    },
+  );
+}
+
 /** A dry run: what the plan would do, nothing applied. */
 async function dryRun(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'output'>,
-  runner: TerraformRunner,
+  options: TerraformActionOptions,
+  caller: TaskCaller,
   planId: string,
 ) {
-  const plan = await runner.getPlan(planId);
-  if (!plan) throw new NotFoundError(`planId: no saved plan ${planId}`);
+  const plan = planId ? await options.runner.getPlan(planId) : undefined;
+  if (!plan) {
+    ctx.logger.info(
+      `Dry run: no saved plan ${planId} (a dry run's plan step saves none); nothing is applied`,
+    );
+    outputs(ctx, {
+      add: 0,
+      change: 0,
+      destroy: 0,
+      resources: [],
+      text: 'Dry run: nothing applied.',
+    });
+    return;
+  }
+  await assertMayUseWorkspace(options, caller, {
+    workspace: plan.workspace,
+    action: 'apply a plan of',
+    destructive: destroys(plan),
+  });
   ctx.logger.info(
     `Dry run: plan ${planId} is not applied. It would do: ${plan.summary.text}`,
   );
+  outputs(ctx, plan.summary);
+}
+
+function outputs(
+  ctx: Pick<ActionContext<any, any>, 'output'>,
+  summary: Pick<
+    TerraformPlan['summary'],
+    'add' | 'change' | 'destroy' | 'resources' | 'text'
+  >,
+) {
   ctx.output('applied', false);
-  ctx.output('added', plan.summary.add);
-  ctx.output('changed', plan.summary.change);
-  ctx.output('destroyed', plan.summary.destroy);
-  ctx.output('resources', resourceList(plan.summary.resources));
-  ctx.output('summaryText', plan.summary.text);
+  ctx.output('added', summary.add);
+  ctx.output('changed', summary.change);
+  ctx.output('destroyed', summary.destroy);
+  ctx.output('resources', resourceList(summary.resources));
+  ctx.output('summaryText', summary.text);
 }

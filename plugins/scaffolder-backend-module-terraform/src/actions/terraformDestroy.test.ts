@@ -19,6 +19,11 @@ describeWithRunner('paved:terraform:destroy', t => {
       variables: { name: 'kestrel-invoices', owner: 'billing' },
     });
     await t.runner.apply({ planId: plan.planId });
+    // As the first paved:terraform:plan of the workspace records it.
+    await t.runner.recordWorkspaceOwner({
+      workspace: 'kestrel-invoices',
+      ownerRef: 'group:default/fulfilment',
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -27,7 +32,7 @@ describeWithRunner('paved:terraform:destroy', t => {
       const task = new TestTask('task-destroy', t.logs);
       await runExampleSteps(
         parseTemplateExampleSteps(example),
-        [createTerraformDestroyAction({ runner: t.runner })],
+        [createTerraformDestroyAction(t.options)],
         task,
       );
       expect(task.outputs.destroy).toMatchObject({
@@ -61,9 +66,10 @@ describeWithRunner('paved:terraform:destroy', t => {
     },
   );
 
-  it('only shows the destroy plan in a dry run', async () => {
+  it('runs nothing in a dry run: no terraform, no lock', async () => {
     const task = new TestTask('task-dry', t.logs);
-    await createTerraformDestroyAction({ runner: t.runner }).handler(
+    const calls = t.fake.invocations().length;
+    await createTerraformDestroyAction(t.options).handler(
       task.context(
         'destroy',
         {
@@ -74,11 +80,14 @@ describeWithRunner('paved:terraform:destroy', t => {
         { isDryRun: true },
       ),
     );
-    expect(task.outputs.destroy).toMatchObject({
-      destroyed: 6,
-      summaryText: 'Plan: 0 to add, 0 to change, 6 to destroy.',
+    expect(task.outputs.destroy).toEqual({
+      destroyed: 0,
+      resources: [],
+      summaryText:
+        'Dry run: nothing destroyed. A real run would destroy every resource of workspace kestrel-invoices (module object-bucket, owned by group:default/fulfilment); terraform is not run and the workspace is not locked.',
     });
-    expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('destroy');
+    expect(t.fake.invocations()).toHaveLength(calls);
+    expect(t.options.auditor.createEvent).not.toHaveBeenCalled();
     // Still there: the bucket's outputs and nothing left to change.
     expect(
       Object.keys(await t.runner.output({ workspace: 'kestrel-invoices' })),

@@ -2,10 +2,17 @@ import {
   ActionContext,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { TerraformRunner } from '@paved/plugin-terraform-node';
+import { auditChange } from '@paved/plugin-ownership-node';
 import { examples } from './terraformDestroy.examples';
 import { progressLogger } from './progressLogger';
 import { resourceList, resourceListSchema } from './resourceList';
+import {
+  TaskCaller,
+  taskCaller,
+  TerraformActionOptions,
+  workspaceTarget,
+} from './terraformActionOptions';
+import { assertMayUseWorkspace } from './workspaceOwner';
 import { Zod } from './zod';
 
 const input = {
@@ -30,19 +37,19 @@ const output = {
 };
 
 /**
- * `paved:terraform:destroy`: destroys everything in a workspace. A dry run plans
- * the destruction and stops there.
+ * `paved:terraform:destroy`: destroys everything in a workspace, for the
+ * owners of the workspace's recorded owner group and admins only
+ * (`paved.target.delete`), checked before terraform runs. A dry run checks
+ * the request and the owner and runs nothing.
  *
  * @public
  */
-export function createTerraformDestroyAction(options: {
-  runner: TerraformRunner;
-}) {
-  const { runner } = options;
+export function createTerraformDestroyAction(options: TerraformActionOptions) {
+  const { runner, auditor } = options;
   return createTemplateAction({
     id: 'paved:terraform:destroy',
     description:
-      'Destroys every resource of a workspace made from a vetted module; a dry run only shows the destroy plan.',
+      'Destroys every resource of a workspace made from a vetted module; a dry run only checks the request and who may destroy it.',
     examples,
     supportsDryRun: true,
     schema: { input, output },
@@ -51,23 +58,41 @@ export function createTerraformDestroyAction(options: {
       const variables = ctx.input.variables as
         | Record<string, unknown>
         | undefined;
+      const caller = await taskCaller(ctx);
       if (ctx.isDryRun) {
-        await dryRun(ctx, runner, { module, workspace, variables });
+        await dryRun(ctx, options, caller, { module, workspace, variables });
         return;
       }
       const result = await ctx.checkpoint({
         key: `terraform.destroy.${workspace}.${module}`,
-        fn: async () => {
-          const destroyed = await runner.destroy(
-            { module, workspace, variables },
-            { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
-          );
-          return {
-            destroyed: destroyed.destroyed,
-            resources: resourceList(destroyed.resources),
-            text: destroyed.text,
-          };
-        },
+        fn: () =>
+          auditChange(
+            auditor,
+            {
+              eventId: 'terraform-destroy',
+              actor: caller.actor,
+              target: workspaceTarget(workspace),
+              taskId: caller.taskId,
+              severityLevel: 'high',
+              details: { module },
+            },
+            async () => {
+              await assertMayUseWorkspace(options, caller, {
+                workspace,
+                action: 'destroy',
+                destructive: true,
+              });
+              const destroyed = await runner.destroy(
+                { module, workspace, variables },
+                { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
+              );
+              return {
+                destroyed: destroyed.destroyed,
+                resources: resourceList(destroyed.resources),
+                text: destroyed.text,
+              };
+            },
+          ),
       });
       ctx.output('destroyed', result.destroyed);
       ctx.output('resources', result.resources);
@@ -76,24 +101,29 @@ export function createTerraformDestroyAction(options: {
   });
 }
 
-/** A dry run: the destroy plan, shown and discarded; nothing destroyed. */
+/** A dry run: the request and the owner checked; nothing run, nothing destroyed. */
 async function dryRun(
-  ctx: Pick<ActionContext<any, any>, 'logger' | 'output' | 'signal'>,
-  runner: TerraformRunner,
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'output'>,
+  options: TerraformActionOptions,
+  caller: TaskCaller,
   request: {
     module: string;
     workspace: string;
     variables?: Record<string, unknown>;
   },
 ) {
-  const plan = await runner.plan(
-    { ...request, destroy: true, discard: true },
-    { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
-  );
-  ctx.logger.info(
-    `Dry run: nothing destroyed. Destroying would do: ${plan.summary.text}`,
-  );
-  ctx.output('destroyed', plan.summary.destroy);
-  ctx.output('resources', resourceList(plan.summary.resources));
-  ctx.output('summaryText', plan.summary.text);
+  const preview = await options.runner.previewPlan({
+    ...request,
+    destroy: true,
+  });
+  const ownerRef = await assertMayUseWorkspace(options, caller, {
+    workspace: preview.workspace,
+    action: 'destroy',
+    destructive: true,
+  });
+  const text = `Dry run: nothing destroyed. A real run would destroy every resource of workspace ${preview.workspace} (module ${preview.module}, owned by ${ownerRef}); terraform is not run and the workspace is not locked.`;
+  ctx.logger.info(text);
+  ctx.output('destroyed', 0);
+  ctx.output('resources', []);
+  ctx.output('summaryText', text);
 }

@@ -22,6 +22,11 @@ describeWithRunner('paved:terraform:output', t => {
       },
     });
     await t.runner.apply({ planId: plan.planId });
+    // As the first paved:terraform:plan of the workspace records it.
+    await t.runner.recordWorkspaceOwner({
+      workspace: 'orders-db',
+      ownerRef: 'group:default/fulfilment',
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -30,7 +35,7 @@ describeWithRunner('paved:terraform:output', t => {
       const task = new TestTask('task-outputs', t.logs);
       const rendered = await runExampleSteps(
         parseTemplateExampleSteps(example),
-        [createTerraformOutputAction({ runner: t.runner })],
+        [createTerraformOutputAction(t.options)],
         task,
       );
       expect(task.outputs.outputs).toEqual({
@@ -60,7 +65,7 @@ describeWithRunner('paved:terraform:output', t => {
       // A retried task gets the checkpoint back instead of asking terraform.
       const calls = t.fake.invocations().length;
       const first = task.outputs.outputs;
-      await createTerraformOutputAction({ runner: t.runner }).handler(
+      await createTerraformOutputAction(t.options).handler(
         task.context('outputs', { workspace: 'orders-db' }),
       );
       expect(task.outputs.outputs).toEqual(first);
@@ -70,7 +75,7 @@ describeWithRunner('paved:terraform:output', t => {
 
   it('reads nothing in a dry run', async () => {
     const task = new TestTask('task-dry', t.logs);
-    await createTerraformOutputAction({ runner: t.runner }).handler(
+    await createTerraformOutputAction(t.options).handler(
       task.context('outputs', { workspace: 'orders-db' }, { isDryRun: true }),
     );
     expect(task.outputs.outputs).toEqual({ outputs: {}, sensitiveOutputs: [] });

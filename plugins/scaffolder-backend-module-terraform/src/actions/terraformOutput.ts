@@ -1,7 +1,14 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { TerraformOutput, TerraformRunner } from '@paved/plugin-terraform-node';
+import { auditChange } from '@paved/plugin-ownership-node';
+import { TerraformOutput } from '@paved/plugin-terraform-node';
 import { examples } from './terraformOutput.examples';
 import { progressLogger } from './progressLogger';
+import {
+  taskCaller,
+  TerraformActionOptions,
+  workspaceTarget,
+} from './terraformActionOptions';
+import { assertMayUseWorkspace } from './workspaceOwner';
 import { Zod } from './zod';
 
 const input = {
@@ -21,14 +28,13 @@ const output = {
  * `paved:terraform:output`: the workspace's root outputs. Only non-sensitive
  * values become task outputs; sensitive outputs are listed by name and
  * stay with the TerraformRunner's callers (a backend writing them to a
- * secret store), never in the task, its log or its checkpoints.
+ * secret store), never in the task, its log or its checkpoints. The task's
+ * user is checked against the workspace's recorded owner first.
  *
  * @public
  */
-export function createTerraformOutputAction(options: {
-  runner: TerraformRunner;
-}) {
-  const { runner } = options;
+export function createTerraformOutputAction(options: TerraformActionOptions) {
+  const { runner, auditor } = options;
   return createTemplateAction({
     id: 'paved:terraform:output',
     description:
@@ -46,21 +52,37 @@ export function createTerraformOutputAction(options: {
         ctx.output('sensitiveOutputs', []);
         return;
       }
+      const caller = await taskCaller(ctx);
       const read = await ctx.checkpoint({
         key: `terraform.output.${workspace}`,
-        fn: async () => {
-          const all = await runner.output(
-            { workspace },
-            { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
-          );
-          const outputs: Record<string, TerraformOutput['value']> = {};
-          const sensitiveOutputs: string[] = [];
-          for (const [name, value] of Object.entries(all)) {
-            if (value.sensitive) sensitiveOutputs.push(name);
-            else outputs[name] = value.value;
-          }
-          return { outputs, sensitiveOutputs };
-        },
+        fn: () =>
+          auditChange(
+            auditor,
+            {
+              eventId: 'terraform-output',
+              actor: caller.actor,
+              target: workspaceTarget(workspace),
+              taskId: caller.taskId,
+              severityLevel: 'low',
+            },
+            async () => {
+              await assertMayUseWorkspace(options, caller, {
+                workspace,
+                action: 'read the outputs of',
+              });
+              const all = await runner.output(
+                { workspace },
+                { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
+              );
+              const outputs: Record<string, TerraformOutput['value']> = {};
+              const sensitiveOutputs: string[] = [];
+              for (const [name, value] of Object.entries(all)) {
+                if (value.sensitive) sensitiveOutputs.push(name);
+                else outputs[name] = value.value;
+              }
+              return { outputs, sensitiveOutputs };
+            },
+          ),
       });
       ctx.output('outputs', read.outputs);
       ctx.output('sensitiveOutputs', read.sensitiveOutputs);

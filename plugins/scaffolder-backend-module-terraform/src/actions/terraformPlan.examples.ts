@@ -11,6 +11,7 @@ export const examples: TemplateExample[] = [
     input:
       module: postgres-database
       workspace: orders-db
+      owner: group:default/fulfilment
       variables:
         name: orders
         owner: fulfilment
@@ -27,6 +28,7 @@ export const examples: TemplateExample[] = [
     input:
       module: object-bucket
       workspace: kestrel-invoices
+      owner: group:default/fulfilment
       variables:
         name: kestrel-invoices
         owner: billing

@@ -1,4 +1,8 @@
-import { parseTemplateExampleSteps } from '@paved/testkit';
+import {
+  parseTemplateExampleSteps,
+  TEST_GROUPS,
+  TEST_USERS,
+} from '@paved/testkit';
 import {
   describeWithRunner,
   DB_PASSWORD,
@@ -18,7 +22,7 @@ describeWithRunner('paved:terraform:plan', t => {
     async (_description, example) => {
       // Without resources in the scenario, the stand-in plans what the module declares.
       t.fake.setScenario({});
-      const action = createTerraformPlanAction({ runner: t.runner });
+      const action = createTerraformPlanAction(t.options);
       const task = new TestTask('task-examples', t.logs);
       const steps = parseTemplateExampleSteps(example);
       await runExampleSteps(steps, [action], task);
@@ -52,11 +56,12 @@ describeWithRunner('paved:terraform:plan', t => {
   );
 
   it('logs progress, outputs the summary and is checkpointed per workspace', async () => {
-    const action = createTerraformPlanAction({ runner: t.runner });
+    const action = createTerraformPlanAction(t.options);
     const task = new TestTask('task-1', t.logs);
     const input = {
       module: 'postgres-database',
       workspace: 'orders-db',
+      owner: 'group:default/fulfilment',
       variables: {
         name: 'orders',
         owner: 'fulfilment',
@@ -125,10 +130,11 @@ describeWithRunner('paved:terraform:plan', t => {
       })),
     });
     const task = new TestTask('task-large', t.logs);
-    await createTerraformPlanAction({ runner: t.runner }).handler(
+    await createTerraformPlanAction(t.options).handler(
       task.context('plan', {
         module: 'object-bucket',
         workspace: 'large-bucket',
+        owner: 'group:default/fulfilment',
         variables: { name: 'large-bucket', owner: 'billing' },
       }),
     );
@@ -165,41 +171,110 @@ describeWithRunner('paved:terraform:plan', t => {
     expect(reviewLines).toHaveLength(1 + 50 + 1);
   });
 
-  it('shows the plan in a dry run and keeps nothing', async () => {
-    const action = createTerraformPlanAction({ runner: t.runner });
-    const task = new TestTask('dry-run-task', t.logs);
+  it('runs nothing in a dry run: no terraform, no lock, no owner recorded; says what it would plan', async () => {
+    const action = createTerraformPlanAction(t.options);
+    // Another run holds the workspace: a real plan would wait for it or fail.
+    const lease = {
+      workspace: 'orders-db',
+      holder: 'replica-x/run-x',
+      host: 'x',
+      run_id: 'run-x',
+      operation: 'apply',
+      acquired_at: Date.now(),
+      expires_at: Date.now() + 60_000,
+    };
+    await t.knex('paved_terraform__workspace_leases').insert(lease);
+    const task = new TestTask('dry-run-task', t.logs, {
+      user: TEST_USERS.teamB,
+    });
+    const started = Date.now();
     await action.handler(
       task.context(
         'plan',
         {
           module: 'postgres-database',
           workspace: 'orders-db',
-          variables: { name: 'orders', owner: 'fulfilment' },
+          owner: TEST_GROUPS.teamB,
+          variables: {
+            name: 'orders',
+            owner: 'fulfilment',
+            master_password: DB_PASSWORD,
+          },
         },
         { isDryRun: true },
       ),
     );
-    expect(task.outputs.plan.summaryText).toBe(
-      'Plan: 4 to add, 0 to change, 0 to destroy.',
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(t.fake.invocations()).toEqual([]);
+    const leases = await t.knex('paved_terraform__workspace_leases');
+    expect(leases.map(l => [l.workspace, l.run_id])).toEqual([
+      ['orders-db', 'run-x'],
+    ]);
+    expect(await t.knex('paved_terraform__plans')).toEqual([]);
+    await expect(t.runner.getWorkspaceOwner('orders-db')).resolves.toBe(
+      undefined,
     );
-    expect(
-      (await t.runner.getPlan(task.outputs.plan.planId as string))?.status,
-    ).toBe('discarded');
+    expect(task.outputs.plan).toEqual({
+      planId: '',
+      hasChanges: false,
+      summaryText:
+        'Dry run: would plan module postgres-database in workspace orders-db; nothing was planned.',
+      summary: { add: 0, change: 0, destroy: 0, replace: 0, resources: [] },
+    });
     expect(t.logs).toContainEqual(
       expect.stringMatching(
-        /^info Dry run: plan [0-9a-f-]+ was shown and discarded; nothing will be applied /,
+        /^info Dry run: would plan module postgres-database in workspace orders-db with variables \{"name":"orders","owner":"fulfilment","master_password":"\(sensitive value\)"/,
       ),
     );
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        /^info Dry run: owner check passed: the workspace would be recorded as owned by group:default\/fulfilment, and user:default\/jonas-weber may plan it /,
+      ),
+    );
+    expect(JSON.stringify([t.logs, task.outputs])).not.toContain(DB_PASSWORD);
+    expect(task.checkpoints.size).toBe(0);
+    expect(t.options.auditor.createEvent).not.toHaveBeenCalled();
+  });
+
+  it('says in a dry run that the owner check would refuse, running nothing', async () => {
+    await t.runner.recordWorkspaceOwner({
+      workspace: 'orders-db',
+      ownerRef: TEST_GROUPS.teamA,
+    });
+    const task = new TestTask('dry-run-b', t.logs, { user: TEST_USERS.teamB });
+    await expect(
+      createTerraformPlanAction(t.options).handler(
+        task.context(
+          'plan',
+          {
+            module: 'postgres-database',
+            workspace: 'orders-db',
+            owner: TEST_GROUPS.teamB,
+            variables: { name: 'orders', owner: 'fulfilment' },
+          },
+          { isDryRun: true },
+        ),
+      ),
+    ).rejects.toThrow(
+      'user:default/jonas-weber may not plan terraform workspace orders-db: it is owned by group:default/storefront',
+    );
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        /^info Dry run: the owner check refuses: user:default\/jonas-weber may not plan/,
+      ),
+    );
+    expect(t.fake.invocations()).toEqual([]);
   });
 
   it('fails with a clear error on bad input, running nothing', async () => {
-    const action = createTerraformPlanAction({ runner: t.runner });
+    const action = createTerraformPlanAction(t.options);
     const task = new TestTask('task-bad', t.logs);
     await expect(
       action.handler(
         task.context('plan', {
           module: 'postgres-database',
           workspace: 'orders-db',
+          owner: 'group:default/fulfilment',
           variables: { name: 'orders', owner: 'fulfilment', multi_az: 'yes' },
         }),
       ),

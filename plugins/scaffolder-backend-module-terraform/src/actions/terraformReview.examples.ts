@@ -11,6 +11,7 @@ export const examples: TemplateExample[] = [
     input:
       module: object-bucket
       workspace: kestrel-invoices
+      owner: group:default/fulfilment
       variables:
         name: kestrel-invoices
         owner: billing
