@@ -4,6 +4,10 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
+  auditorServiceFactory,
+  permissionsServiceFactory,
+} from '@paved/plugin-audit-node';
+import {
   rootLoggerServiceFactory,
   validatedRootConfigServiceFactory,
 } from './config/serviceFactories';
@@ -16,6 +20,12 @@ const backend = createBackend();
 // Configuration is validated against every package's config.d.ts at start.
 backend.add(validatedRootConfigServiceFactory);
 backend.add(rootLoggerServiceFactory);
+
+// audit trail: every plugin's auditor events, and every permission DENY, are
+// stored by the audit plugin and read by admins at /api/audit/events
+backend.add(auditorServiceFactory);
+backend.add(permissionsServiceFactory);
+backend.add(import('@paved/plugin-audit-backend'));
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
