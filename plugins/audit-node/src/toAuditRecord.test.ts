@@ -51,6 +51,16 @@ describe('toAuditRecord', () => {
     });
   });
 
+  it("names the catalogue's entities as the target of a read by refs", () => {
+    const record = toAuditRecord({
+      ...base,
+      eventId: 'entity-fetch',
+      status: 'succeeded',
+      meta: { queryType: 'by-refs', entityRefs: ['group:default/kestrel'] },
+    });
+    expect(record.target).toBe('["group:default/kestrel"]');
+  });
+
   it('drops secret-looking keys at any depth and caps the size', () => {
     const record = toAuditRecord({
       ...base,

@@ -17,6 +17,7 @@ const MAX_FIELD_CHARS = { actor: 255, target: 512, taskId: 64, error: 2_048 };
 const TARGET_KEYS = [
   'target',
   'entityRef',
+  'entityRefs',
   'templateRef',
   'locationRef',
   'location',
