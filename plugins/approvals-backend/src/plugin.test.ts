@@ -52,7 +52,7 @@ function policyPermissions(ownership: OwnershipService) {
 }
 
 /** A scaffolder that records the retries it is asked for, and who asked. */
-function fakeScaffolder(retries: { taskId: string; subject: string }[]) {
+function fakeScaffolder(retries: { taskId: string; by: string }[]) {
   return createBackendPlugin({
     pluginId: 'scaffolder',
     register(env) {
@@ -65,9 +65,10 @@ function fakeScaffolder(retries: { taskId: string; subject: string }[]) {
           const router = express.Router();
           router.post('/v2/tasks/:taskId/retry', async (req, res) => {
             const credentials = await httpAuth.credentials(req);
+            const principal = credentials.principal as any;
             retries.push({
               taskId: req.params.taskId,
-              subject: (credentials.principal as any).subject,
+              by: principal.userEntityRef ?? `service ${principal.subject}`,
             });
             res.status(201).json({ id: req.params.taskId });
           });
@@ -101,7 +102,7 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
     const knex = await databases.init(id);
     const ownership = testOwnership(options);
     const sent: NotificationSendOptions[] = [];
-    const retries: { taskId: string; subject: string }[] = [];
+    const retries: { taskId: string; by: string }[] = [];
     const auditor = mockServices.auditor.mock();
     const events: { eventId: string; outcome: string; meta: any }[] = [];
     auditor.createEvent.mockImplementation(async event => ({
@@ -219,9 +220,8 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
     expect(Date.parse(res.body.request.decidedAt)).toBeGreaterThanOrEqual(
       before - 1000,
     );
-    expect(retries).toEqual([
-      { taskId: 'task-1', subject: 'plugin:approvals' },
-    ]);
+    // On the approver's behalf: the task's apply step checks its initiator.
+    expect(retries).toEqual([{ taskId: 'task-1', by: TEST_USERS.teamAMate }]);
     expect(sent[1]).toMatchObject({
       recipients: { type: 'entity', entityRef: TEST_USERS.teamA },
       payload: {
@@ -361,9 +361,7 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
       decidedBy: TEST_USERS.teamAMate,
       reason: 'db.r6g.4xlarge is over budget',
     });
-    expect(retries).toEqual([
-      { taskId: 'task-1', subject: 'plugin:approvals' },
-    ]);
+    expect(retries).toEqual([{ taskId: 'task-1', by: TEST_USERS.teamAMate }]);
     expect(sent[1].payload.description).toContain(
       'Reason: db.r6g.4xlarge is over budget',
     );

@@ -172,7 +172,7 @@ export class ApprovalDesk {
         await notifier.decided(result);
         return {
           request: result,
-          resumed: await resumer.resume(result.taskId),
+          resumed: await resumer.resume(result.taskId, credentials),
         };
       },
     );

@@ -1,21 +1,30 @@
 import {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 
 /** Resumes the scaffolder task that waits for a decision. */
 export interface TaskResumer {
-  /** True when the scaffolder accepted the retry. Never throws. */
-  resume(taskId: string): Promise<boolean>;
+  /**
+   * Retries the task on behalf of the person who decided. True when the
+   * scaffolder accepted the retry. Never throws.
+   */
+  resume(taskId: string, decider: BackstageCredentials): Promise<boolean>;
 }
 
 /**
  * Retries the waiting task through the scaffolder's API
- * (`POST /v2/tasks/:taskId/retry`) with the approvals plugin's own service
- * credentials; the review step then reads the decision. If the scaffolder
- * refuses or is down, the decision stands and a Retry of the task by a
- * person resumes it the same way.
+ * (`POST /v2/tasks/:taskId/retry`) on behalf of the person who decided, so
+ * the review step reads the decision. Not with the plugin's own service
+ * credentials: a Retry makes its caller the task's initiator, and the apply
+ * step that follows an approval checks the initiator against the
+ * workspace's owner, which a service principal never passes. The decider
+ * is a member of the owning group (or an admin), so both the scaffolder's
+ * retry permission and that check hold. If the scaffolder refuses or is
+ * down, the decision stands and a person's Retry resumes the task the
+ * same way.
  */
 export class ScaffolderTaskResumer implements TaskResumer {
   readonly #discovery: DiscoveryService;
@@ -40,11 +49,14 @@ export class ScaffolderTaskResumer implements TaskResumer {
     this.#logger = options.logger;
   }
 
-  async resume(taskId: string): Promise<boolean> {
+  async resume(
+    taskId: string,
+    decider: BackstageCredentials,
+  ): Promise<boolean> {
     try {
       const baseUrl = await this.#discovery.getBaseUrl('scaffolder');
       const { token } = await this.#auth.getPluginRequestToken({
-        onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+        onBehalfOf: decider,
         targetPluginId: 'scaffolder',
       });
       const response = await fetch(
