@@ -163,7 +163,7 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
     const again = await create();
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    const [{ count }] = await knex('approval_requests').count({
+    const [{ count }] = await knex('paved_approvals__requests').count({
       count: '*',
     });
     expect(Number(count)).toBe(1);

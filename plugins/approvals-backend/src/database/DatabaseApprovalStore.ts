@@ -13,7 +13,10 @@ import {
   StoredApprovalRequest,
 } from './ApprovalStore';
 
-const TABLE = 'approval_requests';
+const TABLE = 'paved_approvals__requests';
+// Its own history, so that sharing a database with another plugin (tests,
+// a single-database setup) never mixes two plugins' migrations.
+const MIGRATIONS_TABLE = 'paved_approvals__knex_migrations';
 
 type Row = {
   id: string;
@@ -76,6 +79,7 @@ export class DatabaseApprovalStore implements ApprovalStore {
           '@paved/plugin-approvals-backend',
           'migrations',
         ),
+        tableName: MIGRATIONS_TABLE,
       });
     }
     return new DatabaseApprovalStore({ knex });

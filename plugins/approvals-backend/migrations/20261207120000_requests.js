@@ -8,7 +8,7 @@
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('approval_requests', table => {
+  await knex.schema.createTable('paved_approvals__requests', table => {
     table.comment('Requests for approval and their decisions');
     table.string('id', 36).primary().notNullable();
     table.string('task_id', 255).notNullable();
@@ -32,13 +32,16 @@ exports.up = async function up(knex) {
     table.text('reason').nullable();
     table.bigInteger('created_at').notNullable().comment('epoch ms');
     table.unique(['task_id', 'subject_id'], {
-      indexName: 'approval_requests_task_subject_uniq',
+      indexName: 'paved_approvals__requests_task_subject_uniq',
     });
-    table.index(['status', 'owner_ref'], 'approval_requests_status_idx');
+    table.index(
+      ['status', 'owner_ref'],
+      'paved_approvals__requests_status_idx',
+    );
   });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
-  await knex.schema.dropTable('approval_requests');
+  await knex.schema.dropTable('paved_approvals__requests');
 };
