@@ -3,6 +3,7 @@ import {
   exampleInput,
   moduleActions,
   runAction,
+  TEAM_A_MARKER,
 } from './__testUtils__/harness';
 
 describe('scaffolderModulePavedGitHub', () => {
@@ -56,6 +57,7 @@ describe('scaffolderModulePavedGitHub', () => {
     const server = await startGitHubTestServer();
     try {
       await server.driver.createRepository('kestrel', 'shop', {
+        topics: TEAM_A_MARKER,
         files: { a: '1' },
       });
       const actions = await moduleActions(

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { gitHubRepoServiceRef } from '@paved/plugin-github-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import {
   createGitHubBranchProtectAction,
   createGitHubCodeOwnersCreateAction,
@@ -32,9 +33,11 @@ export const scaffolderModulePavedGitHub = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         service: gitHubRepoServiceRef,
+        ownership: ownershipServiceRef,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, service }) {
-        const deps = { service, config };
+      async init({ scaffolder, config, service, ownership, auditor }) {
+        const deps = { service, config, ownership, auditor };
         scaffolder.addActions(
           createGitHubCodeOwnersCreateAction(deps),
           createGitHubBranchProtectAction(deps),

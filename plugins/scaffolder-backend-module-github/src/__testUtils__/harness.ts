@@ -10,11 +10,34 @@ import {
 import {
   GitHubRepoService,
   gitHubRepoServiceFactory,
+  markerTopicsOf,
 } from '@paved/plugin-github-node';
-import { GitHubTestServer, startGitHubTestServer } from '@paved/testkit';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  GitHubTestServer,
+  TEST_GROUPS,
+  TEST_USERS,
+  runAction as runTestAction,
+  startGitHubTestServer,
+  testOrganisation,
+  testOwnership,
+} from '@paved/testkit';
 import { scaffolderModulePavedGitHub } from '../module';
 
-export { declaredOutputs, exampleInput, runAction } from '@paved/testkit';
+export { declaredOutputs, exampleInput } from '@paved/testkit';
+
+/**
+ * Runs an action as a task of team A's lena-fischer (the owner the
+ * repositories of these tests record), unless the options name a user.
+ */
+export const runAction: typeof runTestAction = (action, input, options) =>
+  runTestAction(action, input, { user: TEST_USERS.teamA, ...options });
+
+/** The marker topics of a repository Paved created for team A. */
+export const TEAM_A_MARKER = markerTopicsOf(TEST_GROUPS.teamA);
+
+/** What createRepository records for a repository of team A. */
+export const OWNED_BY_TEAM_A = { ownerGroup: TEST_GROUPS.teamA };
 
 /**
  * A GitHub test server posing as github.com (its apiBaseUrl points at the
@@ -46,7 +69,9 @@ export async function startHarness(
     gitHubRepoServiceFactory,
     { dependencies: [mockServices.rootConfig.factory({ data })] },
   ).getSubject();
-  return { server, config, service };
+  const ownership = testOwnership();
+  const auditor = mockServices.auditor.mock();
+  return { server, config, service, ownership, auditor };
 }
 
 /** The options startHarness takes. */
@@ -80,7 +105,7 @@ export const localForgeConfig = mockServices.rootConfig({
 
 /** An action's options as the embedded default gives them: the same service, no GitHub integration. */
 export function onLocalForge(h: Harness) {
-  return { service: h.service, config: localForgeConfig };
+  return { ...h, config: localForgeConfig };
 }
 
 /** The actions the module registers in a test backend with this app-config. */
@@ -96,6 +121,7 @@ export async function moduleActions(data: Record<string, any>) {
     features: [
       scaffolderModulePavedGitHub,
       mockServices.rootConfig.factory({ data }),
+      catalogServiceMock.factory({ entities: testOrganisation() }),
     ],
   });
   return actions;

@@ -6,6 +6,7 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 const workflow = [
@@ -21,6 +22,7 @@ describe('paved:github:branch:protect', () => {
 
   beforeEach(async () => {
     await h.server.driver.createRepository('kestrel', 'shop', {
+      topics: TEAM_A_MARKER,
       files: { 'README.md': '# shop\n' },
     });
   });

@@ -12,6 +12,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { readWorkflowChecks } from './workflowChecks';
 
 const input = {
@@ -102,6 +103,7 @@ export function createGitHubBranchProtectAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const branch = ctx.input.branch ?? '~DEFAULT_BRANCH';
       const checks = await checksToRequire(ctx, ctx.input.requiredStatusChecks);
@@ -129,22 +131,28 @@ export function createGitHubBranchProtectAction(options: GitHubActionDeps) {
       }
       const result = await ctx.checkpoint({
         key: `paved.github.branch-protection.${target.key}.${branch}`,
-        fn: async () => {
-          const r = await service.protectDefaultBranch(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              branch: ctx.input.branch,
-              requiredStatusChecks: checks,
-              requiredApprovingReviewCount:
-                ctx.input.requiredApprovingReviewCount,
-              requireCodeOwnerReview: ctx.input.requireCodeOwnerReview,
-            },
-            { logger: ctx.logger },
-          );
-          return { ...r };
-        },
+        fn: change(
+          {
+            eventId: 'repository-protect',
+            action: 'protect the default branch of',
+          },
+          async () => {
+            const r = await service.protectDefaultBranch(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                branch: ctx.input.branch,
+                requiredStatusChecks: checks,
+                requiredApprovingReviewCount:
+                  ctx.input.requiredApprovingReviewCount,
+                requireCodeOwnerReview: ctx.input.requireCodeOwnerReview,
+              },
+              { logger: ctx.logger },
+            );
+            return { ...r };
+          },
+        ),
       });
       ctx.logger.info(
         `${target.full} ${result.branch}: ${result.method} ${result.action}${

@@ -6,6 +6,7 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 describe('paved:github:codeowners:create', () => {
@@ -13,6 +14,7 @@ describe('paved:github:codeowners:create', () => {
 
   beforeEach(async () => {
     await h.server.driver.createRepository('kestrel', 'shop', {
+      topics: TEAM_A_MARKER,
       files: { 'README.md': 'x' },
     });
   });

@@ -12,6 +12,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const input = {
@@ -72,6 +73,7 @@ export function createGitHubCodeOwnersCreateAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       if (ctx.input.branch !== undefined) assertBranchName(ctx.input.branch);
       const filePath = ctx.input.path ?? '.github/CODEOWNERS';
       const owners = [
@@ -98,20 +100,23 @@ export function createGitHubCodeOwnersCreateAction(options: GitHubActionDeps) {
       }
       const result = await ctx.checkpoint({
         key: `paved.github.codeowners.${target.key}.${filePath}`,
-        fn: async () => {
-          const r = await service.ensureCodeOwners(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              path: filePath,
-              branch: ctx.input.branch,
-              content,
-            },
-            { logger: ctx.logger },
-          );
-          return { ...r };
-        },
+        fn: change(
+          { eventId: 'repository-codeowners', action: 'add CODEOWNERS to' },
+          async () => {
+            const r = await service.ensureCodeOwners(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                path: filePath,
+                branch: ctx.input.branch,
+                content,
+              },
+              { logger: ctx.logger },
+            );
+            return { ...r };
+          },
+        ),
       });
       ctx.logger.info(
         `${filePath} of ${target.full}: ${result.action} (${unique.join(' ')})`,

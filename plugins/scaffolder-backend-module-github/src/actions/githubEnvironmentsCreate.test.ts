@@ -6,13 +6,16 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 describe('paved:github:environments:create', () => {
   const h = useHarness();
 
   beforeEach(async () => {
-    await h.server.driver.createRepository('kestrel', 'shop');
+    await h.server.driver.createRepository('kestrel', 'shop', {
+      topics: TEAM_A_MARKER,
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(

@@ -13,6 +13,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 /** A catalogue ref (group:… or user:…) as a deployment reviewer. */
@@ -173,6 +174,7 @@ export function createGitHubEnvironmentsCreateAction(
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       const specs = environmentSpecsOf(ctx.input);
       const names = specs.map(s => s.name);
       ctx.output('environments', names);
@@ -194,18 +196,24 @@ export function createGitHubEnvironmentsCreateAction(
         key: `paved.github.environments.${target.key}.${names
           .join(',')
           .toLowerCase()}`,
-        fn: async () => {
-          const r = await service.ensureEnvironments(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              environments: specs,
-            },
-            { logger: ctx.logger },
-          );
-          return { created: r.created, unchanged: r.unchanged };
-        },
+        fn: change(
+          {
+            eventId: 'repository-environments',
+            action: 'configure environments of',
+          },
+          async () => {
+            const r = await service.ensureEnvironments(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                environments: specs,
+              },
+              { logger: ctx.logger },
+            );
+            return { created: r.created, unchanged: r.unchanged };
+          },
+        ),
       });
       ctx.logger.info(
         `Environments of ${target.full}: created ${

@@ -6,6 +6,7 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 describe('paved:github:pull-request:open', () => {
@@ -18,6 +19,7 @@ describe('paved:github:pull-request:open', () => {
 
   beforeEach(async () => {
     await h.server.driver.createRepository('kestrel', 'gitops', {
+      topics: TEAM_A_MARKER,
       files: { 'apps/README.md': 'apps\n' },
     });
   });

@@ -11,6 +11,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const MAX_FILES = 1000;
@@ -144,6 +145,7 @@ export function createGitHubPullRequestOpenAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       assertBranchName(ctx.input.branchName, 'branchName');
       if (ctx.input.baseBranch !== undefined)
         assertBranchName(ctx.input.baseBranch, 'baseBranch');
@@ -170,23 +172,30 @@ export function createGitHubPullRequestOpenAction(options: GitHubActionDeps) {
       }
       const result = await ctx.checkpoint({
         key: `paved.github.pull-request.${target.key}.${ctx.input.branchName}`,
-        fn: async () => {
-          const r = await service.openPullRequest(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              branch: ctx.input.branchName,
-              base: ctx.input.baseBranch,
-              title: ctx.input.title,
-              body: ctx.input.description,
-              draft: ctx.input.draft,
-              files,
-            },
-            { logger: ctx.logger },
-          );
-          return { ...r };
-        },
+        fn: change(
+          {
+            eventId: 'repository-pull-request',
+            action: 'open a pull request on',
+            unmarkedAllowed: true,
+          },
+          async () => {
+            const r = await service.openPullRequest(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                branch: ctx.input.branchName,
+                base: ctx.input.baseBranch,
+                title: ctx.input.title,
+                body: ctx.input.description,
+                draft: ctx.input.draft,
+                files,
+              },
+              { logger: ctx.logger },
+            );
+            return { ...r };
+          },
+        ),
       });
       ctx.logger.info(
         result.status === 'up-to-date'

@@ -6,13 +6,18 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  OWNED_BY_TEAM_A,
 } from '../__testUtils__/harness';
 
 describe('paved:github:repo:archive', () => {
   const h = useHarness();
 
   beforeEach(async () => {
-    await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
+    await h.service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      ...OWNED_BY_TEAM_A,
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(

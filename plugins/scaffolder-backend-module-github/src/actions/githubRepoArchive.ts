@@ -7,6 +7,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const input = {
@@ -53,17 +54,28 @@ export function createGitHubRepoArchiveAction(options: GitHubActionDeps) {
       }
       const action = await ctx.checkpoint({
         key: `paved.github.repo-archive.${target.key}`,
-        fn: async () =>
-          (
-            await service.archiveRepository(
-              {
-                host: target.host,
-                owner: target.owner,
-                name: target.name,
-              },
-              { logger: ctx.logger },
-            )
-          ).action,
+        fn: repositoryChange(
+          ctx,
+          options,
+          target,
+        )(
+          {
+            eventId: 'repository-archive',
+            action: 'archive',
+            destructive: true,
+          },
+          async () =>
+            (
+              await service.archiveRepository(
+                {
+                  host: target.host,
+                  owner: target.owner,
+                  name: target.name,
+                },
+                { logger: ctx.logger },
+              )
+            ).action,
+        ),
       });
       ctx.logger.info(
         {

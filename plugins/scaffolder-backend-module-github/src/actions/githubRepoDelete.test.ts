@@ -7,6 +7,7 @@ import {
   restartHarness,
   runAction,
   useHarness,
+  OWNED_BY_TEAM_A,
 } from '../__testUtils__/harness';
 
 describe('paved:github:repo:delete', () => {
@@ -17,7 +18,11 @@ describe('paved:github:repo:delete', () => {
 
   /** The repository and first commit paved:publish leaves (its default author), and CODEOWNERS. */
   async function publish() {
-    await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
+    await h.service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      ...OWNED_BY_TEAM_A,
+    });
     await h.server.driver.commit(
       'kestrel',
       'shop',

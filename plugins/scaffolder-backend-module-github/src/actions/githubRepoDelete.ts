@@ -7,6 +7,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const input = {
@@ -63,18 +64,25 @@ export function createGitHubRepoDeleteAction(options: GitHubActionDeps) {
       }
       const action = await ctx.checkpoint({
         key: `paved.github.repo-delete.${target.key}`,
-        fn: async () =>
-          (
-            await service.deleteRepository(
-              {
-                host: target.host,
-                owner: target.owner,
-                name: target.name,
-                force: ctx.input.force,
-              },
-              { logger: ctx.logger },
-            )
-          ).action,
+        fn: repositoryChange(
+          ctx,
+          options,
+          target,
+        )(
+          { eventId: 'repository-delete', action: 'delete', destructive: true },
+          async () =>
+            (
+              await service.deleteRepository(
+                {
+                  host: target.host,
+                  owner: target.owner,
+                  name: target.name,
+                  force: ctx.input.force,
+                },
+                { logger: ctx.logger },
+              )
+            ).action,
+        ),
       });
       ctx.logger.info(
         action === 'deleted'

@@ -6,6 +6,7 @@ import {
   onLocalForge,
   runAction,
   useHarness,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 describe('paved:github:secrets:set', () => {
@@ -16,7 +17,9 @@ describe('paved:github:secrets:set', () => {
   };
 
   beforeEach(async () => {
-    await h.server.driver.createRepository('kestrel', 'shop');
+    await h.server.driver.createRepository('kestrel', 'shop', {
+      topics: TEAM_A_MARKER,
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(

@@ -9,6 +9,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const input = {
@@ -64,6 +65,7 @@ export function createGitHubSecretsSetAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       const values: Record<string, string> = {};
       const missing: string[] = [];
       for (const [name, key] of Object.entries(ctx.input.secrets)) {
@@ -102,18 +104,21 @@ export function createGitHubSecretsSetAction(options: GitHubActionDeps) {
       }
       const result = await ctx.checkpoint({
         key: `paved.github.actions-secrets.${target.key}.${names.join(',')}`,
-        fn: async () => {
-          const r = await service.setActionsSecrets(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              secrets: values,
-            },
-            { logger: ctx.logger },
-          );
-          return { created: r.created, updated: r.updated };
-        },
+        fn: change(
+          { eventId: 'repository-secrets', action: 'set Actions secrets of' },
+          async () => {
+            const r = await service.setActionsSecrets(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                secrets: values,
+              },
+              { logger: ctx.logger },
+            );
+            return { created: r.created, updated: r.updated };
+          },
+        ),
       });
       ctx.logger.info(
         `Set Actions secrets ${names.join(', ')} of ${target.full}`,

@@ -7,6 +7,8 @@ import {
   restartHarness,
   runAction,
   useHarness,
+  OWNED_BY_TEAM_A,
+  TEAM_A_MARKER,
 } from '../__testUtils__/harness';
 
 describe('paved:github:team:grant', () => {
@@ -14,7 +16,11 @@ describe('paved:github:team:grant', () => {
 
   beforeEach(async () => {
     // Created through the API, so the token's user is its admin as on GitHub.
-    await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
+    await h.service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      ...OWNED_BY_TEAM_A,
+    });
   });
 
   it.each(examples.map(e => [e.description, e.example]))(
@@ -50,7 +56,11 @@ describe('paved:github:team:grant', () => {
     await restartHarness(h, {
       paved: { github: { removeCreatorAdmin: true } },
     });
-    await h.service.createRepository({ owner: 'kestrel', name: 'shop' });
+    await h.service.createRepository({
+      owner: 'kestrel',
+      name: 'shop',
+      ...OWNED_BY_TEAM_A,
+    });
     const run = await runAction(createGitHubTeamGrantAction(h), {
       repoUrl: 'github.com?owner=kestrel&repo=shop',
       owner: 'group:default/storefront',
@@ -67,7 +77,9 @@ describe('paved:github:team:grant', () => {
       owner: 'user:default/jdoe',
     });
     // A repository Paved did not just create, so what exists is checked.
-    await h.server.driver.createRepository('kestrel', 'other');
+    await h.server.driver.createRepository('kestrel', 'other', {
+      topics: TEAM_A_MARKER,
+    });
     expect(user.error).toMatchObject({
       name: 'InputError',
       message: expect.stringContaining('is not a group'),

@@ -8,6 +8,7 @@ import {
   teamSlugOf,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const ROLES = ['pull', 'triage', 'push', 'maintain', 'admin'] as const;
@@ -66,6 +67,7 @@ export function createGitHubTeamGrantAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       const team = teamSlugOf(ctx.input.owner);
       const permission = ctx.input.permission ?? 'maintain';
       const outputs = (action: string, creatorAdmin: string) => {
@@ -88,34 +90,34 @@ export function createGitHubTeamGrantAction(options: GitHubActionDeps) {
       const ref = { host: target.host, owner: target.owner, name: target.name };
       const granted = await ctx.checkpoint({
         key: `paved.github.team-role.${target.key}.${team.toLowerCase()}`,
-        fn: async () => {
-          const r = await service.grantTeamAccess(
-            {
-              ...ref,
-              team,
-              permission,
-              removeCreatorAdmin: false,
-            },
-            { logger: ctx.logger },
-          );
-          return r.action;
-        },
+        fn: change(
+          { eventId: 'repository-team-grant', action: 'grant a team role on' },
+          async () =>
+            (
+              await service.grantTeamAccess(
+                { ...ref, team, permission, removeCreatorAdmin: false },
+                { logger: ctx.logger },
+              )
+            ).action,
+        ),
       });
       ctx.logger.info(
         `Team ${team} ${permission} on ${target.full}: ${granted}`,
       );
       const removal = await ctx.checkpoint({
         key: `paved.github.creator-admin.${target.key}`,
-        fn: async () => {
-          const r = await service.removeCreatorAdmin(
-            {
-              ...ref,
-              enabled: ctx.input.removeCreatorAdmin,
-            },
-            { logger: ctx.logger },
-          );
-          return { ...r };
-        },
+        fn: change(
+          {
+            eventId: 'repository-creator-admin',
+            action: "remove the creator's admin role from",
+          },
+          async () => ({
+            ...(await service.removeCreatorAdmin(
+              { ...ref, enabled: ctx.input.removeCreatorAdmin },
+              { logger: ctx.logger },
+            )),
+          }),
+        ),
       });
       if (removal.creatorAdmin === 'removed') {
         ctx.logger.info(

@@ -8,6 +8,7 @@ import {
   skippedOutput,
   GitHubActionDeps,
 } from './shared';
+import { repositoryChange } from './repositoryChange';
 import { Zod } from './Zod';
 
 const input = {
@@ -47,6 +48,7 @@ export function createGitHubVariablesSetAction(options: GitHubActionDeps) {
     schema: { input, output },
     async handler(ctx) {
       const target = gitHubRepoTargetOf(ctx.input.repoUrl);
+      const change = repositoryChange(ctx, options, target);
       const names = Object.keys(ctx.input.variables);
       names.forEach(name =>
         assertActionsName(name, `variables.${name}`, 'variable'),
@@ -71,18 +73,24 @@ export function createGitHubVariablesSetAction(options: GitHubActionDeps) {
       }
       const result = await ctx.checkpoint({
         key: `paved.github.actions-variables.${target.key}.${names.join(',')}`,
-        fn: async () => {
-          const r = await service.setActionsVariables(
-            {
-              host: target.host,
-              owner: target.owner,
-              name: target.name,
-              variables: ctx.input.variables,
-            },
-            { logger: ctx.logger },
-          );
-          return { created: r.created, unchanged: r.unchanged };
-        },
+        fn: change(
+          {
+            eventId: 'repository-variables',
+            action: 'set Actions variables of',
+          },
+          async () => {
+            const r = await service.setActionsVariables(
+              {
+                host: target.host,
+                owner: target.owner,
+                name: target.name,
+                variables: ctx.input.variables,
+              },
+              { logger: ctx.logger },
+            );
+            return { created: r.created, unchanged: r.unchanged };
+          },
+        ),
       });
       ctx.logger.info(
         `Actions variables of ${target.full}: created ${

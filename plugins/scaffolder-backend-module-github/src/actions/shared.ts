@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -9,8 +10,11 @@ import {
   assertRepositoryName,
   hasGitHubCredentials,
 } from '@paved/plugin-github-node';
+import { OwnershipService } from '@paved/plugin-ownership-node';
 import {
   RepositoryTarget,
+  localForgeFallbackAllowed,
+  noCredentialsError,
   repositoryTargetOf,
 } from '@paved/plugin-publish-node';
 import { Zod } from './Zod';
@@ -19,6 +23,10 @@ import { Zod } from './Zod';
 export interface GitHubActionDeps {
   service: GitHubRepoService;
   config: RootConfigService;
+  /** Who may change a repository: its recorded owner's members and admins. */
+  ownership: OwnershipService;
+  /** Where each change (and each refusal) is reported. */
+  auditor: AuditorService;
 }
 
 /** The `repoUrl` input of the paved:github:* steps. */
@@ -47,7 +55,8 @@ export function gitHubRepoTargetOf(repoUrl: string): RepositoryTarget {
 /**
  * True (after logging the one line the forge contract asks for) when the
  * repository lives on the local forge, i.e. no GitHub credentials are
- * configured for its host.
+ * configured for its host. Where the local forge may not stand in
+ * (production), a host without credentials is an error naming it.
  */
 export function livesOnLocalForge(
   config: RootConfigService,
@@ -56,6 +65,7 @@ export function livesOnLocalForge(
   what: string,
 ): boolean {
   if (hasGitHubCredentials(config, target.host)) return false;
+  if (!localForgeFallbackAllowed(config)) throw noCredentialsError(target.host);
   logger.info(`${target.full} lives on the local forge: ${what} skipped`);
   return true;
 }
