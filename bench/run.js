@@ -797,6 +797,8 @@ async function measureBackend(subject, node, mode) {
       BACKEND_SECRET: 'bench-backend-secret-0123456789abcdef',
       AUTH_GITHUB_CLIENT_ID: 'bench-client-id',
       AUTH_GITHUB_CLIENT_SECRET: 'bench-client-secret',
+      // Production refuses to start without a random plan key of 32 bytes.
+      PAVED_TERRAFORM_PLAN_KEY: 'Qm4tW8zC1vN6bR3yH9kP2sX5jL7dF0gA4eT8uM1oZ6c=',
     };
   } else {
     // Stock's file locations are relative to packages/backend; ours take the

@@ -1,7 +1,8 @@
 /*
  * The Terraform driver as the backend wires it: the embedded default boots
- * with the paved:terraform:* actions and no terraform binary, which they then say,
- * naming the configured binary; app-config.yaml keeps state and run
+ * with the paved:terraform:* actions and no terraform binary, and a dry run
+ * of a Terraform template runs none (it says what it would plan, the owner
+ * read from the catalogue); app-config.yaml keeps state and run
  * directories under the data folder, app-config.production.yaml in the
  * portal's PostgreSQL.
  */
@@ -13,6 +14,7 @@ import {
   startTestBackend,
   mockServices,
 } from '@backstage/backend-test-utils';
+import catalogBackend from '@backstage/plugin-catalog-backend';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 // app-config.yaml keeps task workspaces in the database (taskRecovery)
 import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
@@ -58,7 +60,8 @@ describe('the Terraform driver in the backend', () => {
       },
       planMaxAgeMs: 3_600_000,
       cancelGracePeriodMs: 30_000,
-      lockLeaseMs: 120_000,
+      // Shorter than scaffolder.taskRecovery.staleTimeout (15 s) by 5 s.
+      lockLeaseMs: 10_000,
       stateLockTimeoutMs: 0,
     });
     // Without PAVED_DATA_DIR, the repository's git-ignored data folder.
@@ -88,6 +91,7 @@ describe('the Terraform driver in the backend', () => {
         schemaPrefix: 'tfstate_',
       },
       planEncryptionKey: 'k'.repeat(44),
+      lockLeaseMs: 120_000,
     });
     // Unset (or empty), each replica generates a key of its own.
     for (const key of [undefined, '']) {
@@ -109,7 +113,7 @@ describe('the Terraform driver in the backend', () => {
     ).toMatch(/^COPY templates \.\/templates$/m);
   });
 
-  it('boots the embedded default with the paved:terraform:* actions, which say the binary is missing', async () => {
+  it('boots the embedded default with the paved:terraform:* actions, whose dry run runs no terraform', async () => {
     // Less `backend` (the test backend has its own port), permissions off:
     // the permission backend is not part of this test.
     // The repository root named, as the harness does: the default `../..` is
@@ -118,13 +122,24 @@ describe('the Terraform driver in the backend', () => {
     const { backend: _backend, ...data } = (
       await loadConfig({ PAVED_DATA_DIR: dataDir.path, PAVED_REPO_DIR: ROOT })
     ).get() as any;
+    // The sample organisation only: the plan's owner is read from it.
+    const catalog = {
+      locations: [
+        {
+          type: 'file',
+          target: path.join(ROOT, 'catalog/org.yaml'),
+          rules: [{ allow: ['Group', 'User'] }],
+        },
+      ],
+    };
     const { server } = await startTestBackend({
       features: [
+        catalogBackend,
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedTerraformActions,
         mockServices.rootConfig.factory({
-          data: { ...data, permission: { enabled: false } },
+          data: { ...data, catalog, permission: { enabled: false } },
         }),
       ],
     });
@@ -133,6 +148,15 @@ describe('the Terraform driver in the backend', () => {
       authorization: mockCredentials.user.header(),
       'content-type': 'application/json',
     };
+    for (let i = 0; ; i++) {
+      const group = await fetch(
+        `http://localhost:${server.port()}/api/catalog/entities/by-name/group/default/fulfilment`,
+        { headers },
+      );
+      if (group.ok) break;
+      if (i > 200) throw new Error('group:default/fulfilment never ingested');
+      await new Promise(r => setTimeout(r, 100));
+    }
     const actions = await fetch(`${baseUrl}/v2/actions`, { headers });
     expect(
       ((await actions.json()) as Array<{ id: string }>)
@@ -171,9 +195,19 @@ describe('the Terraform driver in the backend', () => {
         }),
       });
       const body = await dryRun.json();
-      expect(JSON.stringify(body)).toContain(
-        'Terraform binary not found: \\"terraform\\" is not on PATH (paved.terraform.binary: set it to the path of terraform or tofu)',
+      expect(dryRun.status).toBe(200);
+      const lines = body.log.map((l: any) => String(l.body.message));
+      expect(lines).toContainEqual(
+        expect.stringContaining(
+          'Dry run: would plan module postgres-database in workspace orders-db with variables',
+        ),
       );
+      expect(lines).toContainEqual(
+        expect.stringContaining(
+          'Dry run: owner check passed: the workspace would be recorded as owned by group:default/fulfilment',
+        ),
+      );
+      expect(JSON.stringify(body)).not.toContain('Terraform binary not found');
     } finally {
       process.env.PATH = path0;
     }

@@ -21,6 +21,8 @@ function pgEnv(url: URL) {
     BACKEND_SECRET: 'e2e-backend-secret-0123456789',
     AUTH_GITHUB_CLIENT_ID: 'paved-e2e-client-id',
     AUTH_GITHUB_CLIENT_SECRET: 'paved-e2e-client-secret',
+    // Production refuses to start without a random plan key of 32 bytes.
+    PAVED_TERRAFORM_PLAN_KEY: 'Vb3kQ9xR2mT7pL0sN5wY8cF1hJ4gD6zA3eK9uM2rX7o=',
   };
 }
 

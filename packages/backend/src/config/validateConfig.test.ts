@@ -22,6 +22,7 @@ const productionEnv = {
   BACKEND_SECRET: 'secret',
   AUTH_GITHUB_CLIENT_ID: 'id',
   AUTH_GITHUB_CLIENT_SECRET: 'client-secret',
+  PAVED_TERRAFORM_PLAN_KEY: 'y4Jq8s1Zr0Vw3Kp6Tn9Bx2Lc5Hd7Mf0Ga4Se8Ui1Ro3=',
 };
 
 describe('validateConfig', () => {
@@ -47,6 +48,24 @@ describe('validateConfig', () => {
     );
     expect(validateConfig(prod, schema)).toEqual([
       "backend.database.connection.host: missing, it is required when backend.database.client is 'pg'",
+    ]);
+  });
+
+  it('refuses production without a plan encryption key, or with the example placeholder', async () => {
+    const schema = await loadWorkspaceConfigSchema(ROOT);
+    const { PAVED_TERRAFORM_PLAN_KEY, ...env } = productionEnv;
+    const files = ['app-config.yaml', 'app-config.production.yaml'];
+    expect(validateConfig(await load(files, env), schema)).toEqual([
+      expect.stringMatching(/^paved\.terraform\.planEncryptionKey: missing; /),
+    ]);
+    const placeholder = await load(files, {
+      ...env,
+      PAVED_TERRAFORM_PLAN_KEY: 'change-me-to-another-long-random-string',
+    });
+    expect(validateConfig(placeholder, schema)).toEqual([
+      expect.stringMatching(
+        /^paved\.terraform\.planEncryptionKey: is the placeholder of docker\/kubernetes\/secret\.example\.yaml/,
+      ),
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { ConfigSchema } from '@backstage/config-loader';
+import { terraformConfigProblems } from './terraformConfigChecks';
 
 /** Keys that must be set when the portal runs on PostgreSQL. */
 const POSTGRES_REQUIRED = ['host', 'port', 'user'] as const;
@@ -54,5 +55,6 @@ export function validateConfig(config: Config, schema: ConfigSchema): string[] {
       );
     }
   }
+  problems.push(...terraformConfigProblems(config));
   return problems;
 }
