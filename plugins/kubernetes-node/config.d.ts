@@ -107,6 +107,21 @@ export interface Config {
        * Role of the namespace may be bound). Default ["view"].
        */
       bindableClusterRoles?: string[];
+      /** Ingress objects in applied manifests. */
+      ingress?: {
+        /**
+         * The domains an Ingress host must be in or below, per namespace:
+         * placeholders {namespace}, {component} and {environment}, e.g.
+         * "{namespace}.apps.example.com". Default none: every Ingress host is
+         * refused.
+         */
+        domains?: string[];
+      };
+      /**
+       * Where a Service may be of type LoadBalancer: true (everywhere), false
+       * (nowhere, the default) or a list of namespace names.
+       */
+      allowLoadBalancer?: boolean | string[];
       /** Largest manifest set paved:kubernetes:apply accepts, in bytes. Default 1048576. */
       maxManifestBytes?: number;
       /** Most documents one paved:kubernetes:apply accepts. Default 50. */

@@ -111,6 +111,8 @@ describe('readKubernetesProvisionerConfig', () => {
             requestTimeout: '3s',
             rolloutTimeout: { minutes: 2 },
             maxManifestBytes: 2048,
+            ingress: { domains: ['{namespace}.apps.example.com'] },
+            allowLoadBalancer: ['edge-prod'],
           },
         },
       }),
@@ -131,7 +133,12 @@ describe('readKubernetesProvisionerConfig', () => {
       maxManifestBytes: 2048,
       clusters: [],
       bindableClusterRoles: ['view'],
+      ingressDomains: ['{namespace}.apps.example.com'],
+      allowLoadBalancer: ['edge-prod'],
     });
+    expect(readKubernetesProvisionerConfig(new ConfigReader({}))).toMatchObject(
+      { ingressDomains: [], allowLoadBalancer: false },
+    );
     expect(
       readKubernetesProvisionerConfig(
         new ConfigReader({
@@ -165,6 +172,16 @@ describe('readKubernetesProvisionerConfig', () => {
     [
       { paved: { kubernetes: { podSecurityVersion: '1.33' } } },
       'paved.kubernetes.podSecurityVersion: expected "latest" or a version such as v1.33',
+    ],
+    [
+      {
+        paved: { kubernetes: { ingress: { domains: ['*.apps.example.com'] } } },
+      },
+      'paved.kubernetes.ingress.domains[0]: expected a domain such as "{namespace}.apps.example.com"',
+    ],
+    [
+      { paved: { kubernetes: { allowLoadBalancer: 'yes' } } },
+      'paved.kubernetes.allowLoadBalancer: expected true, false or a list of namespaces, got "yes"',
     ],
     [
       { paved: { kubernetes: { maxDocuments: 0 } } },

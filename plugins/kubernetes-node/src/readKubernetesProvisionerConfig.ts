@@ -80,6 +80,10 @@ export interface KubernetesProvisionerSettings {
   allowedKinds: string[];
   /** ClusterRoles a RoleBinding in applied manifests may refer to. */
   bindableClusterRoles: string[];
+  /** Domains Ingress hosts must be in, with `{namespace}`, `{component}`, `{environment}`. */
+  ingressDomains: string[];
+  /** Where a Service may be a LoadBalancer: everywhere (true), nowhere (false) or these namespaces. */
+  allowLoadBalancer: boolean | string[];
   maxManifestBytes: number;
   maxDocuments: number;
   requestTimeoutMs: number;
@@ -413,6 +417,8 @@ export function readKubernetesProvisionerConfig(
     bindableClusterRoles: paved?.getOptionalStringArray(
       'bindableClusterRoles',
     ) ?? ['view'],
+    ingressDomains: readIngressDomains(paved),
+    allowLoadBalancer: readAllowLoadBalancer(paved),
     maxManifestBytes: positive('maxManifestBytes', 1024 * 1024),
     maxDocuments: positive('maxDocuments', 50),
     requestTimeoutMs: durationMs(paved, 'requestTimeout', 10_000),
@@ -423,4 +429,46 @@ export function readKubernetesProvisionerConfig(
       300_000,
     ),
   };
+}
+
+/** A domain of `paved.kubernetes.ingress.domains`: DNS labels and placeholders. */
+const INGRESS_DOMAIN =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?|\{(namespace|component|environment)\})(\.([a-z0-9]([-a-z0-9]*[a-z0-9])?|\{(namespace|component|environment)\}))+$/;
+
+function readIngressDomains(paved: Config | undefined): string[] {
+  const domains = paved?.getOptionalStringArray('ingress.domains') ?? [];
+  domains.forEach((domain, index) => {
+    if (!INGRESS_DOMAIN.test(domain)) {
+      throw new InputError(
+        `${CONFIG}.ingress.domains[${index}]: expected a domain such as "{namespace}.apps.example.com" (DNS labels and the placeholders {namespace}, {component}, {environment}), got "${domain}"`,
+      );
+    }
+  });
+  return domains;
+}
+
+function readAllowLoadBalancer(paved: Config | undefined): boolean | string[] {
+  const value = paved?.getOptional('allowLoadBalancer');
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  if (Array.isArray(value) && value.every(v => typeof v === 'string')) {
+    return value as string[];
+  }
+  throw new InputError(
+    `${CONFIG}.allowLoadBalancer: expected true, false or a list of namespaces, got ${JSON.stringify(
+      value,
+    )}`,
+  );
+}
+
+/**
+ * Whether a Service may be a LoadBalancer in a namespace.
+ *
+ * @public
+ */
+export function allowsLoadBalancer(
+  setting: boolean | string[],
+  namespace: string,
+): boolean {
+  return typeof setting === 'boolean' ? setting : setting.includes(namespace);
 }

@@ -99,7 +99,10 @@ export interface KubernetesTestServer {
   /**
    * App-config data with this server as the clusters of the kubernetes plugin
    * (`kubernetes.clusterLocatorMethods`, one entry per name, `test` by
-   * default), plus the given `paved` keys.
+   * default), plus the given `paved` keys. Unless they set
+   * `paved.kubernetes.ingress`, Ingress hosts are allowed anywhere in
+   * `kestrel.example`, the domain of {@link sampleServiceManifests}'
+   * Ingress, whatever the component.
    */
   appConfig(options?: {
     clusterName?: string | string[];
@@ -109,6 +112,20 @@ export interface KubernetesTestServer {
 }
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** `paved` app-config with the Ingress domain of the sample manifests, unless it names its own. */
+function withSampleIngressDomain(
+  paved: Record<string, any> = {},
+): Record<string, any> {
+  const kubernetes = paved.kubernetes ?? {};
+  return {
+    ...paved,
+    kubernetes: {
+      ingress: { domains: ['kestrel.example'] },
+      ...kubernetes,
+    },
+  };
+}
 const SYSTEM_NAMESPACES = [
   'default',
   'kube-system',
@@ -874,7 +891,7 @@ export async function startKubernetesTestServer(
             },
           ],
         },
-        ...(appOptions.paved && { paved: appOptions.paved }),
+        paved: withSampleIngressDomain(appOptions.paved),
       };
     },
     async close() {

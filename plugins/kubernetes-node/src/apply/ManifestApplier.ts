@@ -22,7 +22,10 @@ import {
   missingNamespace,
   readNamespace,
 } from '../namespaces/namespaceOwnership';
-import { KubernetesProvisionerSettings } from '../readKubernetesProvisionerConfig';
+import {
+  KubernetesProvisionerSettings,
+  allowsLoadBalancer,
+} from '../readKubernetesProvisionerConfig';
 import { OrderedManifest, inApplyOrder } from './applyOrder';
 import { manifestsOf } from './manifestsOf';
 import { KubernetesManifest } from './parseManifests';
@@ -83,6 +86,12 @@ export class ManifestApplier {
       environment,
       allowedKinds: this.#settings.allowedKinds,
       bindableClusterRoles: this.#settings.bindableClusterRoles,
+      ingressNamespace: this.#settings.ingressNamespace,
+      ingressDomains: this.#settings.ingressDomains,
+      allowLoadBalancer: allowsLoadBalancer(
+        this.#settings.allowLoadBalancer,
+        namespace,
+      ),
     });
     if (violations.length > 0) {
       throw new InputError(formatViolations(violations));

@@ -34,6 +34,16 @@ export interface GuardrailPolicy {
    * of the namespace may be bound. Default none.
    */
   bindableClusterRoles?: string[];
+  /** The ingress controller's namespace, which a NetworkPolicy may let in (as the default policy does). Default ingress-nginx. */
+  ingressNamespace?: string;
+  /**
+   * The domains an Ingress host must be in (or below), with `{namespace}`,
+   * `{component}` and `{environment}` placeholders. Default none: no
+   * Ingress host is allowed.
+   */
+  ingressDomains?: string[];
+  /** Whether a Service may be of type LoadBalancer in this namespace. Default false. */
+  allowLoadBalancer?: boolean;
 }
 
 /** Records a violation at a field of the object being checked. */

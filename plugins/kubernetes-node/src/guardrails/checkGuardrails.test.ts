@@ -249,6 +249,8 @@ describe('checkGuardrails', () => {
       ),
     ).toEqual([
       `1 NetworkPolicy "paved-default-deny": metadata.name: "paved-default-deny" is the namespace's own NetworkPolicy, which paved:kubernetes:namespace:provision manages; choose another name`,
+      `1 NetworkPolicy "paved-default-deny": spec.ingress[0].from: a rule without peers allows traffic from everywhere, re-opening what Paved's default-deny policy closed; list podSelector peers of the namespace`,
+      `1 NetworkPolicy "paved-default-deny": spec.egress[0].to: a rule without peers allows traffic to everywhere, re-opening what Paved's default-deny policy closed; list podSelector peers of the namespace`,
       `2 RoleBinding "paved-owner": metadata.name: "paved-owner" is the namespace's own RoleBinding, which paved:kubernetes:namespace:provision manages; choose another name`,
       '2 RoleBinding "paved-owner": roleRef.name: ClusterRole "edit" may not be bound; bind a Role of the namespace (paved.kubernetes.bindableClusterRoles)',
       `2 RoleBinding "paved-owner": subjects[0].kind: only ServiceAccounts of the namespace may be bound, got "Group"; people get access through the owning group's RoleBinding, which follows the catalogue owner`,

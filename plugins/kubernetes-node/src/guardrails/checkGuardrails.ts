@@ -11,8 +11,11 @@ import {
   GuardrailViolation,
   objectName,
 } from './GuardrailRule';
+import { checkIngress } from './kinds/ingress';
+import { checkNetworkPolicy } from './kinds/networkPolicy';
 import { checkRole } from './kinds/role';
 import { checkRoleBinding } from './kinds/roleBinding';
+import { checkService } from './kinds/service';
 import { checkWorkload } from './kinds/workloads';
 
 /** The guardrails of every object, in the order violations are listed. */
@@ -29,6 +32,9 @@ const EVERY_OBJECT: GuardrailRule[] = [
 const BY_KIND: Record<string, GuardrailRule> = {
   Role: checkRole,
   RoleBinding: checkRoleBinding,
+  NetworkPolicy: checkNetworkPolicy,
+  Ingress: checkIngress,
+  Service: checkService,
   ...Object.fromEntries(WORKLOAD_KINDS.map(kind => [kind, checkWorkload])),
 };
 
