@@ -81,11 +81,10 @@ backend.add(forgeUrlReaderFactory);
 // events: carries catalogue, signals and notification events between replicas
 backend.add(import('@backstage/plugin-events-backend'));
 
-// permissions: allow-all for now; a real policy replaces it later
+// permissions: Paved's policy (admins from paved.permissions.adminGroups;
+// see the module's README for every decision)
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@paved/plugin-permission-backend-module-paved-policy'));
 
 // search: PostgreSQL engine when the database is PostgreSQL, Lunr otherwise
 backend.add(import('@backstage/plugin-search-backend'));
