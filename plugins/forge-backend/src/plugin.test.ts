@@ -25,6 +25,8 @@ import http from 'isomorphic-git/http/node';
 import request from 'supertest';
 import { forgePlugin } from './plugin';
 import { pktLine } from '@paved/plugin-git-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
+import { TEST_GROUPS, TEST_USERS, testOwnership } from '@paved/testkit';
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 /** The real git client, where it is installed (the forge does not need it). */
@@ -111,6 +113,7 @@ describe('forge backend plugin', () => {
       anonymousRead?: boolean;
       credentials?: 'none' | 'user';
       permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      auditor?: ReturnType<typeof mockServices.auditor.mock>;
     } = {},
   ) {
     const backend = await startTestBackend({
@@ -130,9 +133,16 @@ describe('forge backend plugin', () => {
         mockServices.httpAuth.factory({
           defaultCredentials:
             options.credentials === 'user'
-              ? mockCredentials.user()
+              ? mockCredentials.user(TEST_USERS.teamA)
               : mockCredentials.none(),
         }),
+        // The owners' decisions as Paved's policy makes them.
+        createServiceFactory({
+          service: ownershipServiceRef,
+          deps: {},
+          factory: () => testOwnership(),
+        }),
+        (options.auditor ?? mockServices.auditor.mock()).factory,
         mockServices.permissions.factory({
           result: options.permission ?? AuthorizeResult.ALLOW,
         }),
@@ -166,7 +176,13 @@ describe('forge backend plugin', () => {
       urls: ForgeUrls.forBackend('http://localhost:7007'),
       logger: mockServices.logger.mock(),
     });
-    await forge.createRepository({ ...repo, description: 'Sends invoices' });
+    // Team A's, readable by anyone the forge lets read (internal).
+    await forge.createRepository({
+      ...repo,
+      description: 'Sends invoices',
+      visibility: 'internal',
+      ownerGroup: TEST_GROUPS.teamA,
+    });
     ({ commitSha } = await forge.pushInitialContent({
       ...repo,
       sourceDir: dir.resolve('workspace'),
@@ -493,7 +509,7 @@ describe('forge backend plugin', () => {
       });
       expect(catalog.removeLocationById).toHaveBeenCalledTimes(1);
       expect(catalog.removeLocationById).toHaveBeenCalledWith('loc-1', {
-        credentials: mockCredentials.user(),
+        credentials: mockCredentials.user(TEST_USERS.teamA),
       });
       await expect(forge.getRepository(repo)).resolves.toBeUndefined();
 
@@ -526,6 +542,200 @@ describe('forge backend plugin', () => {
       expect(catalog.getLocations).not.toHaveBeenCalled();
       await expect(forge.getRepository(repo)).resolves.toBeDefined();
       await denied.backend.stop();
+    });
+  });
+  describe('DELETE by owners and admins only', () => {
+    const as = (user: string) => mockCredentials.user.header(user);
+    const del = (backend: any, user: string, name = 'invoices') =>
+      request(backend.server)
+        .delete(`/api/forge/-/repos/kestrel/${name}`)
+        .set('Authorization', as(user));
+
+    it("refuses team B deleting team A's repository with 403 naming the owner and the permission, deleting and unregistering nothing", async () => {
+      const auditor = mockServices.auditor.mock();
+      const { backend } = await start({ auditor });
+      const res = await del(backend, TEST_USERS.teamB);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(
+        /^user:default\/jonas-weber may not delete repository localhost:7007\/kestrel\/invoices: it is owned by group:default\/storefront, and the policy refused paved\.target\.delete/,
+      );
+      await expect(forge.getRepository(repo)).resolves.toBeDefined();
+      expect(catalog.getLocations).not.toHaveBeenCalled();
+      expect(catalog.removeLocationById).not.toHaveBeenCalled();
+      expect(auditor.createEvent).toHaveBeenCalledWith({
+        eventId: 'repository-delete',
+        severityLevel: 'high',
+        meta: {
+          actor: TEST_USERS.teamB,
+          target: 'repository localhost:7007/kestrel/invoices',
+          taskId: null,
+          forge: 'local',
+        },
+      });
+      await backend.stop();
+    });
+
+    it('lets a member of the owning team and an admin delete; a repository without a recorded owner only an admin', async () => {
+      await forge.createRepository({ owner: 'kestrel', name: 'invoices-two' });
+      await forge.createRepository({
+        owner: 'kestrel',
+        name: 'orders',
+        ownerGroup: TEST_GROUPS.teamA,
+      });
+      const { backend } = await start();
+      const byOwner = await del(backend, TEST_USERS.teamAMate);
+      expect(byOwner.status).toBe(200);
+      expect(byOwner.body.existed).toBe(true);
+      const byAdmin = await del(backend, TEST_USERS.admin, 'orders');
+      expect(byAdmin.status).toBe(200);
+
+      const unowned = await del(backend, TEST_USERS.teamA, 'invoices-two');
+      expect(unowned.status).toBe(403);
+      expect(unowned.body.error.message).toBe(
+        'You may not delete kestrel/invoices-two from the local forge: it has no recorded owner (Paved did not create it), so only admins may delete it',
+      );
+      await expect(
+        forge.getRepository({ owner: 'kestrel', name: 'invoices-two' }),
+      ).resolves.toBeDefined();
+      const unownedByAdmin = await del(
+        backend,
+        TEST_USERS.admin,
+        'invoices-two',
+      );
+      expect(unownedByAdmin.status).toBe(200);
+      expect(await forge.listRepositories()).toEqual([]);
+      await backend.stop();
+    });
+
+    it('refuses a service caller, which owns nothing', async () => {
+      const { backend } = await start();
+      const res = await request(backend.server)
+        .delete('/api/forge/-/repos/kestrel/invoices')
+        .set('Authorization', mockCredentials.service.header());
+      expect(res.status).toBe(403);
+      await expect(forge.getRepository(repo)).resolves.toBeDefined();
+      await backend.stop();
+    });
+
+    it('unregisters locations whose URL differs only in letter case', async () => {
+      catalog.getLocations.mockResolvedValueOnce({
+        items: [
+          {
+            id: 'loc-upper',
+            type: 'url',
+            target:
+              'HTTP://LOCALHOST:7007/api/forge/Kestrel/Invoices/blob/main/catalog-info.yaml',
+          },
+          {
+            id: 'loc-other',
+            type: 'url',
+            target:
+              'http://localhost:7007/api/forge/Kestrel/Invoices-Two/blob/main/catalog-info.yaml',
+          },
+        ],
+      } as any);
+      const { backend } = await start({ credentials: 'user' });
+      const res = await request(backend.server).delete(
+        '/api/forge/-/repos/kestrel/invoices',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.unregisteredLocations).toEqual([
+        'HTTP://LOCALHOST:7007/api/forge/Kestrel/Invoices/blob/main/catalog-info.yaml',
+      ]);
+      expect(catalog.removeLocationById).toHaveBeenCalledTimes(1);
+      expect(catalog.removeLocationById).toHaveBeenCalledWith(
+        'loc-upper',
+        expect.anything(),
+      );
+      await backend.stop();
+    });
+  });
+
+  describe('private repositories', () => {
+    const secret = { owner: 'kestrel', name: 'secret' };
+    const urls = [
+      '/api/forge/kestrel/secret/raw/main/README.md',
+      '/api/forge/kestrel/secret',
+      '/api/forge/kestrel/secret/blob/main/README.md',
+      '/api/forge/kestrel/secret.git/info/refs?service=git-upload-pack',
+      '/api/forge/-/repos/kestrel/secret',
+    ];
+
+    beforeEach(async () => {
+      await forge.createRepository({
+        ...secret,
+        visibility: 'private',
+        ownerGroup: TEST_GROUPS.teamA,
+      });
+      await forge.pushInitialContent({
+        ...secret,
+        sourceDir: dir.resolve('workspace'),
+        branch: 'main',
+      });
+    });
+
+    it('are read by their owners, admins and services only, even where anonymous reads are on', async () => {
+      const { backend } = await start({ anonymousRead: true });
+      const status = async (url: string, auth?: string) => {
+        const req = request(backend.server).get(url);
+        const res = await (auth ? req.set('Authorization', auth) : req);
+        return res.status;
+      };
+      const user = (ref: string) => mockCredentials.user.header(ref);
+      for (const url of urls) {
+        expect({ url, anonymous: await status(url) }).toEqual({
+          url,
+          anonymous: 401,
+        });
+        expect({
+          url,
+          teamB: await status(url, user(TEST_USERS.teamB)),
+        }).toEqual({ url, teamB: 403 });
+        expect({
+          url,
+          teamA: await status(url, user(TEST_USERS.teamA)),
+        }).toEqual({ url, teamA: 200 });
+        expect({
+          url,
+          admin: await status(url, user(TEST_USERS.admin)),
+        }).toEqual({ url, admin: 200 });
+        expect({
+          url,
+          service: await status(url, mockCredentials.service.header()),
+        }).toEqual({ url, service: 200 });
+      }
+      const refused = await request(backend.server)
+        .get('/api/forge/kestrel/secret/raw/main/README.md')
+        .set('Authorization', user(TEST_USERS.teamB));
+      expect(refused.body.error.message).toBe(
+        'user:default/jonas-weber may not read kestrel/secret: it is a private repository of group:default/storefront, and only its members and admins read it',
+      );
+      // Lists leave it out for those who may not read it.
+      const names = async (auth?: string) => {
+        const req = request(backend.server).get('/api/forge/-/repos');
+        const res = await (auth ? req.set('Authorization', auth) : req);
+        return res.body.items.map((r: any) => r.name);
+      };
+      expect(await names()).toEqual(['invoices']);
+      expect(await names(user(TEST_USERS.teamB))).toEqual(['invoices']);
+      expect(await names(user(TEST_USERS.teamA))).toEqual([
+        'invoices',
+        'secret',
+      ]);
+      const page = await request(backend.server).get('/api/forge/');
+      expect(page.text).not.toContain('secret');
+      await backend.stop();
+    });
+
+    it('cannot be cloned by git without being its owner', async () => {
+      const { base, backend } = await start({ anonymousRead: true });
+      const target = await fs.promises.mkdtemp(
+        path.join(os.tmpdir(), 'forge-private-'),
+      );
+      await expect(
+        git.clone({ fs, http, dir: target, url: `${base}/kestrel/secret.git` }),
+      ).rejects.toThrow(/401/);
+      await backend.stop();
     });
   });
 });

@@ -7,6 +7,7 @@ import {
   forgePermissions,
   localForgeServiceRef,
 } from '@paved/plugin-forge-node';
+import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { createRouter } from './service/router';
 
 /**
@@ -29,6 +30,8 @@ export const forgePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         forge: localForgeServiceRef,
+        ownership: ownershipServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -39,6 +42,8 @@ export const forgePlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         forge,
+        ownership,
+        auditor,
       }) {
         permissionsRegistry.addPermissions(forgePermissions);
         httpRouter.use(
@@ -48,6 +53,8 @@ export const forgePlugin = createBackendPlugin({
             permissions,
             catalog,
             logger,
+            ownership,
+            auditor,
             anonymousRead:
               config.getOptionalBoolean('paved.forge.anonymousRead') ?? false,
           }),

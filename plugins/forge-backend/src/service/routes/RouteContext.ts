@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -11,8 +12,10 @@ import {
   LocalForge,
   normalizeForgeRepositoryRef,
 } from '@paved/plugin-forge-node';
+import { OwnershipService } from '@paved/plugin-ownership-node';
 import { Request } from 'express';
 import { z } from 'zod';
+import { mayRead, privateRepositoryError } from './readAccess';
 
 /** The services the forge's router is built with. */
 export interface RouteServices {
@@ -21,12 +24,22 @@ export interface RouteServices {
   permissions: PermissionsService;
   catalog: CatalogService;
   logger: LoggerService;
+  /** Who may read a private repository and delete one: its recorded owner's members and admins. */
+  ownership: OwnershipService;
+  auditor: AuditorService;
 }
 
 /** What every route group of the forge's router works with. */
 export interface RouteContext extends RouteServices {
-  /** Lets the request read, or throws: a token is needed unless anonymousRead. */
-  checkRead(req: Request): Promise<void>;
+  /**
+   * Lets the request read, or throws: a token is needed unless
+   * anonymousRead, and a private repository (when `repo` names one) is
+   * read only by its owners, admins and services (401 without a token,
+   * else 403 naming the owner).
+   */
+  checkRead(req: Request, repo?: ForgeRepositoryRef): Promise<void>;
+  /** The repositories of a list the request may read. */
+  readable(req: Request, repos: ForgeRepository[]): Promise<ForgeRepository[]>;
   /** The repository, or a NotFoundError naming it. */
   existing(repo: ForgeRepositoryRef): Promise<ForgeRepository>;
 }
@@ -35,13 +48,34 @@ export interface RouteContext extends RouteServices {
 export function createRouteContext(
   options: RouteServices & { anonymousRead: boolean },
 ): RouteContext {
-  const { forge, httpAuth, anonymousRead } = options;
+  const { forge, httpAuth, anonymousRead, ownership } = options;
   return {
     ...options,
-    async checkRead(req) {
+    async checkRead(req, repo) {
       if (!anonymousRead) {
         await httpAuth.credentials(req, { allow: ['user', 'service'] });
       }
+      const found = repo && (await forge.getRepository(repo));
+      if (found?.visibility !== 'private') return;
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      if (!(await mayRead(ownership, credentials, found))) {
+        const caller = await ownership.caller(credentials);
+        throw privateRepositoryError(
+          caller.type === 'user' ? caller.userEntityRef : 'The caller',
+          found,
+        );
+      }
+    },
+    async readable(req, repos) {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service', 'none'],
+      });
+      const allowed = await Promise.all(
+        repos.map(r => mayRead(ownership, credentials, r)),
+      );
+      return repos.filter((_, i) => allowed[i]);
     },
     async existing(repo) {
       const found = await forge.getRepository(repo);

@@ -38,7 +38,12 @@ export function addPageRoutes(router: Router, context: RouteContext) {
     await context.checkRead(req);
     res
       .type('html')
-      .send(repositoryListPage(urls, await forge.listRepositories()));
+      .send(
+        repositoryListPage(
+          urls,
+          await context.readable(req, await forge.listRepositories()),
+        ),
+      );
   });
 }
 
@@ -52,7 +57,7 @@ async function renderTree(
   const { forge } = context;
   const urls = forge.urls;
   const repo = repoParam(req);
-  await context.checkRead(req);
+  await context.checkRead(req, repo);
   const found = await context.existing(repo);
   if (found.empty && !refAndPath) {
     res.type('html').send(emptyRepositoryPage(urls, found));

@@ -8,7 +8,7 @@ export function addRawRoutes(router: Router, context: RouteContext) {
 
   router.get('/:owner/:repo/raw/*', async (req, res) => {
     const repo = repoParam(req);
-    await context.checkRead(req);
+    await context.checkRead(req, repo);
     const resolved = await forge.resolvePath(repo, wildcard(req));
     const file = await forge.readFile(repo, resolved.commitSha, resolved.path);
     res.set({
