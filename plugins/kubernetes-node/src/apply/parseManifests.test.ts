@@ -1,4 +1,4 @@
-import { parseManifests } from './parseManifests';
+import { minimumDocuments, parseManifests } from './parseManifests';
 
 const limits = { maxBytes: 64 * 1024, maxDocuments: 5 };
 
@@ -58,6 +58,31 @@ describe('parseManifests', () => {
     expect(() => parseManifests(many, limits)).toThrow(
       'manifests: 6 YAML documents; at most 5 are allowed',
     );
+  });
+
+  it.each([
+    ['---', '---\n'],
+    ['...', '...\n'],
+  ])(
+    'refuses a megabyte of %s document markers in milliseconds, before parsing them',
+    (_, marker) => {
+      const flood = marker.repeat((1024 * 1024) / marker.length);
+      const started = performance.now();
+      expect(() =>
+        parseManifests(flood, { maxBytes: 2 * 1024 * 1024, maxDocuments: 50 }),
+      ).toThrow(
+        'manifests: at least 262144 YAML documents; at most 50 are allowed (paved.kubernetes.maxDocuments)',
+      );
+      // A correctness bound, not a benchmark: parsing them all takes seconds.
+      expect(performance.now() - started).toBeLessThan(200);
+    },
+  );
+
+  it('counts only markers at the start of a line, not dashes inside a block scalar', () => {
+    const notes = `${configMap('notes')}  notes: |\n${'    ---\n'.repeat(10)}`;
+    expect(minimumDocuments(notes)).toBe(0);
+    expect(parseManifests(notes, limits)).toHaveLength(1);
+    expect(minimumDocuments('---\na: 1\n...\n--- \nb: 2\n')).toBe(2);
   });
 
   it.each([

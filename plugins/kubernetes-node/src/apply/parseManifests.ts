@@ -49,6 +49,26 @@ export function assertManifestSize(
   }
 }
 
+/** A document marker: `---` (a document starts) or `...` (one ends), at the start of a line. */
+const DOCUMENT_MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+/**
+ * The fewest YAML documents a text holds, from its document markers alone,
+ * without parsing it: every `---` starts a document and every `...` ends
+ * one (markers are always markers at the start of a line, even inside a
+ * block scalar), so the text holds at least as many documents as it has
+ * of either.
+ */
+export function minimumDocuments(text: string): number {
+  let starts = 0;
+  let ends = 0;
+  for (const [marker] of text.matchAll(DOCUMENT_MARKER)) {
+    if (marker === '---') starts += 1;
+    else ends += 1;
+  }
+  return Math.max(starts, ends);
+}
+
 /**
  * Checks that a parsed document is a Kubernetes object with apiVersion, kind
  * and metadata.name.
@@ -105,6 +125,13 @@ export function parseManifests(
 ): KubernetesManifest[] {
   const source = options.source ?? 'manifests';
   assertManifestSize(Buffer.byteLength(text, 'utf8'), options.maxBytes, source);
+  // Counted before parsing: parsing a megabyte of empty documents takes seconds.
+  const atLeast = minimumDocuments(text);
+  if (atLeast > options.maxDocuments) {
+    throw new InputError(
+      `${source}: at least ${atLeast} YAML documents; at most ${options.maxDocuments} are allowed (paved.kubernetes.maxDocuments)`,
+    );
+  }
 
   const docs = parseAllDocuments(text, {
     merge: false,
