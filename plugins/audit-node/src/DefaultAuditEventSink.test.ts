@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { DefaultAuditEventSink } from './DefaultAuditEventSink';
 
 const event = (
@@ -49,6 +50,27 @@ describe('DefaultAuditEventSink', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       'Audit records dropped: nothing drained the sink',
       { dropped: 1 },
+    );
+  });
+
+  it('leaves out outcomes below paved.audit.minimumSeverity, but never a failure', () => {
+    const sink = DefaultAuditEventSink.fromConfig(
+      new ConfigReader({ paved: { audit: { minimumSeverity: 'high' } } }),
+    );
+    sink.push(event('succeeded', 'low', 1));
+    sink.push({
+      ...event('succeeded', 'low', 2),
+      status: 'failed',
+      error: new Error('no'),
+    });
+    sink.push(event('succeeded', 'high', 3));
+    expect(sink.take(10).map(r => r.meta!.n)).toEqual([2, 3]);
+    expect(() =>
+      DefaultAuditEventSink.fromConfig(
+        new ConfigReader({ paved: { audit: { minimumSeverity: 'loud' } } }),
+      ),
+    ).toThrow(
+      "Invalid paved.audit.minimumSeverity 'loud': expected one of low, medium, high, critical",
     );
   });
 });

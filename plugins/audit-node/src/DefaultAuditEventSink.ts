@@ -1,6 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AuditorEvent } from '@backstage/backend-defaults/auditor';
-import { AuditRecord } from './AuditRecord';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { AuditRecord, AuditSeverity } from './AuditRecord';
 import { AuditEventSink } from './AuditEventSink';
 import { toAuditRecord } from './toAuditRecord';
 
@@ -11,7 +13,14 @@ export type DefaultAuditEventSinkOptions = {
   maxPending?: number;
   /** When `onBatchReady` listeners are called. Default 200. */
   batchSize?: number;
+  /**
+   * Outcomes below this severity are not kept, failures excepted (a
+   * refusal is always kept). Default `low`: everything.
+   */
+  minimumSeverity?: AuditSeverity;
 };
+
+const SEVERITIES: AuditSeverity[] = ['low', 'medium', 'high', 'critical'];
 
 /**
  * An in-memory, bounded queue of audit records between the auditor of
@@ -23,6 +32,7 @@ export class DefaultAuditEventSink implements AuditEventSink {
   readonly #logger?: LoggerService;
   readonly #maxPending: number;
   readonly #batchSize: number;
+  readonly #minimumRank: number;
   readonly #listeners = new Set<() => void>();
   #queue: AuditRecord[] = [];
   #dropped = 0;
@@ -31,14 +41,33 @@ export class DefaultAuditEventSink implements AuditEventSink {
     return new DefaultAuditEventSink(options);
   }
 
+  /** A sink with `paved.audit.minimumSeverity`. */
+  static fromConfig(
+    config: Config,
+    options: Omit<DefaultAuditEventSinkOptions, 'minimumSeverity'> = {},
+  ) {
+    const key = 'paved.audit.minimumSeverity';
+    const value = config.getOptionalString(key);
+    if (value !== undefined && !SEVERITIES.includes(value as AuditSeverity)) {
+      throw new InputError(
+        `Invalid ${key} '${value}': expected one of ${SEVERITIES.join(', ')}`,
+      );
+    }
+    return new DefaultAuditEventSink({
+      ...options,
+      minimumSeverity: value as AuditSeverity | undefined,
+    });
+  }
+
   private constructor(options: DefaultAuditEventSinkOptions) {
     this.#logger = options.logger;
     this.#maxPending = options.maxPending ?? 20_000;
     this.#batchSize = options.batchSize ?? 200;
+    this.#minimumRank = SEVERITIES.indexOf(options.minimumSeverity ?? 'low');
   }
 
   push(event: AuditorEvent): void {
-    if (!isKept(event)) return;
+    if (!this.#isKept(event)) return;
     try {
       this.#queue.push(toAuditRecord(event));
     } catch (error) {
@@ -86,13 +115,15 @@ export class DefaultAuditEventSink implements AuditEventSink {
       });
     }
   }
-}
 
-/** Every outcome; starts only of high and critical operations. */
-function isKept(event: AuditorEvent): boolean {
-  return (
-    event.status !== 'initiated' ||
-    event.severityLevel === 'high' ||
-    event.severityLevel === 'critical'
-  );
+  /**
+   * Every failure; other outcomes from the minimum severity up; starts only
+   * of high and critical operations.
+   */
+  #isKept(event: AuditorEvent): boolean {
+    if (event.status === 'failed') return true;
+    const rank = SEVERITIES.indexOf(event.severityLevel);
+    if (event.status === 'initiated') return rank >= SEVERITIES.indexOf('high');
+    return rank >= this.#minimumRank;
+  }
 }

@@ -13,9 +13,11 @@ function sinkFactory(
 ): ServiceFactory<AuditEventSink, 'root', 'singleton'> {
   return createServiceFactory({
     service,
-    deps: { logger: coreServices.rootLogger },
-    factory: ({ logger }) =>
-      DefaultAuditEventSink.create({ logger: logger.child({ type: 'audit' }) }),
+    deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
+    factory: ({ config, logger }) =>
+      DefaultAuditEventSink.fromConfig(config, {
+        logger: logger.child({ type: 'audit' }),
+      }),
   });
 }
 
