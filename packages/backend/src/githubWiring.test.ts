@@ -27,6 +27,8 @@ import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-g
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
 import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
 import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
+import auditBackend from '@paved/plugin-audit-backend';
+import { auditorServiceFactory } from '@paved/plugin-audit-node';
 import { startGitHubTestServer } from '@paved/testkit';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import { publishingFeatureLoader } from './features/publishing';
@@ -50,6 +52,9 @@ const createComponentFeatures = [
   pavedGitHubActions,
   publishingFeatureLoader,
   forgeUrlReaderFactory,
+  // the audit trail, as the backend has it
+  auditorServiceFactory,
+  auditBackend,
 ];
 
 describe('the GitHub driver in the backend', () => {
@@ -328,6 +333,34 @@ describe('Create Component on the local forge, into the catalogue', () => {
     expect(entity.spec.owner).toBe('group:default/fulfilment');
     // Nor does the forge serve the GitHub Pages site the template links to.
     expect(entity.metadata.links ?? []).toEqual([]);
+
+    // The task and the repository Paved created for it are in the audit
+    // trail, with who started it.
+    const audited = await eventually(
+      'the task in the audit trail',
+      async () => {
+        const res = await call(
+          baseUrl,
+          user,
+          `/api/audit/events?plugin=scaffolder&taskId=${created.body.id}`,
+        );
+        return res.body.events?.length ? res.body.events : undefined;
+      },
+    );
+    expect(audited).toContainEqual(
+      expect.objectContaining({
+        eventId: 'task',
+        status: 'succeeded',
+        actor: 'user:default/mock',
+      }),
+    );
+    expect(audited).toContainEqual(
+      expect.objectContaining({
+        status: 'succeeded',
+        actor: 'user:default/mock',
+        target: expect.stringContaining('kestrel/handbook'),
+      }),
+    );
   });
 });
 
