@@ -120,7 +120,7 @@ export interface WaitForRolloutOptions extends KubernetesTarget {
   timeoutMs?: number;
   /** Default 2 seconds. */
   pollIntervalMs?: number;
-  /** Lines of each failing container's log to report. Default 20. */
+  /** Lines of each failing container's log to report. Default 20, at most 50. */
   logTailLines?: number;
   /** Called with a line whenever a workload's progress changes. */
   onProgress?: (message: string) => void;
@@ -152,11 +152,16 @@ export interface RolloutDiagnostics {
     message: string;
     count: number;
   }>;
-  /** The last lines of each failing container's log. */
+  /**
+   * The last lines of each failing container's log: at most 50 lines and
+   * 4 KiB per container, each line at most 300 characters.
+   */
   logs: Array<{
     pod: string;
     container: string;
     lines: string[];
+    /** Set when lines were cut or left out to stay within those limits. */
+    truncated?: boolean;
     error?: string;
   }>;
 }

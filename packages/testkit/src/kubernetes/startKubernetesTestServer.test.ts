@@ -648,6 +648,14 @@ describe('startKubernetesTestServer', () => {
       tailLines: 2,
     });
     expect(log).toBe('listening\npanic: no DATABASE_URL\n');
+    const limited = await clients.core.readNamespacedPodLog({
+      name: podName,
+      namespace: 'team',
+      container: 'web',
+      tailLines: 2,
+      limitBytes: 12,
+    });
+    expect(limited).toBe('listening\npa');
     const dep = await clients.apps.readNamespacedDeployment({
       name: 'web',
       namespace: 'team',

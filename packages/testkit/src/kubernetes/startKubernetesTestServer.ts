@@ -833,7 +833,14 @@ export async function startKubernetesTestServer(
       tail !== null
         ? (lines ?? []).slice(-Math.max(0, Number(tail)))
         : lines ?? [];
-    const text = selected.map(l => `${l}\n`).join('');
+    let text = selected.map(l => `${l}\n`).join('');
+    // As the kubelet does: the first limitBytes bytes of the (tailed) log.
+    const limitBytes = query.get('limitBytes');
+    if (limitBytes !== null) {
+      text = Buffer.from(text)
+        .subarray(0, Math.max(0, Number(limitBytes)))
+        .toString();
+    }
     record.status = 200;
     res.writeHead(200, {
       'Content-Type': 'text/plain',

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { KubernetesClusterClient } from '../client/KubernetesClusterClient';
 import {
   ClusterWorkOptions,
@@ -10,6 +10,11 @@ import {
   WaitForRolloutOptions,
   WorkloadRolloutStatus,
 } from '../KubernetesProvisioner';
+import {
+  foreignNamespace,
+  missingNamespace,
+  readNamespace,
+} from '../namespaces/namespaceOwnership';
 import { DEFAULT_POLL_MS, nextPoll } from '../polling';
 import { KubernetesProvisionerSettings } from '../readKubernetesProvisionerConfig';
 import { crashingContainers } from './crashingContainers';
@@ -23,6 +28,30 @@ interface PollResult {
   notReady: Workload[];
   /** A rollout that cannot succeed without a change (crash loop, progress deadline). */
   failed: boolean;
+}
+
+/**
+ * Reads rollouts (and container logs) only in a namespace Paved provisioned
+ * for the component and environment, as apply and delete write only there.
+ */
+async function assertPavedNamespace(
+  client: KubernetesClusterClient,
+  where: {
+    namespace: string;
+    cluster: string;
+    component: string;
+    environment: string;
+  },
+) {
+  const { namespace, cluster } = where;
+  const live = await readNamespace(client, namespace);
+  if (!live) throw missingNamespace(namespace, cluster);
+  const problem = foreignNamespace(live, where.component, where.environment);
+  if (problem) {
+    throw new NotAllowedError(
+      `Namespace "${namespace}" on cluster "${cluster}" ${problem}; Paved reads rollouts only in namespaces it provisioned`,
+    );
+  }
 }
 
 /**
@@ -43,6 +72,7 @@ export class RolloutWaiter {
     const { component, environment, signal } = request;
     const namespace = namespaceNameFor(component, environment);
     const { cluster, client } = await this.#clusters.connect(request.cluster);
+    await assertPavedNamespace(client, { namespace, cluster, ...request });
     const timeoutMs = request.timeoutMs ?? this.#settings.rolloutTimeoutMs;
     const pollMs = request.pollIntervalMs ?? DEFAULT_POLL_MS;
     const deadline = Date.now() + timeoutMs;

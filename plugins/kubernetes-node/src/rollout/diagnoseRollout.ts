@@ -2,6 +2,7 @@ import { KubernetesClusterClient } from '../client/KubernetesClusterClient';
 import { RolloutDiagnostics } from '../KubernetesProvisioner';
 import { crashingContainers } from './crashingContainers';
 import { Workload } from './findWorkloads';
+import { LOG_LIMITS, capLogLines } from './logLimits';
 import { failingContainers } from './rolloutStatus';
 
 const MAX_LOGGED_PODS = 5;
@@ -38,7 +39,7 @@ async function warningEvents(
     }));
 }
 
-/** The last lines of one container's log; a log that cannot be read says why. */
+/** The last lines of one container's log, within {@link LOG_LIMITS}; a log that cannot be read says why. */
 async function containerLog(
   client: KubernetesClusterClient,
   namespace: string,
@@ -51,14 +52,15 @@ async function containerLog(
       name: podName,
       namespace,
       container,
-      tailLines,
+      tailLines: Math.min(tailLines, LOG_LIMITS.maxTailLines),
+      limitBytes: LOG_LIMITS.maxReadBytes,
     });
+    const { lines, truncated } = capLogLines(String(log ?? ''));
     return {
       pod: podName,
       container,
-      lines: String(log ?? '')
-        .split('\n')
-        .filter(l => l !== ''),
+      lines,
+      ...(truncated && { truncated }),
     };
   } catch (error) {
     const err = client.errorOf(

@@ -17,6 +17,7 @@ import {
   audited,
 } from './guardedChange';
 import { examples } from './kubernetesApply.examples';
+import { redactManifest } from './redaction';
 import {
   StepContext,
   Zod,
@@ -79,22 +80,6 @@ async function readManifests(
   return manifests;
 }
 
-/** Secret values must not reach the task log, even in a dry run. */
-function redact(manifest: KubernetesManifest): KubernetesManifest {
-  if (manifest.kind !== 'Secret') {
-    return manifest;
-  }
-  const copy = structuredClone(manifest);
-  for (const key of ['data', 'stringData']) {
-    if (copy[key] && typeof copy[key] === 'object') {
-      copy[key] = Object.fromEntries(
-        Object.keys(copy[key]).map(k => [k, '<redacted>']),
-      );
-    }
-  }
-  return copy;
-}
-
 /** What one run applies, where. */
 interface ApplyRequest {
   cluster: string;
@@ -117,7 +102,9 @@ async function dryRun(
   for (const m of request.manifests) {
     ctx.logger.info(
       `${m.kind}/${m.metadata.name} as it would be applied:\n${yaml.stringify(
-        redact(withPavedConvention(m, { namespace, component, environment })),
+        redactManifest(
+          withPavedConvention(m, { namespace, component, environment }),
+        ),
       )}`,
     );
   }

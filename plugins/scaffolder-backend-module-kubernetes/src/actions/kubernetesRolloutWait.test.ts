@@ -123,6 +123,44 @@ describe('paved:kubernetes:rollout:wait', () => {
     expect(ctx.output).not.toHaveBeenCalled();
   });
 
+  it('copies a capped, redacted end of the log into the task log: no task secret, password or token', async () => {
+    const secret = 'sk_live_0123456789abcdef';
+    server.driver.crashLoop(deploymentRef, {
+      logs: [
+        ...Array.from(
+          { length: 300 },
+          (_, i) => `noise ${i} ${'n'.repeat(900)}`,
+        ),
+        `connecting with key ${secret}`,
+        'DATABASE_URL=postgres://shop:hunter2@db:5432/shop',
+        'db_password: "correct-horse"',
+        'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig',
+        'Error: cannot reach postgres:5432',
+      ],
+    });
+    const { logger, done } = run(
+      { ...target, logTailLines: 50 },
+      { secrets: { stripeKey: secret } },
+    );
+    await expect(done).rejects.toThrow('failed');
+    const logs = logger.warn.mock.calls
+      .map(c => String(c[0]))
+      .filter(w => w.startsWith('Last lines of '));
+    expect(logs).toHaveLength(2);
+    for (const log of logs) {
+      expect(log).toContain('(cut to the last lines that fit)');
+      expect(Buffer.byteLength(log)).toBeLessThan(5 * 1024);
+      expect(log).toContain(`connecting with key <redacted>`);
+      expect(log).toContain('postgres://shop:<redacted>@db:5432/shop');
+      expect(log).toContain('db_password: "<redacted>"');
+      expect(log).toContain('Authorization: Bearer <redacted>');
+      expect(log).toMatch(/Error: cannot reach postgres:5432$/);
+      for (const leaked of [secret, 'hunter2', 'correct-horse', 'eyJhbGci']) {
+        expect(log).not.toContain(leaked);
+      }
+    }
+  });
+
   it('times out with what it saw', async () => {
     const { done } = run({ ...target, timeoutSeconds: 1 });
     await expect(done).rejects.toThrow(

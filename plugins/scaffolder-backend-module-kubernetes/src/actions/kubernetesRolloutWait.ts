@@ -13,6 +13,7 @@ import {
   audited,
 } from './guardedChange';
 import { examples } from './kubernetesRolloutWait.examples';
+import { redactLine } from './redaction';
 import {
   StepContext,
   Zod,
@@ -39,23 +40,33 @@ function parseWorkload(value: string): WorkloadRef {
   return { kind, name };
 }
 
-/** Logs the warning events and container logs of a rollout that did not become available, then fails the step. */
+/**
+ * Logs the warning events and container logs of a rollout that did not
+ * become available (the driver caps the logs; each line is redacted here),
+ * then fails the step.
+ */
 function failRollout(
   ctx: StepContext,
   result: RolloutResult,
   where: { namespace: string; cluster: string },
 ): never {
+  const redact = (line: string) => redactLine(line, ctx.secrets);
   for (const e of result.diagnostics?.events ?? []) {
     ctx.logger.warn(
-      `${e.object}: ${e.reason}: ${e.message}${
-        e.count > 1 ? ` (x${e.count})` : ''
-      }`,
+      redact(
+        `${e.object}: ${e.reason}: ${e.message}${
+          e.count > 1 ? ` (x${e.count})` : ''
+        }`,
+      ),
     );
   }
   for (const log of result.diagnostics?.logs ?? []) {
-    const body =
-      log.error ?? (log.lines.length > 0 ? log.lines.join('\n') : '(empty)');
-    ctx.logger.warn(`Last lines of ${log.pod}/${log.container}:\n${body}`);
+    let body = log.error ?? '(empty)';
+    if (!log.error && log.lines.length > 0) body = log.lines.join('\n');
+    const cut = log.truncated ? ' (cut to the last lines that fit)' : '';
+    ctx.logger.warn(
+      `Last lines of ${log.pod}/${log.container}${cut}:\n${redact(body)}`,
+    );
   }
   const why =
     result.outcome === 'timeout'
@@ -126,9 +137,11 @@ const input = {
       .number()
       .int()
       .positive()
-      .max(500)
+      .max(50)
       .optional()
-      .describe("Lines of each failing container's log to show. Default 20."),
+      .describe(
+        "Lines of each failing container's log to show. Default 20, at most 50 (and 4 KiB per container); secret values are redacted.",
+      ),
   cluster: clusterInput,
 };
 

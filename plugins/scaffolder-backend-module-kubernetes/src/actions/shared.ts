@@ -47,5 +47,11 @@ export function timeoutMsOf(timeoutSeconds: number | undefined) {
 /** What the steps' handlers use of the action context. */
 export type StepContext = Pick<
   ActionContext<any, any>,
-  'logger' | 'checkpoint' | 'output' | 'isDryRun' | 'signal' | 'workspacePath'
+  | 'logger'
+  | 'checkpoint'
+  | 'output'
+  | 'isDryRun'
+  | 'signal'
+  | 'workspacePath'
+  | 'secrets'
 >;
