@@ -42,6 +42,13 @@ import {
   templateFiles,
 } from './__testUtils__/wiring';
 
+/** The sample organisation's groups and users, whose groups own repositories. */
+const sampleOrganisation = {
+  type: 'file',
+  target: path.join(ROOT, 'catalog/org.yaml'),
+  rules: [{ allow: ['Group', 'User'] }],
+};
+
 /** What Create Component into the catalogue needs, on GitHub or the forge. */
 const createComponentFeatures = [
   catalogBackend,
@@ -145,7 +152,10 @@ describe('the GitHub driver in the backend', () => {
         }),
       });
       const body = await res.json();
-      expect(res.status).toBe(200);
+      expect({ status: res.status, error: body.error }).toEqual({
+        status: 200,
+        error: undefined,
+      });
       const messages: string[] = body.log.map((l: any) =>
         logMessage(l.body.message),
       );
@@ -269,6 +279,8 @@ describe('Create Component on the local forge, into the catalogue', () => {
                   ),
                   rules: [{ allow: ['Template'] }],
                 },
+                // The sample organisation: paved:publish resolves the owner there.
+                sampleOrganisation,
               ],
             },
             permission: { enabled: false },
@@ -284,7 +296,12 @@ describe('Create Component on the local forge, into the catalogue', () => {
         user,
         '/api/catalog/entities/by-name/template/default/static-website',
       );
-      return res.status === 200 || undefined;
+      const group = await call(
+        baseUrl,
+        user,
+        '/api/catalog/entities/by-name/group/default/fulfilment',
+      );
+      return (res.status === 200 && group.status === 200) || undefined;
     });
   });
 
@@ -331,6 +348,15 @@ describe('Create Component on the local forge, into the catalogue', () => {
       `url:${forgeBase}/kestrel/handbook/blob/main/catalog-info.yaml`,
     );
     expect(entity.spec.owner).toBe('group:default/fulfilment');
+    // Paved's marker: the owner recorded in the forge's own metadata.
+    expect(
+      JSON.parse(
+        fs.readFileSync(
+          path.join(forge.path, 'kestrel/handbook.git/paved-forge.json'),
+          'utf8',
+        ),
+      ),
+    ).toMatchObject({ ownerGroup: 'group:default/fulfilment' });
     // Nor does the forge serve the GitHub Pages site the template links to.
     expect(entity.metadata.links ?? []).toEqual([]);
 
@@ -388,11 +414,14 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
             integrations: { github: [integration] },
             catalog: {
               ...data.catalog,
-              locations: ['node-service', 'remove-repository'].map(t => ({
-                type: 'file',
-                target: path.join(ROOT, 'templates', t, 'template.yaml'),
-                rules: [{ allow: ['Template'] }],
-              })),
+              locations: [
+                ...['node-service', 'remove-repository'].map(t => ({
+                  type: 'file',
+                  target: path.join(ROOT, 'templates', t, 'template.yaml'),
+                  rules: [{ allow: ['Template'] }],
+                })),
+                sampleOrganisation,
+              ],
             },
             permission: { enabled: false },
             paved: {
@@ -406,12 +435,16 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
     baseUrl = `http://localhost:${backend.port()}`;
     const url = baseUrl;
     await Promise.all(
-      ['node-service', 'remove-repository'].map(name =>
-        eventually(`the template ${name} in the catalogue`, async () => {
+      [
+        'template/default/node-service',
+        'template/default/remove-repository',
+        'group/default/fulfilment',
+      ].map(ref =>
+        eventually(`${ref} in the catalogue`, async () => {
           const res = await call(
             url,
             user,
-            `/api/catalog/entities/by-name/template/default/${name}`,
+            `/api/catalog/entities/by-name/${ref}`,
           );
           return res.status === 200 || undefined;
         }),
@@ -476,6 +509,8 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
     expect(repo).toMatchObject({
       private: true,
       description: 'Invoices',
+      // Paved's marker, which the remove-repository steps read the owner from.
+      topics: ['paved-managed', 'paved-owner-fulfilment'],
       teams: { fulfilment: 'maintain' },
       variables: {
         CATALOG_ENTITY: 'component:default/invoice-service',

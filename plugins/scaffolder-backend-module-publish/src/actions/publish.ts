@@ -251,7 +251,7 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
   const plan = planOf(ctx, deps);
   const { owner, name } = plan.ref;
   if (ctx.isDryRun) {
-    await dryRun(ctx, plan, deps);
+    await dryRun(ctx, plan);
     return;
   }
   ctx.logger.info(`Publishing ${owner}/${name} to ${plan.where}`);
@@ -312,12 +312,8 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
 }
 
 /** Says what would be published, writing nothing. */
-async function dryRun(ctx: PublishContext, plan: Plan, deps: PublishDeps) {
+async function dryRun(ctx: PublishContext, plan: Plan) {
   const { owner, name } = plan.ref;
-  // The form's owner is checked against the catalogue (no live system).
-  if (ctx.input.owner) {
-    await deps.ownership.resolveOwnerGroup(ctx.input.owner, 'owner');
-  }
   const preview = await plan.publisher.preview(plan.ref);
   ctx.logger.info(
     `Dry run: would ${
