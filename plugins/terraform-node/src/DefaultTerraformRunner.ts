@@ -1,6 +1,7 @@
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { TerraformCli } from './cli/TerraformCli';
+import { TerraformProcesses } from './cli/TerraformProcesses';
 import { ApplyCommand } from './commands/apply/ApplyCommand';
 import { CommandContext } from './commands/CommandContext';
 import { DestroyCommand } from './commands/destroy/DestroyCommand';
@@ -148,6 +149,17 @@ export class DefaultTerraformRunner implements TerraformRunner {
     });
   }
 
+  /**
+   * Stops every terraform process this runner has running (SIGTERM, then
+   * SIGKILL after `paved.terraform.cancelGracePeriod`), waits for them to
+   * end, and starts no new one: the backend's shutdown hook.
+   */
+  async shutdown(): Promise<void> {
+    await this.#context.processes.stopAll({
+      gracePeriodMs: this.#context.settings.cancelGracePeriodMs,
+    });
+  }
+
   async listModules(): Promise<TerraformModule[]> {
     return (await this.#context.modules.load()).list();
   }
@@ -231,6 +243,7 @@ async function createCommandContext(
     stateBackend,
   });
   const runs = new WorkspaceRuns({ locks, runDirs });
+  const processes = new TerraformProcesses();
   const savedPlans = new SavedPlanFiles({
     settings,
     plans,
@@ -242,7 +255,14 @@ async function createCommandContext(
     knex,
     settings,
     logger,
-    cli: new TerraformCli({ settings, stateBackend, redactor, logger }),
+    cli: new TerraformCli({
+      settings,
+      stateBackend,
+      redactor,
+      logger,
+      processes,
+    }),
+    processes,
     runs,
     plans,
     savedPlans,

@@ -9,7 +9,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { fakeTerraformPath } from '@paved/testkit';
+import { FakeTerraform, fakeTerraformPath } from '@paved/testkit';
 import { Knex } from 'knex';
 import path from 'node:path';
 import { TerraformRunner } from './TerraformRunner';
@@ -118,6 +118,53 @@ describe.each(databases.eachSupportedId())(
       } finally {
         await backend.stop();
       }
+    });
+
+    it('stops the terraform processes still running when the backend stops', async () => {
+      const fake = FakeTerraform.create({ dir: mockDir.resolve('fake') });
+      fake.setScenario({ delays: { initMs: 60_000 } });
+      const got = new Map<string, TerraformRunner>();
+      const backend = await startTestBackend({
+        features: [
+          pluginUsingRunner('scaffolder', got),
+          mockServices.database.factory({
+            knex: await databases.init(databaseId),
+            migrations: { skip: false },
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              paved: {
+                terraform: {
+                  binary: fakeTerraformPath,
+                  modulesDir: MODULES,
+                  workDir: mockDir.resolve('work'),
+                  environment: fake.env,
+                  cancelGracePeriod: { seconds: 5 },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      const planning = got
+        .get('scaffolder')!
+        .plan({
+          module: 'object-bucket',
+          workspace: 'shutdown-bucket',
+          variables: { name: 'shutdown-bucket', owner: 'billing' },
+        })
+        .catch(e => e);
+      let init;
+      for (let i = 0; i < 200 && !init; i++) {
+        init = fake.invocations().find(c => c.argv[0] === 'init');
+        if (!init) await new Promise(r => setTimeout(r, 50));
+      }
+      expect(init).toBeDefined();
+      const before = Date.now();
+      await backend.stop();
+      expect(Date.now() - before).toBeLessThan(5_000);
+      expect(() => process.kill(init!.pid, 0)).toThrow();
+      expect((await planning).name).toBe('TerraformRunError');
     });
   },
 );

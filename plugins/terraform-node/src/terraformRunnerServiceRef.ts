@@ -19,13 +19,16 @@ function runnerFactory(
       database: coreServices.database,
       scheduler: coreServices.scheduler,
       plugin: coreServices.pluginMetadata,
+      lifecycle: coreServices.lifecycle,
     },
-    async factory({ config, logger, database, scheduler, plugin }) {
+    async factory({ config, logger, database, scheduler, plugin, lifecycle }) {
       const runner = await DefaultTerraformRunner.fromConfig(config, {
         logger,
         database,
         pluginId: plugin.getId(),
       });
+      // No terraform process outlives the backend: stopped and awaited here.
+      lifecycle.addShutdownHook(() => runner.shutdown());
       await scheduler.scheduleTask({
         id: 'paved-terraform-expire-plans',
         frequency: { minutes: 10 },
@@ -48,7 +51,9 @@ function runnerFactory(
  * in the plugin's own database (and pg state, by default, in the database
  * `backend.database` configures for the plugin), and expires old plans every 10 minutes with
  * the plugin's scheduler, on every replica, each removing its own run
- * directories of plans that are done. Its default factory is
+ * directories of plans that are done. At the plugin's shutdown it stops
+ * the terraform processes still running (SIGTERM, then SIGKILL after
+ * `paved.terraform.cancelGracePeriod`) and waits for them. Its default factory is
  * {@link terraformRunnerServiceFactory}; replace it with `backend.add(...)`
  * of another factory for this ref.
  *

@@ -18,6 +18,7 @@ import {
   TerraformCommandResult,
   TerraformUiMessage,
 } from './runTerraformCommand';
+import { TerraformProcesses } from './TerraformProcesses';
 import { SecretRedactor } from '../SecretRedactor';
 import { summarizePlan } from '../plans/summarizePlan';
 import { TerraformProgress } from './TerraformProgress';
@@ -62,6 +63,7 @@ export class TerraformCli {
   /** Knows the runner's own secrets (credentials). */
   readonly #redactor: SecretRedactor;
   readonly #logger: LoggerService;
+  readonly #processes: TerraformProcesses | undefined;
   #versionPromise?: Promise<string>;
 
   constructor(options: {
@@ -70,7 +72,10 @@ export class TerraformCli {
     /** Knows the runner's own secrets (credentials). */
     redactor: SecretRedactor;
     logger: LoggerService;
+    /** Where running processes are tracked, for shutdown. */
+    processes?: TerraformProcesses;
   }) {
+    this.#processes = options.processes;
     this.#settings = options.settings;
     this.#stateBackend = options.stateBackend;
     this.#redactor = options.redactor;
@@ -98,6 +103,7 @@ export class TerraformCli {
       cwd,
       env: childEnvironment(this.#settings, this.#stateBackend),
       gracePeriodMs: this.#settings.cancelGracePeriodMs,
+      processes: this.#processes,
       ...options,
     });
   }

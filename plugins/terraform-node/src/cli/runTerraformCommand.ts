@@ -1,6 +1,9 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { signalGroup, TerraformProcesses } from './TerraformProcesses';
 
 /**
  * One line of terraform's `-json` output stream.
@@ -59,26 +62,45 @@ export interface TerraformCommandOptions {
   /** Keep the whole stdout (show -json, output -json). */
   captureStdout?: boolean;
   onMessage?: (message: TerraformUiMessage) => void;
+  /** Where the process is tracked, for shutdown. */
+  processes?: TerraformProcesses;
+}
+
+/** The watchdog terraform runs under (see its header). */
+function watchdogPath(): string {
+  return resolvePackagePath(
+    '@paved/plugin-terraform-node',
+    'watchdog/terraformWatchdog.js',
+  );
 }
 
 /**
- * Runs terraform in its own process group and streams its JSON UI
+ * Runs terraform in its own process group, under a watchdog that ends it
+ * when this process dies (its stdin pipe closes), and streams its JSON UI
  * messages. Cancellation sends SIGINT to the group (as Ctrl-C in a
  * terminal would), then SIGKILL once the grace period is over.
  *
  * @public
  */
-export function runTerraformCommand(
+export async function runTerraformCommand(
   options: TerraformCommandOptions,
 ): Promise<TerraformCommandResult> {
+  options.processes?.assertOpen();
+  const binary = resolveBinary(options.binary, options.cwd, options.env);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(options.binary, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [watchdogPath(), String(options.gracePeriodMs), binary, ...options.args],
+      {
+        cwd: options.cwd,
+        env: options.env,
+        // stdin stays open, never written: it closes when this process dies.
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
+    options.processes?.track(child);
     const output = outputCollector(options);
     const cancel = canceller(child, options.gracePeriodMs);
     child.stdout.setEncoding('utf8');
@@ -155,14 +177,6 @@ function outputCollector(
 function canceller(child: ChildProcess, gracePeriodMs: number) {
   const state = { cancelled: false, killed: false };
   let killTimer: NodeJS.Timeout | undefined;
-  const signalGroup = (sig: NodeJS.Signals) => {
-    if (child.pid === undefined || child.exitCode !== null) return;
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      child.kill(sig);
-    }
-  };
   return {
     state,
     abort: () => {
@@ -174,10 +188,10 @@ function canceller(child: ChildProcess, gracePeriodMs: number) {
       )
         return;
       state.cancelled = true;
-      signalGroup('SIGINT');
+      signalGroup(child, 'SIGINT');
       killTimer = setTimeout(() => {
         state.killed = true;
-        signalGroup('SIGKILL');
+        signalGroup(child, 'SIGKILL');
       }, gracePeriodMs);
     },
     clear: () => {
@@ -186,12 +200,56 @@ function canceller(child: ChildProcess, gracePeriodMs: number) {
   };
 }
 
+/**
+ * The binary's path, found as the shell would (a path, or a name on the
+ * child's PATH), so that a binary that cannot be started is said in terms
+ * of paved.terraform.binary before the watchdog starts.
+ */
+function resolveBinary(
+  binary: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  if (binary.includes(path.sep)) {
+    const resolved = path.resolve(cwd, binary);
+    checkExecutable(resolved, binary);
+    return resolved;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, binary);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here: the next directory.
+    }
+  }
+  throw notFound(binary, 'is not on PATH');
+}
+
+function checkExecutable(resolved: string, binary: string) {
+  try {
+    fs.accessSync(resolved, fs.constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw notFound(
+      binary,
+      code === 'EACCES' ? 'is not executable' : 'does not exist',
+    );
+  }
+}
+
 /** A binary that cannot be started, said in terms of paved.terraform.binary. */
 function spawnError(error: NodeJS.ErrnoException, binary: string): Error {
   if (error.code !== 'ENOENT' && error.code !== 'EACCES') return error;
   let problem = 'does not exist';
   if (error.code === 'EACCES') problem = 'is not executable';
   else if (!binary.includes(path.sep)) problem = 'is not on PATH';
+  return notFound(binary, problem);
+}
+
+function notFound(binary: string, problem: string): Error {
   return new NotFoundError(
     `Terraform binary not found: "${binary}" ${problem} (paved.terraform.binary: set it to the path of terraform or tofu)`,
   );

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { TerraformCli } from '../cli/TerraformCli';
+import { TerraformProcesses } from '../cli/TerraformProcesses';
 import { ModuleCatalogLoader } from '../modules/ModuleCatalogLoader';
 import { DatabasePlanStore } from '../plans/DatabasePlanStore';
 import { PlanExpiry } from '../plans/PlanExpiry';
@@ -21,6 +22,8 @@ export interface CommandContext {
   logger: LoggerService;
   /** The terraform commands, in a run directory. */
   cli: TerraformCli;
+  /** The terraform processes running, stopped at shutdown. */
+  processes: TerraformProcesses;
   /** A run id, the workspace's lease and a run directory, per run. */
   runs: WorkspaceRuns;
   plans: DatabasePlanStore;
