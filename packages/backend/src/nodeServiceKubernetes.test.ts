@@ -64,7 +64,8 @@ const callAsUser = (baseUrl: string, route: string, body?: unknown) =>
 const values = {
   name: 'invoice-service',
   description: 'Invoices',
-  owner: 'group:default/team-billing',
+  // A group of the sample organisation (loaded below): paved:publish records it.
+  owner: 'group:default/fulfilment',
   repoUrl: 'github.com?owner=kestrel&repo=invoice-service',
 };
 
@@ -251,13 +252,18 @@ describe('the node-service template with a cluster', () => {
             kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
             catalog: {
               ...data.catalog,
-              locations: [TEMPLATE_DIR, TEARDOWN_DIR, REDEPLOY_DIR].map(
-                dir => ({
+              locations: [
+                ...[TEMPLATE_DIR, TEARDOWN_DIR, REDEPLOY_DIR].map(dir => ({
                   type: 'file',
                   target: path.join(dir, 'template.yaml'),
                   rules: [{ allow: ['Template'] }],
-                }),
-              ),
+                })),
+                {
+                  type: 'file',
+                  target: path.join(ROOT, 'catalog/org.yaml'),
+                  rules: [{ allow: ['Group', 'User'] }],
+                },
+              ],
             },
             permission: { enabled: false },
             paved: { ...data.paved, forge: { directory: forge.path } },
@@ -267,14 +273,15 @@ describe('the node-service template with a cluster', () => {
     });
     baseUrl = `http://localhost:${server.port()}`;
     await eventually('the templates in the catalogue', async () => {
-      for (const name of [
-        'node-service',
-        'delete-dev-environment',
-        'deploy-dev-environment',
+      for (const ref of [
+        'template/default/node-service',
+        'template/default/delete-dev-environment',
+        'template/default/deploy-dev-environment',
+        'group/default/fulfilment',
       ]) {
         const res = await callAsUser(
           baseUrl,
-          `/api/catalog/entities/by-name/template/default/${name}`,
+          `/api/catalog/entities/by-name/${ref}`,
         );
         if (res.status !== 200) return undefined;
       }
@@ -415,7 +422,7 @@ describe('the node-service template with a cluster', () => {
       [PAVED_LABELS.managedBy]: 'paved',
       [PAVED_LABELS.component]: 'invoice-service',
       [PAVED_LABELS.environment]: 'dev',
-      [PAVED_LABELS.owner]: 'team-billing',
+      [PAVED_LABELS.owner]: 'fulfilment',
       [PAVED_LABELS.size]: 'medium',
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
@@ -444,7 +451,7 @@ describe('the node-service template with a cluster', () => {
         NAMESPACE_OBJECT_NAMES.roleBinding,
       )!.subjects,
     ).toEqual([
-      expect.objectContaining({ kind: 'Group', name: 'team-billing' }),
+      expect.objectContaining({ kind: 'Group', name: 'fulfilment' }),
     ]);
 
     // The template's manifests, applied by Paved with no guardrail broken.
