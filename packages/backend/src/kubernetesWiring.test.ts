@@ -170,6 +170,9 @@ describe('the Kubernetes driver in the backend', () => {
           BACKEND_SECRET: 'secret',
           AUTH_GITHUB_CLIENT_ID: 'id',
           AUTH_GITHUB_CLIENT_SECRET: 'client-secret',
+          // Production refuses to start without a real plan key (paved.terraform).
+          PAVED_TERRAFORM_PLAN_KEY:
+            'Gr3J4/YJyAwfKfUzY76TihWDfPTmX48JOyBo61RF1DA=',
         }[name]),
     });
     const config = await ConfigSources.toConfig(source);
@@ -235,6 +238,8 @@ describe('the Kubernetes driver in the backend', () => {
             },
           },
           kubernetes: cluster.appConfig({ clusterName: 'dev' }).kubernetes,
+          // The Ingress domain of the sample manifests applied below.
+          paved: cluster.appConfig({ clusterName: 'dev' }).paved,
           catalog: {
             locations: [
               { type: 'file', target: dir.resolve('catalog-info.yaml') },
