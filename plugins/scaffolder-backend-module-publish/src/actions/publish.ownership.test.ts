@@ -103,6 +103,27 @@ describe('paved:publish: owners, hosts and the audit trail', () => {
     ]);
   });
 
+  it('checks the push of a task resumed from a checkpoint saved before owners were recorded', async () => {
+    const first = await runAction(
+      action(),
+      { repoUrl, owner: TEST_GROUPS.teamA },
+      { user: TEST_USERS.teamA, workspace: { 'README.md': 'A' } },
+    );
+    const [createKey, pushKey] = first.keys;
+    const { ownerGroup: _, ...old } = first.store.get(createKey) as any;
+    const store = new Map<string, unknown>([[createKey, old]]);
+    const resumed = await runAction(
+      action(),
+      { repoUrl, owner: TEST_GROUPS.teamB },
+      { user: TEST_USERS.teamB, workspace: { 'README.md': 'B' }, store },
+    );
+    expect(resumed.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('group:default/storefront'),
+    });
+    expect(store.has(pushKey)).toBe(false);
+  });
+
   it.each([
     ['a user', TEST_USERS.teamA, 'InputError', /^owner must be a group/],
     [

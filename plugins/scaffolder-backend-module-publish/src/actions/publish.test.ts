@@ -159,7 +159,7 @@ describe('paved:publish', () => {
       },
     );
 
-    it('publishes to the forge when the GitHub token is empty (production without GITHUB_TOKEN)', async () => {
+    it('publishes to the forge when the GitHub token is empty, outside production', async () => {
       const noToken = mockServices.rootConfig({
         data: { integrations: { github: [{ host: 'github.com', token: '' }] } },
       });

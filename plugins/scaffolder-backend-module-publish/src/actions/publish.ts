@@ -262,6 +262,13 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
     taskId: ctx.task?.id,
     details: { forge: plan.publisher.id },
   });
+  const ownershipRequest = {
+    ctx,
+    ownership: deps.ownership,
+    publisher: plan.publisher,
+    ref: plan.ref,
+    target: plan.target,
+  };
   // Log what is done when it is done; a retried task resumes from the
   // checkpoints and says so instead.
   let ran = false;
@@ -273,13 +280,7 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
         deps.auditor,
         audited('repository-create'),
         async () => {
-          const ownerGroup = await ownerToRecord({
-            ctx,
-            ownership: deps.ownership,
-            publisher: plan.publisher,
-            ref: plan.ref,
-            target: plan.target,
-          });
+          const ownerGroup = await ownerToRecord(ownershipRequest);
           return createRepository(ctx, plan, ownerGroup);
         },
       );
@@ -290,9 +291,12 @@ async function publish(ctx: PublishContext, deps: PublishDeps) {
     fn: async () => {
       ran = true;
       return auditChange(deps.auditor, audited('repository-push'), async () => {
+        const ownerGroup =
+          // A checkpoint saved before owners were recorded has none.
+          repo.ownerGroup ?? (await ownerToRecord(ownershipRequest));
         await deps.ownership.assertMayChange({
           credentials: await ctx.getInitiatorCredentials(),
-          ownerRef: repo.ownerGroup,
+          ownerRef: ownerGroup,
           target: plan.target,
           action: 'push to',
         });
