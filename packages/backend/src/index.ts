@@ -46,6 +46,10 @@ backend.add(
 backend.add(import('@paved/plugin-scaffolder-backend-module-kubernetes'));
 // paved:terraform:* actions (paved.terraform); without a binary they fail saying so
 backend.add(import('@paved/plugin-scaffolder-backend-module-terraform'));
+// approvals: paved:terraform:review asks the workspace's owning group to
+// approve a plan; a member other than the requester decides at /approvals,
+// and the approvals plugin resumes the task
+backend.add(import('@paved/plugin-approvals-backend'));
 // paved:publish, to GitHub where integrations.github has credentials for the
 // host and to the local forge otherwise
 backend.add(publishingFeatureLoader);

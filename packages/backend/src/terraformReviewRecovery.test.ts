@@ -1,15 +1,20 @@
 /*
  * Task recovery and the Terraform review (templates/terraform/README.md):
- * the review step stops the task, and only a person's Retry may approve the
- * plan. The real backend (src/index.ts in a child process, stand-in
+ * the review step asks the owning group to approve the plan (the approvals
+ * plugin) and stops the task; neither a recovery nor a Retry approves it,
+ * only a decision on the approvals API, which resumes the task. The real backend (src/index.ts in a child process, stand-in
  * terraform) runs the object bucket template with one step added after the
  * review, a debug:wait that runs even after the review stopped the task
  * (`if: always()`), and is killed with SIGKILL during it: the review's
  * checkpoint is saved, the task not yet failed, exactly what a crash in the
  * few writes between the review's stop and the task's end leaves behind.
  * Started again, the recovered task must stop at the review again, and
- * apply nothing until the Retry. Then the golden path itself with recovery
- * on: it stops at the review, and the Retry applies the plan.
+ * apply nothing until the approval. Then the golden path itself with
+ * recovery on: it stops at the review, a Retry stops it again, and the
+ * approval resumes it and applies the plan. The guest is the only person
+ * who can sign in here, so this backend lets a requester approve their own
+ * plan (paved.permissions.allowSelfApproval); the approvals backend's tests
+ * refuse it in the default setting.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,6 +79,15 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
 
   const events = async () =>
     (await api(`/scaffolder/v2/tasks/${taskId}/events`)).body as any[];
+  /** The task's pending request, approved on the approvals API. */
+  const approve = async (id: string) => {
+    const { body } = await api('/approvals/requests?status=pending');
+    const request = body.items.find((r: any) => r.taskId === id);
+    if (!request) throw new Error(`no pending approval for task ${id}`);
+    return api(`/approvals/requests/${request.id}/approve`, {});
+  };
+  const AWAITS =
+    /^Plan [0-9a-f-]{36} awaits approval by a member of group:default\/platform other than user:default\/guest: /;
   const statusOf = (all: any[], stepId: string) =>
     all
       .filter(e => e.type === 'log' && e.body.stepId === stepId)
@@ -90,6 +104,11 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
       backend: { baseUrl, listen: { port, host: '127.0.0.1' } },
       catalog: {
         locations: [
+          {
+            type: 'file',
+            target: path.join(ROOT, 'catalog/org.yaml'),
+            rules: [{ allow: ['Group', 'User'] }],
+          },
           ...[
             templateFile,
             path.join(ROOT, 'templates/terraform/object-bucket/template.yaml'),
@@ -102,6 +121,10 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
       },
       paved: {
         terraform: { binary: fakeTerraformPath, environment: fake.env },
+        permissions: {
+          adminGroups: ['group:default/platform'],
+          allowSelfApproval: true,
+        },
       },
     };
     const start = () =>
@@ -117,7 +140,7 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
     });
     const created = await api('/scaffolder/v2/tasks', {
       templateRef: `template:default/${TEMPLATE_NAME}`,
-      values: { name: 'kestrel-invoices', owner: 'group:default/billing' },
+      values: { name: 'kestrel-invoices', owner: 'group:default/platform' },
     });
     expect(created.status).toBe(201);
     taskId = created.body.id;
@@ -158,24 +181,37 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
     };
   });
 
-  // The review's checkpoint was saved before it stopped the task; the
-  // recovered run keeps the task's stored secrets, so paved:terraform:review sees
-  // the token it stopped under and stops again (a Retry brings a new one).
-  it('stops at the review again, applying nothing until a person retries it', () => {
+  // The review's checkpoint holds the request, still pending: the
+  // recovered run reads it and stops again.
+  it('stops at the review again, applying nothing until the plan is approved', async () => {
     expect(recovered).toMatchObject({
       applies: 0,
-      error: expect.stringMatching(/^Review the plan, then approve it\./),
+      error: expect.stringMatching(AWAITS),
     });
     expect(recovered.log).toContainEqual(
       expect.stringMatching(
-        /^review: Plan [0-9a-f-]{36} is not approved: the task was resumed after its backend stopped, not retried by a person /,
+        /^review: Waiting for approval by group:default\/platform: http:\/\/localhost:\d+\/approvals\?request=[0-9a-f-]{36}$/,
       ),
     );
+    const pending = await api('/approvals/requests?status=pending');
+    expect(pending.body.items).toEqual([
+      expect.objectContaining({
+        taskId,
+        status: 'pending',
+        ownerRef: 'group:default/platform',
+        requesterRef: 'user:default/guest',
+        target: 'terraform workspace kestrel-invoices',
+      }),
+    ]);
   });
 
-  it('ends completed after the Retry, the reviewed plan applied exactly once', async () => {
-    const retried = await api(`/scaffolder/v2/tasks/${taskId}/retry`, {});
-    expect(retried.status).toBe(201);
+  it('ends completed after the approval resumes it, the reviewed plan applied exactly once', async () => {
+    const decided = await approve(taskId);
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({
+      resumed: true,
+      request: { status: 'approved', decidedBy: 'user:default/guest' },
+    });
     const task = await eventually('the retried task to end', async () => {
       const res = await api(`/scaffolder/v2/tasks/${taskId}`);
       return ['completed', 'failed'].includes(res.body.status)
@@ -189,14 +225,14 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
     );
   });
 
-  it('stops the golden path at the review, and its Retry applies the plan without planning again', async () => {
+  it('stops the golden path at the review; a Retry approves nothing; the approval applies the plan without planning again', async () => {
     const before = {
       plans: fake.invocations().filter(i => i.argv[0] === 'plan').length,
       applies: applies().length,
     };
     const created = await api('/scaffolder/v2/tasks', {
       templateRef: 'template:default/object-bucket',
-      values: { name: 'kestrel-archive', owner: 'group:default/billing' },
+      values: { name: 'kestrel-archive', owner: 'group:default/platform' },
     });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
@@ -213,22 +249,35 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
     expect(stopped.status).toBe('failed');
     expect(
       stopped.events.find(e => e.type === 'completion')!.body.error.message,
-    ).toMatch(/^Review the plan, then approve it\./);
+    ).toMatch(AWAITS);
     expect(applies()).toHaveLength(before.applies);
 
-    await api(`/scaffolder/v2/tasks/${id}/retry`, {});
+    // Pressing Retry approves nothing: the review stops the task again.
+    expect((await api(`/scaffolder/v2/tasks/${id}/retry`, {})).status).toBe(
+      201,
+    );
+    const retried = await ended();
+    expect(retried.status).toBe('failed');
+    expect(
+      retried.events.filter(e => e.type === 'completion').at(-1)!.body.error
+        .message,
+    ).toMatch(AWAITS);
+    expect(applies()).toHaveLength(before.applies);
+
+    expect((await approve(id)).status).toBe(200);
     const done = await ended();
     const log = done.events
       .filter(e => e.type === 'log')
       .map(e => `${e.body.stepId ?? '-'}: ${logMessage(e.body.message)}`);
     expect({ status: done.status, log }).toMatchObject({ status: 'completed' });
-    // With task recovery on, the retry skips the completed plan step and
-    // reuses its output (the same plan id); the review approves, apply applies.
+    // With task recovery on, the resumed task skips the completed plan step
+    // and reuses its output (the same plan id); the review reads the
+    // approval, apply applies.
     expect(log).toEqual(
       expect.arrayContaining([
         'plan: Skipping step plan because it was already completed in a previous run',
         expect.stringMatching(
-          /^review: Plan [0-9a-f-]{36} approved: the task was retried after it stopped for review at /,
+          /^review: Plan [0-9a-f-]{36} approved by user:default\/guest at /,
         ),
         'apply: Apply complete! Resources: 6 added, 0 changed, 0 destroyed.',
       ]),

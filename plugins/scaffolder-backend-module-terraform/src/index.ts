@@ -12,6 +12,7 @@ export {
   createTerraformOutputAction,
   createTerraformPlanAction,
   createTerraformReviewAction,
+  PlanRejectedError,
   PlanReviewRequiredError,
 } from './actions';
 export type { TerraformActionOptions } from './actions/terraformActionOptions';

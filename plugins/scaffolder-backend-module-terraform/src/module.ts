@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { approvalsServiceRef } from '@paved/plugin-approvals-node';
 import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { terraformRunnerServiceRef } from '@paved/plugin-terraform-node';
 import {
@@ -30,14 +31,15 @@ export const scaffolderModulePavedTerraform = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         runner: terraformRunnerServiceRef,
+        approvals: approvalsServiceRef,
         ownership: ownershipServiceRef,
         auditor: coreServices.auditor,
       },
-      async init({ scaffolder, runner, ownership, auditor }) {
+      async init({ scaffolder, runner, approvals, ownership, auditor }) {
         const options = { runner, ownership, auditor };
         scaffolder.addActions(
           createTerraformPlanAction(options),
-          createTerraformReviewAction({ runner }),
+          createTerraformReviewAction({ runner, approvals }),
           createTerraformApplyAction(options),
           createTerraformDestroyAction(options),
           createTerraformOutputAction(options),

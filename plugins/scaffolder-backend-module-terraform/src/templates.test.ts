@@ -1,8 +1,9 @@
 /*
  * The Terraform golden-path templates (templates/terraform/) run in the real
- * scaffolder of Backstage 1.55 with this module and the stand-in terraform:
- * the task plans, stops at the review step with the plan summary, and its
- * retry (the task page's Retry button) applies exactly the reviewed plan.
+ * scaffolder of Backstage 1.55 with this module, the approvals backend and
+ * the stand-in terraform: the task plans, asks the owning group to approve
+ * the plan and stops; a Retry approves nothing; a teammate's approval
+ * resumes the task, which applies exactly the reviewed plan.
  */
 import {
   createMockDirectory,
@@ -13,12 +14,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import approvalsPlugin from '@paved/plugin-approvals-backend';
 import {
   FakeTerraform,
   fakeTerraformPath,
+  TEST_USERS,
   testOrganisation,
 } from '@paved/testkit';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -150,6 +152,7 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     let fake: FakeTerraform;
     let baseUrl: string;
+    let apiUrl: string;
     let stop: () => Promise<void>;
 
     let count = 0;
@@ -178,6 +181,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           scaffolderPlugin,
           terraformModule,
+          approvalsPlugin,
           catalogServiceMock.factory({
             entities: [
               template('postgres-database'),
@@ -195,6 +199,7 @@ describe.each(databases.eachSupportedId())(
           mockServices.rootConfig.factory({
             data: {
               backend: { baseUrl: 'http://localhost:7007' },
+              app: { baseUrl: 'http://localhost:3000' },
               ...(options.scaffolder && { scaffolder: options.scaffolder }),
               paved: {
                 terraform: {
@@ -213,6 +218,7 @@ describe.each(databases.eachSupportedId())(
       });
       const { port } = backend.server.address() as AddressInfo;
       baseUrl = `http://localhost:${port}/api/scaffolder`;
+      apiUrl = `http://localhost:${port}/api`;
       stop = async () => {
         await backend.stop();
         scaffolderDb.park();
@@ -230,14 +236,17 @@ describe.each(databases.eachSupportedId())(
       body?: unknown,
       authorization?: string,
     ) {
-      const response = await fetch(`${baseUrl}${url}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(authorization && { authorization }),
+      const response = await fetch(
+        `${url.startsWith('/v2') ? baseUrl : apiUrl}${url}`,
+        {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization && { authorization }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      );
       const json = await response.json();
       if (!response.ok) {
         throw new Error(
@@ -246,6 +255,34 @@ describe.each(databases.eachSupportedId())(
       }
       return json;
     }
+
+    /**
+     * A member of the owning group (not the requester, the default mock
+     * user) approves the task's plan on the approvals API; the approvals
+     * backend resumes the task.
+     */
+    async function approve(taskId: string, by: string = TEST_USERS.teamAMate) {
+      const as = mockCredentials.user.header(by);
+      const { items } = await call(
+        'GET',
+        '/approvals/requests?status=pending',
+        undefined,
+        as,
+      );
+      const request = items.find((r: any) => r.taskId === taskId);
+      if (!request) throw new Error(`no pending approval for task ${taskId}`);
+      const decided = await call(
+        'POST',
+        `/approvals/requests/${request.id}/approve`,
+        {},
+        as,
+      );
+      expect(decided).toMatchObject({ resumed: true });
+      return decided.request;
+    }
+
+    const WAITING =
+      /^Plan [0-9a-f-]{36} awaits approval by a member of group:default\/billing other than user:default\/mock: http:\/\/localhost:3000\/approvals\?request=[0-9a-f-]{36} Plan: 6 to add, 0 to change, 0 to destroy\. The task log above lists each resource with its action\. The task resumes when it is decided; retrying it approves nothing\. The plan expires at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/;
 
     /** Waits until the task has finished, then returns it with its events. */
     async function finished(taskId: string) {
@@ -277,7 +314,7 @@ describe.each(databases.eachSupportedId())(
     const logLines = (events: Array<{ type: string; body: any }>) =>
       events.filter(e => e.type === 'log').map(e => plain(e.body.message));
 
-    it('plans a bucket, stops for review, and the retry applies exactly the reviewed plan', async () => {
+    it('plans a bucket, asks its owners and stops; a Retry approves nothing; a teammate approves and exactly the reviewed plan is applied', async () => {
       await start();
       // The module's resources as declared; outputs as AWS would give them.
       fake.setScenario({
@@ -302,9 +339,7 @@ describe.each(databases.eachSupportedId())(
       const stopped = await finished(id);
       expect(stopped.task.status).toBe('failed');
       const completion = stopped.events.find(e => e.type === 'completion');
-      expect(completion?.body.error.message).toMatch(
-        /^Review the plan, then approve it\. Plan: 6 to add, 0 to change, 0 to destroy\. .* press Retry before \d{4}-\d\d-\d\d \d\d:\d\d UTC; to drop it, do nothing: it expires then\.$/,
-      );
+      expect(completion?.body.error.message).toMatch(WAITING);
       const lines = logLines(stopped.events);
       // The plan, each resource with its action, shown before anything is applied.
       expect(lines).toEqual(
@@ -313,6 +348,9 @@ describe.each(databases.eachSupportedId())(
             /^\d\/6 resources planned: aws_s3_bucket\.this will create$/,
           ),
           'Plan: 6 to add, 0 to change, 0 to destroy.',
+          expect.stringMatching(
+            /^Waiting for approval by group:default\/billing: http:\/\/localhost:3000\/approvals\?request=[0-9a-f-]{36}$/,
+          ),
           '  + aws_s3_bucket.this (create)',
           '  + aws_s3_bucket_cors_configuration.this (create)',
         ]),
@@ -334,27 +372,37 @@ describe.each(databases.eachSupportedId())(
         cors_allowed_origins: ['https://billing.kestrel.example'],
       });
 
+      // Pressing Retry, even by the owners, approves nothing.
       await call('POST', `/v2/tasks/${id}/retry`, {});
+      const retried = await finished(id);
+      expect(retried.task.status).toBe('failed');
+      expect(
+        retried.events.filter(e => e.type === 'completion').at(-1)?.body.error
+          .message,
+      ).toMatch(WAITING);
+      expect(fake.invocations().map(i => i.argv[0])).not.toContain('apply');
+
+      const approved = await approve(id);
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
-      // The task page shows the events after the retry only: the summary again.
+      // The task page shows the events after the last resume only: the summary again.
       const again = logLines(
-        done.events.slice(done.events.findIndex(e => e.type === 'recovered')),
+        done.events.slice(
+          done.events.findLastIndex(e => e.type === 'recovered'),
+        ),
       );
       expect(again).toContainEqual(
         expect.stringMatching(
           /^Plan [0-9a-f-]{36} to review: Plan: 6 to add, 0 to change, 0 to destroy\.$/,
         ),
       );
-      expect(again).toContainEqual(
-        expect.stringMatching(
-          /^Plan [0-9a-f-]{36} approved: the task was retried after it stopped for review at /,
-        ),
+      expect(again).toContain(
+        `Plan ${approved.subjectId} approved by ${TEST_USERS.teamAMate} at ${approved.decidedAt}`,
       );
       expect(again).toContain(
         'Apply complete! Resources: 6 added, 0 changed, 0 destroyed.',
       );
-      // The plan was not made again: the retry applied the reviewed one.
+      // The plan was not made again: the approval applied the reviewed one.
       expect(fake.invocations().filter(i => i.argv[0] === 'plan')).toHaveLength(
         1,
       );
@@ -383,7 +431,7 @@ describe.each(databases.eachSupportedId())(
       expect(kept).not.toContain(PROVIDER_SECRET);
     });
 
-    it('with task recovery on, a Retry by a reviewer skips the plan step and approves; the task keeps only a digest of a token', async () => {
+    it('with task recovery on, the approval resumes the task: the plan step is skipped, the request is not asked again, and exactly that plan is applied', async () => {
       await start({}, { scaffolder: { taskRecovery: { enabled: true } } });
       const { id } = await call('POST', '/v2/tasks', {
         templateRef: 'template:default/object-bucket',
@@ -392,17 +440,19 @@ describe.each(databases.eachSupportedId())(
       const stopped = await finished(id);
       expect(
         stopped.events.find(e => e.type === 'completion')?.body.error.message,
-      ).toMatch(/^Review the plan, then approve it\./);
+      ).toMatch(WAITING);
 
-      // The router mints the Retry's backstageToken for its caller; the
-      // task was created with the creator's own token.
-      const reviewer = 'user:default/reviewer';
-      await call(
-        'POST',
-        `/v2/tasks/${id}/retry`,
-        {},
-        mockCredentials.user.header(reviewer),
+      // The requester cannot approve their own plan.
+      const { items } = await call(
+        'GET',
+        '/approvals/requests?status=pending',
+        undefined,
+        mockCredentials.user.header(),
       );
+      expect(items).toEqual([
+        expect.objectContaining({ taskId: id, canDecide: false }),
+      ]);
+      const approved = await approve(id, TEST_USERS.admin);
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
       const again = logLines(
@@ -411,9 +461,7 @@ describe.each(databases.eachSupportedId())(
       expect(again).toEqual(
         expect.arrayContaining([
           'Skipping step plan because it was already completed in a previous run',
-          expect.stringMatching(
-            /^Plan [0-9a-f-]{36} approved: the task was retried after it stopped for review at /,
-          ),
+          `Plan ${approved.subjectId} approved by ${TEST_USERS.admin} at ${approved.decidedAt}`,
           'Apply complete! Resources: 6 added, 0 changed, 0 destroyed.',
         ]),
       );
@@ -423,31 +471,16 @@ describe.each(databases.eachSupportedId())(
       expect(
         fake.invocations().filter(i => i.argv[0] === 'apply'),
       ).toHaveLength(1);
-
-      const tokens = [
-        mockCredentials.user.token(),
-        mockCredentials.service.token({
-          onBehalfOf: mockCredentials.user(reviewer),
-          targetPluginId: 'catalog',
+      expect(
+        await knex('paved_approvals__requests').where({ task_id: id }).select(),
+      ).toEqual([
+        expect.objectContaining({
+          status: 'approved',
+          decided_by: TEST_USERS.admin,
+          requester_ref: 'user:default/mock',
+          owner_ref: 'group:default/billing',
         }),
-      ];
-      const [task] = await knex('tasks').where({ id }).select('state');
-      const { checkpoints } = JSON.parse(task.state).state;
-      const reviewStop = Object.entries(checkpoints).find(([key]) =>
-        /^v1\.task\.checkpoint\.review\.terraform\.review\.[0-9a-f-]{36}\.stop$/.test(
-          key,
-        ),
-      )?.[1] as any;
-      // The stop recorded the creator's token, as a digest.
-      expect(reviewStop.value.tokenSha256).toBe(
-        crypto.createHash('sha256').update(tokens[0]).digest('hex'),
-      );
-      const kept = JSON.stringify([
-        await knex('tasks').select(),
-        await knex('task_events').select(),
-        await knex('paved_terraform__plans').select(),
       ]);
-      for (const token of tokens) expect(kept).not.toContain(token);
     });
 
     it('plans a database from its form values and applies it after review', async () => {
@@ -477,7 +510,7 @@ describe.each(databases.eachSupportedId())(
         instance_class: 'db.t4g.small',
         multi_az: true,
       });
-      await call('POST', `/v2/tasks/${id}/retry`, {});
+      await approve(id);
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
       const output = done.events.find(e => e.type === 'completion')?.body
@@ -511,7 +544,7 @@ describe.each(databases.eachSupportedId())(
       const sealed = await knex('paved_terraform__plan_files').select();
       expect(sealed).toHaveLength(1);
       expect(Buffer.from(sealed[0].content).includes(DB_SECRET)).toBe(false);
-      await call('POST', `/v2/tasks/${id}/retry`, {});
+      await approve(id);
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
       const output = done.events.find(e => e.type === 'completion')?.body
@@ -551,7 +584,7 @@ describe.each(databases.eachSupportedId())(
       fs.rmSync(path.join(dir, 'first'), { recursive: true, force: true });
 
       await start({}, { replica: 'second' });
-      await call('POST', `/v2/tasks/${id}/retry`, {});
+      await approve(id);
       const done = await finished(id);
       expect(done.task.status).toBe('completed');
       const lines = logLines(

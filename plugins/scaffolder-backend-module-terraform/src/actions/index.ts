@@ -4,5 +4,6 @@ export { createTerraformDestroyAction } from './terraformDestroy';
 export { createTerraformOutputAction } from './terraformOutput';
 export {
   createTerraformReviewAction,
+  PlanRejectedError,
   PlanReviewRequiredError,
 } from './terraformReview';

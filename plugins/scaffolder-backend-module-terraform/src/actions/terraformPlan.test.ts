@@ -13,6 +13,7 @@ import {
 import { createTerraformPlanAction } from './terraformPlan';
 import { examples } from './terraformPlan.examples';
 import { createTerraformReviewAction } from './terraformReview';
+import { InMemoryApprovals } from '../__testUtils__/InMemoryApprovals';
 
 jest.setTimeout(60_000);
 
@@ -159,6 +160,7 @@ describeWithRunner('paved:terraform:plan', t => {
     // The review step lists the same way, and says so.
     const review = await createTerraformReviewAction({
       runner: t.runner,
+      approvals: new InMemoryApprovals(),
     })
       .handler(
         task.context('review', { planId: task.outputs.plan.planId as string }),
@@ -168,7 +170,8 @@ describeWithRunner('paved:terraform:plan', t => {
       'Plan: 5000 to add, 0 to change, 0 to destroy. The task log above lists destroys and replacements first, then the other changes up to 50 lines, and counts the rest.',
     );
     const reviewLines = t.logs.filter(l => l.includes('"stepId":"review"'));
-    expect(reviewLines).toHaveLength(1 + 50 + 1);
+    // The summary, 50 resources, the count of the rest, the approval's link.
+    expect(reviewLines).toHaveLength(1 + 50 + 1 + 1);
   });
 
   it('runs nothing in a dry run: no terraform, no lock, no owner recorded; says what it would plan', async () => {

@@ -3,7 +3,7 @@ import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 export const examples: TemplateExample[] = [
   {
     description:
-      'A manual review between plan and apply: the task stops at the review step with the plan summary, and retrying the task applies exactly that plan. The template needs spec.EXPERIMENTAL_recovery.EXPERIMENTAL_strategy: startOver for the Retry button.',
+      'An approval between plan and apply: the review step asks the group that owns the workspace to approve the plan, logs the link to the approvals page and stops the task. When a member of that group other than the requester approves it there, the task resumes and applies exactly that plan; a rejection ends the task with its reason. Retrying the task approves nothing.',
     example: `steps:
   - id: plan
     name: Plan the bucket
@@ -16,13 +16,13 @@ export const examples: TemplateExample[] = [
         name: kestrel-invoices
         owner: billing
   - id: review
-    name: Review the plan
+    name: Approve the plan
     if: \${{ steps.plan.output.hasChanges }}
     action: paved:terraform:review
     input:
       planId: \${{ steps.plan.output.planId }}
   - id: apply
-    name: Apply the reviewed plan
+    name: Apply the approved plan
     if: \${{ steps.plan.output.hasChanges }}
     action: paved:terraform:apply
     input:

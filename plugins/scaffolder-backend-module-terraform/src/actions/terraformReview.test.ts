@@ -1,4 +1,5 @@
-import { parseTemplateExampleSteps } from '@paved/testkit';
+import { parseTemplateExampleSteps, TEST_USERS } from '@paved/testkit';
+import { InMemoryApprovals } from '../__testUtils__/InMemoryApprovals';
 import {
   describeWithRunner,
   runExampleSteps,
@@ -12,183 +13,143 @@ import { examples } from './terraformReview.examples';
 jest.setTimeout(60_000);
 
 describeWithRunner('paved:terraform:review', t => {
+  let approvals: InMemoryApprovals;
   beforeEach(async () => {
     // The bucket module as declared.
     t.fake.setScenario({});
+    approvals = new InMemoryApprovals();
   });
 
   const actions = () => [
     createTerraformPlanAction(t.options),
-    createTerraformReviewAction({ runner: t.runner }),
+    createTerraformReviewAction({ runner: t.runner, approvals }),
     createTerraformApplyAction(t.options),
   ];
+  const applies = () => t.fake.invocations().filter(i => i.argv[0] === 'apply');
+  const WAITING =
+    /^Plan [0-9a-f-]{36} awaits approval by a member of group:default\/fulfilment other than user:default\/jonas-weber: http:\/\/portal\.test\/approvals\?request=request-1 Plan: 6 to add, 0 to change, 0 to destroy\. The task log above lists each resource with its action\. The task resumes when it is decided; retrying it approves nothing\. The plan expires at \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/;
 
   it('has a test below for each of its examples', () => {
     expect(examples).toHaveLength(1);
   });
 
-  it('runs the example: stops for review, and the retried task applies exactly the plan', async () => {
+  it('runs the example: asks the owning group, stops, and applies exactly the plan once a teammate approved it', async () => {
     const steps = parseTemplateExampleSteps(examples[0].example);
-    const task = new TestTask('task-review', t.logs);
+    const task = new TestTask('task-review', t.logs, {
+      user: TEST_USERS.teamB,
+    });
     const stopped = await runExampleSteps(steps, actions(), task).catch(e => e);
     expect(stopped.name).toBe('PlanReviewRequiredError');
+    expect(stopped.message).toMatch(WAITING);
     const planId = task.outputs.plan.planId as string;
-    const plan = (await t.runner.getPlan(planId))!;
-    expect(stopped.message).toBe(
-      `Review the plan, then approve it. Plan: 6 to add, 0 to change, 0 to destroy. The task log above lists each resource with its action. To apply exactly this plan, press Retry before ${plan.expiresAt.slice(
-        0,
-        10,
-      )} ${plan.expiresAt.slice(
-        11,
-        16,
-      )} UTC; to drop it, do nothing: it expires then.`,
+    expect(approvals.asked).toEqual([
+      {
+        taskId: 'task-review',
+        stepId: 'review',
+        kind: 'terraform-plan',
+        subjectId: planId,
+        target: 'terraform workspace kestrel-invoices',
+        ownerRef: 'group:default/fulfilment',
+        requesterRef: TEST_USERS.teamB,
+        summary: 'Plan: 6 to add, 0 to change, 0 to destroy.',
+      },
+    ]);
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        /^info Waiting for approval by group:default\/fulfilment: http:\/\/portal\.test\/approvals\?request=request-1 /,
+      ),
     );
     expect(t.logs).toContainEqual(
       expect.stringMatching(/^info {3}\+ aws_s3_bucket\.this \(create\) /),
     );
-    expect(t.fake.invocations().map(i => i.argv[0])).not.toContain('apply');
-    expect(plan.status).toBe('planned');
+    expect(applies()).toEqual([]);
 
-    // Retry: same task, same checkpoints, the secrets a Retry gives.
+    // A teammate approves on the approvals page; the backend resumes the task.
+    approvals.decide('request-1', 'approved', 'user:default/amara-nwosu');
     const planCalls = t.fake.invocations().filter(i => i.argv[0] === 'plan');
     await task.retry();
     await runExampleSteps(steps, actions(), task);
     expect(t.fake.invocations().filter(i => i.argv[0] === 'plan')).toEqual(
       planCalls,
     );
+    expect(approvals.asked).toHaveLength(1);
     expect(task.outputs.review).toEqual({
       approved: true,
+      approvedBy: 'user:default/amara-nwosu',
+      approvedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       reviewRequestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      approvalUrl: 'http://portal.test/approvals?request=request-1',
     });
     expect(task.outputs.apply).toMatchObject({ applied: true, added: 6 });
     expect((await t.runner.getPlan(planId))?.status).toBe('applied');
     expect(t.logs).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^info Plan ${planId} approved: the task was retried after it stopped for review at `,
+          `^info Plan ${planId} approved by user:default/amara-nwosu at `,
         ),
       ),
     );
   });
 
-  const REVIEW_MESSAGE =
-    /^Review the plan, then approve it\. Plan: 6 to add, 0 to change, 0 to destroy\. .* press Retry before /;
-  const applies = () => t.fake.invocations().filter(i => i.argv[0] === 'apply');
-
-  it('stops again when the task is recovered under the token it stopped under, keeping only a digest of it', async () => {
+  it('approves nothing on a Retry or a recovery without a decision: it stops again, asking once', async () => {
     const steps = parseTemplateExampleSteps(examples[0].example);
-    const task = new TestTask('task-recovered', t.logs);
-    const token = task.secrets.backstageToken!;
-    const first = await runExampleSteps(steps, actions(), task).catch(e => e);
-    expect(first.message).toMatch(REVIEW_MESSAGE);
+    const task = new TestTask('task-retried', t.logs, {
+      user: TEST_USERS.teamB,
+    });
+    await expect(runExampleSteps(steps, actions(), task)).rejects.toThrow(
+      WAITING,
+    );
     const planId = task.outputs.plan.planId as string;
-
-    // The backend stopped before the task ended; another one resumes it with
-    // the task's stored secrets, twice.
+    // A Retry by the requester, by anyone, and a recovery with the same secrets.
+    await task.retry(TEST_USERS.teamB);
     for (const _ of [1, 2]) {
       const again = await runExampleSteps(steps, actions(), task).catch(e => e);
       expect(again.name).toBe('PlanReviewRequiredError');
-      expect(again.message).toBe(first.message);
+      expect(again.message).toMatch(WAITING);
+      await task.retry();
     }
     expect(applies()).toEqual([]);
     expect((await t.runner.getPlan(planId))?.status).toBe('planned');
     expect(task.outputs.review).toEqual({});
+    expect(approvals.requests.size).toBe(1);
+    expect(approvals.asked).toHaveLength(1);
     expect(
-      t.logs.filter(l =>
-        l.startsWith(
-          `info Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at `,
-        ),
+      task.checkpoints.get(
+        `v1.task.checkpoint.review.terraform.review.${planId}.request`,
       ),
-    ).toHaveLength(2);
-    expect(t.logs.join('\n')).not.toContain(' approved: the task was retried');
-
-    const stop = task.checkpoints.get(
-      `v1.task.checkpoint.review.terraform.review.${planId}.stop`,
-    );
-    expect(stop).toEqual({
-      status: 'success',
-      value: {
-        tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-        requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      },
-    });
-    expect(JSON.stringify([...task.checkpoints, t.logs])).not.toContain(token);
+    ).toEqual({ status: 'success', value: { requestId: 'request-1' } });
   });
 
-  it('approves on a Retry, and a recovery after the approval (a crash during apply) still applies exactly that plan', async () => {
+  it('ends the task with the rejection and its reason, applying nothing', async () => {
     const steps = parseTemplateExampleSteps(examples[0].example);
-    const task = new TestTask('task-approved', t.logs);
+    const task = new TestTask('task-rejected', t.logs, {
+      user: TEST_USERS.teamB,
+    });
     await expect(runExampleSteps(steps, actions(), task)).rejects.toThrow(
-      REVIEW_MESSAGE,
+      WAITING,
     );
     const planId = task.outputs.plan.planId as string;
+    approvals.decide(
+      'request-1',
+      'rejected',
+      'user:default/amara-nwosu',
+      'the bucket belongs in eu-west-1',
+    );
     await task.retry();
-    t.fake.setScenario({ apply: { crashAfter: 2 } });
-    await expect(runExampleSteps(steps, actions(), task)).rejects.toThrow(
-      'after applying 2 of 6 change(s)',
-    );
-    const stoppedAt = task.outputs.review.reviewRequestedAt as string;
-    expect(task.outputs.review).toEqual({
-      approved: true,
-      reviewRequestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    });
-
-    // The backend died during apply: recovered, the task keeps the Retry's
-    // secrets, so the review still approves and apply resumes the plan.
-    t.fake.setScenario({});
-    await runExampleSteps(steps, actions(), task);
-    expect(task.outputs.review).toEqual({
-      approved: true,
-      reviewRequestedAt: stoppedAt,
-    });
-    expect(task.outputs.apply).toMatchObject({ applied: true, added: 6 });
-    expect((await t.runner.getPlan(planId))?.status).toBe('applied');
-    expect(
-      t.logs.filter(l =>
-        l.startsWith(
-          `info Plan ${planId} approved: the task was retried after it stopped for review at ${stoppedAt}`,
-        ),
-      ),
-    ).toHaveLength(2);
-    // The reviewed plan was made once; apply resumed it where it crashed.
-    expect(
-      t.fake.invocations().filter(i => i.argv.includes('-out=paved.tfplan')),
-    ).toHaveLength(1);
-    expect(t.logs).toContainEqual(
-      expect.stringContaining(`Resuming plan ${planId}`),
-    );
-  });
-
-  it('fails closed without a backstageToken: nothing stops for review, nothing is approved', async () => {
-    const missing =
-      /^secrets\.backstageToken: the task has none, so a person's Retry \(the approval of plan [0-9a-f-]{36}\) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved\. /;
-    const steps = parseTemplateExampleSteps(examples[0].example);
-    const task = new TestTask('task-tokenless', t.logs, { secrets: {} });
     const error = await runExampleSteps(steps, actions(), task).catch(e => e);
-    expect(error.name).toBe('NotAllowedError');
-    expect(error.message).toMatch(missing);
-    expect(
-      [...task.checkpoints.keys()].filter(k => k.includes('terraform.review')),
-    ).toEqual([]);
-
-    // A task that stopped for review, retried with an empty token (what
-    // Backstage mints with the default auth policy disabled).
-    const stopped = new TestTask('task-stopped', t.logs);
-    await expect(runExampleSteps(steps, actions(), stopped)).rejects.toThrow(
-      REVIEW_MESSAGE,
-    );
-    stopped.secrets = { backstageToken: '' };
-    await expect(runExampleSteps(steps, actions(), stopped)).rejects.toThrow(
-      missing,
+    expect(error.name).toBe('PlanRejectedError');
+    expect(error.message).toBe(
+      `Plan ${planId} rejected by user:default/amara-nwosu: the bucket belongs in eu-west-1`,
     );
     expect(applies()).toEqual([]);
-    expect(stopped.outputs.review).toEqual({});
+    expect(task.outputs.review).toEqual({});
   });
 
-  it('refuses to approve a plan that expired while waiting', async () => {
+  it('refuses to ask for a plan that expired while waiting', async () => {
     let now = Date.now();
     const review = createTerraformReviewAction({
       runner: t.runner,
+      approvals,
       now: () => now,
     });
     const task = new TestTask('task-late', t.logs);
@@ -203,7 +164,7 @@ describeWithRunner('paved:terraform:review', t => {
     const planId = task.outputs.plan.planId as string;
     await expect(
       review.handler(task.context('review', { planId })),
-    ).rejects.toThrow('Review the plan, then approve it.');
+    ).rejects.toThrow(`Plan ${planId} awaits approval`);
     now += 2 * 3_600_000;
     const plan = (await t.runner.getPlan(planId))!;
     await expect(
@@ -220,57 +181,68 @@ describeWithRunner('paved:terraform:review', t => {
     expect(Object.keys(task.outputs.review)).toEqual([]);
   });
 
-  it('passes without stopping when the plan changes nothing, and in a dry run', async () => {
+  it('passes without asking when the plan changes nothing, and a dry run says what it would ask', async () => {
     const task = new TestTask('task-nochange', t.logs);
     const variables = { name: 'same-bucket', owner: 'billing' };
+    const plan = createTerraformPlanAction(t.options);
+    const review = createTerraformReviewAction({ runner: t.runner, approvals });
+    const planInput = {
+      module: 'object-bucket',
+      workspace: 'same-bucket',
+      owner: 'group:default/fulfilment',
+      variables,
+    };
     const first = await t.runner.plan({
       module: 'object-bucket',
       workspace: 'same-bucket',
       variables,
     });
     await t.runner.apply({ planId: first.planId });
-    await createTerraformPlanAction(t.options).handler(
-      task.context('plan', {
-        module: 'object-bucket',
-        workspace: 'same-bucket',
-        owner: 'group:default/fulfilment',
-        variables,
-      }),
-    );
-    const review = createTerraformReviewAction({ runner: t.runner });
+    await plan.handler(task.context('plan', planInput));
     await review.handler(
       task.context('review', { planId: task.outputs.plan.planId as string }),
     );
-    expect(task.outputs.review).toEqual({
+    const notReviewed = {
       approved: false,
+      approvedBy: '',
+      approvedAt: '',
       reviewRequestedAt: '',
-    });
+      approvalUrl: '',
+    };
+    expect(task.outputs.review).toEqual(notReviewed);
 
-    // A dry run's plan step plans nothing and says it has no changes, so
-    // a template's review step (`if: hasChanges`) is left out.
-    const dry = new TestTask('task-dry', t.logs);
-    await createTerraformPlanAction(t.options).handler(
+    // A saved plan with changes, reviewed in a dry run: nothing is asked.
+    const dry = new TestTask('task-dry', t.logs, { user: TEST_USERS.teamB });
+    await plan.handler(
+      dry.context('plan', {
+        ...planInput,
+        workspace: 'dry-bucket',
+        variables: { name: 'dry-bucket', owner: 'billing' },
+      }),
+    );
+    await review.handler(
       dry.context(
-        'plan',
-        {
-          module: 'object-bucket',
-          workspace: 'dry-bucket',
-          owner: 'group:default/fulfilment',
-          variables,
-        },
+        'review',
+        { planId: dry.outputs.plan.planId as string },
         { isDryRun: true },
       ),
     );
-    expect(dry.outputs.plan).toMatchObject({ planId: '', hasChanges: false });
+    expect(dry.outputs.review).toEqual(notReviewed);
+    expect(approvals.asked).toEqual([]);
     expect(
       [...dry.checkpoints.keys()].filter(k => k.includes('terraform.review')),
     ).toEqual([]);
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        /^info Dry run: a real run asks group:default\/fulfilment to approve plan [0-9a-f-]{36}, and stops until a member other than user:default\/jonas-weber approves it on the approvals page/,
+      ),
+    );
   });
 
   it('says when the plan does not exist', async () => {
     const task = new TestTask('task-missing', t.logs);
     await expect(
-      createTerraformReviewAction({ runner: t.runner }).handler(
+      createTerraformReviewAction({ runner: t.runner, approvals }).handler(
         task.context('review', {
           planId: '00000000-0000-4000-8000-000000000000',
         }),

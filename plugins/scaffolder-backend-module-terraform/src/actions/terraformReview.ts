@@ -9,17 +9,20 @@ import {
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  ApprovalRequest,
+  ApprovalsService,
+} from '@paved/plugin-approvals-node';
+import {
   planSummaryLines,
   TerraformPlan,
   TerraformRunner,
 } from '@paved/plugin-terraform-node';
-import crypto from 'node:crypto';
 import { examples } from './terraformReview.examples';
 import { Zod } from './zod';
 
 /**
- * The task stopped so that a person reviews a plan; retrying the task
- * approves it.
+ * The task stopped until a member of the workspace's owning group decides
+ * the plan on the approvals page.
  *
  * @public
  */
@@ -27,16 +30,21 @@ export class PlanReviewRequiredError extends CustomErrorBase {
   name = 'PlanReviewRequiredError' as const;
 }
 
+/**
+ * A person of the owning group rejected the plan: the task ends with their
+ * reason.
+ *
+ * @public
+ */
+export class PlanRejectedError extends CustomErrorBase {
+  name = 'PlanRejectedError' as const;
+}
+
 /** Resources listed one per line in the task log; the rest are counted. */
 const PLAN_LINES = 50;
 
 function minuteUtc(iso: string) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-/** A one-way digest: the task's state may hold it, never the token. */
-function sha256(value: string) {
-  return crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 function checkStillApplicable(plan: TerraformPlan, now: number) {
@@ -62,50 +70,60 @@ const output = {
     z
       .boolean()
       .describe(
-        'True once a person approved the plan by retrying the task; false in a dry run or when the plan changes nothing.',
+        'True once a member of the owning group approved the plan on the approvals page; false in a dry run or when the plan changes nothing.',
       ),
+  approvedBy: (z: Zod) =>
+    z
+      .string()
+      .describe('Who approved the plan (user entity ref); empty otherwise.'),
+  approvedAt: (z: Zod) =>
+    z
+      .string()
+      .describe('When the plan was approved (ISO 8601); empty otherwise.'),
   reviewRequestedAt: (z: Zod) =>
     z
       .string()
       .describe(
-        'When the task stopped for review (ISO 8601); empty when nothing was reviewed.',
+        'When the approval was requested (ISO 8601); empty when nothing was reviewed.',
+      ),
+  approvalUrl: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'The request on the approvals page; empty when nothing was reviewed.',
       ),
 };
 
 type ReviewContext = Pick<
   ActionContext<any, any>,
-  'logger' | 'output' | 'secrets' | 'checkpoint'
+  'logger' | 'output' | 'checkpoint' | 'user' | 'task' | 'step'
 >;
 
 /**
- * `paved:terraform:review`: a manual "review plan" step between `paved:terraform:plan`
- * and `paved:terraform:apply`. The scaffolder cannot pause a running task, so the
- * step stops the task with the plan summary and asks for a retry; retrying
- * the task (the Retry button of templates with
- * `EXPERIMENTAL_recovery.EXPERIMENTAL_strategy: startOver`) is the approval:
- * the plan step hands back the same plan, this step lets it through, and
- * `paved:terraform:apply` applies exactly that plan.
- *
- * A task resumed by task recovery (its backend stopped) runs this step again
- * too, and writes the same `recovered` task event as a Retry. What tells them
- * apart is the task's `backstageToken` secret: a Retry replaces the task's
- * secrets with a token minted for that request, a recovery keeps the stored
- * ones. The stop records a SHA-256 digest of the token it stopped under
- * (never the token), and only a run under another token approves.
+ * `paved:terraform:review`: the approval between `paved:terraform:plan` and
+ * `paved:terraform:apply`. The scaffolder cannot pause a running task, so
+ * the first run asks the group that owns the workspace (its recorded owner)
+ * to approve the plan through the approvals backend, logs the link, and
+ * stops the task. A member of that group other than the requester decides
+ * on the approvals page; the approvals backend then resumes the task, and
+ * this step lets an approved plan through or ends the task with the
+ * rejection's reason. Until then, running the task again (a Retry, a
+ * recovery) stops it again: pressing Retry approves nothing.
  *
  * @public
  */
 export function createTerraformReviewAction(options: {
   runner: TerraformRunner;
+  approvals: ApprovalsService;
   /** The clock, for tests. */
   now?: () => number;
 }) {
-  const { runner } = options;
+  const { runner, approvals } = options;
   const now = options.now ?? Date.now;
   return createTemplateAction({
     id: 'paved:terraform:review',
     description:
-      'Stops the task for a person to review the saved plan of an earlier paved:terraform:plan step. Retrying the task approves exactly that plan (a task resumed after its backend stopped stops again); a later paved:terraform:apply step then applies it.',
+      'Asks the group that owns the workspace to approve the saved plan of an earlier paved:terraform:plan step, and stops the task until a member other than the requester approves or rejects it on the approvals page; a later paved:terraform:apply step then applies exactly that plan. Retrying the task approves nothing.',
     examples,
     supportsDryRun: true,
     schema: { input, output },
@@ -122,20 +140,26 @@ export function createTerraformReviewAction(options: {
       for (const line of planSummaryLines(plan.summary, PLAN_LINES)) {
         ctx.logger.info(line);
       }
+      const owner = await runner.getWorkspaceOwner(plan.workspace);
       if (ctx.isDryRun) {
         ctx.logger.info(
-          'Dry run: a real run stops here until the plan is approved by retrying the task',
+          `Dry run: a real run asks ${
+            owner?.ownerRef ?? 'the group that owns the workspace'
+          } to approve plan ${planId}, and stops until a member other than ${
+            ctx.user?.ref ?? 'the requester'
+          } approves it on the approvals page`,
         );
         notReviewed(ctx);
         return;
       }
       checkStillApplicable(plan, now());
-      const requestedAt = await approval(ctx, plan, now);
-      ctx.logger.info(
-        `Plan ${planId} approved: the task was retried after it stopped for review at ${requestedAt}`,
-      );
-      ctx.output('approved', true);
-      ctx.output('reviewRequestedAt', requestedAt);
+      if (!owner) {
+        throw new ConflictError(
+          `terraform workspace ${plan.workspace} has no recorded owner, so no group can approve plan ${planId}; run the template again: its plan step records the owner`,
+        );
+      }
+      const request = await askOnce(ctx, approvals, plan, owner.ownerRef);
+      decided(ctx, plan, request);
     },
   });
 }
@@ -143,57 +167,87 @@ export function createTerraformReviewAction(options: {
 /** The outputs of a step that had nothing to review. */
 function notReviewed(ctx: Pick<ReviewContext, 'output'>) {
   ctx.output('approved', false);
+  ctx.output('approvedBy', '');
+  ctx.output('approvedAt', '');
   ctx.output('reviewRequestedAt', '');
+  ctx.output('approvalUrl', '');
 }
 
 /**
- * When the task stopped for review of `plan`, once a person's Retry has
- * approved it; until then, stops the task with a PlanReviewRequiredError.
+ * The request for this plan with its decision: asked once (a checkpoint,
+ * and the approvals backend keeps one request per task and plan), read
+ * again on every later run.
  */
-async function approval(
+async function askOnce(
   ctx: ReviewContext,
+  approvals: ApprovalsService,
   plan: TerraformPlan,
-  now: () => number,
-): Promise<string> {
-  const { planId } = plan;
-  const token = ctx.secrets?.backstageToken;
-  if (!token) {
+  ownerRef: string,
+): Promise<ApprovalRequest> {
+  const requesterRef = ctx.user?.ref;
+  if (!requesterRef) {
     throw new NotAllowedError(
-      `secrets.backstageToken: the task has none, so a person's Retry (the approval of plan ${planId}) cannot be told from the automatic recovery of a task whose backend stopped; the plan is not approved. ` +
-        'Start the task as a signed-in user: the scaffolder gives every task and every Retry a backstageToken of its caller.',
+      `user: the task has no user, so nobody can be told apart from the requester of plan ${plan.planId}; start the task as a signed-in user`,
     );
   }
-  const tokenSha256 = sha256(token);
-  // The first run stores the stop; a Retry or a recovery gets it back.
-  // A stop stored without a digest (key terraform.review.<planId>) is
-  // not read: such a task stops for review once more.
-  let stoppedNow = false;
-  const request = await ctx.checkpoint({
-    key: `terraform.review.${planId}.stop`,
+  let asked: ApprovalRequest | undefined;
+  const { requestId } = await ctx.checkpoint({
+    key: `terraform.review.${plan.planId}.request`,
     fn: async () => {
-      stoppedNow = true;
-      return { tokenSha256, requestedAt: new Date(now()).toISOString() };
+      asked = await approvals.request({
+        taskId: ctx.task.id,
+        stepId: ctx.step?.id ?? 'review',
+        kind: 'terraform-plan',
+        subjectId: plan.planId,
+        target: `terraform workspace ${plan.workspace}`,
+        ownerRef,
+        requesterRef,
+        summary: plan.summary.text,
+      });
+      return { requestId: asked.id };
     },
   });
-  if (request.tokenSha256 !== tokenSha256) return request.requestedAt;
-  if (!stoppedNow) {
-    ctx.logger.info(
-      `Plan ${planId} is not approved: the task was resumed after its backend stopped, not retried by a person (it stopped for review at ${request.requestedAt}); it stops for review again`,
+  const request = asked ?? (await approvals.get(requestId));
+  if (!request) {
+    throw new NotFoundError(
+      `The approvals backend has no request ${requestId} for plan ${plan.planId}`,
     );
   }
-  throw reviewRequired(plan);
+  return request;
 }
 
-/** The stop that asks a person to review the plan and press Retry. */
-function reviewRequired(plan: TerraformPlan): PlanReviewRequiredError {
-  const listed =
-    plan.summary.resources.length > PLAN_LINES
-      ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
-      : 'The task log above lists each resource with its action.';
-  return new PlanReviewRequiredError(
-    `Review the plan, then approve it. ${plan.summary.text} ${listed} ` +
-      `To apply exactly this plan, press Retry before ${minuteUtc(
-        plan.expiresAt,
-      )}; to drop it, do nothing: it expires then.`,
+/** Lets an approved plan through; ends or stops the task otherwise. */
+function decided(
+  ctx: ReviewContext,
+  plan: TerraformPlan,
+  request: ApprovalRequest,
+) {
+  const { planId } = plan;
+  if (request.status === 'rejected') {
+    throw new PlanRejectedError(
+      `Plan ${planId} rejected by ${request.decidedBy}: ${request.reason}`,
+    );
+  }
+  if (request.status !== 'approved') {
+    ctx.logger.info(
+      `Waiting for approval by ${request.ownerRef}: ${request.url}`,
+    );
+    const listed =
+      plan.summary.resources.length > PLAN_LINES
+        ? `The task log above lists destroys and replacements first, then the other changes up to ${PLAN_LINES} lines, and counts the rest.`
+        : 'The task log above lists each resource with its action.';
+    throw new PlanReviewRequiredError(
+      `Plan ${planId} awaits approval by a member of ${request.ownerRef} other than ${request.requesterRef}: ${request.url} ` +
+        `${plan.summary.text} ${listed} The task resumes when it is decided; retrying it approves nothing. ` +
+        `The plan expires at ${minuteUtc(plan.expiresAt)}.`,
+    );
+  }
+  ctx.logger.info(
+    `Plan ${planId} approved by ${request.decidedBy} at ${request.decidedAt}`,
   );
+  ctx.output('approved', true);
+  ctx.output('approvedBy', request.decidedBy ?? '');
+  ctx.output('approvedAt', request.decidedAt ?? '');
+  ctx.output('reviewRequestedAt', request.createdAt);
+  ctx.output('approvalUrl', request.url);
 }
