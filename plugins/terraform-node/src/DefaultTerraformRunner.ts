@@ -131,6 +131,10 @@ export class DefaultTerraformRunner implements TerraformRunner {
     return this.#preview.run(request);
   }
 
+  async isWorkspaceKnown(workspace: string): Promise<boolean> {
+    return this.#context.plans.hasAny(checkWorkspace(workspace));
+  }
+
   async getWorkspaceOwner(
     workspace: string,
   ): Promise<TerraformWorkspaceOwner | undefined> {

@@ -246,6 +246,12 @@ export interface TerraformRunner {
    */
   previewPlan(request: TerraformPlanRequest): Promise<TerraformPlanPreview>;
 
+  /**
+   * Whether the runner has planned in the workspace before: a workspace
+   * with plans but no recorded owner predates owner records.
+   */
+  isWorkspaceKnown(workspace: string): Promise<boolean>;
+
   /** The workspace's recorded owner, or undefined before its first plan. */
   getWorkspaceOwner(
     workspace: string,

@@ -80,12 +80,26 @@ export async function claimWorkspace(
   return assertMayUseWorkspace(options, caller, use);
 }
 
-/** The form's owner of a workspace not planned yet, checked. */
+/**
+ * The form's owner of a workspace with no recorded owner, checked. One
+ * planned before owners were recorded is not new: only an admin names its
+ * owner, so that no team claims another's workspace.
+ */
 export async function newWorkspaceOwner(
-  options: Pick<TerraformActionOptions, 'ownership'>,
+  options: Pick<TerraformActionOptions, 'ownership' | 'runner'>,
   caller: TaskCaller,
   request: { workspace: string; owner?: string },
 ): Promise<string> {
+  if (await options.runner.isWorkspaceKnown(request.workspace)) {
+    const who = await options.ownership.caller(caller.credentials);
+    if (!who.isAdmin) {
+      throw new NotAllowedError(
+        `${caller.actor ?? 'the caller'} may not plan ${workspaceTarget(
+          request.workspace,
+        )}: it was planned before owners were recorded, so it has none; an admin plans it first, naming its owner`,
+      );
+    }
+  }
   if (!request.owner) {
     throw new InputError(
       `owner: required for the first plan of ${workspaceTarget(

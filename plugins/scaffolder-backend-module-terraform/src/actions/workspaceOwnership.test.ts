@@ -241,4 +241,36 @@ describeWithRunner('ownership of terraform workspaces', t => {
     );
     expect(t.fake.invocations()).toEqual([]);
   });
+
+  it('lets only an admin name the owner of a workspace planned before owners were recorded', async () => {
+    // A plan made without the actions: the workspace exists, with no owner.
+    await t.runner.plan({
+      module: 'postgres-database',
+      workspace: 'legacy-db',
+      variables: teamADatabase.variables,
+    });
+    const calls = t.fake.invocations().length;
+    const claim = (user: string, owner: string) =>
+      createTerraformPlanAction(t.options).handler(
+        new TestTask(`task-${user}`, t.logs, { user }).context('plan', {
+          ...teamADatabase,
+          workspace: 'legacy-db',
+          owner,
+        }),
+      );
+    await expect(claim(TEST_USERS.teamB, TEST_GROUPS.teamB)).rejects.toThrow(
+      'user:default/jonas-weber may not plan terraform workspace legacy-db: it was planned before owners were recorded, so it has none; an admin plans it first, naming its owner',
+    );
+    expect(t.fake.invocations()).toHaveLength(calls);
+    await expect(t.runner.getWorkspaceOwner('legacy-db')).resolves.toBe(
+      undefined,
+    );
+    await claim(TEST_USERS.admin, TEST_GROUPS.teamA);
+    await expect(
+      t.runner.getWorkspaceOwner('legacy-db'),
+    ).resolves.toMatchObject({
+      ownerRef: TEST_GROUPS.teamA,
+      recordedBy: TEST_USERS.admin,
+    });
+  });
 });

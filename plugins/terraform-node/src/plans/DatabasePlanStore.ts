@@ -157,6 +157,15 @@ export class DatabasePlanStore {
     });
   }
 
+  /** Whether any plan of the workspace was ever saved. */
+  async hasAny(workspace: string): Promise<boolean> {
+    const row = await this.#knex(TABLE)
+      .where({ workspace })
+      .select('plan_id')
+      .first();
+    return Boolean(row);
+  }
+
   /** The status of each of these plans that exists. */
   async statuses(planIds: string[]): Promise<Map<string, TerraformPlanStatus>> {
     const out = new Map<string, TerraformPlanStatus>();

@@ -15,6 +15,7 @@ export const terraformRunnerServiceMock = Object.assign(
     plan: jest.fn(),
     getPlan: jest.fn(async (_planId: string) => undefined),
     previewPlan: jest.fn(),
+    isWorkspaceKnown: jest.fn(async (_workspace: string) => false),
     getWorkspaceOwner: jest.fn(async (_workspace: string) => undefined),
     recordWorkspaceOwner: jest.fn(),
     apply: jest.fn(),
