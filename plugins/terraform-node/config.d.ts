@@ -34,7 +34,12 @@ export interface Config {
        * and the same on every replica. Without it, a key is generated into
        * <workDir>/.paved-plan-files.key, and only replicas sharing that
        * file can apply a plan. Plans sealed with a key no longer configured
-       * cannot be applied; plan again.
+       * cannot be applied; plan again. In production
+       * (`auth.environment: production`) the backend refuses to start
+       * without one of real entropy: not the placeholder of
+       * docker/kubernetes/secret.example.yaml, at least 32 bytes once
+       * decoded (base64 or hex; other text as UTF-8) and at least 16
+       * distinct byte values.
        * @visibility secret
        */
       planEncryptionKey?: string;
@@ -66,7 +71,9 @@ export interface Config {
           };
       /**
        * After cancellation, how long terraform has to stop after SIGINT
-       * before it is killed. Default: 30 seconds.
+       * before it is killed; the same at the backend's shutdown (after
+       * SIGTERM) and when the backend died (the watchdog each terraform
+       * runs under sends SIGTERM, then SIGKILL). Default: 30 seconds.
        */
       cancelGracePeriod?:
         | string
@@ -77,7 +84,10 @@ export interface Config {
           };
       /**
        * Lease of the per-workspace run lock in the database; renewed while
-       * the run lives, taken over once it expires. Default: 2 minutes.
+       * the run lives, taken over once it expires. Default: 2 minutes. With
+       * scaffolder task recovery on, `scaffolder.taskRecovery.staleTimeout`
+       * must be at least this plus 5 seconds (checked at start), so that a
+       * task is resumed only once the dead process's lease has lapsed.
        */
       lockLease?:
         | string
