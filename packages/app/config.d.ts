@@ -3,10 +3,12 @@ export interface Config {
     signIn?: {
       /**
        * Sign-in providers offered on the sign-in page, in order.
-       * `guest` for the embedded default, `github` in production.
+       * `picker` for the embedded default (the guest or any user of the
+       * catalogue, through the backend's `auth.providers.picker`, which
+       * production refuses), `github` in production.
        * @visibility frontend
        */
-      providers?: Array<'guest' | 'github'>;
+      providers?: Array<'guest' | 'github' | 'picker'>;
     };
   };
 }

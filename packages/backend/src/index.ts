@@ -62,6 +62,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 // auth: guest in the embedded default, GitHub OAuth in production
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// the embedded default's sign-in picker (auth.providers.picker; refused in production)
+backend.add(import('@paved/plugin-auth-backend-module-paved-picker-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog

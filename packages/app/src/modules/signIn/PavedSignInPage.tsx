@@ -5,6 +5,7 @@ import {
   useApi,
 } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
+import { PickerSignInPage } from './PickerSignInPage';
 
 const githubProvider = {
   id: 'github-auth-provider',
@@ -15,13 +16,15 @@ const githubProvider = {
 
 /**
  * The sign-in page offers the providers named in `paved.signIn.providers`:
- * guest in the embedded default, GitHub in production.
+ * the picker (guest or any sample user) in the embedded default, GitHub in
+ * production.
  */
 export function PavedSignInPage(props: SignInPageProps) {
   const config = useApi(configApiRef);
   const names = config.getOptionalStringArray('paved.signIn.providers') ?? [
     'guest',
   ];
+  if (names.includes('picker')) return <PickerSignInPage {...props} />;
   const providers = names.map(name =>
     name === 'github' ? githubProvider : ('guest' as const),
   );
