@@ -141,6 +141,17 @@ describe('NetworkPolicy guardrail', () => {
                 },
               ],
             },
+            {
+              to: [
+                {
+                  namespaceSelector: {
+                    matchLabels: {
+                      'kubernetes.io/metadata.name': 'kube-system',
+                    },
+                  },
+                },
+              ],
+            },
           ],
         }),
       ),
@@ -155,6 +166,7 @@ describe('NetworkPolicy guardrail', () => {
       'spec.egress[0].to[0].ipBlock',
       'spec.egress[1].to',
       'spec.egress[2].to[0].namespaceSelector',
+      'spec.egress[3].to[0].podSelector',
     ]);
     expect(
       violations(
@@ -244,6 +256,17 @@ describe('Service guardrail', () => {
         allowLoadBalancer: true,
       }),
     ).toEqual([]);
+  });
+
+  it('refuses ExternalName services', () => {
+    expect(
+      fields(
+        service({
+          type: 'ExternalName',
+          externalName: 'api.billing-dev.svc.cluster.local',
+        }),
+      ),
+    ).toEqual(['spec.type']);
   });
 
   it('refuses external IPs, and a LoadBalancer where not allowed', () => {

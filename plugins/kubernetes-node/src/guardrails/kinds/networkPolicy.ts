@@ -4,6 +4,23 @@ import { GuardrailCheck, GuardrailRule } from '../GuardrailRule';
 /** The label every namespace carries with its own name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** The label and value of the cluster DNS pods, which the default policy lets pods reach in kube-system. */
+const DNS_LABEL = 'k8s-app';
+const DNS_APP = 'kube-dns';
+
+/** Whether a podSelector selects exactly the cluster DNS pods. */
+function selectsDns(selector: any): boolean {
+  if (!selector || typeof selector !== 'object') return false;
+  const { matchLabels, ...rest } = selector;
+  return (
+    Object.keys(rest).length === 0 &&
+    !!matchLabels &&
+    typeof matchLabels === 'object' &&
+    Object.keys(matchLabels).length === 1 &&
+    matchLabels[DNS_LABEL] === DNS_APP
+  );
+}
+
 /** The one namespace a namespaceSelector selects by name alone; undefined for any other selector. */
 function selectedNamespace(selector: any): string | undefined {
   if (!selector || typeof selector !== 'object') return undefined;
@@ -66,6 +83,12 @@ function peerProblem(
           )} by matchLabels ${NAMESPACE_NAME_LABEL}; other namespaces stay closed`,
       };
     }
+    if (selected === 'kube-system' && !selectsDns(peer.podSelector)) {
+      return {
+        at: '.podSelector',
+        message: `in kube-system only the DNS pods may be reached (podSelector matchLabels ${DNS_LABEL}: ${DNS_APP}), as the default policy allows`,
+      };
+    }
   }
   return undefined;
 }
@@ -101,8 +124,8 @@ function checkRules(
  * A NetworkPolicy re-opens nothing Paved's default-deny policy closed
  * beyond the namespace: every rule names its peers; a peer is a podSelector
  * of the namespace, or a namespaceSelector naming this namespace, the
- * ingress controller's (ingress) or kube-system (egress, for DNS), as the
- * default policy does; no ipBlock, no empty peer.
+ * ingress controller's (ingress) or kube-system with its DNS pods (egress),
+ * as the default policy does; no ipBlock, no empty peer.
  */
 export const checkNetworkPolicy: GuardrailRule = (m, check) => {
   if (groupOf(m.apiVersion) !== 'networking.k8s.io') return;
