@@ -5,7 +5,9 @@
  * in a dry run, each skipping with one log line as the repository lives on
  * the local forge. The production config creates repositories in GITHUB_ORG
  * only. Create Component runs for real through the scaffolder into the
- * catalogue, on the local forge and on the GitHub test server.
+ * catalogue, on the local forge and on the GitHub test server. Under
+ * Paved's permission policy, team B's "Archive or delete a repository" on
+ * team A's repository is refused and the repository stays.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,7 +31,14 @@ import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
 import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import auditBackend from '@paved/plugin-audit-backend';
 import { auditorServiceFactory } from '@paved/plugin-audit-node';
-import { startGitHubTestServer } from '@paved/testkit';
+import { TEST_GROUPS, TEST_USERS, startGitHubTestServer } from '@paved/testkit';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import permissionModulePavedPolicy from '@paved/plugin-permission-backend-module-paved-policy';
+import { markerTopicsOf } from '@paved/plugin-github-node';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import { publishingFeatureLoader } from './features/publishing';
 import {
@@ -615,5 +624,176 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
     expect(again.output.text).toEqual([
       { title: 'Repository', content: 'kestrel/invoice-service: not-found' },
     ]);
+  });
+});
+
+/**
+ * The mock httpAuth, except that a plugin's token on behalf of a user is
+ * read as that user with the plugin as actor, as Backstage's real tokens
+ * are (the permission backend wants that for resource permissions).
+ */
+const httpAuthWithActors = createServiceFactory({
+  service: coreServices.httpAuth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) => {
+    const mock = mockServices.httpAuth({ pluginId: plugin.getId() });
+    return {
+      issueUserCookie: mock.issueUserCookie.bind(mock),
+      credentials: (async (req: any, options: any) => {
+        const credentials: any = await mock.credentials(req, options);
+        const token = String(req.headers.authorization ?? '');
+        const [, json] = token.split('mock-service-token:');
+        const { sub, obo } = json ? JSON.parse(json) : ({} as any);
+        return obo
+          ? mockCredentials.user(obo, { actor: { subject: sub } })
+          : credentials;
+      }) as any,
+    };
+  },
+});
+
+describe("Archive or delete a repository as another team, under Paved's policy", () => {
+  jest.setTimeout(120_000);
+  let server: Awaited<ReturnType<typeof startGitHubTestServer>>;
+  let baseUrl: string;
+  const repoUrl = () => `${server.host}?owner=kestrel&repo=shop`;
+
+  beforeAll(async () => {
+    server = await startGitHubTestServer({
+      scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
+    });
+    const data = await embeddedDefault();
+    const { server: backend } = await startTestBackend({
+      features: [
+        permissionPlugin,
+        permissionModulePavedPolicy,
+        httpAuthWithActors,
+        catalogBackend,
+        catalogScaffolderEntityModel,
+        scaffolderBackend,
+        scaffolderWorkspaceDatabase,
+        pavedGitHubActions,
+        mockServices.rootConfig.factory({
+          data: {
+            ...data,
+            backend: { baseUrl: `http://127.0.0.1:${await freePort()}` },
+            integrations: {
+              github: [server.integrationConfig() as Record<string, any>],
+            },
+            catalog: {
+              ...data.catalog,
+              locations: [
+                {
+                  type: 'file',
+                  target: path.join(
+                    ROOT,
+                    'templates/remove-repository/template.yaml',
+                  ),
+                  rules: [{ allow: ['Template'] }],
+                },
+                sampleOrganisation,
+              ],
+            },
+            permission: { enabled: true },
+            paved: {
+              ...data.paved,
+              permissions: { adminGroups: [TEST_GROUPS.admin] },
+              github: { writeInterval: { milliseconds: 0 } },
+            },
+          },
+        }),
+      ],
+    });
+    baseUrl = `http://localhost:${backend.port()}`;
+    const url = baseUrl;
+    await Promise.all(
+      [
+        'template/default/remove-repository',
+        'group/default/storefront',
+        'user/default/jonas-weber',
+      ].map(ref =>
+        eventually(`${ref} in the catalogue`, async () => {
+          const res = await call(
+            url,
+            mockCredentials.user.header(TEST_USERS.admin),
+            `/api/catalog/entities/by-name/${ref}`,
+          );
+          return res.status === 200 || undefined;
+        }),
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function runAs(user: string, values: Record<string, unknown>) {
+    const auth = mockCredentials.user.header(user);
+    const created = await call(baseUrl, auth, '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/remove-repository',
+      values,
+    });
+    expect(created.status).toBe(201);
+    const task = await eventually('the task to finish', async () => {
+      const res = await call(
+        baseUrl,
+        auth,
+        `/api/scaffolder/v2/tasks/${created.body.id}`,
+      );
+      return ['completed', 'failed'].includes(res.body.status)
+        ? res.body
+        : undefined;
+    });
+    const events = await call(
+      baseUrl,
+      auth,
+      `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+    );
+    return {
+      status: task.status as string,
+      log: events.body
+        .filter((e: any) => e.type === 'log')
+        .map((e: any) => logMessage(e.body.message))
+        .join('\n'),
+    };
+  }
+
+  it("refuses team B deleting team A's repository with force; its owners may", async () => {
+    // Team A's repository, as paved:publish leaves it, with work in it.
+    await server.driver.createRepository('kestrel', 'shop', {
+      topics: markerTopicsOf(TEST_GROUPS.teamA),
+      files: { 'README.md': '# shop\n' },
+    });
+    server.resetRequests();
+    const attack = await runAs(TEST_USERS.teamB, {
+      repoUrl: repoUrl(),
+      mode: 'delete',
+      force: true,
+    });
+    expect(attack.status).toBe('failed');
+    expect(attack.log).toContain(
+      'user:default/jonas-weber may not delete repository',
+    );
+    expect(attack.log).toContain('group:default/storefront');
+    expect(server.driver.repository('kestrel', 'shop')).toBeDefined();
+    expect(server.requests.filter(r => !/^(GET|GIT) /.test(r.route))).toEqual(
+      [],
+    );
+
+    const archive = await runAs(TEST_USERS.teamB, {
+      repoUrl: repoUrl(),
+      mode: 'archive',
+    });
+    expect(archive.status).toBe('failed');
+    expect(server.driver.repository('kestrel', 'shop')!.archived).toBe(false);
+
+    const byOwner = await runAs(TEST_USERS.teamAMate, {
+      repoUrl: repoUrl(),
+      mode: 'delete',
+      force: true,
+    });
+    expect(byOwner).toMatchObject({ status: 'completed' });
+    expect(server.driver.repository('kestrel', 'shop')).toBeUndefined();
   });
 });
