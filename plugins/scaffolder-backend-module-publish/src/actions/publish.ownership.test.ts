@@ -215,7 +215,20 @@ describe('paved:publish: owners, hosts and the audit trail', () => {
       });
       expect(run.keys).toEqual([]);
       await expect(forge.listRepositories()).resolves.toEqual([]);
-      expect(audit.events).toEqual([]);
+      // The refusal is in the audit trail.
+      expect(audit.events).toEqual([
+        {
+          eventId: 'repository-create',
+          severityLevel: 'medium',
+          meta: {
+            actor: TEST_USERS.teamA,
+            target: 'repository evil.example.com/kestrel/x',
+            taskId: 'mock-task-id',
+          },
+          outcome: 'failed',
+          error: expect.stringContaining('is not one of the allowed hosts'),
+        },
+      ]);
     },
   );
 

@@ -247,8 +247,39 @@ function planOf(ctx: PublishContext, deps: PublishDeps): Plan {
   };
 }
 
+/**
+ * The plan, or the refusal of a host (outside the allowed ones, without
+ * credentials in production), which a real run reports to the audit trail
+ * as a failed repository-create.
+ */
+async function auditedPlanOf(
+  ctx: PublishContext,
+  deps: PublishDeps,
+): Promise<Plan> {
+  try {
+    return planOf(ctx, deps);
+  } catch (error) {
+    if (ctx.isDryRun) throw error;
+    let target = `repository ${ctx.input.repoUrl}`;
+    try {
+      const t = repositoryTargetOf(ctx.input.repoUrl);
+      target = `repository ${t.host}/${t.owner}/${t.name}`;
+    } catch {
+      // Unreadable repoUrl: named as given.
+    }
+    const event = { eventId: 'repository-create', actor: ctx.user?.ref };
+    return auditChange(
+      deps.auditor,
+      { ...event, target, taskId: ctx.task?.id },
+      async () => {
+        throw error;
+      },
+    );
+  }
+}
+
 async function publish(ctx: PublishContext, deps: PublishDeps) {
-  const plan = planOf(ctx, deps);
+  const plan = await auditedPlanOf(ctx, deps);
   const { owner, name } = plan.ref;
   if (ctx.isDryRun) {
     await dryRun(ctx, plan);
