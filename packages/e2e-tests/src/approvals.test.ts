@@ -12,8 +12,8 @@ import {
 
 jest.setTimeout(180_000);
 
-/** A caller standing in for the scaffolder's review step (a static token). */
-const SCAFFOLDER_TOKEN = 'e2e-approvals-scaffolder-token-5f1c9a0d7e3b';
+/** Paved's stand-in terraform (packages/testkit), planning the bucket module. */
+const FAKE_TERRAFORM = path.join(ROOT, 'packages/testkit/bin/terraform');
 
 const TEAM_A = 'user:default/lena-fischer';
 const TEAM_A_MATE = 'user:default/marcus-okafor';
@@ -22,9 +22,11 @@ const TEAM_B = 'user:default/jonas-weber';
 /**
  * Approvals in Chromium, on the built app and backend in the embedded
  * default (the real policy, paved.permissions.allowSelfApproval false, the
- * sign-in picker): team A's plan waits for approval; team B sees nothing
- * to decide and is refused; A sees their own plan but may not approve it;
- * A's teammate approves it from the approvals page.
+ * sign-in picker, the stand-in terraform): A runs the object bucket
+ * template for their team, and the task stops at the review with its plan
+ * waiting for approval; team B sees nothing to decide and is refused; A
+ * sees their own plan but may not approve it; A's teammate approves it
+ * from the approvals page, and the task resumes and applies the plan.
  */
 describe('approvals in a browser', () => {
   let portal: Portal;
@@ -32,6 +34,31 @@ describe('approvals in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let requestId: string;
+  let taskId: string;
+
+  async function scaffolder(route: string, token: string, body?: unknown) {
+    const res = await fetch(`${portal.baseUrl}/api/scaffolder${route}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** Waits for the task to end (failed at the review, or completed). */
+  async function ended(token: string) {
+    for (let i = 0; i < 240; i++) {
+      const { body } = await scaffolder(`/v2/tasks/${taskId}`, token);
+      if (['failed', 'completed', 'cancelled'].includes(body.status)) {
+        return body.status as string;
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`task ${taskId} did not end`);
+  }
 
   /** A person's token, from the picker provider as the sign-in page gets it. */
   async function tokenOf(userEntityRef: string): Promise<string> {
@@ -84,50 +111,70 @@ describe('approvals in a browser', () => {
   beforeAll(async () => {
     const dir = unpackProductionBundle();
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-data-'));
+    const scenario = path.join(data, 'terraform-scenario.json');
+    fs.writeFileSync(
+      scenario,
+      JSON.stringify({
+        outputs: {
+          bucket_name: { value: '${var.name}' },
+          bucket_arn: { value: 'arn:aws:s3:::${var.name}' },
+          bucket_regional_domain_name: {
+            value: '${var.name}.s3.eu-west-1.amazonaws.com',
+          },
+        },
+      }),
+    );
     portal = await startPortal(dir, {
       configs: ['app-config.yaml'],
       nodeEnv: 'development',
       env: { PAVED_DATA_DIR: data },
       config: {
-        backend: {
-          auth: {
-            externalAccess: [
-              {
-                type: 'static',
-                options: { token: SCAFFOLDER_TOKEN, subject: 'e2e-review' },
-              },
-            ],
+        paved: {
+          terraform: {
+            binary: FAKE_TERRAFORM,
+            environment: { PAVED_FAKE_TERRAFORM_SCENARIO: scenario },
           },
         },
       },
     });
-    // The catalogue has the sample organisation before anyone signs in.
-    for (let i = 0; ; i++) {
+    // The catalogue has the sample organisation and the templates.
+    let token = '';
+    for (let i = 0; !token; i++) {
       const res = await fetch(`${portal.baseUrl}/api/auth/picker/refresh`, {
         headers: {
           'X-Requested-With': 'XMLHttpRequest',
-          'x-paved-picker-user': TEAM_A_MATE,
+          'x-paved-picker-user': TEAM_A,
         },
       });
-      if (res.ok) break;
-      if (i > 120) throw new Error('the sample organisation never loaded');
-      await new Promise(r => setTimeout(r, 1000));
+      if (res.ok) token = (await res.json()).backstageIdentity.token;
+      else if (i > 120) throw new Error('the sample organisation never loaded');
+      else await new Promise(r => setTimeout(r, 1000));
     }
-    // What paved:terraform:review asks when team A's plan is made.
-    const asked = await approvals('/requests', SCAFFOLDER_TOKEN, {
-      taskId: 'e2e-task-storefront-db',
-      stepId: 'review',
-      kind: 'terraform-plan',
-      subjectId: 'e2e-plan-storefront-db',
-      target: 'terraform workspace storefront-db',
-      ownerRef: 'group:default/storefront',
-      requesterRef: TEAM_A,
-      summary: 'Plan: 4 to add, 0 to change, 0 to destroy.',
-    });
-    if (asked.status !== 201) {
-      throw new Error(`the request was not created: ${JSON.stringify(asked)}`);
+    // A makes a plan for their team: the review asks storefront and stops.
+    for (let i = 0; !taskId; i++) {
+      const created = await scaffolder('/v2/tasks', token, {
+        templateRef: 'template:default/object-bucket',
+        values: {
+          name: 'storefront-assets',
+          owner: 'group:default/storefront',
+        },
+      });
+      if (created.status === 201) taskId = created.body.id;
+      else if (i > 60) {
+        throw new Error(`no task: ${JSON.stringify(created)}`);
+      } else await new Promise(r => setTimeout(r, 1000));
     }
-    requestId = asked.body.id;
+    const stopped = await ended(token);
+    const pending = await approvals('/requests?status=pending', token);
+    const request = pending.body.items?.find((r: any) => r.taskId === taskId);
+    if (stopped !== 'failed' || !request) {
+      throw new Error(
+        `the task did not stop for approval (${stopped}): ${JSON.stringify(
+          pending,
+        )}\n${portal.logs().slice(-4000)}`,
+      );
+    }
+    requestId = request.id;
     browser = await launchChromium();
   });
 
@@ -196,7 +243,7 @@ describe('approvals in a browser', () => {
   it("A's teammate approves A's plan from the approvals page", async () => {
     await openApprovalsAs('Marcus Okafor');
     const card = page.getByTestId(`approval-${requestId}`);
-    await card.getByText('Plan: 4 to add, 0 to change, 0 to destroy.').waitFor({
+    await card.getByText('Plan: 6 to add, 0 to change, 0 to destroy.').waitFor({
       timeout: 30_000,
     });
     await card.getByRole('button', { name: 'Approve' }).click();
@@ -211,7 +258,11 @@ describe('approvals in a browser', () => {
       status: 'approved',
       decidedBy: TEAM_A_MATE,
       requesterRef: TEAM_A,
+      ownerRef: 'group:default/storefront',
+      target: 'terraform workspace storefront-assets',
     });
+    // The approval resumed A's task, which applied the plan.
+    expect(await ended(await tokenOf(TEAM_A))).toBe('completed');
     // Decided once: B, A and the teammate himself are all refused now.
     const again = await approvals(
       `/requests/${requestId}/reject`,
