@@ -52,7 +52,10 @@ function policyPermissions(ownership: OwnershipService) {
 }
 
 /** A scaffolder that records the retries it is asked for, and who asked. */
-function fakeScaffolder(retries: { taskId: string; by: string }[]) {
+function fakeScaffolder(
+  retries: { taskId: string; by: string }[],
+  answer: { status: number } = { status: 201 },
+) {
   return createBackendPlugin({
     pluginId: 'scaffolder',
     register(env) {
@@ -70,7 +73,7 @@ function fakeScaffolder(retries: { taskId: string; by: string }[]) {
               taskId: req.params.taskId,
               by: principal.userEntityRef ?? `service ${principal.subject}`,
             });
-            res.status(201).json({ id: req.params.taskId });
+            res.status(answer.status).json({ id: req.params.taskId });
           });
           httpRouter.use(router);
         },
@@ -98,7 +101,9 @@ const ask = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
-  async function start(options: { allowSelfApproval?: boolean } = {}) {
+  async function start(
+    options: { allowSelfApproval?: boolean; scaffolderStatus?: number } = {},
+  ) {
     const knex = await databases.init(id);
     const ownership = testOwnership(options);
     const sent: NotificationSendOptions[] = [];
@@ -116,7 +121,7 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
     const { server } = await startTestBackend({
       features: [
         approvalsPlugin,
-        fakeScaffolder(retries),
+        fakeScaffolder(retries, { status: options.scaffolderStatus ?? 201 }),
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
           data: { app: { baseUrl: 'http://portal.test' } },
@@ -395,6 +400,21 @@ describe.each(databases.eachSupportedId())('approvals backend (%s)', id => {
       .get(`/api/approvals/requests/${asked.id}`)
       .set('authorization', as(TEST_USERS.teamA));
     expect(read.body).toMatchObject({ status: 'approved', canDecide: false });
+  });
+
+  it('keeps the decision when the scaffolder cannot resume the task, saying so', async () => {
+    const { server, create, retries } = await start({ scaffolderStatus: 503 });
+    const { body: asked } = await create();
+    const res = await request(server)
+      .post(`/api/approvals/requests/${asked.id}/approve`)
+      .set('authorization', as(TEST_USERS.teamAMate))
+      .send({});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      resumed: false,
+      request: { status: 'approved', decidedBy: TEST_USERS.teamAMate },
+    });
+    expect(retries).toHaveLength(1);
   });
 
   it('says when a request does not exist', async () => {
