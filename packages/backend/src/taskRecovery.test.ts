@@ -36,7 +36,9 @@ const TEMPLATE_NAME = 'node-service-paused';
 const values = {
   name: 'parcel-tracker',
   description: 'Tracks parcels',
-  owner: 'group:default/team-billing',
+  // The guest's team: the drivers let only the owner's members (and admins)
+  // create for it, and only a group of the catalogue.
+  owner: 'group:default/platform',
   repoUrl: 'github.com?owner=kestrel&repo=parcel-tracker',
 };
 
@@ -146,6 +148,11 @@ describe.each(cases)(
             locations: [
               {
                 type: 'file',
+                target: path.join(ROOT, 'catalog/org.yaml'),
+                rules: [{ allow: ['Group', 'User'] }],
+              },
+              {
+                type: 'file',
                 target: templateFile,
                 rules: [{ allow: ['Template'] }],
               },
@@ -166,6 +173,23 @@ describe.each(cases)(
           `/catalog/entities/by-name/template/default/${TEMPLATE_NAME}`,
         );
         return res.status === 200 ? true : undefined;
+      });
+      // The drivers create for the platform team only if the policy, which
+      // keeps a user's groups a few seconds, already sees the guest in it.
+      await eventually('the guest an admin to the policy', async () => {
+        const res = await api('/permission/authorize', {
+          items: [
+            {
+              id: 'admin',
+              permission: {
+                type: 'basic',
+                name: 'paved.audit.read',
+                attributes: { action: 'read' },
+              },
+            },
+          ],
+        });
+        return res.body?.items?.[0]?.result === 'ALLOW' ? true : undefined;
       });
 
       const created = await api('/scaffolder/v2/tasks', {
