@@ -19,4 +19,11 @@ export interface ApprovalsService {
 
   /** The request with its decision, or undefined when there is none. */
   get(id: string): Promise<ApprovalRequest | undefined>;
+
+  /**
+   * Every request about one subject (a plan id), newest first, whatever
+   * task asked: what `paved:terraform:apply` reads to apply only a plan
+   * someone approved.
+   */
+  forSubject(subjectId: string): Promise<ApprovalRequest[]>;
 }

@@ -71,6 +71,10 @@ describe('DefaultApprovalsService', () => {
       reason: 'too big',
     });
     await expect(approvals.get('nope')).resolves.toBeUndefined();
+    await expect(approvals.forSubject('plan-9')).resolves.toEqual([
+      expect.objectContaining({ id: asked.id, status: 'rejected' }),
+    ]);
+    await expect(approvals.forSubject('plan-other')).resolves.toEqual([]);
     await expect(
       approvals.request({ ...ask, ownerRef: '' }),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 400 });

@@ -51,6 +51,15 @@ export class DefaultApprovalsService implements ApprovalsService {
     return (await response.json()) as ApprovalRequest;
   }
 
+  async forSubject(subjectId: string): Promise<ApprovalRequest[]> {
+    const response = await this.#fetch(
+      `/requests?subjectId=${encodeURIComponent(subjectId)}`,
+      {},
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return ((await response.json()) as { items: ApprovalRequest[] }).items;
+  }
+
   async #fetch(path: string, init: RequestInit): Promise<Response> {
     const baseUrl = await this.#discovery.getBaseUrl('approvals');
     const { token } = await this.#auth.getPluginRequestToken({

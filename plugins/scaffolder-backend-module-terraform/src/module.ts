@@ -36,7 +36,7 @@ export const scaffolderModulePavedTerraform = createBackendModule({
         auditor: coreServices.auditor,
       },
       async init({ scaffolder, runner, approvals, ownership, auditor }) {
-        const options = { runner, ownership, auditor };
+        const options = { runner, ownership, approvals, auditor };
         scaffolder.addActions(
           createTerraformPlanAction(options),
           createTerraformReviewAction({ runner, approvals }),

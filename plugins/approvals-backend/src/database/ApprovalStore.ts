@@ -27,7 +27,11 @@ export interface ApprovalStore {
   ): Promise<{ request: StoredApprovalRequest; created: boolean }>;
   get(id: string): Promise<StoredApprovalRequest | undefined>;
   /** Newest first. */
-  list(filter: { status?: ApprovalStatus }): Promise<StoredApprovalRequest[]>;
+  list(filter: {
+    status?: ApprovalStatus;
+    /** Only the requests about this subject (a plan id). */
+    subjectId?: string;
+  }): Promise<StoredApprovalRequest[]>;
   /**
    * Records the decision if the request is still pending; returns the
    * decided request, or undefined when it was decided already.

@@ -123,12 +123,14 @@ export class DatabaseApprovalStore implements ApprovalStore {
 
   async list(filter: {
     status?: ApprovalStatus;
+    subjectId?: string;
   }): Promise<StoredApprovalRequest[]> {
     const query = this.#knex<Row>(TABLE).orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);
     if (filter.status) query.where({ status: filter.status });
+    if (filter.subjectId) query.where({ subject_id: filter.subjectId });
     return (await query).map(fromRow);
   }
 

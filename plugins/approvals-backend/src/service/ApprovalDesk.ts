@@ -106,7 +106,7 @@ export class ApprovalDesk {
 
   async list(
     credentials: BackstageCredentials,
-    filter: { status?: ApprovalStatus },
+    filter: { status?: ApprovalStatus; subjectId?: string },
   ): Promise<ApprovalRequestView[]> {
     const requests = await this.#options.store.list(filter);
     return this.#options.rules.views(

@@ -18,6 +18,7 @@ const createBody = z.object({
 
 const listQuery = z.object({
   status: z.enum(['pending', 'approved', 'rejected']).optional(),
+  subjectId: z.string().min(1).max(200).optional(),
 });
 
 const approveBody = z.object({ reason: z.string().max(2000).optional() });
@@ -68,8 +69,8 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { status } = parse(listQuery, req.query, 'query');
-    res.json({ items: await desk.list(credentials, { status }) });
+    const { status, subjectId } = parse(listQuery, req.query, 'query');
+    res.json({ items: await desk.list(credentials, { status, subjectId }) });
   });
 
   router.get('/requests/:id', async (req, res) => {

@@ -13,6 +13,12 @@ import {
 export class InMemoryApprovals implements ApprovalsService {
   readonly requests = new Map<string, ApprovalRequest>();
   readonly asked: CreateApprovalRequest[] = [];
+  /** Whether forSubject finds every plan approved (a fixture for tests of apply itself). */
+  approveEveryPlan: boolean;
+
+  constructor(options: { approveEveryPlan?: boolean } = {}) {
+    this.approveEveryPlan = options.approveEveryPlan ?? false;
+  }
 
   async request(request: CreateApprovalRequest): Promise<ApprovalRequest> {
     this.asked.push(request);
@@ -35,6 +41,50 @@ export class InMemoryApprovals implements ApprovalsService {
 
   async get(id: string) {
     return this.requests.get(id);
+  }
+
+  async forSubject(subjectId: string): Promise<ApprovalRequest[]> {
+    const asked = [...this.requests.values()]
+      .filter(r => r.subjectId === subjectId)
+      .reverse();
+    if (asked.length > 0 || !this.approveEveryPlan) return asked;
+    return [
+      {
+        id: `fixture-${subjectId}`,
+        taskId: 'task',
+        stepId: 'review',
+        kind: 'terraform-plan',
+        subjectId,
+        target: 'terraform workspace',
+        ownerRef: 'group:default/fulfilment',
+        requesterRef: 'user:default/jonas-weber',
+        summary: '',
+        taskUrl: '',
+        url: '',
+        status: 'approved',
+        decidedBy: 'user:default/ana-silva',
+        decidedAt: new Date().toISOString(),
+        createdAt: new Date().toISOString(),
+      },
+    ];
+  }
+
+  /** A plan approved as a teammate would approve it, for tests of apply. */
+  async approve(planId: string, decidedBy = 'user:default/marcus-okafor') {
+    const existing = (await this.forSubject(planId))[0];
+    const request =
+      existing ??
+      (await this.request({
+        taskId: 'task',
+        stepId: 'review',
+        kind: 'terraform-plan',
+        subjectId: planId,
+        target: 'terraform workspace',
+        ownerRef: 'group:default/storefront',
+        requesterRef: 'user:default/lena-fischer',
+        summary: '',
+      }));
+    this.decide(request.id, 'approved', decidedBy);
   }
 
   decide(

@@ -17,6 +17,7 @@ import {
   testOwnership,
 } from '@paved/testkit';
 import path from 'node:path';
+import { InMemoryApprovals } from './InMemoryApprovals';
 
 export const MODULES = path.resolve(
   __dirname,
@@ -123,6 +124,12 @@ export interface TestRunnerContext {
     runner: DefaultTerraformRunner;
     ownership: ReturnType<typeof testOwnership>;
     auditor: ReturnType<typeof mockServices.auditor.mock>;
+    /**
+     * Approvals in memory. `approveEveryPlan` (default true) has apply find
+     * each plan approved, for tests of what apply does; the approval
+     * gate's own tests set it to false.
+     */
+    approvals: InMemoryApprovals;
   };
   fake: FakeTerraform;
   /** Every log line of the runner and of the tasks' steps. */
@@ -163,6 +170,7 @@ export function describeWithRunner(
         runner: t.runner,
         ownership: testOwnership(),
         auditor: mockServices.auditor.mock(),
+        approvals: new InMemoryApprovals({ approveEveryPlan: true }),
       };
     });
     body(t);

@@ -3,19 +3,21 @@ import {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { ApprovalsService } from '@paved/plugin-approvals-node';
 import { OwnershipService } from '@paved/plugin-ownership-node';
 import { TerraformRunner } from '@paved/plugin-terraform-node';
 
 /**
  * What the paved:terraform:* actions take: the runner, the ownership
- * checks made against each workspace's recorded owner, and the auditor
- * every side effect is reported to.
+ * checks made against each workspace's recorded owner, the approvals a
+ * plan needs before apply, and the auditor every side effect is reported to.
  *
  * @public
  */
 export interface TerraformActionOptions {
   runner: TerraformRunner;
   ownership: OwnershipService;
+  approvals: ApprovalsService;
   auditor: AuditorService;
 }
 

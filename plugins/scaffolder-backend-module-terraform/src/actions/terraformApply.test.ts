@@ -9,6 +9,7 @@ import {
   runExampleSteps,
   TestTask,
 } from '../__testUtils__/createTestRunner';
+import { InMemoryApprovals } from '../__testUtils__/InMemoryApprovals';
 import { createTerraformApplyAction } from './terraformApply';
 import { examples } from './terraformApply.examples';
 import { createTerraformPlanAction } from './terraformPlan';
@@ -328,5 +329,84 @@ describeWithRunner('paved:terraform:apply', t => {
     expect(error.message).toBe(
       'terraform apply in workspace orders-db was cancelled: it stopped after SIGINT; the state lock is released. Applied before it stopped: random_password.master (create). Retry to resume.',
     );
+  });
+});
+
+describeWithRunner('paved:terraform:apply needs an approval', t => {
+  async function planned(approvals: InMemoryApprovals) {
+    const task = new TestTask('task-approval', t.logs);
+    const [planStep] = parseTemplateExampleSteps(examples[0].example);
+    await runExampleSteps(
+      [planStep],
+      [createTerraformPlanAction({ ...t.options, approvals })],
+      task,
+    );
+    return { task, planId: task.outputs.plan.planId as string };
+  }
+
+  const applyCount = () =>
+    t.fake.invocations().filter(i => i.argv[0] === 'apply').length;
+
+  it('refuses a plan no one was asked to approve, and one still waiting, and applies it once approved', async () => {
+    const approvals = new InMemoryApprovals();
+    const { task, planId } = await planned(approvals);
+    const apply = createTerraformApplyAction({ ...t.options, approvals });
+    const run = () =>
+      apply.handler(task.context('apply', { planId, allowDestroy: false })).catch(e => e);
+
+    const unasked = await run();
+    expect(unasked.name).toBe('NotAllowedError');
+    expect(unasked.message).toContain(
+      `Plan ${planId} is not approved: a member of the workspace's owning group other than the requester approves a plan before it is applied; no one was asked`,
+    );
+
+    await approvals.request({
+      taskId: 'task-approval',
+      stepId: 'review',
+      kind: 'terraform-plan',
+      subjectId: planId,
+      target: 'terraform workspace kestrel-orders-db',
+      ownerRef: 'group:default/fulfilment',
+      requesterRef: 'user:default/jonas-weber',
+      summary: 'Plan: 1 to add',
+    });
+    const pending = await run();
+    expect(pending.message).toContain(
+      'it waits for approval at http://portal.test/approvals?request=request-1',
+    );
+    expect(applyCount()).toBe(0);
+
+    await approvals.approve(planId);
+    const applied = await run();
+    expect(applied).toBeUndefined();
+    expect(applyCount()).toBe(1);
+  });
+
+  it('never applies a rejected plan', async () => {
+    const approvals = new InMemoryApprovals();
+    const { task, planId } = await planned(approvals);
+    const request = await approvals.request({
+      taskId: 'task-approval',
+      stepId: 'review',
+      kind: 'terraform-plan',
+      subjectId: planId,
+      target: 'terraform workspace kestrel-orders-db',
+      ownerRef: 'group:default/fulfilment',
+      requesterRef: 'user:default/jonas-weber',
+      summary: 'Plan: 1 to add',
+    });
+    approvals.decide(
+      request.id,
+      'rejected',
+      'user:default/amara-nwosu',
+      'wrong instance class',
+    );
+    const error = await createTerraformApplyAction({ ...t.options, approvals })
+      .handler(task.context('apply', { planId, allowDestroy: false }))
+      .catch(e => e);
+    expect(error.message).toBe(
+      `Plan ${planId} was rejected by user:default/amara-nwosu: wrong instance class; it is never applied`,
+    );
+    expect(applyCount()).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ import {
   TerraformActionOptions,
   workspaceTarget,
 } from './terraformActionOptions';
+import { assertPlanApproved } from './planApproval';
 import { assertMayUseWorkspace } from './workspaceOwner';
 import { Zod } from './zod';
 
@@ -52,7 +53,8 @@ const output = {
 /**
  * `paved:terraform:apply`: applies exactly the plan an earlier `paved:terraform:plan`
  * step of the same task saved, once the task's user is checked against the
- * workspace's recorded owner. A dry run stops before it.
+ * workspace's recorded owner and a member of the owning group approved
+ * the plan (planApproval.ts). A dry run stops before it.
  *
  * @public
  */
@@ -130,6 +132,7 @@ function auditApply<T>(
         action: 'apply a plan of',
         destructive: destroys(plan),
       });
+      await assertPlanApproved(options.approvals, plan);
       return apply();
     },
   );

@@ -23,7 +23,9 @@ describeWithRunner('paved:terraform:review', t => {
   const actions = () => [
     createTerraformPlanAction(t.options),
     createTerraformReviewAction({ runner: t.runner, approvals }),
-    createTerraformApplyAction(t.options),
+    // Apply reads the same approvals the review step asked: nothing is
+    // approved until a person decides.
+    createTerraformApplyAction({ ...t.options, approvals }),
   ];
   const applies = () => t.fake.invocations().filter(i => i.argv[0] === 'apply');
   const WAITING =
