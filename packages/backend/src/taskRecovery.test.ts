@@ -23,6 +23,7 @@ import {
   ChildBackend,
   dropPostgresDatabases,
   guestApi,
+  untilGuestIsAdmin,
   killChildBackend,
   startChildBackend,
   testPostgresUrl,
@@ -174,23 +175,7 @@ describe.each(cases)(
         );
         return res.status === 200 ? true : undefined;
       });
-      // The drivers create for the platform team only if the policy, which
-      // keeps a user's groups a few seconds, already sees the guest in it.
-      await eventually('the guest an admin to the policy', async () => {
-        const res = await api('/permission/authorize', {
-          items: [
-            {
-              id: 'admin',
-              permission: {
-                type: 'basic',
-                name: 'paved.audit.read',
-                attributes: { action: 'read' },
-              },
-            },
-          ],
-        });
-        return res.body?.items?.[0]?.result === 'ALLOW' ? true : undefined;
-      });
+      await untilGuestIsAdmin(api);
 
       const created = await api('/scaffolder/v2/tasks', {
         templateRef: `template:default/${TEMPLATE_NAME}`,

@@ -24,6 +24,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   ChildBackend,
   guestApi,
+  untilGuestIsAdmin,
   killChildBackend,
   startChildBackend,
 } from './__testUtils__/childBackend';
@@ -138,6 +139,7 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
       );
       return res.status === 200 ? true : undefined;
     });
+    await untilGuestIsAdmin(api);
     const created = await api('/scaffolder/v2/tasks', {
       templateRef: `template:default/${TEMPLATE_NAME}`,
       values: { name: 'kestrel-invoices', owner: 'group:default/platform' },

@@ -130,6 +130,32 @@ export async function guestApi(baseUrl: string) {
   };
 }
 
+/**
+ * Waits until the permission policy sees the guest as an admin (a member of
+ * the platform team): the catalogue must have read catalog/org.yaml, and the
+ * policy keeps a user's groups a few seconds, so a task started earlier
+ * would be refused what the platform team owns.
+ */
+export async function untilGuestIsAdmin(
+  api: Awaited<ReturnType<typeof guestApi>>,
+) {
+  await eventually('the guest an admin to the policy', async () => {
+    const res = await api('/permission/authorize', {
+      items: [
+        {
+          id: 'admin',
+          permission: {
+            type: 'basic',
+            name: 'paved.audit.read',
+            attributes: { action: 'read' },
+          },
+        },
+      ],
+    });
+    return res.body?.items?.[0]?.result === 'ALLOW' ? true : undefined;
+  });
+}
+
 /** Drops the PostgreSQL databases whose names start with `prefix`. */
 export async function dropPostgresDatabases(url: string, prefix: string) {
   const admin = new Client({ connectionString: url });
