@@ -7,36 +7,44 @@ import {
   RELATION_PARENT_OF,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { RefreshingCache } from './RefreshingCache';
 
 /** Options of {@link CatalogGroupGraph}. */
 export type CatalogGroupGraphOptions = {
   catalog: CatalogService;
   auth: AuthService;
-  /** How long an answer is reused, in milliseconds (default 5000). */
+  /** How long an answer is fresh, in milliseconds (default 5000). */
   ttlMs?: number;
+  /**
+   * How long past that an answer is served while it is read again in the
+   * background, in milliseconds (default 60000).
+   */
+  staleMs?: number;
   now?: () => number;
 };
-
-type Cached = { at: number; value: Promise<string[]> };
 
 /**
  * The organisation as the catalogue records it: which groups a user is in
  * (with their ancestors) and which users a group holds (with its
- * descendants). Answers are kept a few seconds, so that a burst of
- * permission checks costs one catalogue read per user.
+ * descendants). Answers are fresh for a few seconds and served for a
+ * minute more while they are read again in the background, so a
+ * permission decision waits for the catalogue only for a user not seen
+ * lately.
  */
 export class CatalogGroupGraph {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache: RefreshingCache<string[]>;
 
   constructor(options: CatalogGroupGraphOptions) {
     this.#catalog = options.catalog;
     this.#auth = options.auth;
-    this.#ttlMs = options.ttlMs ?? 5000;
-    this.#now = options.now ?? Date.now;
+    this.#cache = new RefreshingCache({
+      freshMs: options.ttlMs ?? 5000,
+      staleMs: options.staleMs ?? 60_000,
+      servesStale: refs => refs.length > 0,
+      now: options.now,
+    });
   }
 
   /** The groups of a user, directly and through parent groups; [] for an unknown user. */
@@ -92,12 +100,7 @@ export class CatalogGroupGraph {
   }
 
   #cached(key: string, load: () => Promise<string[]>): Promise<string[]> {
-    const hit = this.#cache.get(key);
-    if (hit && this.#now() - hit.at < this.#ttlMs) return hit.value;
-    const value = load();
-    this.#cache.set(key, { at: this.#now(), value });
-    value.catch(() => this.#cache.delete(key));
-    return value;
+    return this.#cache.get(key, load);
   }
 }
 

@@ -29,3 +29,5 @@ export {
 export type { OwnedTarget } from './isOwnedByRule';
 export { auditChange } from './audit/auditChange';
 export type { PavedAuditedChange } from './audit/auditChange';
+export { RefreshingCache } from './RefreshingCache';
+export type { RefreshingCacheOptions } from './RefreshingCache';
