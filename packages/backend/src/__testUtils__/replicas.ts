@@ -6,7 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GitHubTestServer } from '@paved/testkit';
-import { ChildBackend, guestApi, startChildBackend } from './childBackend';
+import {
+  ChildBackend,
+  guestApi,
+  startChildBackend,
+  untilGuestIsAdmin,
+} from './childBackend';
 import { ROOT, eventually, freePort, logMessage } from './wiring';
 
 /** A caller of a replica's /api as the guest. */
@@ -57,13 +62,21 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       integrations: { github: [github.integrationConfig()] },
       catalog: {
         locations: [
-          path.join(ROOT, 'templates/node-service/template.yaml'),
-          ...(options.templates ?? []),
-        ].map(target => ({
-          type: 'file',
-          target,
-          rules: [{ allow: ['Template'] }],
-        })),
+          // The owners the tasks name, and the guest's admin team.
+          {
+            type: 'file',
+            target: path.join(ROOT, 'catalog/org.yaml'),
+            rules: [{ allow: ['Group', 'User'] }],
+          },
+          ...[
+            path.join(ROOT, 'templates/node-service/template.yaml'),
+            ...(options.templates ?? []),
+          ].map(target => ({
+            type: 'file',
+            target,
+            rules: [{ allow: ['Template'] }],
+          })),
+        ],
       },
       scaffolder: { defaultEnvironment: { parameters: { replica: name } } },
       paved: {
@@ -85,6 +98,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     );
     return res.status === 200 ? true : undefined;
   });
+  await untilGuestIsAdmin(api);
   return { name, backend, api };
 }
 
