@@ -93,6 +93,17 @@ if (!pgUrl) {
         headers: { 'X-Requested-With': 'XMLHttpRequest' },
       });
       expect(guest.status).toBe(404);
+      // Nor the embedded default's sign-in picker.
+      const picker = await fetch(`${portal.baseUrl}/api/auth/picker/refresh`, {
+        headers: {
+          'X-Requested-With': 'XMLHttpRequest',
+          'x-paved-picker-user': 'user:default/guest',
+        },
+      });
+      expect(picker.status).toBe(404);
+      expect(
+        (await fetch(`${portal.baseUrl}/api/auth/picker/users`)).status,
+      ).toBe(404);
 
       // Anonymous callers get nothing from the catalogue.
       const anon = await fetch(`${portal.baseUrl}/api/catalog/entities`);
@@ -115,6 +126,21 @@ if (!pgUrl) {
       });
       expect(code).not.toBe(0);
       expect(output).toContain('backend.database.connection.host');
+    });
+
+    it('stops at start with the sign-in picker turned on', async () => {
+      const { code, output } = await expectStartFailure(dir, {
+        configs: PROD,
+        env: pgEnv(url),
+        config: {
+          backend: { database: { prefix } },
+          auth: { providers: { picker: {} } },
+        },
+      });
+      expect(code).not.toBe(0);
+      expect(output).toContain(
+        'auth.providers.picker is set, but this backend runs in production',
+      );
     });
 
     it('stops at start naming a malformed key', async () => {
