@@ -4,7 +4,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  Permission,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DefaultLocalForge,
@@ -12,7 +16,13 @@ import {
   LocalForge,
   localForgeServiceRef,
 } from '@paved/plugin-forge-node';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  PermissionsService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
@@ -67,6 +77,48 @@ async function gitCliFailing(
   }
 }
 
+const catalogLocationDeletePermission = createPermission({
+  name: 'catalog.location.delete',
+  attributes: { action: 'delete' },
+});
+
+/**
+ * The decisions Paved's policy makes for what these tests touch: backend
+ * services are allowed (they reach no policy), callers without a user
+ * denied, `catalog.location.delete` is the admins' only, and the forge's
+ * own permissions are `forgeDecision()`'s.
+ */
+function pavedLikePermissions(
+  forgeDecision: () => AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+): PermissionsService {
+  const ownership = testOwnership();
+  const decide = async (
+    permission: Permission,
+    credentials: BackstageCredentials,
+  ) => {
+    const caller = await ownership.caller(credentials);
+    if (caller.type === 'service') return AuthorizeResult.ALLOW;
+    if (caller.type !== 'user') return AuthorizeResult.DENY;
+    if (permission.name === catalogLocationDeletePermission.name) {
+      return caller.isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+    }
+    return forgeDecision();
+  };
+  const answer = async (
+    requests: { permission: Permission }[],
+    options: { credentials: BackstageCredentials },
+  ) =>
+    Promise.all(
+      requests.map(async r => ({
+        result: await decide(r.permission, options.credentials),
+      })),
+    );
+  return {
+    authorize: answer,
+    authorizeConditional: answer,
+  } as unknown as PermissionsService;
+}
+
 /** supertest reads unknown content types as nothing; keep the bytes. */
 function binary(res: any, cb: (e: Error | null, b: Buffer) => void) {
   const chunks: Buffer[] = [];
@@ -79,6 +131,9 @@ describe('forge backend plugin', () => {
   const repo = { owner: 'kestrel', name: 'invoices' };
   let forge: LocalForge;
   let commitSha: string;
+  let forgeDecision: AuthorizeResult.ALLOW | AuthorizeResult.DENY =
+    AuthorizeResult.ALLOW;
+  const permissions = pavedLikePermissions(() => forgeDecision);
 
   const catalog = catalogServiceMock.mock({
     getLocations: jest.fn(async () => ({
@@ -105,7 +160,18 @@ describe('forge backend plugin', () => {
         },
       ],
     })),
-    removeLocationById: jest.fn(async () => {}),
+    // As the catalogue does: catalog.location.delete for the caller.
+    removeLocationById: jest.fn(async (id: string, options?: any) => {
+      const [decision] = await permissions.authorize(
+        [{ permission: catalogLocationDeletePermission }],
+        { credentials: options?.credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Unauthorized: may not delete location ${id} (catalog.location.delete)`,
+        );
+      }
+    }),
   });
 
   async function start(
@@ -116,6 +182,7 @@ describe('forge backend plugin', () => {
       auditor?: ReturnType<typeof mockServices.auditor.mock>;
     } = {},
   ) {
+    forgeDecision = options.permission ?? AuthorizeResult.ALLOW;
     const backend = await startTestBackend({
       features: [
         forgePlugin,
@@ -143,8 +210,10 @@ describe('forge backend plugin', () => {
           factory: () => testOwnership(),
         }),
         (options.auditor ?? mockServices.auditor.mock()).factory,
-        mockServices.permissions.factory({
-          result: options.permission ?? AuthorizeResult.ALLOW,
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => permissions,
         }),
         catalog.factory,
         // Capture the forge the plugin uses, to seed it.
@@ -508,8 +577,9 @@ describe('forge backend plugin', () => {
         ],
       });
       expect(catalog.removeLocationById).toHaveBeenCalledTimes(1);
+      // As the forge itself, once the owner's delete was allowed.
       expect(catalog.removeLocationById).toHaveBeenCalledWith('loc-1', {
-        credentials: mockCredentials.user(TEST_USERS.teamA),
+        credentials: mockCredentials.service('plugin:forge'),
       });
       await expect(forge.getRepository(repo)).resolves.toBeUndefined();
 
@@ -604,6 +674,50 @@ describe('forge backend plugin', () => {
       );
       expect(unownedByAdmin.status).toBe(200);
       expect(await forge.listRepositories()).toEqual([]);
+      await backend.stop();
+    });
+
+    it('lets a non-admin owner delete a repository with locations: the forge unregisters them as itself', async () => {
+      // The catalogue refuses the owner's own unregistering (admins only).
+      await expect(
+        catalog.removeLocationById('loc-1', {
+          credentials: mockCredentials.user(TEST_USERS.teamAMate),
+        }),
+      ).rejects.toThrow(/catalog\.location\.delete/);
+      catalog.removeLocationById.mockClear();
+      const auditor = mockServices.auditor.mock();
+      const { backend } = await start({ auditor });
+      const res = await del(backend, TEST_USERS.teamAMate);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        existed: true,
+        unregisteredLocations: [
+          'http://localhost:7007/api/forge/kestrel/invoices/blob/main/catalog-info.yaml',
+        ],
+      });
+      expect(catalog.removeLocationById).toHaveBeenCalledTimes(1);
+      expect(catalog.removeLocationById).toHaveBeenCalledWith('loc-1', {
+        credentials: mockCredentials.service('plugin:forge'),
+      });
+      await expect(forge.getRepository(repo)).resolves.toBeUndefined();
+      // The actor audited is the owner, not the forge.
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'repository-delete',
+          meta: expect.objectContaining({ actor: TEST_USERS.teamAMate }),
+        }),
+      );
+
+      // Team B still may not, and its refusal unregisters nothing.
+      await forge.createRepository({
+        owner: 'kestrel',
+        name: 'orders',
+        ownerGroup: TEST_GROUPS.teamA,
+      });
+      catalog.removeLocationById.mockClear();
+      const refused = await del(backend, TEST_USERS.teamB, 'orders');
+      expect(refused.status).toBe(403);
+      expect(catalog.removeLocationById).not.toHaveBeenCalled();
       await backend.stop();
     });
 
@@ -724,6 +838,62 @@ describe('forge backend plugin', () => {
       ]);
       const page = await request(backend.server).get('/api/forge/');
       expect(page.text).not.toContain('secret');
+      await backend.stop();
+    });
+
+    it("are read in the browser with the user cookie of their owners, not another team's", async () => {
+      const { backend } = await start({ anonymousRead: false });
+      /** The cookie the app fetches once signed in, from the real route. */
+      const cookieOf = async (userRef: string) => {
+        const res = await request(backend.server)
+          .get('/api/forge/.backstage/auth/v1/cookie')
+          .set('Authorization', mockCredentials.user.header(userRef));
+        expect(res.status).toBe(200);
+        expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
+        const [cookie] = res.get('Set-Cookie') ?? [];
+        expect(cookie).toBeDefined();
+        return cookie.split(';')[0];
+      };
+      const teamA = await cookieOf(TEST_USERS.teamA);
+      const teamB = await cookieOf(TEST_USERS.teamB);
+      const status = async (url: string, cookie?: string) => {
+        const req = request(backend.server).get(url);
+        return (await (cookie ? req.set('Cookie', cookie) : req)).status;
+      };
+      const browserUrls = urls.filter(u => !u.startsWith('/api/forge/-/'));
+      for (const url of browserUrls) {
+        expect({ url, teamA: await status(url, teamA) }).toEqual({
+          url,
+          teamA: 200,
+        });
+        expect({ url, teamB: await status(url, teamB) }).toEqual({
+          url,
+          teamB: 403,
+        });
+        expect({ url, anonymous: await status(url) }).toEqual({
+          url,
+          anonymous: 401,
+        });
+      }
+      // The repository list page shows it to its owners only.
+      const list = await request(backend.server)
+        .get('/api/forge/')
+        .set('Cookie', teamA);
+      expect(list.text).toContain('secret');
+      const listB = await request(backend.server)
+        .get('/api/forge/')
+        .set('Cookie', teamB);
+      expect(listB.status).toBe(200);
+      expect(listB.text).not.toContain('secret');
+      // The JSON API and DELETE take tokens only: a cookie is no credential.
+      expect(await status('/api/forge/-/repos/kestrel/secret', teamA)).toBe(
+        401,
+      );
+      const deleted = await request(backend.server)
+        .delete('/api/forge/-/repos/kestrel/secret')
+        .set('Cookie', teamA);
+      expect(deleted.status).toBe(401);
+      await expect(forge.getRepository(secret)).resolves.toBeDefined();
       await backend.stop();
     });
 

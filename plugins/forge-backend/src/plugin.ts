@@ -32,6 +32,7 @@ export const forgePlugin = createBackendPlugin({
         forge: localForgeServiceRef,
         ownership: ownershipServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
       },
       async init({
         config,
@@ -44,6 +45,7 @@ export const forgePlugin = createBackendPlugin({
         forge,
         ownership,
         auditor,
+        auth,
       }) {
         permissionsRegistry.addPermissions(forgePermissions);
         httpRouter.use(
@@ -55,6 +57,7 @@ export const forgePlugin = createBackendPlugin({
             logger,
             ownership,
             auditor,
+            auth,
             anonymousRead:
               config.getOptionalBoolean('paved.forge.anonymousRead') ?? false,
           }),
@@ -63,6 +66,11 @@ export const forgePlugin = createBackendPlugin({
         // createRouter): reads follow paved.forge.anonymousRead, DELETE
         // always requires credentials and the permission.
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        // A signed-in person's browser holds the user cookie the app fetches
+        // from /api/forge/.backstage/auth/v1/cookie: pages, raw files and git
+        // reads accept it (a private repository's page opened from "View
+        // source"); the JSON API and DELETE take tokens only.
+        httpRouter.addAuthPolicy({ path: '/', allow: 'user-cookie' });
       },
     });
   },

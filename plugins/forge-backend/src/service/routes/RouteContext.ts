@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -27,7 +28,22 @@ export interface RouteServices {
   /** Who may read a private repository and delete one: its recorded owner's members and admins. */
   ownership: OwnershipService;
   auditor: AuditorService;
+  /** The forge's own service credentials, for what it does after its own checks. */
+  auth: AuthService;
 }
+
+/** How a read may authenticate. */
+export interface ReadOptions {
+  /**
+   * Whether the user cookie counts (`/.backstage/auth/v1/cookie`, a limited
+   * user token): a person's browser opening a page or a raw file sends no
+   * Backstage token. The JSON API and DELETE take tokens only.
+   */
+  cookie?: boolean;
+}
+
+/** The reads a browser makes (pages, raw files, git): the user cookie counts. */
+export const BROWSER: ReadOptions = { cookie: true };
 
 /** What every route group of the forge's router works with. */
 export interface RouteContext extends RouteServices {
@@ -37,9 +53,17 @@ export interface RouteContext extends RouteServices {
    * read only by its owners, admins and services (401 without a token,
    * else 403 naming the owner).
    */
-  checkRead(req: Request, repo?: ForgeRepositoryRef): Promise<void>;
+  checkRead(
+    req: Request,
+    repo?: ForgeRepositoryRef,
+    options?: ReadOptions,
+  ): Promise<void>;
   /** The repositories of a list the request may read. */
-  readable(req: Request, repos: ForgeRepository[]): Promise<ForgeRepository[]>;
+  readable(
+    req: Request,
+    repos: ForgeRepository[],
+    options?: ReadOptions,
+  ): Promise<ForgeRepository[]>;
   /** The repository, or a NotFoundError naming it. */
   existing(repo: ForgeRepositoryRef): Promise<ForgeRepository>;
 }
@@ -51,14 +75,19 @@ export function createRouteContext(
   const { forge, httpAuth, anonymousRead, ownership } = options;
   return {
     ...options,
-    async checkRead(req, repo) {
+    async checkRead(req, repo, readOptions) {
+      const allowLimitedAccess = readOptions?.cookie ?? false;
       if (!anonymousRead) {
-        await httpAuth.credentials(req, { allow: ['user', 'service'] });
+        await httpAuth.credentials(req, {
+          allow: ['user', 'service'],
+          allowLimitedAccess,
+        });
       }
       const found = repo && (await forge.getRepository(repo));
       if (found?.visibility !== 'private') return;
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
+        allowLimitedAccess,
       });
       if (!(await mayRead(ownership, credentials, found))) {
         const caller = await ownership.caller(credentials);
@@ -68,9 +97,10 @@ export function createRouteContext(
         );
       }
     },
-    async readable(req, repos) {
+    async readable(req, repos, readOptions) {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service', 'none'],
+        allowLimitedAccess: readOptions?.cookie ?? false,
       });
       const allowed = await Promise.all(
         repos.map(r => mayRead(ownership, credentials, r)),

@@ -48,8 +48,15 @@ export async function deleteRepository(
       // Nothing there: nothing to delete, nor to unregister for it.
       if (!found) return { existed: false, unregisteredLocations: [] };
       await authorizeOwner(context, found, credentials, target);
+      // The caller may delete the repository, but the catalogue lets only
+      // admins unregister locations (catalog.location.delete): the forge
+      // unregisters its repository's own locations as itself.
       const unregisteredLocations = request.unregister
-        ? await unregisterLocations(context, repo, credentials)
+        ? await unregisterLocations(
+            context,
+            repo,
+            await context.auth.getOwnServiceCredentials(),
+          )
         : [];
       const { existed } = await forge.deleteRepository(repo);
       logger.info(
@@ -112,7 +119,8 @@ async function authorizeOwner(
 }
 
 /**
- * Removes the catalogue's url locations below the repository's page,
+ * Removes the catalogue's url locations below the repository's page, with
+ * the forge's own credentials once the caller's delete was allowed,
  * whatever the letter case of their URL (the forge's owner and name are
  * lowercase, a location registered by hand may not be).
  */

@@ -7,7 +7,7 @@ import {
 } from '@paved/plugin-git-node';
 import express, { Request, Router } from 'express';
 import { z } from 'zod';
-import { RouteContext, parseQuery, repoParam } from './RouteContext';
+import { BROWSER, RouteContext, parseQuery, repoParam } from './RouteContext';
 
 const infoRefsQuery = z.object({
   service: z.enum(['git-upload-pack', 'git-receive-pack'], {
@@ -36,7 +36,7 @@ export function addGitRoutes(router: Router, context: RouteContext) {
     const repo = repoParam(req);
     const { service } = parseQuery(infoRefsQuery, req);
     if (service === 'git-receive-pack') throw new NotAllowedError(READ_ONLY);
-    await context.checkRead(req, repo);
+    await context.checkRead(req, repo, BROWSER);
     const refs = await forge.listRefs(repo);
     res
       .status(200)
@@ -62,7 +62,7 @@ export function addGitRoutes(router: Router, context: RouteContext) {
           'Content-Type: expected application/x-git-upload-pack-request',
         );
       }
-      await context.checkRead(req, repo);
+      await context.checkRead(req, repo, BROWSER);
       await context.existing(repo);
       res.status(200).set({
         ...NO_CACHE,

@@ -5,7 +5,7 @@ import {
   repositoryListPage,
   treePage,
 } from '../pages';
-import { RouteContext, repoParam, wildcard } from './RouteContext';
+import { BROWSER, RouteContext, repoParam, wildcard } from './RouteContext';
 
 /**
  * The HTML pages: the repository list, a repository, and its folders and
@@ -35,13 +35,13 @@ export function addPageRoutes(router: Router, context: RouteContext) {
   });
 
   router.get('/', async (req, res) => {
-    await context.checkRead(req);
+    await context.checkRead(req, undefined, BROWSER);
     res
       .type('html')
       .send(
         repositoryListPage(
           urls,
-          await context.readable(req, await forge.listRepositories()),
+          await context.readable(req, await forge.listRepositories(), BROWSER),
         ),
       );
   });
@@ -57,7 +57,7 @@ async function renderTree(
   const { forge } = context;
   const urls = forge.urls;
   const repo = repoParam(req);
-  await context.checkRead(req, repo);
+  await context.checkRead(req, repo, BROWSER);
   const found = await context.existing(repo);
   if (found.empty && !refAndPath) {
     res.type('html').send(emptyRepositoryPage(urls, found));

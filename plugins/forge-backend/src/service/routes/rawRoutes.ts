@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { isText } from '../pages';
-import { RouteContext, repoParam, wildcard } from './RouteContext';
+import { BROWSER, RouteContext, repoParam, wildcard } from './RouteContext';
 
 /** A file's bytes at `/:owner/:repo/raw/<ref>/<path>`, inert in a browser. */
 export function addRawRoutes(router: Router, context: RouteContext) {
@@ -8,7 +8,7 @@ export function addRawRoutes(router: Router, context: RouteContext) {
 
   router.get('/:owner/:repo/raw/*', async (req, res) => {
     const repo = repoParam(req);
-    await context.checkRead(req, repo);
+    await context.checkRead(req, repo, BROWSER);
     const resolved = await forge.resolvePath(repo, wildcard(req));
     const file = await forge.readFile(repo, resolved.commitSha, resolved.path);
     res.set({
