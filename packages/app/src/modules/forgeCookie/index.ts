@@ -1,0 +1,1 @@
+export { forgeCookieModule } from './forgeCookieModule';
