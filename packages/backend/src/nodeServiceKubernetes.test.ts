@@ -450,9 +450,7 @@ describe('the node-service template with a cluster', () => {
         'RoleBinding',
         NAMESPACE_OBJECT_NAMES.roleBinding,
       )!.subjects,
-    ).toEqual([
-      expect.objectContaining({ kind: 'Group', name: 'fulfilment' }),
-    ]);
+    ).toEqual([expect.objectContaining({ kind: 'Group', name: 'fulfilment' })]);
 
     // The template's manifests, applied by Paved with no guardrail broken.
     expect(done.messages('deploy')).toEqual(

@@ -343,7 +343,11 @@ describe('the permission matrix on the real backend', () => {
         owner: A,
       },
     );
-    expect(namespace).toMatchObject({ status: 'completed' });
+    if (namespace.status !== 'completed') {
+      throw new Error(
+        `team A's namespace was not provisioned:\n${namespace.log}`,
+      );
+    }
     await github.driver.createRepository('kestrel', 'shop', {
       topics: markerTopicsOf(A),
       files: { 'README.md': '# shop\n' },
@@ -354,7 +358,9 @@ describe('the permission matrix on the real backend', () => {
       owner: A,
       variables: { name: 'shop-bucket', owner: 'storefront' },
     });
-    expect(plan).toMatchObject({ status: 'completed' });
+    if (plan.status !== 'completed' || !plan.output.planId) {
+      throw new Error(`team A's plan was not made:\n${plan.log}`);
+    }
     teamAPlanId = plan.output.planId ?? '';
     teamATaskId = plan.id;
   });
