@@ -352,7 +352,9 @@ describeWithRunner('paved:terraform:apply needs an approval', t => {
     const { task, planId } = await planned(approvals);
     const apply = createTerraformApplyAction({ ...t.options, approvals });
     const run = () =>
-      apply.handler(task.context('apply', { planId, allowDestroy: false })).catch(e => e);
+      apply
+        .handler(task.context('apply', { planId, allowDestroy: false }))
+        .catch(e => e);
 
     const unasked = await run();
     expect(unasked.name).toBe('NotAllowedError');
