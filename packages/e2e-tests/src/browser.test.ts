@@ -303,16 +303,23 @@ describe('portal in a browser', () => {
     await screenshot(page, 'create-component-entity-page');
 
     // The forge serves what was published: the page, the raw file, git.
-    await page.goto(source);
+    // The repository is private (the template's default): the browser
+    // opens its page as the signed-in guest with the forge's user cookie,
+    // which the app fetched once signed in; a caller without it gets 401.
+    const opened = await page.goto(source);
+    expect(opened?.status()).toBe(200);
     await page.getByText('catalog-info.yaml').first().waitFor();
     await screenshot(page, 'create-component-forge-repository');
-    const raw = await fetch(
-      `${portal.baseUrl}/api/forge/kestrel/${name}/raw/main/catalog-info.yaml`,
-    );
+    const headers = { Authorization: `Bearer ${token}` };
+    const rawUrl = `${portal.baseUrl}/api/forge/kestrel/${name}/raw/main/catalog-info.yaml`;
+    expect((await fetch(rawUrl)).status).toBe(401);
+    expect((await fetch(source)).status).toBe(401);
+    const raw = await fetch(rawUrl, { headers });
     expect(raw.status).toBe(200);
     expect(await raw.text()).toContain(`name: "${name}"`);
     const refs = await fetch(
       `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+      { headers },
     );
     expect(refs.headers.get('content-type')).toBe(
       'application/x-git-upload-pack-advertisement',
@@ -321,10 +328,10 @@ describe('portal in a browser', () => {
 
     // Retrying the finished task (the scaffolder's retry) converges: publish
     // resumes from its checkpoints, catalog:register refreshes the location.
-    const headers = { Authorization: `Bearer ${token}` };
     const advertised = await (
       await fetch(
         `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+        { headers },
       )
     ).text();
     const retry = await fetch(
@@ -349,13 +356,14 @@ describe('portal in a browser', () => {
     // The same single commit: nothing was pushed again.
     const readvertised = await fetch(
       `${portal.baseUrl}/api/forge/kestrel/${name}.git/info/refs?service=git-upload-pack`,
+      { headers },
     );
     expect(await readvertised.text()).toBe(advertised);
 
     // Undo: deleting the repository unregisters its location too.
     const removed = await fetch(
       `${portal.baseUrl}/api/forge/-/repos/kestrel/${name}`,
-      { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } },
+      { method: 'DELETE', headers },
     );
     expect(await removed.json()).toEqual({
       existed: true,
@@ -363,7 +371,9 @@ describe('portal in a browser', () => {
         `${portal.baseUrl}/api/forge/kestrel/${name}/blob/main/catalog-info.yaml`,
       ],
     });
-    const gone = await fetch(`${portal.baseUrl}/api/forge/kestrel/${name}`);
+    const gone = await fetch(`${portal.baseUrl}/api/forge/kestrel/${name}`, {
+      headers,
+    });
     expect(gone.status).toBe(404);
   });
 
