@@ -141,6 +141,9 @@ describe('DefaultOwnershipService', () => {
   });
 
   it('takes the admin groups from its options, not a fixed name', async () => {
+    expect(
+      (await service({ adminGroups: ['', ' '] }).caller(as('ana'))).isAdmin,
+    ).toBe(false);
     const ownership = service({ adminGroups: ['group:default/fulfilment'] });
     expect((await ownership.caller(as('ana'))).isAdmin).toBe(false);
     expect((await ownership.caller(as('jonas'))).isAdmin).toBe(true);

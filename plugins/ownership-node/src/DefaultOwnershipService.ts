@@ -91,7 +91,10 @@ export class DefaultOwnershipService implements OwnershipService {
       ttlMs: options.cacheTtlMs,
     });
     this.#adminGroups = new Set(
-      (options.adminGroups ?? DEFAULT_ADMIN_GROUPS).map(groupRefOf),
+      (options.adminGroups ?? DEFAULT_ADMIN_GROUPS)
+        // an unset PAVED_ADMIN_GROUP in production is an empty entry: no admin
+        .filter(group => group.trim() !== '')
+        .map(groupRefOf),
     );
     this.#allowSelfApproval = options.allowSelfApproval ?? false;
     this.#permissions = options.permissions;
