@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  AppRootElementBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -7,6 +8,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import CheckCircleOutlineIcon from '@material-ui/icons/CheckCircleOutline';
 import { approvalsApiRef, ApprovalsClient } from './api/ApprovalsApi';
+import { TaskPageApprovals } from './components/TaskPageApprovals';
 import { rootRouteRef } from './routes';
 
 const page = PageBlueprint.make({
@@ -28,9 +30,16 @@ const api = ApiBlueprint.make({
     }),
 });
 
+/** Approve and Reject on the scaffolder's task page, which has no slot for them. */
+export const taskPageApprovals = AppRootElementBlueprint.make({
+  name: 'task-page',
+  params: { element: <TaskPageApprovals /> },
+});
+
 /**
  * The approvals page at /approvals, with its nav item: Terraform plans
- * waiting for the signed-in person's team, with Approve and Reject.
+ * waiting for the signed-in person's team, with Approve and Reject; and
+ * the same decision on the scaffolder's task page of a waiting task.
  *
  * @public
  */
@@ -39,5 +48,5 @@ export const approvalsPlugin = createFrontendPlugin({
   title: 'Approvals',
   icon: <CheckCircleOutlineIcon />,
   routes: { root: rootRouteRef },
-  extensions: [page, api],
+  extensions: [page, api, taskPageApprovals],
 });

@@ -1,10 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { ApprovalRequestView } from '@paved/plugin-approvals-common';
+import {
+  ApprovalRequestView,
+  ApprovalStatus,
+} from '@paved/plugin-approvals-common';
 import { approvalsApiRef } from '../api/ApprovalsApi';
 
-/** The requests the person may see, and their decisions, reloaded after each. */
-export function useApprovals() {
+/**
+ * The requests the person may see (only those in `status` when given), and
+ * their decisions, reloaded after each and every `pollIntervalMs` when given.
+ */
+export function useApprovals(
+  options: { status?: ApprovalStatus; pollIntervalMs?: number } = {},
+) {
+  const { status, pollIntervalMs } = options;
   const api = useApi(approvalsApiRef);
   const alerts = useApi(alertApiRef);
   const [requests, setRequests] = useState<ApprovalRequestView[]>();
@@ -13,15 +22,18 @@ export function useApprovals() {
 
   const load = useCallback(async () => {
     try {
-      setRequests(await api.list());
+      setRequests(await api.list(status ? { status } : undefined));
       setError(undefined);
     } catch (e) {
       setError(e as Error);
     }
-  }, [api]);
+  }, [api, status]);
   useEffect(() => {
     load();
-  }, [load]);
+    if (!pollIntervalMs) return undefined;
+    const timer = setInterval(load, pollIntervalMs);
+    return () => clearInterval(timer);
+  }, [load, pollIntervalMs]);
 
   const decide = async (id: string, decision: () => Promise<unknown>) => {
     setBusy(id);
