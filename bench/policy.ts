@@ -3,7 +3,7 @@
  * absence with everything else equal (bench/policy/backend.ts):
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/policy.ts \
- *     [--requests=300] [--creates=5]
+ *     [--requests=300] [--creates=5] [--warm-up=300]
  *
  * - the p50/p95 of a catalogue list and of a task read by a member of a
  *   team (not an admin: their task reads are conditional decisions), with
@@ -28,6 +28,7 @@ const arg = (name: string, fallback: string) =>
   process.argv.find(a => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const REQUESTS = Number(arg('requests', '300'));
 const CREATES = Number(arg('creates', '5'));
+const WARM_UP = Number(arg('warm-up', '300'));
 const MEMBER = 'user:default/lena-fischer';
 const ADMIN = 'user:default/ana-silva';
 
@@ -143,15 +144,28 @@ function percentile(values: number[], p: number): number {
   ];
 }
 
-async function timed(n: number, call: () => Promise<unknown>) {
-  for (let i = 0; i < 20; i++) await call();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await call();
-    times.push(performance.now() - t0);
+/**
+ * p50 and p95 of `n` rounds of calls, one to each backend in turn (in
+ * alternating order), after WARM_UP rounds: the two backends run side by
+ * side, so what else the machine does weighs on both alike. A freshly
+ * started backend answers its first few hundred requests slower (JIT,
+ * caches) by more than the difference measured here.
+ */
+async function timedSideBySide(
+  n: number,
+  calls: Array<() => Promise<unknown>>,
+) {
+  const times: number[][] = calls.map(() => []);
+  for (let round = 0; round < WARM_UP + n; round++) {
+    const order = round % 2 === 0 ? calls : [...calls].reverse();
+    for (const call of order) {
+      const t0 = performance.now();
+      await call();
+      if (round >= WARM_UP)
+        times[calls.indexOf(call)].push(performance.now() - t0);
+    }
   }
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  return times.map(t => ({ p50: percentile(t, 50), p95: percentile(t, 95) }));
 }
 
 async function createComponent(portal: Portal, name: string) {
@@ -179,22 +193,40 @@ async function createComponent(portal: Portal, name: string) {
   return { id, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function reads(variant: Variant) {
-  const portal = await start(variant);
+/** Catalogue list and task read, allow-all and Paved's policy side by side. */
+async function reads() {
+  const allowAll = await start({ policy: 'allow-all', audit: 'on' });
+  const paved = await start({ policy: 'paved', audit: 'on' });
   try {
-    const { id } = await createComponent(
-      portal,
-      `bench-read-${variant.policy}`,
+    const portals = [allowAll, paved];
+    const ids = await Promise.all(
+      portals.map(
+        async (portal, i) =>
+          (
+            await createComponent(portal, `bench-read-${i}`)
+          ).id,
+      ),
     );
-    const catalogue = await timed(REQUESTS, () =>
-      portal.api(MEMBER, '/catalog/entities?filter=kind=component'),
+    const [catalogueAllowAll, cataloguePaved] = await timedSideBySide(
+      REQUESTS,
+      portals.map(
+        portal => () =>
+          portal.api(MEMBER, '/catalog/entities?filter=kind=component'),
+      ),
     );
-    const task = await timed(REQUESTS, () =>
-      portal.api(MEMBER, `/scaffolder/v2/tasks/${id}`),
+    const [taskAllowAll, taskPaved] = await timedSideBySide(
+      REQUESTS,
+      portals.map(
+        (portal, i) => () =>
+          portal.api(MEMBER, `/scaffolder/v2/tasks/${ids[i]}`),
+      ),
     );
-    return { catalogue, task };
+    return {
+      allowAll: { catalogue: catalogueAllowAll, task: taskAllowAll },
+      paved: { catalogue: cataloguePaved, task: taskPaved },
+    };
   } finally {
-    await stop(portal);
+    await Promise.all([stop(allowAll), stop(paved)]);
   }
 }
 
@@ -229,11 +261,10 @@ async function creates(variant: Variant) {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function main() {
-  const allowAll = await reads({ policy: 'allow-all', audit: 'on' });
-  const paved = await reads({ policy: 'paved', audit: 'on' });
+  const { allowAll, paved } = await reads();
   const ratio = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)} %`;
   console.log(
-    `\nRead latency as ${MEMBER}, ${REQUESTS} requests each (after 20 warm-up)`,
+    `\nRead latency as ${MEMBER}, ${REQUESTS} requests each, the two backends side by side (after ${WARM_UP} warm-up rounds)`,
   );
   console.log(
     '| request | allow-all p50 / p95 | Paved policy p50 / p95 | p95 change |',
