@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { TEST_USERS } from '@paved/testkit';
+import { TEST_USERS, recordingAuditor } from '@paved/testkit';
 import { createGitHubBranchProtectAction } from './githubBranchProtect';
 import { createGitHubRepoArchiveAction } from './githubRepoArchive';
 import { createGitHubRepoDeleteAction } from './githubRepoDelete';
@@ -8,7 +8,6 @@ import {
   runAction,
   useHarness,
 } from '../__testUtils__/harness';
-import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const repoUrl = 'github.com?owner=kestrel&repo=shop';
 const target = 'repository github.com/kestrel/shop';

@@ -14,10 +14,10 @@ import {
   TEST_USERS,
   runAction,
   testOwnership,
+  recordingAuditor,
 } from '@paved/testkit';
 import { createPavedPublishAction } from './publish';
 import { useGitHub } from '../__testUtils__/useGitHub';
-import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 const repoUrl = 'github.com?owner=kestrel&repo=shop';
 const repo = { owner: 'kestrel', name: 'shop' };

@@ -16,12 +16,12 @@ import {
   exampleInput,
   runAction,
   testOwnership,
+  recordingAuditor,
 } from '@paved/testkit';
 import { RepositoryPublisher } from '@paved/plugin-publish-node';
 import { createPavedPublishAction, publisherFor } from './publish';
 import { examples } from './publish.examples';
 import { useGitHub } from '../__testUtils__/useGitHub';
-import { recordingAuditor } from '../__testUtils__/recordingAuditor';
 
 /** A run as a member of team A, with team A as the form's owner unless the input names one. */
 const runAs: typeof runAction = (action, input, options) =>
