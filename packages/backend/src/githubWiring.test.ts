@@ -9,6 +9,7 @@
  * Paved's permission policy, team B's "Archive or delete a repository" on
  * team A's repository is refused and the repository stays.
  */
+import { httpAuthWithActors } from '@paved/testkit';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -32,10 +33,6 @@ import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import auditBackend from '@paved/plugin-audit-backend';
 import { auditorServiceFactory } from '@paved/plugin-audit-node';
 import { TEST_GROUPS, TEST_USERS, startGitHubTestServer } from '@paved/testkit';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import permissionModulePavedPolicy from '@paved/plugin-permission-backend-module-paved-policy';
 import { markerTopicsOf } from '@paved/plugin-github-node';
@@ -625,31 +622,6 @@ describe('Create Component on GitHub (the GitHub test server), into the catalogu
       { title: 'Repository', content: 'kestrel/invoice-service: not-found' },
     ]);
   });
-});
-
-/**
- * The mock httpAuth, except that a plugin's token on behalf of a user is
- * read as that user with the plugin as actor, as Backstage's real tokens
- * are (the permission backend wants that for resource permissions).
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory: ({ plugin }) => {
-    const mock = mockServices.httpAuth({ pluginId: plugin.getId() });
-    return {
-      issueUserCookie: mock.issueUserCookie.bind(mock),
-      credentials: (async (req: any, options: any) => {
-        const credentials: any = await mock.credentials(req, options);
-        const token = String(req.headers.authorization ?? '');
-        const [, json] = token.split('mock-service-token:');
-        const { sub, obo } = json ? JSON.parse(json) : ({} as any);
-        return obo
-          ? mockCredentials.user(obo, { actor: { subject: sub } })
-          : credentials;
-      }) as any,
-    };
-  },
 });
 
 describe("Archive or delete a repository as another team, under Paved's policy", () => {

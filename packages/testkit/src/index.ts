@@ -11,3 +11,4 @@ export * from './github';
 export * from './terraform';
 export * from './scaffolder';
 export * from './ownership';
+export * from './backend';

@@ -1,7 +1,4 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { httpAuthWithActors } from '@paved/testkit';
 import {
   mockCredentials,
   mockServices,
@@ -19,32 +16,6 @@ import request from 'supertest';
 import { auditPlugin } from './plugin';
 
 jest.setTimeout(60_000);
-
-/**
- * The mock httpAuth, except that a plugin's token on behalf of a user is
- * read as that user, as Backstage's real tokens are: the permission
- * backend then asks the policy about the user, not the calling plugin.
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory: ({ plugin }) => {
-    const mock = mockServices.httpAuth({ pluginId: plugin.getId() });
-    return {
-      issueUserCookie: mock.issueUserCookie.bind(mock),
-      credentials: (async (req: any, options: any) => {
-        const credentials: any = await mock.credentials(req, options);
-        const [, json] = String(req.headers.authorization ?? '').split(
-          'mock-service-token:',
-        );
-        const { sub, obo } = json ? JSON.parse(json) : ({} as any);
-        return obo
-          ? mockCredentials.user(obo, { actor: { subject: sub } })
-          : credentials;
-      }) as any,
-    };
-  },
-});
 
 describe('permission denials in the audit trail', () => {
   it("stores a DENY of the real permission backend and Paved's policy as a failed permission-denied event", async () => {

@@ -4,15 +4,12 @@
  * HTTP. Team A's tasks are read and cancelled by team A and the admin, and
  * refused to team B; dry runs are the admins'.
  */
+import { httpAuthWithActors } from '@paved/testkit';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -34,32 +31,6 @@ const WAIT_TEMPLATE = {
     steps: [{ id: 'wait', action: 'debug:wait', input: { seconds: 30 } }],
   },
 };
-
-/**
- * The mock httpAuth, except that a plugin's token on behalf of a user is
- * read as that user with the plugin as actor, as Backstage's real tokens
- * are: the permission backend refuses a resource permission without a
- * resourceRef from a user who is not acting through a plugin.
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory: ({ plugin }) => {
-    const mock = mockServices.httpAuth({ pluginId: plugin.getId() });
-    return {
-      issueUserCookie: mock.issueUserCookie.bind(mock),
-      credentials: (async (req: any, options: any) => {
-        const credentials: any = await mock.credentials(req, options);
-        const token = String(req.headers.authorization ?? '');
-        const [, json] = token.split('mock-service-token:');
-        const { sub, obo } = json ? JSON.parse(json) : ({} as any);
-        return obo
-          ? mockCredentials.user(obo, { actor: { subject: sub } })
-          : credentials;
-      }) as any,
-    };
-  },
-});
 
 describe('permissionModulePavedPolicy in a backend', () => {
   let baseUrl: string;
