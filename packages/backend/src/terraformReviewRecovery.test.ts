@@ -38,7 +38,7 @@ const TEMPLATE_NAME = 'object-bucket-paused';
 function writeTemplate(dir: string): string {
   const template = parseYaml(
     fs.readFileSync(
-      path.join(ROOT, 'templates/terraform/object-bucket/template.yaml'),
+      path.join(ROOT, 'templates/object-bucket/template.yaml'),
       'utf8',
     ),
   );
@@ -47,7 +47,7 @@ function writeTemplate(dir: string): string {
   const review = steps.findIndex(s => s.action === 'paved:terraform:review');
   if (review < 0 || steps[review + 1]?.action !== 'paved:terraform:apply') {
     throw new Error(
-      'templates/terraform/object-bucket is expected to review, then apply',
+      'templates/object-bucket is expected to review, then apply',
     );
   }
   steps.splice(review + 1, 0, {
@@ -112,7 +112,7 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
           },
           ...[
             templateFile,
-            path.join(ROOT, 'templates/terraform/object-bucket/template.yaml'),
+            path.join(ROOT, 'templates/object-bucket/template.yaml'),
           ].map(target => ({
             type: 'file',
             target,

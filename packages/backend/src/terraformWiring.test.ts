@@ -184,7 +184,7 @@ describe('the Terraform driver in the backend', () => {
               fs.readFileSync(
                 path.join(
                   ROOT,
-                  'templates/terraform/postgres-database/template.yaml',
+                  'templates/postgres-database/template.yaml',
                 ),
                 'utf8',
               ),

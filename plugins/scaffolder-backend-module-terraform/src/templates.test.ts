@@ -35,7 +35,7 @@ import terraformModule from './index';
 
 jest.setTimeout(120_000);
 
-const TEMPLATES = path.resolve(__dirname, '../../../templates/terraform');
+const TEMPLATES = path.resolve(__dirname, '../../../templates');
 
 /** A template as the catalogue holds it. */
 function template(name: string): any {
