@@ -83,6 +83,8 @@ export class GitHubTestDriver {
   /** @internal */
   environmentProtectionSupport: 'available' | 'upgrade-required' = 'available';
   /** @internal */
+  pagesSupport: 'available' | 'upgrade-required' = 'available';
+  /** @internal */
   transientAfterCreate = { notFound: 0, unprocessable: 0 };
   /** @internal */
   rateLimitStatus: 403 | 429 = 403;
@@ -473,6 +475,14 @@ export class GitHubTestDriver {
     support: 'available' | 'upgrade-required',
   ): void {
     this.environmentProtectionSupport = support;
+  }
+
+  /**
+   * Whether private repositories may have a Pages site (GitHub Free answers
+   * 422 for them).
+   */
+  setPagesSupport(support: 'available' | 'upgrade-required'): void {
+    this.pagesSupport = support;
   }
 
   /**

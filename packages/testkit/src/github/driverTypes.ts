@@ -137,6 +137,11 @@ export interface GitHubTestRepository {
     head: string;
     base: string;
   }>;
+  /** The GitHub Pages site, or null when Pages is not enabled. */
+  pages: {
+    buildType: 'legacy' | 'workflow';
+    source: { branch: string; path: string };
+  } | null;
 }
 
 /**

@@ -44,6 +44,9 @@ export function repositorySnapshot(repo: RepoState): GitHubTestRepository {
       head: p.head.ref,
       base: p.base.ref,
     })),
+    pages: repo.pages
+      ? { buildType: repo.pages.buildType, source: { ...repo.pages.source } }
+      : null,
   };
 }
 

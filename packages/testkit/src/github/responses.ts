@@ -54,6 +54,10 @@ export const docs = {
   installations: `${DOCS}/apps/apps#list-installations-for-the-authenticated-app`,
   installationToken: `${DOCS}/apps/apps#create-an-installation-access-token-for-an-app`,
   installationRepos: `${DOCS}/apps/installations#list-repositories-accessible-to-the-app-installation`,
+  getPages: `${DOCS}/pages/pages#get-a-apiname-pages-site`,
+  createPages: `${DOCS}/pages/pages#create-a-apiname-pages-site`,
+  updatePages: `${DOCS}/pages/pages#update-information-about-a-apiname-pages-site`,
+  deletePages: `${DOCS}/pages/pages#delete-a-apiname-pages-site`,
   rateLimit: `${DOCS}/overview/rate-limits-for-the-rest-api`,
   secondaryRateLimit:
     'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',

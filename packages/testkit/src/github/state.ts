@@ -44,6 +44,15 @@ export interface EnvironmentState {
 }
 
 /** Server state (not for tests to use directly). */
+export interface PagesState {
+  buildType: 'legacy' | 'workflow';
+  source: { branch: string; path: string };
+  cname: string | null;
+  httpsEnforced: boolean;
+  status: 'built' | 'building' | 'errored' | null;
+}
+
+/** Server state (not for tests to use directly). */
 export interface RepoState {
   id: number;
   nodeId: string;
@@ -79,6 +88,8 @@ export interface RepoState {
     { value: string; createdAt: string; updatedAt: string }
   >;
   pulls: Array<Record<string, any>>;
+  /** The GitHub Pages site, when one is enabled. */
+  pages?: PagesState;
   keyPair?: { keyId: string; publicKey: Uint8Array; privateKey: Uint8Array };
   transient: { notFound: number; unprocessable: number };
   failNextPush?: 'before-apply' | 'after-apply';
@@ -164,6 +175,7 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
   variables: 'write',
   environments: 'write',
   pull_requests: 'write',
+  pages: 'write',
   actions: 'read',
   members: 'read',
   metadata: 'read',

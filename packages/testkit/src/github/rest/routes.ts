@@ -9,6 +9,7 @@ import { branchProtectionRoutes } from './branchProtection';
 import { collaboratorRoutes } from './collaborators';
 import { contentsRoutes } from './contents';
 import { environmentRoutes } from './environments';
+import { pagesRoutes } from './pages';
 import { gitRoutes } from './git';
 import { pullRoutes } from './pulls';
 import { repositoryRoutes } from './repositories';
@@ -30,6 +31,8 @@ export const routes: Route[] = [
   ...teamRoutes,
   ...collaboratorRoutes,
   ...environmentRoutes,
+  // GitHub Pages
+  ...pagesRoutes,
   // Actions secrets and variables
   ...actionsSecretRoutes,
   ...actionsVariableRoutes,
