@@ -25,6 +25,7 @@ import {
   GitHubTestTeam,
   GitHubTestToken,
 } from './driverTypes';
+import { GitHubActionsTestDriver } from './actions/GitHubActionsTestDriver';
 import { installPreReceiveHook } from './preReceiveHook';
 import {
   BranchRules,
@@ -76,6 +77,8 @@ export class GitHubTestDriver {
   secondary: SecondaryLimitTrigger | undefined;
   /** @internal */
   readonly faults: GitHubTestFault[] = [];
+  /** GitHub Actions: workflow runs, and the OIDC tokens of jobs. */
+  readonly actions: GitHubActionsTestDriver = new GitHubActionsTestDriver(this);
   /** @internal */
   rulesetSupport: GitHubTestFeatureSupport = 'available';
   /** @internal */

@@ -6,6 +6,9 @@ export type {
   GitHubTestServerOptions,
 } from './GitHubTestServer';
 export { GitHubTestDriver } from './GitHubTestDriver';
+export { GitHubActionsTestDriver } from './actions/GitHubActionsTestDriver';
+export type { GitHubTestWorkflowRun } from './actions/GitHubActionsTestDriver';
+export type { GitHubActionsTokenRequest } from './actions/ActionsOidcIssuer';
 export type {
   GitHubTestApp,
   GitHubTestContentLimits,

@@ -40,6 +40,7 @@ export const docs = {
   variables: `${DOCS}/actions/variables#create-a-repository-variable`,
   listVariables: `${DOCS}/actions/variables#list-repository-variables`,
   getVariable: `${DOCS}/actions/variables#get-a-repository-variable`,
+  listWorkflowRuns: `${DOCS}/actions/workflow-runs#list-workflow-runs-for-a-repository`,
   updateVariable: `${DOCS}/actions/variables#update-a-repository-variable`,
   contents: `${DOCS}/repos/contents#create-or-update-file-contents`,
   getContents: `${DOCS}/repos/contents#get-repository-content`,

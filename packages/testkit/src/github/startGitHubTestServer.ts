@@ -22,6 +22,7 @@ import { docs, errorBody } from './responses';
 import { integrationEntry, registerApp } from './server/appCredentials';
 import { ServerContext } from './server/context';
 import { handleGit } from './server/handleGit';
+import { OIDC_PATHS, handleOidc } from './server/handleOidc';
 import { handleRest } from './server/handleRest';
 
 const DEFAULT_ORG: GitHubTestOrg = {
@@ -61,6 +62,12 @@ function recordOf(
 function createServer(context: ServerContext, requests: GitHubTestRequest[]) {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (OIDC_PATHS.has(url.pathname)) {
+      handleOidc(context.driver.actions.oidc, res, url).catch(() =>
+        res.destroy(),
+      );
+      return;
+    }
     const gitMatch = GIT_PATH.exec(url.pathname);
     const record = recordOf(req.method ?? 'GET', url, gitMatch);
     requests.push(record);
@@ -119,6 +126,7 @@ export async function startGitHubTestServer(
   const { port, sockets } = await listen(server);
   const base = `http://127.0.0.1:${port}`;
   context.urls = { api: `${base}/api/v3`, web: base };
+  driver.actions.oidc.setIssuer(base);
 
   let nextAppId = 100;
   const testServer: GitHubTestServer = {

@@ -44,6 +44,21 @@ export interface EnvironmentState {
 }
 
 /** Server state (not for tests to use directly). */
+export interface WorkflowRunState {
+  id: number;
+  name: string;
+  path: string;
+  headBranch: string;
+  headSha: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  runNumber: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Server state (not for tests to use directly). */
 export interface PagesState {
   buildType: 'legacy' | 'workflow';
   source: { branch: string; path: string };
@@ -90,6 +105,7 @@ export interface RepoState {
   pulls: Array<Record<string, any>>;
   /** The GitHub Pages site, when one is enabled. */
   pages?: PagesState;
+  workflowRuns: WorkflowRunState[];
   keyPair?: { keyId: string; publicKey: Uint8Array; privateKey: Uint8Array };
   transient: { notFound: number; unprocessable: number };
   failNextPush?: 'before-apply' | 'after-apply';
@@ -132,6 +148,7 @@ export function newRepoState(
     secrets: new Map(),
     variables: new Map(),
     pulls: [],
+    workflowRuns: [],
     transient: { notFound: 0, unprocessable: 0 },
   };
 }
@@ -174,8 +191,8 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Record<
   secrets: 'write',
   variables: 'write',
   environments: 'write',
-  pull_requests: 'write',
   pages: 'write',
+  pull_requests: 'write',
   actions: 'read',
   members: 'read',
   metadata: 'read',

@@ -2,6 +2,7 @@
  * The REST endpoints of the GitHub test server, registered in matching
  * order, and the matcher that finds the route for a request.
  */
+import { actionsRunRoutes } from './actionsRuns';
 import { actionsSecretRoutes } from './actionsSecrets';
 import { actionsVariableRoutes } from './actionsVariables';
 import { appRoutes } from './apps';
@@ -36,6 +37,7 @@ export const routes: Route[] = [
   // Actions secrets and variables
   ...actionsSecretRoutes,
   ...actionsVariableRoutes,
+  ...actionsRunRoutes,
   // contents (CODEOWNERS) and pull requests
   ...contentsRoutes,
   ...pullRoutes,
