@@ -12,11 +12,14 @@ import {
   ManifestLimits,
   NamespaceState,
   RolloutResult,
+  SetImageOptions,
+  SetImageResult,
   WaitForRolloutOptions,
 } from './KubernetesProvisioner';
 import { ManifestApplier } from './apply/ManifestApplier';
 import { KubernetesClusters } from './client/KubernetesClusters';
 import { NamespaceDeleter } from './deletion/NamespaceDeleter';
+import { ImageSetter } from './images/ImageSetter';
 import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
 import {
   KubernetesProvisionerSettings,
@@ -40,7 +43,7 @@ export interface DefaultKubernetesProvisionerOptions {
 /**
  * The default {@link KubernetesProvisioner}, on `@kubernetes/client-node`:
  * a facade over one class per concern (clusters, namespaces, guarded apply,
- * rollouts, deletion).
+ * rollouts, images, deletion).
  *
  * @public
  */
@@ -50,6 +53,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   readonly #manifests: ManifestApplier;
   readonly #rollouts: RolloutWaiter;
   readonly #deletion: NamespaceDeleter;
+  readonly #images: ImageSetter;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -84,6 +88,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     this.#manifests = new ManifestApplier(parts);
     this.#rollouts = new RolloutWaiter(parts);
     this.#deletion = new NamespaceDeleter(parts);
+    this.#images = new ImageSetter(parts);
   }
 
   resolveCluster(cluster?: string): string {
@@ -106,6 +111,10 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
 
   getNamespace(target: KubernetesTarget): Promise<NamespaceState | undefined> {
     return this.#namespaces.get(target);
+  }
+
+  setImage(options: SetImageOptions): Promise<SetImageResult> {
+    return this.#images.set(options);
   }
 
   waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult> {

@@ -232,6 +232,46 @@ export interface DeleteNamespaceResult {
 }
 
 /**
+ * Options of {@link KubernetesProvisioner.setImage}.
+ *
+ * @public
+ */
+export interface SetImageOptions extends KubernetesTarget {
+  /** The image, pinned to a version tag or a digest (the guardrail's rule). */
+  image: string;
+  /** The containers to set, by name; every container of each workload when left out. */
+  containers?: string[];
+  /** Only check and report what would change. */
+  dryRun?: boolean;
+}
+
+/**
+ * What {@link KubernetesProvisioner.setImage} did to one workload.
+ *
+ * @public
+ */
+export interface WorkloadImageOutcome {
+  kind: 'Deployment' | 'StatefulSet' | 'CronJob';
+  name: string;
+  /** The containers whose image is the new one. */
+  containers: string[];
+  action: 'updated' | 'unchanged';
+}
+
+/**
+ * What {@link KubernetesProvisioner.setImage} did.
+ *
+ * @public
+ */
+export interface SetImageResult {
+  cluster: string;
+  namespace: string;
+  image: string;
+  workloads: WorkloadImageOutcome[];
+  dryRun: boolean;
+}
+
+/**
  * The limits applied to manifests, for callers that read files.
  *
  * @public
@@ -271,6 +311,15 @@ export interface KubernetesProvisioner {
    * component's namespace after checking every guardrail.
    */
   apply(options: ApplyOptions): Promise<ApplyResult>;
+
+  /**
+   * Sets the image of the component's Deployments, StatefulSets and
+   * CronJobs (labelled `backstage.io/kubernetes-id=<component>`) in its
+   * namespace, after the guardrails accept the result. Only the image fields
+   * are applied (field manager `paved-deploy`); the rollout is then
+   * `waitForRollout`'s.
+   */
+  setImage(options: SetImageOptions): Promise<SetImageResult>;
 
   /** Waits until the workloads are available, or fails with diagnostics. */
   waitForRollout(options: WaitForRolloutOptions): Promise<RolloutResult>;

@@ -19,11 +19,15 @@ export type {
   ObjectOutcome,
   RolloutDiagnostics,
   RolloutResult,
+  SetImageOptions,
+  SetImageResult,
   WaitForRolloutOptions,
+  WorkloadImageOutcome,
   WorkloadRef,
   WorkloadRolloutStatus,
 } from './KubernetesProvisioner';
 export { DefaultKubernetesProvisioner } from './DefaultKubernetesProvisioner';
+export { PAVED_IMAGE_MANAGER } from './images/ImageSetter';
 export type { DefaultKubernetesProvisionerOptions } from './DefaultKubernetesProvisioner';
 export {
   kubernetesProvisionerServiceFactory,

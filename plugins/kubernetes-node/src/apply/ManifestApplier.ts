@@ -22,10 +22,8 @@ import {
   missingNamespace,
   readNamespace,
 } from '../namespaces/namespaceOwnership';
-import {
-  KubernetesProvisionerSettings,
-  allowsLoadBalancer,
-} from '../readKubernetesProvisionerConfig';
+import { guardrailPolicyFor } from '../guardrails/guardrailPolicyFor';
+import { KubernetesProvisionerSettings } from '../readKubernetesProvisionerConfig';
 import { OrderedManifest, inApplyOrder } from './applyOrder';
 import { manifestsOf } from './manifestsOf';
 import { KubernetesManifest } from './parseManifests';
@@ -80,19 +78,10 @@ export class ManifestApplier {
     const { component, environment, dryRun = false } = request;
     const namespace = namespaceNameFor(component, environment);
     const manifests = manifestsOf(request.manifests, this.limits());
-    const violations = checkGuardrails(manifests, {
-      namespace,
-      component,
-      environment,
-      allowedKinds: this.#settings.allowedKinds,
-      bindableClusterRoles: this.#settings.bindableClusterRoles,
-      ingressNamespace: this.#settings.ingressNamespace,
-      ingressDomains: this.#settings.ingressDomains,
-      allowLoadBalancer: allowsLoadBalancer(
-        this.#settings.allowLoadBalancer,
-        namespace,
-      ),
-    });
+    const violations = checkGuardrails(
+      manifests,
+      guardrailPolicyFor(this.#settings, { namespace, component, environment }),
+    );
     if (violations.length > 0) {
       throw new InputError(formatViolations(violations));
     }

@@ -17,6 +17,7 @@ export const kubernetesProvisionerServiceMock = createServiceMock(
     getManifestLimits: jest.fn(),
     ensureNamespace: jest.fn(),
     apply: jest.fn(),
+    setImage: jest.fn(),
     waitForRollout: jest.fn(),
     getNamespace: jest.fn(),
     deleteNamespace: jest.fn(),

@@ -1,6 +1,7 @@
 import { ContainerRule } from './ContainerRule';
 
-function imageProblem(image: unknown): string | undefined {
+/** Why an image reference is refused (not pinned to a version tag or a digest); undefined when it may run. */
+export function imageProblem(image: unknown): string | undefined {
   if (typeof image !== 'string' || !image) {
     return 'is missing';
   }
