@@ -55,6 +55,8 @@ backend.add(import('@paved/plugin-approvals-backend'));
 backend.add(publishingFeatureLoader);
 // the paved:github:* hardening steps (skipped on the local forge)
 backend.add(import('@paved/plugin-scaffolder-backend-module-github'));
+// paved:form:check (every template's first step) and paved:provenance:record
+backend.add(import('@paved/plugin-scaffolder-backend-module-templates'));
 
 // techdocs (external builder by default, see app-config.yaml)
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -83,6 +85,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 backend.add(import('@paved/plugin-forge-backend'));
 backend.add(import('@paved/plugin-catalog-backend-module-forge'));
 backend.add(forgeUrlReaderFactory);
+// Terraform workspaces that serve a component, as Resource entities the
+// component depends on (registered through paved.terraform.resources events)
+backend.add(import('@paved/plugin-catalog-backend-module-paved-resources'));
 
 // events: carries catalogue, signals and notification events between replicas
 backend.add(import('@backstage/plugin-events-backend'));

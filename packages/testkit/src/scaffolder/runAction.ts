@@ -42,6 +42,11 @@ export async function runAction(
     user?: string;
     /** The task's id (ctx.task.id). */
     taskId?: string;
+    /** The template the task runs (ctx.templateInfo). */
+    templateInfo?: {
+      entityRef: string;
+      entity?: { metadata: { name: string; [key: string]: any } };
+    };
   } = {},
 ): Promise<ActionRun> {
   const dir = createMockDirectory();
@@ -72,6 +77,7 @@ export async function runAction(
       user: { ref: options.user } as any,
     }),
     ...(options.taskId && { task: { id: options.taskId } }),
+    ...(options.templateInfo && { templateInfo: options.templateInfo }),
   });
   const ctx = {
     ...base,
