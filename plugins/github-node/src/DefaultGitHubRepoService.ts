@@ -19,7 +19,9 @@ import {
   GitHubCallOptions,
   GitHubRepoRef,
   GitHubRepoService,
+  GitHubWorkflowRun,
   GrantTeamAccessOptions,
+  ListWorkflowRunsOptions,
   GrantTeamAccessResult,
   OpenPullRequestOptions,
   OpenPullRequestResult,
@@ -47,6 +49,7 @@ import {
 } from './readGitHubRepoServiceConfig';
 import { GitHubInitialContent } from './repositories/GitHubInitialContent';
 import { GitHubRepositories } from './repositories/GitHubRepositories';
+import { GitHubWorkflowRuns } from './workflowRuns/GitHubWorkflowRuns';
 import { GitHubActionsSecrets } from './secretsAndVariables/GitHubActionsSecrets';
 import { GitHubActionsVariables } from './secretsAndVariables/GitHubActionsVariables';
 
@@ -116,6 +119,7 @@ function concernsOver(client: GitHubClient): Concerns {
     variables: new GitHubActionsVariables({ client }),
     codeOwners: new GitHubCodeOwners({ client }),
     pullRequests: new GitHubPullRequests({ client }),
+    workflowRuns: new GitHubWorkflowRuns({ client }),
   };
 }
 
@@ -180,6 +184,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     callOptions?: GitHubCallOptions,
   ): Promise<PushInitialContentResult> {
     return this.#concerns.initialContent.push(options, callOptions);
+  }
+
+  listWorkflowRuns(
+    options: ListWorkflowRunsOptions,
+    callOptions?: GitHubCallOptions,
+  ): Promise<GitHubWorkflowRun[]> {
+    return this.#concerns.workflowRuns.list(options, callOptions);
   }
 
   recordedOwner(

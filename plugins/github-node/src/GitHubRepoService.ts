@@ -238,6 +238,36 @@ export interface DeleteRepositoryResult {
 }
 
 /**
+ * Options of {@link GitHubRepoService.listWorkflowRuns}.
+ *
+ * @public
+ */
+export interface ListWorkflowRunsOptions extends GitHubRepoRef {
+  /** How many of the newest runs; 20 by default, at most 100. */
+  perPage?: number;
+}
+
+/**
+ * A GitHub Actions workflow run, as Paved shows it.
+ *
+ * @public
+ */
+export interface GitHubWorkflowRun {
+  id: number;
+  /** The workflow's name. */
+  name: string;
+  /** queued, in_progress, completed... */
+  status: string | null;
+  /** success, failure, cancelled... once completed. */
+  conclusion: string | null;
+  headSha: string;
+  headBranch: string | null;
+  event: string;
+  htmlUrl: string;
+  createdAt: string;
+}
+
+/**
  * Repositories born protected: every operation is idempotent (what already
  * exists exactly as asked is left alone; what exists otherwise is a
  * ConflictError naming it), fails with a Backstage error that says what and
@@ -317,6 +347,12 @@ export interface GitHubRepoService {
     options: OpenPullRequestOptions,
     callOptions?: GitHubCallOptions,
   ): Promise<OpenPullRequestResult>;
+
+  /** The repository's GitHub Actions workflow runs, newest first. Reads only. */
+  listWorkflowRuns(
+    options: ListWorkflowRunsOptions,
+    callOptions?: GitHubCallOptions,
+  ): Promise<GitHubWorkflowRun[]>;
 
   /**
    * The marker Paved recorded on a repository when it created it (the

@@ -23,6 +23,7 @@ export const gitHubRepoServiceMock = createServiceMock(
     setActionsVariables: jest.fn(),
     ensureCodeOwners: jest.fn(),
     openPullRequest: jest.fn(),
+    listWorkflowRuns: jest.fn(),
     recordedOwner: jest.fn(),
     archiveRepository: jest.fn(),
     deleteRepository: jest.fn(),
