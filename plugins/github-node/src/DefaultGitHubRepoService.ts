@@ -16,6 +16,7 @@ import {
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
+  EnablePagesResult,
   GitHubCallOptions,
   GitHubRepoRef,
   GitHubRepoService,
@@ -41,6 +42,7 @@ import { GitHubWriteBudget } from './budget/GitHubWriteBudget';
 import { MemoryWriteSlotStore } from './budget/MemoryWriteSlotStore';
 import { GitHubCodeOwners } from './codeOwners/GitHubCodeOwners';
 import { GitHubEnvironments } from './environments/GitHubEnvironments';
+import { GitHubPages } from './pages/GitHubPages';
 import { GitHubBranchProtection } from './protection/GitHubBranchProtection';
 import { GitHubPullRequests } from './pullRequests/GitHubPullRequests';
 import {
@@ -101,6 +103,7 @@ interface Concerns {
   protection: GitHubBranchProtection;
   access: GitHubAccess;
   environments: GitHubEnvironments;
+  pages: GitHubPages;
   secrets: GitHubActionsSecrets;
   variables: GitHubActionsVariables;
   codeOwners: GitHubCodeOwners;
@@ -115,6 +118,7 @@ function concernsOver(client: GitHubClient): Concerns {
     protection: new GitHubBranchProtection({ client }),
     access: new GitHubAccess({ client, directory }),
     environments: new GitHubEnvironments({ client, directory }),
+    pages: new GitHubPages({ client }),
     secrets: new GitHubActionsSecrets({ client }),
     variables: new GitHubActionsVariables({ client }),
     codeOwners: new GitHubCodeOwners({ client }),
@@ -240,6 +244,13 @@ export class DefaultGitHubRepoService implements GitHubRepoService {
     callOptions?: GitHubCallOptions,
   ): Promise<EnsureEnvironmentsResult> {
     return this.#concerns.environments.ensure(options, callOptions);
+  }
+
+  enablePages(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<EnablePagesResult> {
+    return this.#concerns.pages.enable(options, callOptions);
   }
 
   setActionsSecrets(

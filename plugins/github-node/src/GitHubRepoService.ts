@@ -137,6 +137,14 @@ export interface EnsureEnvironmentsResult {
 }
 
 /** @public */
+export interface EnablePagesResult {
+  /** `enabled` by this call, or `unchanged` (the workflow already builds the site). */
+  action: 'enabled' | 'unchanged';
+  /** The site's address, e.g. `https://kestrel.github.io/docs/`. */
+  url: string;
+}
+
+/** @public */
 export interface SetActionsSecretsOptions extends GitHubRepoRef {
   /** Secret name to value. Values are sealed with the repository's key and never logged. */
   secrets: Record<string, string>;
@@ -323,6 +331,17 @@ export interface GitHubRepoService {
     options: EnsureEnvironmentsOptions,
     callOptions?: GitHubCallOptions,
   ): Promise<EnsureEnvironmentsResult>;
+
+  /**
+   * Enables the repository's GitHub Pages site, built and deployed by its
+   * Actions workflow (`build_type: workflow`). A site that the workflow
+   * already builds is left alone; one published from a branch is a
+   * ConflictError.
+   */
+  enablePages(
+    options: GitHubRepoRef,
+    callOptions?: GitHubCallOptions,
+  ): Promise<EnablePagesResult>;
 
   /** Sets Actions secrets, sealed with the repository's public key. */
   setActionsSecrets(

@@ -13,6 +13,7 @@ export type {
   EnsureCodeOwnersResult,
   EnsureEnvironmentsOptions,
   EnsureEnvironmentsResult,
+  EnablePagesResult,
   GitHubEnvironmentReviewer,
   GitHubEnvironmentSpec,
   GitHubRepoPermission,

@@ -18,13 +18,14 @@ describe('scaffolderModulePavedGitHub', () => {
         'paved:github:environments:create',
         'paved:github:secrets:set',
         'paved:github:variables:set',
+        'paved:github:pages:enable',
         'paved:github:pull-request:open',
         'paved:github:repo:archive',
         'paved:github:repo:delete',
       ]),
     );
     const ours = actions.filter(a => a.id.startsWith('paved:github:'));
-    expect(ours).toHaveLength(9);
+    expect(ours).toHaveLength(10);
     // None clashes with upstream's ids (publish:github*, github:*).
     expect(ids.filter(id => /^(publish:github|github:)/.test(id))).toEqual([]);
     expect(

@@ -19,6 +19,7 @@ export const gitHubRepoServiceMock = createServiceMock(
     grantTeamAccess: jest.fn(),
     removeCreatorAdmin: jest.fn(),
     ensureEnvironments: jest.fn(),
+    enablePages: jest.fn(),
     setActionsSecrets: jest.fn(),
     setActionsVariables: jest.fn(),
     ensureCodeOwners: jest.fn(),

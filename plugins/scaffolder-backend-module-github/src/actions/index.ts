@@ -1,6 +1,7 @@
 export { createGitHubBranchProtectAction } from './githubBranchProtect';
 export { createGitHubCodeOwnersCreateAction } from './githubCodeOwnersCreate';
 export { createGitHubEnvironmentsCreateAction } from './githubEnvironmentsCreate';
+export { createGitHubPagesEnableAction } from './githubPagesEnable';
 export { createGitHubPullRequestOpenAction } from './githubPullRequestOpen';
 export { createGitHubRepoArchiveAction } from './githubRepoArchive';
 export { createGitHubRepoDeleteAction } from './githubRepoDelete';
