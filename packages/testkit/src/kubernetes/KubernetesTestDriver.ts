@@ -9,6 +9,11 @@ import {
   nowTimestamp,
 } from './KubernetesObjectStore';
 import { KubernetesResourceType } from './resourceTypes';
+import {
+  FailedCronJobRun,
+  FailedCronJobRunOptions,
+  failCronJobRun,
+} from './cronJobRuns';
 
 /**
  * An RBAC refusal: every field left out matches anything.
@@ -401,6 +406,27 @@ export class KubernetesTestDriver {
       unavailableReplicas: replicas,
       conditions: [available(false), progressing(pods.owner)],
     });
+  }
+
+  /**
+   * A scheduled run of a CronJob fails: a Job it owns (named after the
+   * scheduled minute) with the Failed condition BackoffLimitExceeded, one
+   * Failed pod per attempt with its container terminated non-zero, and the
+   * controllers' events.
+   */
+  failCronJobRun(
+    ref: KubernetesObjectRef,
+    options: FailedCronJobRunOptions = {},
+  ): FailedCronJobRun {
+    return failCronJobRun(
+      {
+        store: this.state.store,
+        type: (apiVersion, kind) => this.type(apiVersion, kind),
+        addEvent: (namespace, event) => this.addEvent(namespace, event),
+      },
+      this.entry(ref),
+      options,
+    );
   }
 
   /** Records an event, e.g. a Warning about a pod. */

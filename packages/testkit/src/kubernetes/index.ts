@@ -13,4 +13,5 @@ export type {
   NamespaceTerminationMode,
   RolloutMode,
 } from './KubernetesTestDriver';
+export type { FailedCronJobRun, FailedCronJobRunOptions } from './cronJobRuns';
 export { sampleServiceManifests } from './sampleServiceManifests';

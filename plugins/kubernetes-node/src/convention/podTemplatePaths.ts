@@ -22,6 +22,18 @@ const BY_KIND: Record<string, PodTemplatePaths> = {
   Pod: { spec: ['spec'], labels: ['metadata', 'labels'] },
 };
 
+/**
+ * Where a CronJob keeps the labels of the Jobs it creates: the CronJob
+ * controller copies them onto each Job, which is how the entity page finds
+ * a run.
+ */
+export const JOB_TEMPLATE_LABELS = [
+  'spec',
+  'jobTemplate',
+  'metadata',
+  'labels',
+];
+
 /** The kinds that run pods: a Pod, or a kind with a pod template. */
 export const WORKLOAD_KINDS = Object.keys(BY_KIND);
 

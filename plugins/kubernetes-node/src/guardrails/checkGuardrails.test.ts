@@ -322,6 +322,70 @@ describe('checkGuardrails', () => {
     ]);
   });
 
+  it("inspects a CronJob's pod spec inside its job template, so a CronJob cannot bypass the pod guardrails", () => {
+    const cronJob = (
+      container: Record<string, any>,
+      jobLabels: Record<string, string> = {},
+    ): KubernetesManifest => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          metadata: { labels: jobLabels },
+          spec: {
+            template: {
+              metadata: { labels: { app: 'nightly' } },
+              spec: {
+                restartPolicy: 'Never',
+                containers: [{ name: 'job', ...container }],
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(checkGuardrails([cronJob(safe)], policy)).toEqual([]);
+    const p = 'spec.jobTemplate.spec.template.spec';
+    expect(
+      checkGuardrails(
+        [
+          cronJob(
+            {
+              image: 'busybox:latest',
+              securityContext: { privileged: true, runAsUser: 0 },
+            },
+            { 'backstage.io/kubernetes-id': 'billing' },
+          ),
+        ],
+        policy,
+      ).map(v => v.field),
+    ).toEqual([
+      'spec.jobTemplate.metadata.labels.backstage.io/kubernetes-id',
+      `${p}.containers[0].image`,
+      `${p}.containers[0].securityContext.privileged`,
+      `${p}.containers[0].securityContext.allowPrivilegeEscalation`,
+      `${p}.containers[0].securityContext.capabilities.drop`,
+      `${p}.containers[0].securityContext.seccompProfile.type`,
+      `${p}.containers[0].securityContext.runAsUser`,
+      `${p}.containers[0].resources`,
+    ]);
+    // The convention labels the Jobs the CronJob creates and their pods.
+    const decorated = withPavedConvention(cronJob(safe), {
+      namespace: 'shop-dev',
+      component: 'shop',
+      environment: 'dev',
+    });
+    expect(decorated.spec.jobTemplate.metadata.labels).toEqual({
+      'backstage.io/kubernetes-id': 'shop',
+    });
+    expect(decorated.spec.jobTemplate.spec.template.metadata.labels).toEqual({
+      app: 'nightly',
+      'backstage.io/kubernetes-id': 'shop',
+    });
+  });
+
   it('applies the label convention to the object and its pod template', () => {
     const decorated = withPavedConvention(deployment(safe), {
       namespace: 'shop-dev',
