@@ -5,6 +5,8 @@ import {
   ApplyResult,
   DeleteNamespaceOptions,
   DeleteNamespaceResult,
+  DeleteObjectOptions,
+  DeleteObjectResult,
   EnsureNamespaceOptions,
   EnsureNamespaceResult,
   KubernetesProvisioner,
@@ -20,6 +22,7 @@ import { ManifestApplier } from './apply/ManifestApplier';
 import { KubernetesClusters } from './client/KubernetesClusters';
 import { NamespaceDeleter } from './deletion/NamespaceDeleter';
 import { ImageSetter } from './images/ImageSetter';
+import { ObjectDeleter } from './deletion/ObjectDeleter';
 import { NamespaceProvisioner } from './namespaces/NamespaceProvisioner';
 import {
   KubernetesProvisionerSettings,
@@ -54,6 +57,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
   readonly #rollouts: RolloutWaiter;
   readonly #deletion: NamespaceDeleter;
   readonly #images: ImageSetter;
+  readonly #objectDeletion: ObjectDeleter;
 
   /** Reads the clusters and guardrails from app-config. */
   static fromConfig(
@@ -89,6 +93,7 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     this.#rollouts = new RolloutWaiter(parts);
     this.#deletion = new NamespaceDeleter(parts);
     this.#images = new ImageSetter(parts);
+    this.#objectDeletion = new ObjectDeleter(parts);
   }
 
   resolveCluster(cluster?: string): string {
@@ -125,5 +130,9 @@ export class DefaultKubernetesProvisioner implements KubernetesProvisioner {
     options: DeleteNamespaceOptions,
   ): Promise<DeleteNamespaceResult> {
     return this.#deletion.delete(options);
+  }
+
+  deleteObject(options: DeleteObjectOptions): Promise<DeleteObjectResult> {
+    return this.#objectDeletion.delete(options);
   }
 }

@@ -232,6 +232,32 @@ export interface DeleteNamespaceResult {
 }
 
 /**
+ * Options of {@link KubernetesProvisioner.deleteObject}.
+ *
+ * @public
+ */
+export interface DeleteObjectOptions extends KubernetesTarget {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Only check and report whether the object would be deleted. */
+  dryRun?: boolean;
+}
+
+/**
+ * What {@link KubernetesProvisioner.deleteObject} did.
+ *
+ * @public
+ */
+export interface DeleteObjectResult {
+  cluster: string;
+  namespace: string;
+  /** False when the object (or its namespace) was already gone. */
+  existed: boolean;
+  dryRun: boolean;
+}
+
+/**
  * Options of {@link KubernetesProvisioner.setImage}.
  *
  * @public
@@ -335,4 +361,10 @@ export interface KubernetesProvisioner {
   deleteNamespace(
     options: DeleteNamespaceOptions,
   ): Promise<DeleteNamespaceResult>;
+
+  /**
+   * Deletes one object Paved wrote for the component from the namespace it
+   * provisioned for the component's environment (a connection Secret).
+   */
+  deleteObject(options: DeleteObjectOptions): Promise<DeleteObjectResult>;
 }

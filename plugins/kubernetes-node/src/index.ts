@@ -9,6 +9,8 @@ export type {
   ApplyResult,
   DeleteNamespaceOptions,
   DeleteNamespaceResult,
+  DeleteObjectOptions,
+  DeleteObjectResult,
   EnsureNamespaceOptions,
   EnsureNamespaceResult,
   KubernetesProvisioner,

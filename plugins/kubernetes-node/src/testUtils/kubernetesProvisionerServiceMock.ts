@@ -21,5 +21,6 @@ export const kubernetesProvisionerServiceMock = createServiceMock(
     waitForRollout: jest.fn(),
     getNamespace: jest.fn(),
     deleteNamespace: jest.fn(),
+    deleteObject: jest.fn(),
   }),
 );
