@@ -27,3 +27,16 @@ export {
 } from './errors';
 export { SecretRedactor } from './SecretRedactor';
 export { formatResourceChange, planSummaryLines } from './plans/summarizePlan';
+export {
+  MODULE_ANNOTATION,
+  NAME_ANNOTATION,
+  WORKSPACE_ANNOTATION,
+  WORKSPACE_RESOURCES_TOPIC,
+  workspaceLocationKey,
+  workspaceResourceEntity,
+  workspaceResourceRef,
+} from './resources/workspaceResources';
+export type {
+  WorkspaceResource,
+  WorkspaceResourceEvent,
+} from './resources/workspaceResources';

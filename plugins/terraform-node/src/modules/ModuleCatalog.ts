@@ -43,6 +43,12 @@ export interface TerraformModule {
   outputs: Record<string, { description: string; sensitive: boolean }>;
   /** The managed resources the module declares (`type.name`). */
   resources: string[];
+  /**
+   * What a component's connection Secret holds: each key of the Secret and
+   * the output whose value it takes (`{ "PGHOST": "endpoint" }`). Empty
+   * when the module gives no connection details.
+   */
+  connection: Record<string, string>;
 }
 
 interface LoadedModule extends TerraformModule {
@@ -257,6 +263,7 @@ function parseManifest(name: string, dir: string, text: string): LoadedModule {
   }
   return {
     name,
+    connection: parseConnection(where, json.connection, outputs),
     title: json.title ?? name,
     description: json.description ?? '',
     variables,
@@ -265,4 +272,41 @@ function parseManifest(name: string, dir: string, text: string): LoadedModule {
     dir,
     types,
   };
+}
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/** The `connection` of a manifest: Secret keys, each naming a declared output. */
+function parseConnection(
+  where: string,
+  connection: unknown,
+  outputs: TerraformModule['outputs'],
+): Record<string, string> {
+  if (connection === undefined) return {};
+  if (
+    typeof connection !== 'object' ||
+    !connection ||
+    Array.isArray(connection)
+  ) {
+    throw new Error(
+      `${where}: connection: expected an object of Secret keys to output names`,
+    );
+  }
+  const result: Record<string, string> = {};
+  for (const [key, output] of Object.entries(connection)) {
+    if (!SECRET_KEY.test(key)) {
+      throw new Error(
+        `${where}: connection.${key}: not a valid Secret key (letters, digits, '-', '_' or '.')`,
+      );
+    }
+    if (typeof output !== 'string' || !(output in outputs)) {
+      throw new Error(
+        `${where}: connection.${key}: expected the name of a declared output (${Object.keys(
+          outputs,
+        ).join(', ')}), got ${JSON.stringify(output)}`,
+      );
+    }
+    result[key] = output;
+  }
+  return result;
 }
