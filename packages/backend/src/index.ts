@@ -50,6 +50,9 @@ backend.add(import('@paved/plugin-scaffolder-backend-module-terraform'));
 // approve a plan; a member other than the requester decides at /approvals,
 // and the approvals plugin resumes the task
 backend.add(import('@paved/plugin-approvals-backend'));
+// deploys: the image of a component's workloads, set by its own CI (a GitHub
+// Actions OIDC token, through backend.auth.externalAccess) or its team, at /api/deploy
+backend.add(import('@paved/plugin-deploy-backend'));
 // paved:publish, to GitHub where integrations.github has credentials for the
 // host and to the local forge otherwise
 backend.add(publishingFeatureLoader);

@@ -108,6 +108,7 @@ interface Concerns {
   variables: GitHubActionsVariables;
   codeOwners: GitHubCodeOwners;
   pullRequests: GitHubPullRequests;
+  workflowRuns: GitHubWorkflowRuns;
 }
 
 function concernsOver(client: GitHubClient): Concerns {

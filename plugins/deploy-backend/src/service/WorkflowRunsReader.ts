@@ -1,0 +1,55 @@
+import { ANNOTATION_SOURCE_LOCATION, Entity } from '@backstage/catalog-model';
+import { GitHubRepoService } from '@paved/plugin-github-node';
+import { GITHUB_PROJECT_SLUG, projectSlugOf } from './deployTarget';
+
+/** A CI run as `GET /api/deploy/runs` lists it. */
+export interface WorkflowRunView {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  headSha: string;
+  htmlUrl: string;
+  createdAt: string;
+}
+
+/** The local forge serves repositories under the backend plugin `forge`. */
+const FORGE_SOURCE = /\/api\/forge\//;
+
+/** A component's CI runs: its repository's GitHub Actions runs, or why there are none. */
+export class WorkflowRunsReader {
+  readonly #github: GitHubRepoService;
+
+  constructor(options: { github: GitHubRepoService }) {
+    this.#github = options.github;
+  }
+
+  async runsOf(
+    entity: Entity,
+  ): Promise<{ runs: WorkflowRunView[]; reason?: string }> {
+    const slug = projectSlugOf(entity);
+    if (!slug) {
+      const source =
+        entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION] ?? '';
+      return {
+        runs: [],
+        reason: FORGE_SOURCE.test(source)
+          ? 'The repository is on the local forge, which runs no CI: there are no GitHub Actions runs to show'
+          : `The component has no ${GITHUB_PROJECT_SLUG} annotation, so Paved does not know its GitHub repository`,
+      };
+    }
+    const [owner, name] = slug.split('/');
+    const runs = await this.#github.listWorkflowRuns({ owner, name });
+    return {
+      runs: runs.map(run => ({
+        id: run.id,
+        name: run.name,
+        status: run.status ?? 'unknown',
+        conclusion: run.conclusion,
+        headSha: run.headSha,
+        htmlUrl: run.htmlUrl,
+        createdAt: run.createdAt,
+      })),
+    };
+  }
+}

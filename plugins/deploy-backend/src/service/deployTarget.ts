@@ -1,0 +1,26 @@
+import { Entity } from '@backstage/catalog-model';
+
+/** GitHub's plugins (and Paved's templates) name a component's repository with this annotation. */
+export const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
+
+/**
+ * The external access `subjectPrefix` of GitHub Actions OIDC tokens
+ * (`backend.auth.externalAccess`), so their principal subject is
+ * `external:github-actions:<sub>`.
+ */
+export const GITHUB_ACTIONS_SUBJECT_PREFIX = 'external:github-actions:';
+
+/** What a deploy acts on: the component's environment and its namespace. */
+export interface DeployTarget {
+  entity: Entity;
+  entityRef: string;
+  component: string;
+  environment: string;
+  namespace: string;
+}
+
+/** The component's repository on GitHub (`owner/name`), from its annotation. */
+export function projectSlugOf(entity: Entity): string | undefined {
+  const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG]?.trim();
+  return slug && /^[^/\s]+\/[^/\s]+$/.test(slug) ? slug : undefined;
+}
