@@ -1,5 +1,5 @@
 /**
- * Scaffolder actions paved:kubernetes:namespace:provision, paved:kubernetes:apply, paved:kubernetes:rollout:wait, paved:kubernetes:namespace:delete.
+ * Scaffolder actions paved:kubernetes:namespace:provision, paved:kubernetes:apply, paved:kubernetes:rollout:wait, paved:kubernetes:namespace:delete, paved:deploy.
  *
  * @packageDocumentation
  */

@@ -52,6 +52,7 @@ describe('scaffolderModulePavedKubernetes', () => {
       'paved:kubernetes:apply',
       'paved:kubernetes:rollout:wait',
       'paved:kubernetes:namespace:delete',
+      'paved:deploy',
     ]);
     expect(
       actions.every(a => a.supportsDryRun && (a.examples?.length ?? 0) > 0),
@@ -143,6 +144,8 @@ describe('scaffolderModulePavedKubernetes', () => {
           environment: 'dev',
           owner: 'group:default/team-shop',
           manifests: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+          entityRef: 'component:default/shop',
+          image: 'ghcr.io/kestrel/shop:1.0.0',
         },
       });
       await expect(action.handler(ctx)).rejects.toThrow(
@@ -153,7 +156,7 @@ describe('scaffolderModulePavedKubernetes', () => {
         }),
       );
     }
-    expect(actions).toHaveLength(4);
+    expect(actions).toHaveLength(5);
   });
 
   it('loads @kubernetes/client-node on first use, not when the backend starts', async () => {

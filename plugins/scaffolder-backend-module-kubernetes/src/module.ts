@@ -6,6 +6,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { kubernetesProvisionerServiceRef } from '@paved/plugin-kubernetes-node';
 import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import {
+  createDeployAction,
   createKubernetesApplyAction,
   createKubernetesNamespaceDeleteAction,
   createKubernetesNamespaceProvisionAction,
@@ -35,6 +36,7 @@ export const scaffolderModulePavedKubernetes = createBackendModule({
           createKubernetesApplyAction(options),
           createKubernetesRolloutWaitAction(options),
           createKubernetesNamespaceDeleteAction(options),
+          createDeployAction(options),
         );
       },
     });

@@ -2,3 +2,4 @@ export { createKubernetesNamespaceProvisionAction } from './kubernetesNamespaceP
 export { createKubernetesApplyAction } from './kubernetesApply';
 export { createKubernetesRolloutWaitAction } from './kubernetesRolloutWait';
 export { createKubernetesNamespaceDeleteAction } from './kubernetesNamespaceDelete';
+export { createDeployAction } from './deploy';

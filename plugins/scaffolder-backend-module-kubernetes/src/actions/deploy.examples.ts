@@ -1,0 +1,42 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      "Deploy a commit's image to the component's dev environment and wait for the rollout.",
+    example: yaml.stringify({
+      steps: [
+        {
+          action: 'paved:deploy',
+          id: 'deploy',
+          name: 'Deploy to dev',
+          input: {
+            entityRef: 'component:default/payments-api',
+            environment: 'dev',
+            image: 'ghcr.io/kestrel/payments-api:3f2c1a0',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Deploy an image pinned by digest, waiting at most ten minutes for the rollout.',
+    example: yaml.stringify({
+      steps: [
+        {
+          action: 'paved:deploy',
+          id: 'deploy',
+          name: 'Deploy a digest',
+          input: {
+            entityRef: 'component:default/payments-api',
+            environment: 'dev',
+            image: `ghcr.io/kestrel/payments-api@sha256:${'a1'.repeat(32)}`,
+            timeoutSeconds: 600,
+          },
+        },
+      ],
+    }),
+  },
+];
