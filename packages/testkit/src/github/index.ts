@@ -7,7 +7,10 @@ export type {
 } from './GitHubTestServer';
 export { GitHubTestDriver } from './GitHubTestDriver';
 export { GitHubActionsTestDriver } from './actions/GitHubActionsTestDriver';
-export type { GitHubTestWorkflowRun } from './actions/GitHubActionsTestDriver';
+export type {
+  GitHubTestJobEnvironment,
+  GitHubTestWorkflowRun,
+} from './actions/GitHubActionsTestDriver';
 export type { GitHubActionsTokenRequest } from './actions/ActionsOidcIssuer';
 export type {
   GitHubTestApp,

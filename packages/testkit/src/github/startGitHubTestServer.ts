@@ -22,7 +22,7 @@ import { docs, errorBody } from './responses';
 import { integrationEntry, registerApp } from './server/appCredentials';
 import { ServerContext } from './server/context';
 import { handleGit } from './server/handleGit';
-import { OIDC_PATHS, handleOidc } from './server/handleOidc';
+import { ID_TOKEN_PATH, OIDC_PATHS, handleOidc } from './server/handleOidc';
 import { handleRest } from './server/handleRest';
 
 const DEFAULT_ORG: GitHubTestOrg = {
@@ -62,8 +62,8 @@ function recordOf(
 function createServer(context: ServerContext, requests: GitHubTestRequest[]) {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (OIDC_PATHS.has(url.pathname)) {
-      handleOidc(context.driver.actions.oidc, res, url).catch(() =>
+    if (OIDC_PATHS.has(url.pathname) || ID_TOKEN_PATH.test(url.pathname)) {
+      handleOidc(context.driver.actions, req, res, url).catch(() =>
         res.destroy(),
       );
       return;

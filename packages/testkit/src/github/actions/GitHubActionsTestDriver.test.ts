@@ -109,6 +109,55 @@ describe('GitHub Actions on the test server', () => {
     });
   });
 
+  describe('a job asking for its token', () => {
+    it('answers ACTIONS_ID_TOKEN_REQUEST_URL with the audience asked for, and 401 without the request token', async () => {
+      const env = server.driver.actions.startJob({
+        repository: 'kestrel/shop',
+        sha: 'd'.repeat(40),
+      });
+      expect(env).toMatchObject({
+        GITHUB_REPOSITORY: 'kestrel/shop',
+        GITHUB_SHA: 'd'.repeat(40),
+        GITHUB_REF: 'refs/heads/main',
+      });
+      const url = `${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=paved`;
+      const res = await fetch(url, {
+        headers: {
+          Authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+        },
+      });
+      expect(res.status).toBe(200);
+      const { value } = await res.json();
+      const jwks = createRemoteJWKSet(new URL(server.driver.actions.jwksUrl));
+      const { payload } = await jwtVerify(value, jwks, {
+        issuer: server.url,
+        audience: 'paved',
+      });
+      expect(payload).toMatchObject({
+        sub: 'repo:kestrel/shop:ref:refs/heads/main',
+        sha: 'd'.repeat(40),
+        run_id: env.GITHUB_RUN_ID,
+      });
+      const plain = await fetch(env.ACTIONS_ID_TOKEN_REQUEST_URL, {
+        headers: {
+          Authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`,
+        },
+      }).then(r => r.json());
+      expect(
+        (
+          await jwtVerify(plain.value, jwks, {
+            audience: 'https://github.com/kestrel',
+          })
+        ).payload.aud,
+      ).toBe('https://github.com/kestrel');
+      expect((await fetch(url)).status).toBe(401);
+      expect(
+        (await fetch(url, { headers: { Authorization: 'Bearer forged' } }))
+          .status,
+      ).toBe(401);
+    });
+  });
+
   describe('workflow runs', () => {
     it('lists the recorded runs of a repository newest first, as GitHub shapes them', async () => {
       const first = server.driver.actions.recordRun('kestrel/shop', {

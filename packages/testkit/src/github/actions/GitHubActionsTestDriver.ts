@@ -39,6 +39,18 @@ export interface GitHubTestWorkflowRun {
   createdAt?: Date;
 }
 
+/** What a job's steps see in their environment: where and how to ask for an OIDC token, and the run. @public */
+export interface GitHubTestJobEnvironment {
+  ACTIONS_ID_TOKEN_REQUEST_URL: string;
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: string;
+  GITHUB_REPOSITORY: string;
+  GITHUB_SHA: string;
+  GITHUB_REF: string;
+  GITHUB_RUN_ID: string;
+  GITHUB_WORKFLOW: string;
+  [name: string]: string;
+}
+
 /** A number made from a name, for a repository the server does not hold. */
 function idFrom(name: string): number {
   return crypto.createHash('sha256').update(name).digest().readUInt32BE(0);
@@ -94,6 +106,37 @@ export class GitHubActionsTestDriver {
       ownerId: org?.id ?? idFrom(owner),
       visibility: repo?.visibility ?? 'private',
     });
+  }
+
+  /** @internal The jobs started, by their request token. */
+  readonly jobs = new Map<
+    string,
+    { id: string; request: Omit<GitHubActionsTokenRequest, 'audience'> }
+  >();
+
+  /**
+   * Starts a job of the repository's workflow (with `id-token: write`): the
+   * environment its steps get, whose `ACTIONS_ID_TOKEN_REQUEST_URL`, with
+   * `&audience=<aud>` appended and the request token as bearer, answers
+   * `{ "value": "<OIDC token>" }` as GitHub's does.
+   */
+  startJob(
+    request: Omit<GitHubActionsTokenRequest, 'audience'>,
+  ): GitHubTestJobEnvironment {
+    const id = crypto.randomUUID();
+    const requestToken = crypto.randomBytes(24).toString('base64url');
+    const sha = request.sha ?? crypto.randomBytes(20).toString('hex');
+    const runId = request.runId ?? this.#driver.newId();
+    this.jobs.set(requestToken, { id, request: { ...request, sha, runId } });
+    return {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${this.oidc.issuer}/_apis/distributedtask/jobs/${id}/idtoken?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+      GITHUB_REPOSITORY: request.repository,
+      GITHUB_SHA: sha,
+      GITHUB_REF: request.ref ?? 'refs/heads/main',
+      GITHUB_RUN_ID: String(runId),
+      GITHUB_WORKFLOW: request.workflow ?? 'CI',
+    };
   }
 
   /** Records a workflow run of the repository (which must exist); the stored run. */
