@@ -1,68 +1,75 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+/*
+ * The service's entry point: reads the configuration, starts tracing (when
+ * configured), serves HTTP and shuts down gracefully on SIGTERM and SIGINT.
+ */
+import { readFileSync } from 'node:fs';
+import { loadConfig, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createApp } from './server.ts';
+import { shutdown } from './shutdown.ts';
+import { startTracing } from './tracing.ts';
 
-// The service name is filled in by the Paved scaffolder when the repository is created.
-const SERVICE_NAME = process.env.SERVICE_NAME ?? '${{ values.name }}';
-const PORT = Number(process.env.PORT ?? 8080);
-
-let shuttingDown = false;
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    const line = {
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: 'Invalid configuration',
+      error: (error as Error).message,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return process.exit(1);
+  }
 }
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+const config = configOrExit();
 
-  if (req.method === 'GET' && url.pathname === '/healthz') {
-    // Liveness: the process is up.
-    sendJson(res, 200, { status: 'ok' });
-    return;
-  }
-  if (req.method === 'GET' && url.pathname === '/readyz') {
-    // Readiness: stop receiving traffic while shutting down.
-    sendJson(res, shuttingDown ? 503 : 200, {
-      status: shuttingDown ? 'shutting-down' : 'ready',
-    });
-    return;
-  }
-  if (req.method === 'GET' && url.pathname === '/') {
-    sendJson(res, 200, { service: SERVICE_NAME, message: 'Hello from Paved!' });
-    return;
-  }
-  sendJson(res, 404, {
-    code: 'not_found',
-    message: `No route for ${url.pathname}`,
-  });
-}
-
-const server = createServer(handle);
-
-server.listen(PORT, () => {
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      msg: `${SERVICE_NAME} listening`,
-      port: PORT,
-    }),
-  );
+const logger = createLogger({
+  level: config.logLevel,
+  base: { service: config.serviceName },
+});
+process.on('uncaughtException', error => {
+  logger.error('Uncaught exception', { error });
+  process.exit(1);
+});
+process.on('unhandledRejection', error => {
+  logger.error('Unhandled rejection', { error });
+  process.exit(1);
 });
 
-function shutdown(signal: string): void {
-  shuttingDown = true;
-  console.log(
-    JSON.stringify({ level: 'info', msg: `received ${signal}, shutting down` }),
-  );
-  server.close(err => {
-    if (err) {
-      console.error(err);
+const tracing = await startTracing(config, logger);
+const app = createApp({
+  serviceName: config.serviceName,
+  logger,
+  metrics: createMetrics({ serviceName: config.serviceName }),
+  tracer: tracing.tracer,
+  openapi: readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8'),
+});
+
+app.server.listen(config.port, () => {
+  logger.info('Listening', {
+    port: config.port,
+    logLevel: config.logLevel,
+    tracing: tracing.enabled,
+  });
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (app.draining) {
+      logger.warn('Second signal while shutting down: exiting now', { signal });
       process.exit(1);
     }
-    process.exit(0);
+    void shutdown({
+      app,
+      logger,
+      signal,
+      delayMs: config.shutdownDelayMs,
+      timeoutMs: config.shutdownTimeoutMs,
+      flush: tracing.shutdown,
+    }).then(code => process.exit(code));
   });
-  // Give in-flight requests at most 10 seconds.
-  setTimeout(() => process.exit(1), 10_000).unref();
 }
-
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
