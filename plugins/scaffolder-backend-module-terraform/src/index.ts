@@ -8,11 +8,16 @@
 export { scaffolderModulePavedTerraform as default } from './module';
 export {
   createTerraformApplyAction,
+  createTerraformConnectionDeleteAction,
+  createTerraformConnectionPublishAction,
   createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
+  createTerraformResourceRegisterAction,
+  createTerraformResourceUnregisterAction,
   createTerraformReviewAction,
   PlanRejectedError,
   PlanReviewRequiredError,
 } from './actions';
 export type { TerraformActionOptions } from './actions/terraformActionOptions';
+export type { WorkspaceResourceActionOptions } from './actions/resourceActionOptions';

@@ -26,6 +26,10 @@ describe('terraformModule', () => {
       'paved:terraform:apply',
       'paved:terraform:destroy',
       'paved:terraform:output',
+      'paved:terraform:connection:publish',
+      'paved:terraform:connection:delete',
+      'paved:terraform:resource:register',
+      'paved:terraform:resource:unregister',
     ]);
     for (const action of actions) {
       expect({

@@ -2,22 +2,32 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { kubernetesProvisionerServiceRef } from '@paved/plugin-kubernetes-node';
 import { approvalsServiceRef } from '@paved/plugin-approvals-node';
 import { ownershipServiceRef } from '@paved/plugin-ownership-node';
 import { terraformRunnerServiceRef } from '@paved/plugin-terraform-node';
 import {
   createTerraformApplyAction,
+  createTerraformConnectionDeleteAction,
+  createTerraformConnectionPublishAction,
   createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
+  createTerraformResourceRegisterAction,
+  createTerraformResourceUnregisterAction,
   createTerraformReviewAction,
 } from './actions';
 
 /**
  * The scaffolder actions of the Terraform driver: paved:terraform:plan,
  * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and
- * paved:terraform:output, on the TerraformRunner of terraformRunnerServiceRef,
+ * paved:terraform:output, and the actions that connect a workspace to the
+ * component it serves (paved:terraform:connection:publish and :delete, a
+ * Secret in the component's namespace; paved:terraform:resource:register
+ * and :unregister, its Resource entity), on the TerraformRunner of terraformRunnerServiceRef,
  * each checking the task's user against the workspace's recorded owner
  * (ownershipServiceRef) and reporting its side effects to the auditor.
  *
@@ -34,15 +44,24 @@ export const scaffolderModulePavedTerraform = createBackendModule({
         approvals: approvalsServiceRef,
         ownership: ownershipServiceRef,
         auditor: coreServices.auditor,
+        provisioner: kubernetesProvisionerServiceRef,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, runner, approvals, ownership, auditor }) {
+      async init(deps) {
+        const { scaffolder, runner, approvals, ownership, auditor } = deps;
         const options = { runner, ownership, approvals, auditor };
+        const resources = { ...options, ...deps };
         scaffolder.addActions(
           createTerraformPlanAction(options),
           createTerraformReviewAction({ runner, approvals }),
           createTerraformApplyAction(options),
           createTerraformDestroyAction(options),
           createTerraformOutputAction(options),
+          createTerraformConnectionPublishAction(resources),
+          createTerraformConnectionDeleteAction(resources),
+          createTerraformResourceRegisterAction(resources),
+          createTerraformResourceUnregisterAction(resources),
         );
       },
     });

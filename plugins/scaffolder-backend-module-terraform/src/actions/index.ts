@@ -7,3 +7,7 @@ export {
   PlanRejectedError,
   PlanReviewRequiredError,
 } from './terraformReview';
+export { createTerraformConnectionPublishAction } from './terraformConnectionPublish';
+export { createTerraformConnectionDeleteAction } from './terraformConnectionDelete';
+export { createTerraformResourceRegisterAction } from './terraformResourceRegister';
+export { createTerraformResourceUnregisterAction } from './terraformResourceUnregister';

@@ -12,7 +12,11 @@ import {
   TerraformActionOptions,
   workspaceTarget,
 } from './terraformActionOptions';
-import { claimWorkspace, dryRunOwnerCheck } from './workspaceOwner';
+import {
+  assertMayUseWorkspace,
+  claimWorkspace,
+  dryRunOwnerCheck,
+} from './workspaceOwner';
 import { Zod } from './zod';
 
 const input = {
@@ -41,6 +45,13 @@ const input = {
       .optional()
       .describe(
         "The group that owns the workspace (group:default/<name>), required for its first plan, which records it; the task's user must belong to it (or be an admin). Later runs are checked against the recorded owner only.",
+      ),
+  destroy: (z: Zod) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        "Plan the destruction of everything the workspace holds (checked as a delete against the workspace's recorded owner); apply it with allowDestroy after its review.",
       ),
 };
 
@@ -78,6 +89,7 @@ type PlanInput = {
   workspace: string;
   variables?: Record<string, unknown>;
   owner?: string;
+  destroy?: boolean;
 };
 
 /**
@@ -101,6 +113,7 @@ export function createTerraformPlanAction(options: TerraformActionOptions) {
     schema: { input, output },
     async handler(ctx) {
       const { module, workspace, owner } = ctx.input;
+      const destroy = ctx.input.destroy ?? false;
       const variables = ctx.input.variables as
         | Record<string, unknown>
         | undefined;
@@ -110,7 +123,9 @@ export function createTerraformPlanAction(options: TerraformActionOptions) {
         return;
       }
       const saved = await ctx.checkpoint({
-        key: `terraform.plan.${workspace}.${module}`,
+        key: `terraform.plan.${workspace}.${module}${
+          destroy ? '.destroy' : ''
+        }`,
         fn: () =>
           auditChange(
             auditor,
@@ -119,14 +134,27 @@ export function createTerraformPlanAction(options: TerraformActionOptions) {
               actor: caller.actor,
               target: workspaceTarget(workspace),
               taskId: caller.taskId,
-              details: { module },
+              details: { module, ...(destroy && { destroy }) },
             },
             async () => {
               // The input is checked before an owner is recorded for it.
-              await runner.previewPlan({ module, workspace, variables });
-              await claimWorkspace(options, caller, { workspace, owner });
+              await runner.previewPlan({
+                module,
+                workspace,
+                variables,
+                destroy,
+              });
+              if (destroy) {
+                await assertMayUseWorkspace(options, caller, {
+                  workspace,
+                  action: 'plan the destruction of',
+                  destructive: true,
+                });
+              } else {
+                await claimWorkspace(options, caller, { workspace, owner });
+              }
               const plan = await runner.plan(
-                { module, workspace, variables, owner: ctx.task.id },
+                { module, workspace, variables, destroy, owner: ctx.task.id },
                 { signal: ctx.signal, onProgress: progressLogger(ctx.logger) },
               );
               return {
@@ -162,13 +190,17 @@ async function dryRun(
   options: TerraformActionOptions,
   caller: TaskCaller,
 ) {
-  const { module, workspace, owner, variables } = ctx.input as PlanInput;
+  const { module, workspace, owner, variables, destroy } =
+    ctx.input as PlanInput;
   const preview = await options.runner.previewPlan({
     module,
     workspace,
     variables,
+    destroy,
   });
-  const would = `would plan module ${preview.module} in workspace ${preview.workspace}`;
+  const would = `would plan ${destroy ? 'the destruction of ' : ''}module ${
+    preview.module
+  } in workspace ${preview.workspace}`;
   ctx.logger.info(
     `Dry run: ${would} with variables ${JSON.stringify(
       preview.variables,
@@ -177,7 +209,8 @@ async function dryRun(
   const check = await dryRunOwnerCheck(options, caller, {
     workspace,
     owner,
-    action: 'plan',
+    action: destroy ? 'plan the destruction of' : 'plan',
+    destructive: destroy,
   }).catch(error => {
     ctx.logger.info(`Dry run: the owner check refuses: ${error.message}`);
     throw error;
