@@ -28,11 +28,18 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import upstreamGitHubActions from '@backstage/plugin-scaffolder-backend-module-github';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
+import pavedTemplateActions from '@paved/plugin-scaffolder-backend-module-templates';
 import { DefaultGitHubRepoService } from '@paved/plugin-github-node';
 import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import auditBackend from '@paved/plugin-audit-backend';
 import { auditorServiceFactory } from '@paved/plugin-audit-node';
-import { TEST_GROUPS, TEST_USERS, startGitHubTestServer } from '@paved/testkit';
+import {
+  TEST_GROUPS,
+  TEST_USERS,
+  startGitHubTestServer,
+  testOrganisation,
+} from '@paved/testkit';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import permissionModulePavedPolicy from '@paved/plugin-permission-backend-module-paved-policy';
 import { markerTopicsOf } from '@paved/plugin-github-node';
@@ -63,6 +70,8 @@ const createComponentFeatures = [
   scaffolderBackend,
   scaffolderWorkspaceDatabase,
   pavedGitHubActions,
+  // paved:form:check and paved:provenance:record, which every template runs
+  pavedTemplateActions,
   publishingFeatureLoader,
   forgeUrlReaderFactory,
   // the audit trail, as the backend has it
@@ -92,6 +101,9 @@ describe('the GitHub driver in the backend', () => {
         scaffolderWorkspaceDatabase,
         upstreamGitHubActions,
         pavedGitHubActions,
+        // the templates' check reads the owner group from the catalogue
+        pavedTemplateActions,
+        catalogServiceMock.factory({ entities: testOrganisation() }),
         publishingFeatureLoader,
         mockServices.rootConfig.factory({ data }),
       ],

@@ -22,6 +22,7 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 // app-config.yaml keeps task workspaces in the database (taskRecovery)
 import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedGitHubActions from '@paved/plugin-scaffolder-backend-module-github';
+import pavedTemplateActions from '@paved/plugin-scaffolder-backend-module-templates';
 import pavedKubernetesActions from '@paved/plugin-scaffolder-backend-module-kubernetes';
 import catalogModuleForge from '@paved/plugin-catalog-backend-module-forge';
 import {
@@ -35,7 +36,9 @@ import { ConfigReader } from '@backstage/config';
 import {
   KubernetesTestServer,
   startKubernetesTestServer,
+  testOrganisation,
 } from '@paved/testkit';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { forgeUrlReaderFactory } from './features/forgeUrlReader';
 import { publishingFeatureLoader } from './features/publishing';
 import {
@@ -87,6 +90,9 @@ describe('the node-service template without a cluster (the embedded default)', (
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedGitHubActions,
+        // the template's check reads the owner group from the catalogue
+        pavedTemplateActions,
+        catalogServiceMock.factory({ entities: testOrganisation() }),
         publishingFeatureLoader,
         pavedKubernetesActions,
         mockServices.rootConfig.factory({
@@ -240,6 +246,7 @@ describe('the node-service template with a cluster', () => {
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedGitHubActions,
+        pavedTemplateActions,
         publishingFeatureLoader,
         pavedKubernetesActions,
         forgeUrlReaderFactory,
@@ -581,7 +588,15 @@ describe('the node-service template with a cluster', () => {
       ]),
     );
 
-    // The undo: the namespace and everything in it are gone.
+    // The undo: the namespace and everything in it are gone. Its check
+    // step refuses a component the catalogue does not hold yet.
+    await eventually('the component in the catalogue', async () => {
+      const res = await callAsUser(
+        baseUrl,
+        `/api/catalog/entities/by-name/component/default/${name}`,
+      );
+      return res.status === 200 ? true : undefined;
+    });
     const teardown = await callAsUser(baseUrl, '/api/scaffolder/v2/tasks', {
       templateRef: 'template:default/delete-dev-environment',
       values: { component: `component:default/${name}` },

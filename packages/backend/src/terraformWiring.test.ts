@@ -19,6 +19,7 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 // app-config.yaml keeps task workspaces in the database (taskRecovery)
 import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-module-workspace-database';
 import pavedTerraformActions from '@paved/plugin-scaffolder-backend-module-terraform';
+import pavedTemplateActions from '@paved/plugin-scaffolder-backend-module-templates';
 import { readTerraformRunnerConfig } from '@paved/plugin-terraform-node';
 import { parse as parseYaml } from 'yaml';
 import fs from 'node:fs';
@@ -138,6 +139,8 @@ describe('the Terraform driver in the backend', () => {
         scaffolderBackend,
         scaffolderWorkspaceDatabase,
         pavedTerraformActions,
+        // the templates' first step, paved:form:check
+        pavedTemplateActions,
         mockServices.rootConfig.factory({
           data: { ...data, catalog, permission: { enabled: false } },
         }),
@@ -182,10 +185,7 @@ describe('the Terraform driver in the backend', () => {
           template: {
             ...parseYaml(
               fs.readFileSync(
-                path.join(
-                  ROOT,
-                  'templates/postgres-database/template.yaml',
-                ),
+                path.join(ROOT, 'templates/postgres-database/template.yaml'),
                 'utf8',
               ),
             ),
