@@ -61,6 +61,14 @@ function actionRows(repoUrl: string, planId: () => string) {
     ],
     ['paved:kubernetes:rollout:wait', namespace],
     ['paved:kubernetes:namespace:delete', namespace],
+    [
+      'paved:deploy',
+      {
+        entityRef: 'component:default/shop',
+        environment: 'dev',
+        image: 'ghcr.io/fulfilment/shop:evil',
+      },
+    ],
     ['paved:publish', { repoUrl, owner: A, description: 'Shop' }],
     ['paved:github:branch:protect', { repoUrl }],
     ['paved:github:team:grant', { repoUrl, owner: A }],
