@@ -131,9 +131,42 @@ describe('the scheduled-job and static-website templates on the real backend', (
     // The CronJob as applied, labelled so its Jobs and pods are found.
     const applied = real.cluster.driver.getObject(cronJobRef)!;
     expect(applied.spec.schedule).toBe('30 2 * * MON-FRI');
+    expect(applied.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'paved',
+    });
     expect(applied.spec.jobTemplate.metadata.labels).toMatchObject({
       'backstage.io/kubernetes-id': name,
     });
+
+    // The deploy path CI takes (contract of /api/deploy) sets the job's own
+    // image on the CronJob; there is no rollout to wait for. Another team
+    // is refused and nothing changes.
+    const image = 'ghcr.io/kestrel/nightly-report:3f2a9c1';
+    const request = {
+      entityRef: `component:default/${name}`,
+      environment: 'dev',
+      image,
+    };
+    const imageOf = () =>
+      real.cluster.driver.getObject(cronJobRef)!.spec.jobTemplate.spec.template
+        .spec.containers[0].image;
+    const refused = await real.api(
+      TEST_USERS.teamB,
+      '/deploy/deployments',
+      request,
+    );
+    expect(refused.status).toBe(403);
+    expect(imageOf()).toBe('docker.io/library/busybox:1.37.0');
+    const deployed = await real.api(
+      TEST_USERS.teamA,
+      '/deploy/deployments',
+      request,
+    );
+    expect({ status: deployed.status, body: deployed.body }).toMatchObject({
+      status: 200,
+      body: { deployment: { status: 'succeeded', image } },
+    });
+    expect(imageOf()).toBe(image);
 
     // A run fails, as the CronJob and Job controllers leave it.
     const failed = real.cluster.driver.failCronJobRun(cronJobRef, {
