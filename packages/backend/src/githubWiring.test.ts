@@ -121,6 +121,7 @@ describe('the GitHub driver in the backend', () => {
       'paved:github:branch:protect',
       'paved:github:codeowners:create',
       'paved:github:environments:create',
+      'paved:github:pages:enable',
       'paved:github:pull-request:open',
       'paved:github:repo:archive',
       'paved:github:repo:delete',
@@ -132,9 +133,26 @@ describe('the GitHub driver in the backend', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it.each(['node-service', 'static-website'])(
+  /** What differs between the templates' hardening: Pages, Actions variables and CI jobs. */
+  const hardeningOf: Record<
+    string,
+    { pages: boolean; variables: string; checks: string }
+  > = {
+    'node-service': {
+      pages: false,
+      variables: 'CATALOG_ENTITY, OWNER, PAVED_URL',
+      checks: 'lint, test',
+    },
+    'static-website': {
+      pages: true,
+      variables: 'CATALOG_ENTITY, OWNER',
+      checks: 'build',
+    },
+  };
+
+  it.each(Object.entries(hardeningOf))(
     'runs the hardening steps of the %s template in a dry run, each skipped on the local forge',
-    async name => {
+    async (name, expected) => {
       const dir = path.join(ROOT, 'templates', name);
       const template = parseYaml(
         fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
@@ -147,6 +165,7 @@ describe('the GitHub driver in the backend', () => {
         'paved:github:branch:protect',
         'paved:github:environments:create',
         'paved:github:variables:set',
+        ...(expected.pages ? ['paved:github:pages:enable'] : []),
         'paved:github:team:grant',
       ]);
       const publishAt = template.spec.steps.findIndex(
@@ -184,12 +203,25 @@ describe('the GitHub driver in the backend', () => {
         'kestrel/invoice-service lives on the local forge: .github/CODEOWNERS skipped',
         'kestrel/invoice-service lives on the local forge: branch protection skipped',
         'kestrel/invoice-service lives on the local forge: environments development, staging, production skipped',
-        'kestrel/invoice-service lives on the local forge: Actions variables CATALOG_ENTITY, OWNER skipped',
+        `kestrel/invoice-service lives on the local forge: Actions variables ${expected.variables} skipped`,
+        ...(expected.pages
+          ? [
+              'kestrel/invoice-service lives on the local forge: GitHub Pages skipped',
+            ]
+          : []),
         'kestrel/invoice-service lives on the local forge: the maintain role of team fulfilment skipped',
       ]);
+      // On the forge the Pages step says why the site is not published.
+      expect(
+        messages.some(m =>
+          m.startsWith(
+            'The local forge has no GitHub Pages, so kestrel/invoice-service is not published',
+          ),
+        ),
+      ).toBe(expected.pages);
       // The required checks came from the template's CI workflow.
       expect(messages).toContain(
-        'Required status checks from .github/workflows: build',
+        `Required status checks from .github/workflows: ${expected.checks}`,
       );
       expect(body.log.filter((l: any) => l.body.status === 'failed')).toEqual(
         [],
