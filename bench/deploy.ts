@@ -26,6 +26,20 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
+/** Each step's wall time, from its first log line to its last, in task order. */
+function stepTimes(events: any[]): Array<[string, number]> {
+  const times = new Map<string, { first: number; last: number }>();
+  for (const e of events) {
+    const stepId = e.body?.stepId;
+    if (e.type !== 'log' || !stepId) continue;
+    const at = new Date(e.createdAt).getTime();
+    const t = times.get(stepId) ?? { first: at, last: at };
+    t.last = Math.max(t.last, at);
+    times.set(stepId, t);
+  }
+  return [...times].map(([id, t]) => [id, t.last - t.first]);
+}
+
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 async function main() {
@@ -60,6 +74,10 @@ async function main() {
     );
     if (task.status !== 'completed') throw new Error('Create Component failed');
     const createMs = ms(createStart);
+    const events = (
+      await paved.call(auth, `/scaffolder/v2/tasks/${created.body.id}/events`)
+    ).body as any[];
+    const steps = stepTimes(events);
 
     const samples: number[] = [];
     for (let i = 0; i <= runs; i++) {
@@ -108,7 +126,11 @@ async function main() {
       ['deploy, min', Math.min(...rest)],
       ['deploy, max', Math.max(...rest)],
     ] as const;
-    for (const [what, value] of rows) {
+    for (const [what, value] of [
+      ...rows.slice(0, 1),
+      ...steps.map(([id, v]) => [`  step ${id}`, v] as const),
+      ...rows.slice(1),
+    ]) {
       process.stdout.write(`${what.padEnd(70)} ${value.toFixed(1)} ms\n`);
     }
   } finally {
