@@ -43,6 +43,7 @@ const component = (
 const entities = [
   ...testOrganisation(),
   component('shop', { 'github.com/project-slug': 'kestrel/shop' }),
+  component('gone', { 'github.com/project-slug': 'kestrel/gone' }),
   component('notes', {
     'backstage.io/source-location':
       'url:http://localhost:7007/api/forge/storefront/notes/tree/main/',
@@ -326,6 +327,17 @@ describe('deployPlugin', () => {
     expect(forge.body).toEqual({
       runs: [],
       reason: expect.stringContaining('local forge'),
+    });
+    const gone = await request(backend.server)
+      .get('/api/deploy/runs')
+      .query({ entityRef: 'component:default/gone' })
+      .set('Authorization', mockCredentials.user.header(TEST_USERS.teamA));
+    expect(gone.status).toBe(200);
+    expect(gone.body).toEqual({
+      runs: [],
+      reason: expect.stringMatching(
+        /^The GitHub Actions runs of kestrel\/gone cannot be read: .*kestrel\/gone/,
+      ),
     });
   });
 

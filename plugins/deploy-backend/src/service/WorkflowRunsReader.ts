@@ -1,4 +1,5 @@
 import { ANNOTATION_SOURCE_LOCATION, Entity } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import { GitHubRepoService } from '@paved/plugin-github-node';
 import { GITHUB_PROJECT_SLUG, projectSlugOf } from './deployTarget';
 
@@ -12,6 +13,13 @@ export interface WorkflowRunView {
   htmlUrl: string;
   createdAt: string;
 }
+
+/**
+ * Why GitHub's runs cannot be shown that is the repository's or the
+ * integration's, not the caller's: no credentials for the owner, an owner
+ * Paved may not use, a repository that is gone.
+ */
+const UNREADABLE = new Set(['NotAllowedError', 'NotFoundError', 'InputError']);
 
 /** The local forge serves repositories under the backend plugin `forge`. */
 const FORGE_SOURCE = /\/api\/forge\//;
@@ -39,7 +47,16 @@ export class WorkflowRunsReader {
       };
     }
     const [owner, name] = slug.split('/');
-    const runs = await this.#github.listWorkflowRuns({ owner, name });
+    let runs;
+    try {
+      runs = await this.#github.listWorkflowRuns({ owner, name });
+    } catch (error) {
+      if (!isError(error) || !UNREADABLE.has(error.name)) throw error;
+      return {
+        runs: [],
+        reason: `The GitHub Actions runs of ${slug} cannot be read: ${error.message}`,
+      };
+    }
     return {
       runs: runs.map(run => ({
         id: run.id,
