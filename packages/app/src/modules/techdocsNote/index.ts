@@ -1,0 +1,4 @@
+export {
+  techdocsNoteModule,
+  TECHDOCS_NOT_BUILT_NOTE,
+} from './techdocsNoteModule';
