@@ -78,8 +78,14 @@ export function stepsOf(events: any[]) {
   return { began, failed };
 }
 
-/** Starts the backend; resolves once the organisation and the templates are in the catalogue. */
-export async function startRealBackend(): Promise<RealBackend> {
+/**
+ * Starts the backend; resolves once the organisation and the templates are
+ * in the catalogue. `database` replaces the embedded default's SQLite
+ * (`backend.database`).
+ */
+export async function startRealBackend(
+  options: { database?: object } = {},
+): Promise<RealBackend> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-templates-'));
   const github = await startGitHubTestServer({
     scopes: ['repo', 'admin:org', 'workflow', 'delete_repo'],
@@ -95,7 +101,11 @@ export async function startRealBackend(): Promise<RealBackend> {
     configDir: dir,
     overrides: {
       app: { baseUrl },
-      backend: { baseUrl, listen: { port, host: '127.0.0.1' } },
+      backend: {
+        baseUrl,
+        listen: { port, host: '127.0.0.1' },
+        ...(options.database && { database: options.database }),
+      },
       integrations: { github: [github.integrationConfig()] },
       kubernetes: clusterConfig.kubernetes,
       catalog: {
