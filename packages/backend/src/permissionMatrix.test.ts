@@ -75,6 +75,7 @@ function actionRows(repoUrl: string, planId: () => string) {
     ['paved:github:codeowners:create', { repoUrl, owner: A }],
     ['paved:github:environments:create', { repoUrl, owner: A }],
     ['paved:github:variables:set', { repoUrl, variables: { OWNER: A } }],
+    ['paved:github:pages:enable', { repoUrl }],
     ['paved:github:secrets:set', { repoUrl, secrets: { TOKEN: 'x' } }],
     ['paved:github:repo:archive', { repoUrl }],
     ['paved:github:repo:delete', { repoUrl, force: true }],
