@@ -44,6 +44,7 @@ const entities = [
   ...testOrganisation(),
   component('shop', { 'github.com/project-slug': 'kestrel/shop' }),
   component('gone', { 'github.com/project-slug': 'kestrel/gone' }),
+  component('odd', { 'github.com/project-slug': 'kestrel/odd:ref' }),
   component('notes', {
     'backstage.io/source-location':
       'url:http://localhost:7007/api/forge/storefront/notes/tree/main/',
@@ -170,6 +171,19 @@ describe('deployPlugin', () => {
     );
     expect(res.status).toBe(403);
     expect(imageOnCluster()).toBe('ghcr.io/kestrel/web:1.4.2');
+  });
+
+  it('refuses CI for a component whose github.com/project-slug is not a repository in GitHub’s form', async () => {
+    const res = await deploy(
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service(
+          'external:github-actions:repo:kestrel/odd:ref:refs/heads/main',
+        ),
+      } as any),
+      { entityRef: 'component:default/odd', environment: 'dev', image: IMAGE },
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('no github.com/project-slug');
   });
 
   it.each([

@@ -45,7 +45,7 @@ export class DeployAccess {
     const slug = projectSlugOf(target.entity);
     if (!slug) {
       throw new NotAllowedError(
-        `${target.entityRef} has no ${GITHUB_PROJECT_SLUG} annotation, so no repository's workflow may deploy it`,
+        `${target.entityRef} has no ${GITHUB_PROJECT_SLUG} annotation naming a GitHub repository (owner/name), so no repository's workflow may deploy it`,
       );
     }
     const allowed = `${GITHUB_ACTIONS_SUBJECT_PREFIX}repo:${slug}:`;

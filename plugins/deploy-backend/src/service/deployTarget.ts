@@ -19,8 +19,11 @@ export interface DeployTarget {
   namespace: string;
 }
 
-/** The component's repository on GitHub (`owner/name`), from its annotation. */
+/** GitHub's owner and repository names: no `:` or `/` that could stretch the OIDC subject the slug is matched against. */
+const SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9_.-]+$/;
+
+/** The component's repository on GitHub (`owner/name`), from its annotation; undefined when it names none in GitHub's form. */
 export function projectSlugOf(entity: Entity): string | undefined {
   const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG]?.trim();
-  return slug && /^[^/\s]+\/[^/\s]+$/.test(slug) ? slug : undefined;
+  return slug && SLUG.test(slug) ? slug : undefined;
 }
