@@ -112,7 +112,13 @@ export function createTerraformConnectionPublishAction(
         return { mod, namespace };
       };
       if (ctx.isDryRun) {
-        const { mod, namespace } = await check();
+        const { mod, namespace } = await dryRunCheck(options, caller, {
+          module,
+          workspace,
+          component,
+          environment,
+          logger: ctx.logger,
+        });
         const keys = Object.keys(mod.connection);
         ctx.logger.info(
           `Dry run: would write Secret ${connectionSecretName(
@@ -188,4 +194,58 @@ function publish(
       };
     },
   );
+}
+
+/**
+ * A dry run's checks: those of a real run, except for a workspace its
+ * template has not planned yet (its plan records the owner), whose
+ * namespace is only checked to exist and be Paved's.
+ */
+async function dryRunCheck(
+  options: WorkspaceResourceActionOptions,
+  caller: TaskCaller,
+  request: {
+    module: string;
+    workspace: string;
+    component: string;
+    environment: string;
+    logger: { info(message: string): void };
+  },
+) {
+  const { module, workspace, component, environment } = request;
+  const recorded = await options.runner.getWorkspaceOwner(workspace);
+  const ownerRef = recorded
+    ? await assertMayUseWorkspace(options, caller, {
+        workspace,
+        action: 'publish the connection details of',
+      })
+    : undefined;
+  const mod = (await options.runner.listModules()).find(m => m.name === module);
+  if (!mod) throw new NotFoundError(`module: unknown module ${module}`);
+  if (!ownerRef) {
+    request.logger.info(
+      `Dry run: workspace ${workspace} is not planned yet; its first plan records its owner, which must own namespace ${namespaceNameFor(
+        component,
+        environment,
+      )}`,
+    );
+  }
+  const namespace = namespaceNameFor(component, environment);
+  const state = await options.provisioner.getNamespace({
+    component,
+    environment,
+  });
+  if (!state) {
+    // A dry run reports it; the real run fails on it.
+    request.logger.info(
+      `Dry run: namespace ${namespace} does not exist, so a real run fails here: the connection details go into the component's ${environment} environment, which Paved provisions (the Deploy dev environment template) first`,
+    );
+    return { mod, namespace };
+  }
+  await assertComponentNamespace(options, {
+    component,
+    environment,
+    ownerRef: ownerRef ?? `group:default/${state.owner}`,
+  });
+  return { mod, namespace };
 }

@@ -87,7 +87,15 @@ export function createTerraformResourceRegisterAction(
         return { ownerRef, componentRef: component.ref };
       };
       if (ctx.isDryRun) {
-        const { ownerRef, componentRef } = await check();
+        // A workspace not planned yet gets its owner from its plan: the component's.
+        const planned = await options.runner.getWorkspaceOwner(workspace);
+        const { ownerRef, componentRef } = planned
+          ? await check()
+          : await readComponent(
+              options.catalog,
+              caller,
+              ctx.input.component,
+            ).then(c => ({ ownerRef: c.ownerRef, componentRef: c.ref }));
         ctx.logger.info(
           `Dry run: would register ${entityRef}, owned by ${ownerRef}, a dependency of ${componentRef}`,
         );
