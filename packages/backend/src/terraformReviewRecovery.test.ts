@@ -28,20 +28,23 @@ import {
   killChildBackend,
   startChildBackend,
 } from './__testUtils__/childBackend';
+import { terraformStepsOf } from './__testUtils__/terraformSteps';
 import { ROOT, eventually, freePort, logMessage } from './__testUtils__/wiring';
 
 jest.setTimeout(180_000);
 
 const TEMPLATE_NAME = 'object-bucket-paused';
 
+/** The object bucket's Terraform steps as a template of their own. */
+function writeBucketTemplate(dir: string): string {
+  const file = path.join(dir, 'object-bucket.yaml');
+  fs.writeFileSync(file, stringifyYaml(terraformStepsOf('object-bucket')));
+  return file;
+}
+
 /** The object bucket template with a pause after its review step. */
 function writeTemplate(dir: string): string {
-  const template = parseYaml(
-    fs.readFileSync(
-      path.join(ROOT, 'templates/object-bucket/template.yaml'),
-      'utf8',
-    ),
-  );
+  const template = terraformStepsOf('object-bucket');
   template.metadata.name = TEMPLATE_NAME;
   const steps: any[] = template.spec.steps;
   const review = steps.findIndex(s => s.action === 'paved:terraform:review');
@@ -110,10 +113,7 @@ describe('the Terraform review with task recovery on (SQLite)', () => {
             target: path.join(ROOT, 'catalog/org.yaml'),
             rules: [{ allow: ['Group', 'User'] }],
           },
-          ...[
-            templateFile,
-            path.join(ROOT, 'templates/object-bucket/template.yaml'),
-          ].map(target => ({
+          ...[templateFile, writeBucketTemplate(dir)].map(target => ({
             type: 'file',
             target,
             rules: [{ allow: ['Template'] }],

@@ -21,7 +21,7 @@ import scaffolderWorkspaceDatabase from '@backstage/plugin-scaffolder-backend-mo
 import pavedTerraformActions from '@paved/plugin-scaffolder-backend-module-terraform';
 import pavedTemplateActions from '@paved/plugin-scaffolder-backend-module-templates';
 import { readTerraformRunnerConfig } from '@paved/plugin-terraform-node';
-import { parse as parseYaml } from 'yaml';
+import { terraformStepsOf } from './__testUtils__/terraformSteps';
 import fs from 'node:fs';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -168,9 +168,13 @@ describe('the Terraform driver in the backend', () => {
         .sort(),
     ).toEqual([
       'paved:terraform:apply',
+      'paved:terraform:connection:delete',
+      'paved:terraform:connection:publish',
       'paved:terraform:destroy',
       'paved:terraform:output',
       'paved:terraform:plan',
+      'paved:terraform:resource:register',
+      'paved:terraform:resource:unregister',
       'paved:terraform:review',
     ]);
 
@@ -182,14 +186,9 @@ describe('the Terraform driver in the backend', () => {
         method: 'POST',
         headers,
         body: JSON.stringify({
-          template: {
-            ...parseYaml(
-              fs.readFileSync(
-                path.join(ROOT, 'templates/postgres-database/template.yaml'),
-                'utf8',
-              ),
-            ),
-          },
+          // Its Terraform steps, the owner a form field: the whole
+          // template needs a cluster (infrastructureWiring.test.ts).
+          template: terraformStepsOf('postgres-database'),
           values: { name: 'orders', owner: 'group:default/fulfilment' },
           directoryContents: [],
         }),

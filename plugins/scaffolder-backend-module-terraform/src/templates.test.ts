@@ -37,12 +37,39 @@ jest.setTimeout(120_000);
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 
-/** A template as the catalogue holds it. */
+/**
+ * A template as the catalogue holds it, with only its Terraform steps (plan,
+ * review, apply, outputs) and the owner a form field instead of the
+ * component's owner: the check, the component and the steps that connect
+ * the workspace to the component run in packages/backend's
+ * infrastructureWiring.test.ts, on a backend with a catalogue and a cluster.
+ */
 function template(name: string): any {
   const entity = parseYaml(
     fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
   );
-  return { ...entity, metadata: { namespace: 'default', ...entity.metadata } };
+  const steps = entity.spec.steps.filter((s: any) =>
+    /^paved:terraform:(plan|review|apply|output)$/.test(s.action),
+  );
+  const spec = JSON.parse(
+    JSON.stringify({ ...entity.spec, steps }).replaceAll(
+      'steps.component.output.entity.spec.owner',
+      'parameters.owner',
+    ),
+  );
+  const [page] = spec.parameters;
+  delete page.properties.component;
+  page.properties.owner = { type: 'string' };
+  page.required = ['name', 'owner'];
+  delete spec.output.links;
+  spec.output.text = spec.output.text.filter(
+    (t: any) => !t.content.includes('steps.connection'),
+  );
+  return {
+    ...entity,
+    spec,
+    metadata: { namespace: 'default', ...entity.metadata },
+  };
 }
 
 /** A template handing a secret to a sensitive module variable, as templates should. */

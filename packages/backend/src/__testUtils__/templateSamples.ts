@@ -122,14 +122,16 @@ export function sampleValues(
   ctx: SampleContext,
 ): Record<string, unknown> {
   const { properties, required } = formOf(t.template);
-  const values: Record<string, unknown> = {};
-  for (const [field, schema] of Object.entries(properties)) {
-    const value = sampleOf(field, schema, required.includes(field), name, ctx);
-    if (value !== undefined) values[field] = value;
-  }
   const file = path.join(t.dir, 'test-values.yaml');
   const given = fs.existsSync(file)
     ? parseYaml(fs.readFileSync(file, 'utf8'))
     : {};
+  const values: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(properties)) {
+    // A field test-values.yaml names needs no derived sample.
+    if (field in given) continue;
+    const value = sampleOf(field, schema, required.includes(field), name, ctx);
+    if (value !== undefined) values[field] = value;
+  }
   return { ...values, ...given };
 }
