@@ -149,6 +149,11 @@ describeWithRunner('the actions connecting a workspace to its component', t => {
     createTerraformResourceRegisterAction(options()),
     createTerraformResourceUnregisterAction(options()),
   ];
+  /** Runs an action's handler with a task's context (the schema's defaults not typed in). */
+  const handle = (
+    action: { handler: (ctx: any) => Promise<void> },
+    ctx: unknown,
+  ) => action.handler(ctx);
   const secret = () =>
     cluster.driver.getObject({ ...SECRET, name: 'orders-db-connection' });
 
@@ -235,19 +240,20 @@ describeWithRunner('the actions connecting a workspace to its component', t => {
       workspace: 'orders-db',
       component: 'orders-api',
     };
-    await expect(publish.handler(intruder.context('c', input))).rejects.toThrow(
+    await expect(handle(publish, intruder.context('c', input))).rejects.toThrow(
       /may not .*storefront/,
     );
-    await expect(remove.handler(intruder.context('d', input))).rejects.toThrow(
+    await expect(handle(remove, intruder.context('d', input))).rejects.toThrow(
       /may not .*storefront/,
     );
     await expect(
-      unregister.handler(intruder.context('u', { workspace: 'orders-db' })),
+      handle(unregister, intruder.context('u', { workspace: 'orders-db' })),
     ).rejects.toThrow(/may not .*storefront/);
     // Team A's workspace may not serve team B's component.
     const own = new TestTask('task-own', t.logs, { user: TEST_USERS.teamA });
     await expect(
-      register.handler(
+      handle(
+        register,
         own.context('r', {
           ...input,
           name: 'orders',
@@ -268,7 +274,8 @@ describeWithRunner('the actions connecting a workspace to its component', t => {
       user: TEST_USERS.teamA,
     });
     await expect(
-      createTerraformConnectionPublishAction(options()).handler(
+      handle(
+        createTerraformConnectionPublishAction(options()),
         task.context('c', {
           module: 'postgres-database',
           workspace: 'orders-db',
@@ -279,7 +286,8 @@ describeWithRunner('the actions connecting a workspace to its component', t => {
       /^component: namespace no-such-app-dev does not exist; the connection details go into the component's dev environment, which Paved provisions/,
     );
     cluster.resetRequests();
-    await createTerraformConnectionPublishAction(options()).handler(
+    await handle(
+      createTerraformConnectionPublishAction(options()),
       task.context(
         'dry',
         {
