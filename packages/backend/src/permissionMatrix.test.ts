@@ -94,6 +94,25 @@ function actionRows(repoUrl: string, planId: () => string) {
       { module: 'object-bucket', workspace: 'shop-bucket', variables: bucket },
     ],
     ['paved:terraform:output', { workspace: 'shop-bucket' }],
+    [
+      'paved:terraform:connection:publish',
+      { module: 'object-bucket', workspace: 'shop-bucket', component: 'shop' },
+    ],
+    [
+      'paved:terraform:connection:delete',
+      { workspace: 'shop-bucket', component: 'shop' },
+    ],
+    [
+      'paved:terraform:resource:register',
+      {
+        module: 'object-bucket',
+        name: 'shop-bucket',
+        workspace: 'shop-bucket',
+        component: 'component:default/shop',
+        type: 'bucket',
+      },
+    ],
+    ['paved:terraform:resource:unregister', { workspace: 'shop-bucket' }],
   ] as Array<[string, object | (() => object)]>;
 }
 
