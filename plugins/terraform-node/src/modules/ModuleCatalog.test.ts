@@ -1,5 +1,6 @@
 import { parse } from '@cdktf/hcl2json';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ModuleCatalog } from './ModuleCatalog';
 import { parseTypeConstraint } from './TypeConstraint';
@@ -273,6 +274,45 @@ describe('ModuleCatalog', () => {
   it('refuses variables that are not an object', () => {
     expect(() => catalog.validateVariables('object-bucket', ['a'])).toThrow(
       'variables: expected an object of variable values, got a list',
+    );
+  });
+});
+
+describe("a module's connection details", () => {
+  it('names, for each Secret key, one of the outputs its HCL declares', async () => {
+    const catalog = await ModuleCatalog.load(MODULES);
+    expect(catalog.get('postgres-database').connection).toEqual({
+      PGHOST: 'endpoint',
+      PGPORT: 'port',
+      PGDATABASE: 'database_name',
+      PGUSER: 'username',
+      PGPASSWORD: 'master_password',
+    });
+    for (const mod of catalog.list()) {
+      expect(Object.keys(mod.connection).length).toBeGreaterThan(0);
+      for (const output of Object.values(mod.connection)) {
+        expect(Object.keys(mod.outputs)).toContain(output);
+      }
+    }
+  });
+
+  it('refuses a connection naming an output the module does not declare', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-modules-'));
+    fs.mkdirSync(path.join(dir, 'broken'));
+    fs.writeFileSync(
+      path.join(dir, 'broken', 'module.json'),
+      JSON.stringify({
+        name: 'broken',
+        outputs: { endpoint: { description: 'Host.' } },
+        connection: { PGHOST: 'endpoint', PGPASSWORD: 'password' },
+      }),
+    );
+    await expect(ModuleCatalog.load(dir)).rejects.toThrow(
+      `${path.join(
+        dir,
+        'broken',
+        'module.json',
+      )}: connection.PGPASSWORD: expected the name of a declared output (endpoint), got "password"`,
     );
   });
 });
