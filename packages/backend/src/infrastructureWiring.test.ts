@@ -414,5 +414,9 @@ describe('infrastructure that belongs to a component, on the real backend', () =
         : true;
     });
     expect(gone.everything).not.toContain(PASSWORD);
+    // Nor in anything the backend logged.
+    expect(backend!.output()).toContain('Registered the Resource');
+    expect(backend!.output()).not.toContain(PASSWORD);
+    expect(backend!.output()).not.toContain(base64);
   });
 });
