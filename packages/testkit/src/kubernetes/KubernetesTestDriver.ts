@@ -754,6 +754,18 @@ export class KubernetesTestDriver {
         }),
       });
     }
+    if (isDeployment) {
+      // The ReplicaSet controller's count of the pods it made (the
+      // kubernetes plugin lists a Deployment's pods through it).
+      const ready = state === 'running' ? replicas : 0;
+      store.setStatus(ownerEntry, {
+        observedGeneration: ownerEntry.obj.metadata.generation ?? 1,
+        replicas,
+        fullyLabeledReplicas: replicas,
+        readyReplicas: ready,
+        availableReplicas: ready,
+      });
+    }
     return { owner, names, uids };
   }
 }

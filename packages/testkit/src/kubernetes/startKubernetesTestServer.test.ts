@@ -788,6 +788,29 @@ describe('startKubernetesTestServer', () => {
       labelSelector: 'app=api',
     });
     expect(pods.items).toHaveLength(3);
+    // Through the Deployment's ReplicaSet, which counts them, as the
+    // kubernetes plugin's entity page finds a Deployment's pods.
+    const sets = await clients.apps.listNamespacedReplicaSet({
+      namespace: 'team',
+      labelSelector: 'app=api',
+    });
+    expect(sets.items).toHaveLength(1);
+    const [set] = sets.items;
+    expect(set.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'api',
+      uid: dep.metadata?.uid,
+    });
+    expect(set.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+    });
+    expect(pods.items.map(p => p.metadata?.ownerReferences?.[0].uid)).toEqual([
+      set.metadata?.uid,
+      set.metadata?.uid,
+      set.metadata?.uid,
+    ]);
   });
 
   it('serves HTTPS with a certificate of its own when asked', async () => {
