@@ -10,7 +10,7 @@ import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { Deployment } from '../api/types';
 import { errorMessage } from './errorMessage';
 import { Status } from './Status';
-import { Time } from './Time';
+import { NO_WRAP, Time } from './Time';
 
 /** The commit an image was built from: the CI run's, else a sha tag. */
 export function commitOf(deployment: Deployment): string | undefined {
@@ -23,7 +23,7 @@ const DeploymentRow = ({ deployment }: { deployment: Deployment }) => {
   const commit = commitOf(deployment);
   return (
     <TableRow data-testid={`deployment-${deployment.id}`}>
-      <TableCell>
+      <TableCell style={NO_WRAP}>
         <Status value={deployment.status} />
         {deployment.message && (
           <Typography variant="caption" display="block" color="error">
@@ -35,7 +35,7 @@ const DeploymentRow = ({ deployment }: { deployment: Deployment }) => {
       <TableCell>
         <code>{deployment.image}</code>
       </TableCell>
-      <TableCell>
+      <TableCell style={NO_WRAP}>
         {commit ? <code title={commit}>{commit.slice(0, 7)}</code> : '—'}
       </TableCell>
       <TableCell>{deployment.workloads.join(', ') || '—'}</TableCell>
@@ -44,7 +44,7 @@ const DeploymentRow = ({ deployment }: { deployment: Deployment }) => {
           ? `${deployment.run.workflow} #${deployment.run.runId}`
           : deployment.actor ?? '—'}
       </TableCell>
-      <TableCell>
+      <TableCell style={NO_WRAP}>
         <Time iso={deployment.finishedAt ?? deployment.startedAt} />
       </TableCell>
     </TableRow>

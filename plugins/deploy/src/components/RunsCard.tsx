@@ -15,11 +15,11 @@ import {
 import { WorkflowRun, WorkflowRuns } from '../api/types';
 import { errorMessage } from './errorMessage';
 import { Status } from './Status';
-import { Time } from './Time';
+import { NO_WRAP, Time } from './Time';
 
 const RunRow = ({ run }: { run: WorkflowRun }) => (
   <TableRow data-testid={`run-${run.id}`}>
-    <TableCell>
+    <TableCell style={NO_WRAP}>
       <Status value={run.conclusion ?? run.status} />
     </TableCell>
     <TableCell>

@@ -1,3 +1,6 @@
+/** Cells that read badly broken over lines: a status, a sha, a time. */
+export const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** A timestamp in the reader's locale, the exact ISO time on hover. */
 export const Time = ({ iso }: { iso?: string }) => {
   if (!iso) return <>—</>;
