@@ -48,3 +48,18 @@ export async function signInAsGuest(page: Page, baseUrl: string) {
     .locator('nav[aria-label="sidebar nav"]')
     .waitFor({ state: 'attached', timeout: 60_000 });
 }
+
+/** Opens the portal and signs in with the picker as the sample user named. */
+export async function signInAs(
+  page: Page,
+  baseUrl: string,
+  displayName: string,
+) {
+  await page.goto(`${baseUrl}/`);
+  await page
+    .getByRole('button', { name: `Sign in as ${displayName}` })
+    .click({ timeout: 60_000 });
+  await page
+    .locator('nav[aria-label="sidebar nav"]')
+    .waitFor({ state: 'attached', timeout: 60_000 });
+}

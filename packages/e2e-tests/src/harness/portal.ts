@@ -215,3 +215,22 @@ export async function guestToken(baseUrl: string): Promise<string> {
   const body = await res.json();
   return body.backstageIdentity.token;
 }
+
+/** A sample user's token from the picker provider, as the sign-in page gets it. */
+export async function pickerToken(
+  baseUrl: string,
+  userEntityRef: string,
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/picker/refresh`, {
+    headers: {
+      'X-Requested-With': 'XMLHttpRequest',
+      'x-paved-picker-user': userEntityRef,
+    },
+  });
+  if (!res.ok) {
+    throw new Error(
+      `picker refresh for ${userEntityRef} failed: ${res.status}`,
+    );
+  }
+  return (await res.json()).backstageIdentity.token;
+}
