@@ -302,6 +302,20 @@ describe('portal in a browser', () => {
     });
     await screenshot(page, 'create-component-entity-page');
 
+    // The Delivery tab: nothing deployed yet, and no CI runs on the forge,
+    // with the deploy backend's reason.
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/${name}/delivery`,
+    );
+    await page
+      .getByText(/on the local forge, which runs no CI/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Nothing deployed through Paved yet/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+
     // The forge serves what was published: the page, the raw file, git.
     // The repository is private (the template's default): the browser
     // opens its page as the signed-in guest with the forge's user cookie,
