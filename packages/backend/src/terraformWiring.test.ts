@@ -170,7 +170,6 @@ describe('the Terraform driver in the backend', () => {
       'paved:terraform:apply',
       'paved:terraform:connection:delete',
       'paved:terraform:connection:publish',
-      'paved:terraform:destroy',
       'paved:terraform:output',
       'paved:terraform:plan',
       'paved:terraform:resource:register',

@@ -1,6 +1,7 @@
 /**
- * Scaffolder actions paved:terraform:plan, paved:terraform:review, paved:terraform:apply,
- * paved:terraform:destroy and paved:terraform:output.
+ * Scaffolder actions paved:terraform:plan, paved:terraform:review,
+ * paved:terraform:apply and paved:terraform:output, and those connecting a
+ * workspace to its component.
  *
  * @packageDocumentation
  */
@@ -10,7 +11,6 @@ export {
   createTerraformApplyAction,
   createTerraformConnectionDeleteAction,
   createTerraformConnectionPublishAction,
-  createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
   createTerraformResourceRegisterAction,

@@ -24,7 +24,6 @@ describe('terraformModule', () => {
       'paved:terraform:plan',
       'paved:terraform:review',
       'paved:terraform:apply',
-      'paved:terraform:destroy',
       'paved:terraform:output',
       'paved:terraform:connection:publish',
       'paved:terraform:connection:delete',

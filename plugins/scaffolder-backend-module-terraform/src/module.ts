@@ -13,7 +13,6 @@ import {
   createTerraformApplyAction,
   createTerraformConnectionDeleteAction,
   createTerraformConnectionPublishAction,
-  createTerraformDestroyAction,
   createTerraformOutputAction,
   createTerraformPlanAction,
   createTerraformResourceRegisterAction,
@@ -23,8 +22,9 @@ import {
 
 /**
  * The scaffolder actions of the Terraform driver: paved:terraform:plan,
- * paved:terraform:review, paved:terraform:apply, paved:terraform:destroy and
- * paved:terraform:output, and the actions that connect a workspace to the
+ * paved:terraform:review, paved:terraform:apply and paved:terraform:output
+ * (a workspace is destroyed only by applying an approved plan made with
+ * `destroy: true`), and the actions that connect a workspace to the
  * component it serves (paved:terraform:connection:publish and :delete, a
  * Secret in the component's namespace; paved:terraform:resource:register
  * and :unregister, its Resource entity), on the TerraformRunner of terraformRunnerServiceRef,
@@ -56,7 +56,6 @@ export const scaffolderModulePavedTerraform = createBackendModule({
           createTerraformPlanAction(options),
           createTerraformReviewAction({ runner, approvals }),
           createTerraformApplyAction(options),
-          createTerraformDestroyAction(options),
           createTerraformOutputAction(options),
           createTerraformConnectionPublishAction(resources),
           createTerraformConnectionDeleteAction(resources),

@@ -1,6 +1,5 @@
 export { createTerraformPlanAction } from './terraformPlan';
 export { createTerraformApplyAction } from './terraformApply';
-export { createTerraformDestroyAction } from './terraformDestroy';
 export { createTerraformOutputAction } from './terraformOutput';
 export {
   createTerraformReviewAction,

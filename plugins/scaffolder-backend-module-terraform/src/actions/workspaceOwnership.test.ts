@@ -1,7 +1,7 @@
 /*
  * Ownership of Terraform workspaces: the first plan records the owning
- * group, and every later plan, apply, destroy and output read is checked
- * against that record, before terraform runs or the workspace is locked.
+ * group, and every later plan (one that destroys as a delete), apply and
+ * output read is checked against that record, before terraform runs or the workspace is locked.
  */
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { ServiceMock } from '@backstage/backend-test-utils';
@@ -11,7 +11,6 @@ import {
   TestTask,
 } from '../__testUtils__/createTestRunner';
 import { createTerraformApplyAction } from './terraformApply';
-import { createTerraformDestroyAction } from './terraformDestroy';
 import { createTerraformOutputAction } from './terraformOutput';
 import { createTerraformPlanAction } from './terraformPlan';
 
@@ -157,7 +156,7 @@ describeWithRunner('ownership of terraform workspaces', t => {
     expect(t.fake.invocations()).toHaveLength(calls);
   });
 
-  it("lets A's teammate and an admin plan A's workspace, and refuses B's destroy and output read", async () => {
+  it("lets A's teammate and an admin plan A's workspace, and refuses B's plan to destroy it and output read", async () => {
     await teamAApplies();
     for (const user of [TEST_USERS.teamAMate, TEST_USERS.admin]) {
       const task = new TestTask(`task-${user}`, t.logs, { user });
@@ -170,15 +169,16 @@ describeWithRunner('ownership of terraform workspaces', t => {
     const b = new TestTask('task-b', t.logs, { user: TEST_USERS.teamB });
     t.options.auditor.createEvent.mockClear();
     await expect(
-      createTerraformDestroyAction(t.options).handler(
-        b.context('destroy', {
+      createTerraformPlanAction(t.options).handler(
+        b.context('plan', {
           module: 'postgres-database',
           workspace: 'orders-db',
           variables: teamADatabase.variables,
+          destroy: true,
         }),
       ),
     ).rejects.toThrow(
-      'user:default/jonas-weber may not destroy terraform workspace orders-db: it is owned by group:default/storefront, and the policy refused paved.target.delete',
+      'user:default/jonas-weber may not plan the destruction of terraform workspace orders-db: it is owned by group:default/storefront, and the policy refused paved.target.delete',
     );
     await expect(
       createTerraformOutputAction(t.options).handler(
@@ -190,8 +190,8 @@ describeWithRunner('ownership of terraform workspaces', t => {
     expect(t.fake.invocations()).toHaveLength(calls);
     expect(await auditTrail(t.options.auditor)).toEqual([
       expect.objectContaining({
-        eventId: 'terraform-destroy',
-        severityLevel: 'high',
+        eventId: 'terraform-plan',
+        meta: expect.objectContaining({ destroy: true }),
         outcome: 'failed',
       }),
       expect.objectContaining({
@@ -226,18 +226,19 @@ describeWithRunner('ownership of terraform workspaces', t => {
     await expect(t.runner.getWorkspaceOwner('new-db')).resolves.toBe(undefined);
   });
 
-  it('refuses to destroy a workspace with no recorded owner', async () => {
+  it('refuses to plan the destruction of a workspace with no recorded owner', async () => {
     const task = new TestTask('task-admin', t.logs);
     await expect(
-      createTerraformDestroyAction(t.options).handler(
-        task.context('destroy', {
+      createTerraformPlanAction(t.options).handler(
+        task.context('plan', {
           module: 'postgres-database',
           workspace: 'legacy-db',
           variables: teamADatabase.variables,
+          destroy: true,
         }),
       ),
     ).rejects.toThrow(
-      'may not destroy terraform workspace legacy-db: it has no recorded owner',
+      'may not plan the destruction of terraform workspace legacy-db: it has no recorded owner',
     );
     expect(t.fake.invocations()).toEqual([]);
   });
