@@ -686,6 +686,38 @@ describe('docker/Dockerfile', () => {
     );
   });
 
+  it('builds TechDocs in the container: local builder and mkdocs-techdocs-core pinned in a venv on PATH', () => {
+    const readConfig = (file: string) =>
+      parseYaml(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+    const base = readConfig('app-config.yaml').techdocs;
+    const prod = readConfig('app-config.production.yaml').techdocs;
+    // Not `external`: nothing else builds or publishes a component's docs.
+    expect(prod?.builder).toBe('local');
+    expect(prod?.generator?.runIn).toBe('local');
+    expect(prod?.publisher?.type ?? base?.publisher?.type).toBe('local');
+    const publishDirectory =
+      prod?.publisher?.local?.publishDirectory ??
+      base?.publisher?.local?.publishDirectory;
+    expect(publishDirectory).toMatch(/^\$\{PAVED_DATA_DIR[:}]/);
+
+    // The generator runs `mkdocs` from PATH (plugin-techdocs-node, runIn
+    // local): the venv's bin comes first, and it holds techdocs-core.
+    const script = runs(finalStage).join('\n');
+    expect(script).toMatch(/apt-get install[^\n]*\bpython3-venv\b/);
+    const install = script.match(
+      /python3 -m venv (\S+)[^\n]*\1\/bin\/pip install [^\n]*\bmkdocs-techdocs-core==(\d+\.\d+\.\d+)(?![\w.*])/,
+    );
+    expect(install).not.toBeNull();
+    const [, venv] = install!;
+    const env = envOf(finalStage);
+    expect(env.get('PATH')?.split(':')[0]).toBe(`${venv}/bin`);
+
+    // The user the backend runs as may write where the docs are published.
+    expect(lastUser(finalStage)).toBe('node');
+    expect(env.get('PAVED_DATA_DIR')).toMatch(/^\//);
+    expect(script).toMatch(/chown node(:node)? "?\$\{?PAVED_DATA_DIR\b/);
+  });
+
   it('starts the backend bundle with both config files, which are in the image', () => {
     expect(cmd.slice(0, 2)).toEqual(['node', 'packages/backend']);
     expect(configFiles).toEqual([

@@ -112,6 +112,17 @@ if (!pgUrl) {
       // The built app is served with the production sign-in provider.
       const html = await (await fetch(`${portal.baseUrl}/`)).text();
       expect(html).toContain('<div id="root">');
+      // TechDocs builds docs in the portal, so the TechDocs tab asks the
+      // backend to build on first view. mkdocs runs only then: the backend
+      // starts without it (as here, where it is not installed).
+      const injected = html.match(
+        /<script type="backstage.io\/config">([\s\S]*?)<\/script>/,
+      );
+      expect(injected).not.toBeNull();
+      const builders = (
+        JSON.parse(injected![1]) as Array<{ data: any }>
+      ).flatMap(c => c.data?.techdocs?.builder ?? []);
+      expect(builders[builders.length - 1]).toBe('local');
 
       // Secrets never reach the logs.
       expect(portal.logs()).not.toContain('paved-e2e-client-secret');
