@@ -231,6 +231,68 @@ describe('deployPlugin', () => {
     expect(res.status).toBe(404);
   });
 
+  it('answers a dry run with what it would set, changing, recording and auditing nothing', async () => {
+    const res = await deploy(mockCredentials.user.header(TEST_USERS.teamA), {
+      entityRef: SHOP,
+      environment: 'dev',
+      image: 'ghcr.io/kestrel/shop:dryrun1',
+      dryRun: true,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      dryRun: {
+        entityRef: SHOP,
+        environment: 'dev',
+        namespace: 'shop-dev',
+        image: 'ghcr.io/kestrel/shop:dryrun1',
+        workloads: ['Deployment/web'],
+        changes: ['Deployment/web'],
+      },
+    });
+    expect(imageOnCluster()).toBe('ghcr.io/kestrel/web:1.4.2');
+    expect(events).toEqual([]);
+    const listed = await request(backend.server)
+      .get('/api/deploy/deployments')
+      .query({ entityRef: SHOP })
+      .set('Authorization', mockCredentials.user.header(TEST_USERS.teamA));
+    expect(listed.body.deployments).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a person of another team',
+      mockCredentials.user.header(TEST_USERS.teamB),
+      /namespace shop-dev/,
+    ],
+    [
+      'a service',
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      } as any),
+      /a service belongs to no group/,
+    ],
+  ])('refuses a dry run by %s with 403', async (_, authorization, message) => {
+    const res = await deploy(authorization, {
+      entityRef: SHOP,
+      environment: 'dev',
+      image: IMAGE,
+      dryRun: true,
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('refuses a dry run against the guardrails with 400 naming the field', async () => {
+    const res = await deploy(mockCredentials.user.header(TEST_USERS.teamA), {
+      entityRef: SHOP,
+      environment: 'dev',
+      image: 'ghcr.io/kestrel/shop:latest',
+      dryRun: true,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^image: .*latest tag/);
+  });
+
   it('deploys for a member of the owning team: the image runs, the rollout completes, the deployment is listed', async () => {
     const res = await deploy(mockCredentials.user.header(TEST_USERS.teamA), {
       entityRef: SHOP,

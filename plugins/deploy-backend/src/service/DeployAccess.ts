@@ -6,6 +6,7 @@ import {
   DeployTarget,
   GITHUB_ACTIONS_SUBJECT_PREFIX,
   GITHUB_PROJECT_SLUG,
+  isGitHubActions,
   projectSlugOf,
 } from './deployTarget';
 
@@ -14,7 +15,9 @@ import {
  * permission policy lets change what the namespace's recorded owner owns,
  * or a GitHub Actions workflow of the component's own repository (its OIDC
  * token's subject, `repo:<owner>/<repo>:...`, names the repository of the
- * component's `github.com/project-slug`). Nobody else.
+ * component's `github.com/project-slug`). Nobody else: any other service
+ * (the scaffolder acting for a task a service started, too) is judged as a
+ * person would be, and a service belongs to no group.
  */
 export class DeployAccess {
   readonly #provisioner: KubernetesProvisioner;
@@ -33,15 +36,13 @@ export class DeployAccess {
     credentials: BackstageCredentials,
     target: DeployTarget,
   ): Promise<void> {
-    const principal = credentials.principal as {
-      type: string;
-      subject?: string;
-    };
-    if (principal.type === 'user') {
+    if (!isGitHubActions(credentials) || !target.entity) {
+      // People, and services (which belong to no group, so are refused).
       await this.#assertOwner(credentials, target);
       return;
     }
-    const subject = principal.subject ?? '';
+    const subject =
+      (credentials.principal as { subject?: string }).subject ?? '';
     const slug = projectSlugOf(target.entity);
     if (!slug) {
       throw new NotAllowedError(
@@ -56,7 +57,7 @@ export class DeployAccess {
     }
   }
 
-  /** A person: the permission policy's answer for the owner recorded on the namespace. */
+  /** A person or a service: the permission policy's answer for the owner recorded on the namespace. */
   async #assertOwner(credentials: BackstageCredentials, target: DeployTarget) {
     const { component, environment, namespace } = target;
     const live = await this.#provisioner.getNamespace({

@@ -5,6 +5,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -16,7 +17,7 @@ import {
 import { auditChange } from '@paved/plugin-ownership-node';
 import { Deployment, DeploymentStore } from '../database/DeploymentStore';
 import { DeployAccess } from './DeployAccess';
-import { DeployTarget } from './deployTarget';
+import { DeployTarget, isGitHubActions } from './deployTarget';
 import { actorOf, runOf } from './runOf';
 
 /** What a deploy asks for (already checked for shape). */
@@ -24,6 +25,18 @@ export interface DeployRequest {
   entityRef: string;
   environment: string;
   image: string;
+}
+
+/** What a dry run answers: the workloads whose image the deploy would set, and those already running it. */
+export interface DeployPlan {
+  entityRef: string;
+  environment: string;
+  namespace: string;
+  image: string;
+  /** Every workload of the component, as Kind/name. */
+  workloads: string[];
+  /** Those whose image the deploy would change. */
+  changes: string[];
 }
 
 /** Reads components from the catalogue with the plugin's own credentials. */
@@ -89,7 +102,7 @@ export class Deployer {
     request: DeployRequest,
     authorization: string | undefined,
   ): Promise<Deployment> {
-    const target = await this.#target(request);
+    const target = this.#target(request);
     const actor = actorOf(credentials);
     return auditChange(
       this.#auditor,
@@ -104,7 +117,7 @@ export class Deployer {
         },
       },
       async () => {
-        await this.#access.assertMayDeploy(credentials, target);
+        await this.#assertMayDeploy(credentials, target);
         const startedAt = new Date();
         const set = await this.#provisioner.setImage({
           component: target.component,
@@ -143,19 +156,62 @@ export class Deployer {
     );
   }
 
+  /**
+   * A dry run of {@link Deployer.deploy}: the same caller check and the
+   * driver's guardrails, writing nothing to the cluster and recording nothing.
+   */
+  async plan(
+    credentials: BackstageCredentials,
+    request: DeployRequest,
+  ): Promise<DeployPlan> {
+    const target = this.#target(request);
+    await this.#assertMayDeploy(credentials, target);
+    const set = await this.#provisioner.setImage({
+      component: target.component,
+      environment: target.environment,
+      image: request.image,
+      dryRun: true,
+    });
+    const name = (w: { kind: string; name: string }) => `${w.kind}/${w.name}`;
+    return {
+      entityRef: target.entityRef,
+      environment: target.environment,
+      namespace: target.namespace,
+      image: request.image,
+      workloads: set.workloads.map(name),
+      changes: set.workloads.filter(w => w.action === 'updated').map(name),
+    };
+  }
+
+  /**
+   * The caller check, then the component read: a person or another service
+   * is judged by the namespace's owner before the catalogue is asked, a
+   * GitHub Actions workflow by the component's repository.
+   */
+  async #assertMayDeploy(
+    credentials: BackstageCredentials,
+    target: DeployTarget,
+  ): Promise<void> {
+    const read = () =>
+      readComponent(this.#catalog, this.#auth, target.entityRef);
+    if (isGitHubActions(credentials)) {
+      const entity = await read();
+      await this.#access.assertMayDeploy(credentials, { ...target, entity });
+      return;
+    }
+    await this.#access.assertMayDeploy(credentials, target);
+    await read();
+  }
+
   /** The entity's deployments, newest first. */
   async list(entityRef: string): Promise<Deployment[]> {
     return this.#store.list({ entityRef, limit: 100 });
   }
 
-  /** The component and its environment's namespace; refuses a bad environment naming the field. */
-  async #target(request: DeployRequest): Promise<DeployTarget> {
-    const entity = await readComponent(
-      this.#catalog,
-      this.#auth,
-      request.entityRef,
-    );
-    const component = entity.metadata.name;
+  /** The component's environment and its namespace; refuses a bad environment naming the field. */
+  #target(request: DeployRequest): DeployTarget {
+    // The router hands a component ref the catalogue's way, in lower case.
+    const component = parseEntityRef(request.entityRef).name;
     let namespace: string;
     try {
       namespace = namespaceNameFor(component, request.environment);
@@ -168,7 +224,6 @@ export class Deployer {
       );
     }
     return {
-      entity,
       entityRef: request.entityRef,
       component,
       environment: request.environment,

@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 
 /** GitHub's plugins (and Paved's templates) name a component's repository with this annotation. */
@@ -10,9 +11,19 @@ export const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
  */
 export const GITHUB_ACTIONS_SUBJECT_PREFIX = 'external:github-actions:';
 
+/** Whether the caller is a GitHub Actions workflow, by its OIDC token's subject. */
+export function isGitHubActions(credentials: BackstageCredentials): boolean {
+  const principal = credentials.principal as { type: string; subject?: string };
+  return (
+    principal.type === 'service' &&
+    (principal.subject ?? '').startsWith(GITHUB_ACTIONS_SUBJECT_PREFIX)
+  );
+}
+
 /** What a deploy acts on: the component's environment and its namespace. */
 export interface DeployTarget {
-  entity: Entity;
+  /** The component, once read from the catalogue. */
+  entity?: Entity;
   entityRef: string;
   component: string;
   environment: string;

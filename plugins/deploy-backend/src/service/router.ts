@@ -17,6 +17,7 @@ const deployBody = z.object({
     .max(63)
     .regex(DNS_LABEL, 'a DNS-1123 label such as dev or prod'),
   image: z.string().min(1).max(512),
+  dryRun: z.boolean().optional(),
 });
 
 const entityQuery = z.object({ entityRef: z.string() });
@@ -50,7 +51,8 @@ function componentRefOf(value: string): string {
 
 /**
  * The deploy API at /api/deploy: deploy an image (people of the owning
- * team, or the component's own CI with its OIDC token), list a
+ * team, or the component's own CI with its OIDC token; `dryRun: true`
+ * checks the caller and the guardrails and changes nothing), list a
  * component's deployments and its CI runs.
  */
 export function createRouter(options: {
@@ -68,10 +70,15 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const body = parse(deployBody, req.body, 'request body');
+    const { dryRun, ...body } = parse(deployBody, req.body, 'request body');
+    const request = { ...body, entityRef: componentRefOf(body.entityRef) };
+    if (dryRun) {
+      res.json({ dryRun: await deployer.plan(credentials, request) });
+      return;
+    }
     const deployment = await deployer.deploy(
       credentials,
-      { ...body, entityRef: componentRefOf(body.entityRef) },
+      request,
       req.headers.authorization,
     );
     res.json({ deployment });
