@@ -137,7 +137,8 @@ describe('scaffolderModulePavedKubernetes', () => {
         },
       }),
     );
-    for (const action of actions) {
+    // paved:deploy asks the deploy API, which this backend lacks.
+    for (const action of actions.filter(a => a.id !== 'paved:deploy')) {
       const ctx = createMockActionContext({
         input: {
           component: 'shop',
@@ -156,6 +157,25 @@ describe('scaffolderModulePavedKubernetes', () => {
         }),
       );
     }
+    const deploy = actions.find(a => a.id === 'paved:deploy')!;
+    await expect(
+      deploy.handler(
+        createMockActionContext({
+          input: {
+            entityRef: 'component:default/shop',
+            environment: 'dev',
+            image: 'ghcr.io/kestrel/shop:1.0.0',
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'NotFoundError',
+        message: expect.stringMatching(
+          /^POST http:\/\/localhost:\d+\/api\/deploy\/deployments answered 404 .*: is the deploy plugin \(@paved\/plugin-deploy-backend\) part of the backend\?$/,
+        ),
+      }),
+    );
     expect(actions).toHaveLength(5);
   });
 

@@ -28,15 +28,18 @@ export const scaffolderModulePavedKubernetes = createBackendModule({
         provisioner: kubernetesProvisionerServiceRef,
         ownership: ownershipServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolder, provisioner, ownership, auditor }) {
+      async init(deps) {
+        const { scaffolder, provisioner, ownership, auditor } = deps;
         const options = { provisioner, ownership, auditor };
         scaffolder.addActions(
           createKubernetesNamespaceProvisionAction(options),
           createKubernetesApplyAction(options),
           createKubernetesRolloutWaitAction(options),
           createKubernetesNamespaceDeleteAction(options),
-          createDeployAction(options),
+          createDeployAction({ auth: deps.auth, discovery: deps.discovery }),
         );
       },
     });

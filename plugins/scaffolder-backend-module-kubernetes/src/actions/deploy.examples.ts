@@ -22,7 +22,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Deploy an image pinned by digest, waiting at most ten minutes for the rollout.',
+      'Deploy an image pinned by digest; the deploy API waits for the rollout and records the deployment.',
     example: yaml.stringify({
       steps: [
         {
@@ -33,7 +33,6 @@ export const examples: TemplateExample[] = [
             entityRef: 'component:default/payments-api',
             environment: 'dev',
             image: `ghcr.io/kestrel/payments-api@sha256:${'a1'.repeat(32)}`,
-            timeoutSeconds: 600,
           },
         },
       ],

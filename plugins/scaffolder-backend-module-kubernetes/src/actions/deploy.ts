@@ -1,103 +1,32 @@
 import { createHash } from 'node:crypto';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  KubernetesProvisioner,
-  SetImageResult,
-  namespaceNameFor,
-} from '@paved/plugin-kubernetes-node';
 import { examples } from './deploy.examples';
+import { namespaceNameFor } from '@paved/plugin-kubernetes-node';
 import {
-  KubernetesActionOptions,
-  assertMayChangeNamespace,
-  audited,
-} from './guardedChange';
-import {
-  StepContext,
-  Zod,
-  clusterInput,
-  environmentInput,
-  timeoutMsOf,
-  timeoutSecondsInput,
-} from './shared';
+  DeployApiDeployment,
+  DeployApiPlan,
+  postDeployment,
+} from './deployApi';
+import { Zod, environmentInput } from './shared';
 
 /** The component a `component:<namespace>/<name>` ref names, or an InputError naming the field. */
-function componentOf(entityRef: string): string {
+function componentOf(entityRef: string): CompoundEntityRef {
   try {
     const ref = parseEntityRef(entityRef, { defaultKind: 'component' });
-    if (ref.kind.toLowerCase() === 'component') return ref.name;
+    if (ref.kind.toLowerCase() === 'component') return ref;
   } catch {
     // refused below, naming the field
   }
   throw new InputError(
     `entityRef: expected a component ref such as component:default/<name>, got "${entityRef}"`,
   );
-}
-
-/** What one run deploys, where. */
-interface DeployStep {
-  cluster: string;
-  component: string;
-  environment: string;
-  namespace: string;
-  image: string;
-  timeoutMs?: number;
-}
-
-/** `Deployment/web`, as the outputs list workloads. */
-const names = (set: SetImageResult) =>
-  set.workloads.map(w => `${w.kind}/${w.name}`);
-
-/** Sets the image and waits for the rollout, once per image; replayed on retry. */
-function checkpointedDeploy(
-  ctx: StepContext,
-  provisioner: KubernetesProvisioner,
-  step: DeployStep,
-): Promise<string[]> {
-  const { cluster, component, environment, namespace, image } = step;
-  const digest = createHash('sha256').update(image).digest('hex').slice(0, 12);
-  return ctx.checkpoint({
-    key: `deploy.${cluster}.${namespace}.${digest}`,
-    fn: async () => {
-      const set = await provisioner.setImage({
-        cluster,
-        component,
-        environment,
-        image,
-      });
-      for (const w of set.workloads) {
-        ctx.logger.info(`${w.action} ${w.kind}/${w.name}: ${image}`);
-      }
-      const workloads = set.workloads.flatMap(w =>
-        w.kind === 'CronJob' ? [] : [{ kind: w.kind, name: w.name }],
-      );
-      if (workloads.length > 0) {
-        const rollout = await provisioner.waitForRollout({
-          cluster,
-          component,
-          environment,
-          workloads,
-          timeoutMs: step.timeoutMs,
-          signal: ctx.signal,
-          onProgress: line => ctx.logger.info(line),
-        });
-        if (rollout.outcome !== 'available') {
-          throw new ServiceUnavailableError(
-            `The rollout of ${image} in namespace ${namespace} on cluster ${cluster} ${
-              rollout.outcome === 'timeout'
-                ? 'did not complete in time'
-                : 'failed'
-            }: ${rollout.workloads
-              .filter(w => !w.ready)
-              .map(w => w.message)
-              .join('; ')}`,
-          );
-        }
-      }
-      return names(set);
-    },
-  });
 }
 
 const input = {
@@ -114,14 +43,15 @@ const input = {
       .describe(
         'The image, pinned to a version tag or a digest (e.g. ghcr.io/<org>/<repo>:<sha>); latest is refused.',
       ),
-  timeoutSeconds: timeoutSecondsInput(
-    'How long to wait for the rollout. Default paved.kubernetes.rolloutTimeout (5 minutes).',
-  ),
-  cluster: clusterInput,
 };
 
 const output = {
-  cluster: (z: Zod) => z.string().describe('The cluster deployed to.'),
+  deploymentId: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        "The deployment's id in the deploy API's history (empty in a dry run).",
+      ),
   namespace: (z: Zod) => z.string().describe('The namespace deployed to.'),
   image: (z: Zod) => z.string().describe('The image the workloads run.'),
   workloads: (z: Zod) =>
@@ -132,70 +62,94 @@ const output = {
       ),
 };
 
+/** The deploy API's access: the task's initiator's token for the deploy plugin. */
+export interface DeployActionOptions {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}
+
 /**
- * Creates the `paved:deploy` action: sets the image of a component's
- * Deployments, StatefulSets and CronJobs in its environment's namespace
- * through the Kubernetes driver's guardrails and waits for the rollout, as
- * `POST /api/deploy/deployments` does for CI.
+ * Creates the `paved:deploy` action, a client of the deploy API
+ * (`POST /api/deploy/deployments`) on behalf of the task's initiator, so a
+ * deploy from a template is checked, audited and listed in the component's
+ * history as one from CI is. The API sets the image of the component's
+ * workloads in namespace `<component>-<environment>` through the
+ * Kubernetes driver's guardrails and waits for the rollout.
  *
  * @public
  */
-export function createDeployAction(options: KubernetesActionOptions) {
-  const { provisioner, auditor } = options;
+export function createDeployAction(options: DeployActionOptions) {
+  const { auth, discovery } = options;
   return createTemplateAction({
     id: 'paved:deploy',
     description:
-      "Deploys an image to a component's environment: sets the image of its workloads (labelled backstage.io/kubernetes-id=<component>) in namespace <component>-<environment> through the Kubernetes driver's guardrails (a pinned tag or digest) and waits for the rollout.",
+      "Deploys an image to a component's environment through the deploy API (POST /api/deploy/deployments) as the task's initiator: it sets the image of the component's workloads (labelled backstage.io/kubernetes-id=<component>) in namespace <component>-<environment> through the Kubernetes driver's guardrails (a pinned tag or digest), waits for the rollout and records the deployment in the component's history.",
     examples,
     supportsDryRun: true,
     schema: { input, output },
     async handler(ctx) {
       const { environment, image } = ctx.input;
-      const component = componentOf(ctx.input.entityRef);
-      const namespace = namespaceNameFor(component, environment);
-      const cluster = provisioner.resolveCluster(ctx.input.cluster);
-      const step = {
-        cluster,
-        component,
-        environment,
-        namespace,
-        image,
-        timeoutMs: timeoutMsOf(ctx.input.timeoutSeconds),
-      };
-      const check = () =>
-        assertMayChangeNamespace(ctx, options, {
-          cluster,
-          component,
-          environment,
-          action: 'deploy an image to',
+      const ref = componentOf(ctx.input.entityRef);
+      const entityRef = stringifyEntityRef(ref);
+      // As the deploy API and Kubernetes name it.
+      const component = ref.name.toLocaleLowerCase('en-US');
+      const post = async (dryRun: boolean) =>
+        postDeployment({
+          auth,
+          discovery,
+          credentials: await ctx.getInitiatorCredentials(),
+          request: { entityRef, environment, image, dryRun },
+          signal: ctx.signal,
         });
-      let workloads: string[];
       if (ctx.isDryRun) {
-        await check();
-        const set = await provisioner.setImage({ ...step, dryRun: true });
-        for (const w of set.workloads) {
+        const plan = (await post(true)).dryRun as DeployApiPlan;
+        for (const workload of plan.workloads) {
           ctx.logger.info(
-            `Would ${w.action === 'updated' ? 'set' : 'keep'} ${image} on ${
-              w.kind
-            }/${w.name} in namespace ${namespace}`,
+            `Would ${
+              plan.changes.includes(workload) ? 'set' : 'keep'
+            } ${image} on ${workload} in namespace ${plan.namespace}`,
           );
         }
-        workloads = names(set);
-      } else {
-        workloads = await audited(
-          ctx,
-          auditor,
-          { eventId: 'image-deploy', namespace, cluster },
-          async () => {
-            await check();
-            return checkpointedDeploy(ctx, provisioner, step);
-          },
-        );
+        ctx.output('deploymentId', '');
+        ctx.output('namespace', plan.namespace);
+        ctx.output('image', image);
+        ctx.output('workloads', plan.workloads);
+        return;
       }
-      ctx.output('cluster', cluster);
-      ctx.output('namespace', namespace);
+      const digest = createHash('sha256')
+        .update(image)
+        .digest('hex')
+        .slice(0, 12);
+      // Once per component, environment and image: a retried task resumes.
+      const deployment = await ctx.checkpoint({
+        key: `deploy.${component}.${environment}.${digest}`,
+        fn: async () => {
+          const made = (await post(false)).deployment as DeployApiDeployment;
+          if (made.status !== 'succeeded') {
+            throw new ServiceUnavailableError(
+              `The deploy of ${image} to ${entityRef} in ${environment} failed (deployment ${
+                made.id
+              }): ${made.message ?? made.status}`,
+            );
+          }
+          const done: { id: string; workloads: string[] } = {
+            id: made.id,
+            workloads: made.workloads,
+          };
+          return done;
+        },
+      });
+      ctx.logger.info('Deployed image', {
+        deploymentId: deployment.id,
+        entityRef,
+        environment,
+        image,
+        workloads: deployment.workloads,
+      });
+      ctx.output('deploymentId', deployment.id);
+      ctx.output('namespace', namespaceNameFor(component, environment));
       ctx.output('image', image);
-      ctx.output('workloads', workloads);
+      ctx.output('workloads', deployment.workloads);
     },
   });
 }
