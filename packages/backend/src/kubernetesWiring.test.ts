@@ -78,7 +78,8 @@ function renderCatalogInfo(values: Record<string, any>): string {
     .replace(
       /\$\{\{\s*([\w.]+)\s*\+\s*"\/"\s*\+\s*([\w.]+)\s*\}\}/g,
       (_, a, b) => `${lookup(a)}/${lookup(b)}`,
-    );
+    )
+    .replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, expr) => String(lookup(expr)));
   expect(text).not.toMatch(/\$\{\{|\{%/);
   return text;
 }
