@@ -249,8 +249,10 @@ describe.each(cases)(
       expect(after[0].type).toBe('recovered');
       expect(log).toEqual(
         expect.arrayContaining([
-          '-: Task recovered - resuming from last known good state. 2 step(s) already completed.',
+          '-: Task recovered - resuming from last known good state. 4 step(s) already completed.',
+          'check: Skipping step check because it was already completed in a previous run',
           'fetch-base: Skipping step fetch-base because it was already completed in a previous run',
+          'provenance: Skipping step provenance because it was already completed in a previous run',
           'publish: Skipping step publish because it was already completed in a previous run',
         ]),
       );
