@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  KubernetesTestServer,
+  startKubernetesTestServer,
+} from '@paved/testkit';
 import { launchChromium, screenshot } from './harness/browser';
 import {
   Portal,
@@ -18,6 +22,8 @@ const FAKE_TERRAFORM = path.join(ROOT, 'packages/testkit/bin/terraform');
 const TEAM_A = 'user:default/lena-fischer';
 const TEAM_A_MATE = 'user:default/marcus-okafor';
 const TEAM_B = 'user:default/jonas-weber';
+/** A component of the sample organisation that storefront owns; the bucket serves it. */
+const COMPONENT = 'kestrel-web';
 
 /**
  * Approvals in Chromium, on the built app and backend in the embedded
@@ -35,6 +41,7 @@ describe('approvals in a browser', () => {
   let page: Page;
   let requestId: string;
   let taskId: string;
+  let cluster: KubernetesTestServer;
 
   async function scaffolder(route: string, token: string, body?: unknown) {
     const res = await fetch(`${portal.baseUrl}/api/scaffolder${route}`, {
@@ -110,6 +117,26 @@ describe('approvals in a browser', () => {
 
   beforeAll(async () => {
     const dir = unpackProductionBundle();
+    // The component's dev namespace as Paved provisions it, for the
+    // bucket's connection Secret once the plan is applied.
+    cluster = await startKubernetesTestServer({ rollouts: 'immediate' });
+    const clusterConfig = cluster.appConfig({ clusterName: 'dev' });
+    cluster.driver.seed(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: `${COMPONENT}-dev`,
+          labels: {
+            'app.kubernetes.io/managed-by': 'paved',
+            'paved.kestrel.example/owner': 'storefront',
+            'paved.kestrel.example/component': COMPONENT,
+            'paved.kestrel.example/environment': 'dev',
+          },
+        },
+      },
+      { manager: 'paved' },
+    );
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-data-'));
     const scenario = path.join(data, 'terraform-scenario.json');
     fs.writeFileSync(
@@ -129,7 +156,9 @@ describe('approvals in a browser', () => {
       nodeEnv: 'development',
       env: { PAVED_DATA_DIR: data },
       config: {
+        kubernetes: clusterConfig.kubernetes,
         paved: {
+          ...clusterConfig.paved,
           terraform: {
             binary: FAKE_TERRAFORM,
             environment: { PAVED_FAKE_TERRAFORM_SCENARIO: scenario },
@@ -156,7 +185,7 @@ describe('approvals in a browser', () => {
         templateRef: 'template:default/object-bucket',
         values: {
           name: 'storefront-assets',
-          owner: 'group:default/storefront',
+          component: `component:default/${COMPONENT}`,
         },
       });
       if (created.status === 201) taskId = created.body.id;
@@ -196,6 +225,7 @@ describe('approvals in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await portal?.stop();
+    await cluster?.close();
     if (portal) {
       fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
       fs.writeFileSync(
@@ -261,8 +291,18 @@ describe('approvals in a browser', () => {
       ownerRef: 'group:default/storefront',
       target: 'terraform workspace storefront-assets',
     });
-    // The approval resumed A's task, which applied the plan.
+    // The approval resumed A's task, which applied the plan, put the
+    // connection Secret into the component's namespace and registered the
+    // bucket in the catalogue.
     expect(await ended(await tokenOf(TEAM_A))).toBe('completed');
+    expect(
+      cluster.driver.getObject({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: `${COMPONENT}-dev`,
+        name: 'storefront-assets-connection',
+      }),
+    ).toBeDefined();
     // Decided once: B, A and the teammate himself are all refused now.
     const again = await approvals(
       `/requests/${requestId}/reject`,
