@@ -78,6 +78,20 @@ async function main() {
       await paved.call(auth, `/scaffolder/v2/tasks/${created.body.id}/events`)
     ).body as any[];
     const steps = stepTimes(events);
+    // catalog:register only adds the location; CI deploys once the
+    // component is in the catalogue, whose repository binds the token.
+    await eventually(
+      'the component in the catalogue',
+      async () =>
+        (
+          await paved.call(
+            auth,
+            `/catalog/entities/by-name/component/default/${NAME}`,
+          )
+        ).status === 200 || undefined,
+      undefined,
+      60_000,
+    );
 
     const samples: number[] = [];
     for (let i = 0; i <= runs; i++) {
