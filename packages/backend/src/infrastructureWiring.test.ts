@@ -30,6 +30,7 @@ import {
   startChildBackend,
 } from './__testUtils__/childBackend';
 import { ROOT, eventually, freePort, logMessage } from './__testUtils__/wiring';
+import { callApi, pickerAuthorization } from './__testUtils__/pickerApi';
 
 jest.setTimeout(600_000);
 
@@ -78,33 +79,9 @@ describe('infrastructure that belongs to a component, on the real backend', () =
   let fake: FakeTerraform;
   let backend: ChildBackend | undefined;
   let baseUrl: string;
-  const tokens = new Map<string, string>();
-
-  async function authorization(caller: string) {
-    if (!tokens.has(caller)) {
-      const res = await fetch(`${baseUrl}/api/auth/picker/refresh`, {
-        headers: {
-          'x-requested-with': 'XMLHttpRequest',
-          'x-paved-picker-user': caller,
-        },
-      });
-      if (!res.ok) throw new Error(`no token for ${caller}: ${res.status}`);
-      tokens.set(caller, (await res.json()).backstageIdentity.token);
-    }
-    return `Bearer ${tokens.get(caller)}`;
-  }
-
+  let authorization: (user: string) => Promise<string>;
   async function api(caller: string, route: string, body?: unknown) {
-    const res = await fetch(`${baseUrl}/api${route}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: await authorization(caller),
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return callApi(baseUrl, await authorization(caller), route, body);
   }
 
   /** Starts a task as `caller`; its id. */
@@ -212,6 +189,7 @@ describe('infrastructure that belongs to a component, on the real backend', () =
     );
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
+    authorization = pickerAuthorization(baseUrl);
     const clusterConfig = cluster.appConfig({ clusterName: 'dev' });
     backend = await startChildBackend({
       port,

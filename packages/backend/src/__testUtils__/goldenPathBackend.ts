@@ -23,6 +23,7 @@ import {
   startChildBackend,
 } from './childBackend';
 import { ROOT, eventually, freePort } from './wiring';
+import { callApi, pickerAuthorization } from './pickerApi';
 
 /** A started backend and the servers it talks to. */
 export interface GoldenPathBackend {
@@ -110,38 +111,9 @@ export async function startGoldenPathBackend(): Promise<GoldenPathBackend> {
     configDir: dir,
     overrides: overridesFor(baseUrl, port, github, cluster),
   });
-  const tokens = new Map<string, string>();
-  const authorization = async (user: string) => {
-    if (!tokens.has(user)) {
-      const res = await fetch(`${baseUrl}/api/auth/picker/refresh`, {
-        headers: {
-          'x-requested-with': 'XMLHttpRequest',
-          'x-paved-picker-user': user,
-        },
-      });
-      if (!res.ok) throw new Error(`no token for ${user}: ${res.status}`);
-      tokens.set(user, (await res.json()).backstageIdentity.token);
-    }
-    return `Bearer ${tokens.get(user)}`;
-  };
-  const call: GoldenPathBackend['call'] = async (auth, route, body) => {
-    const res = await fetch(`${baseUrl}/api${route}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: auth,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: parsed };
-  };
+  const authorization = pickerAuthorization(baseUrl);
+  const call: GoldenPathBackend['call'] = (auth, route, body) =>
+    callApi(baseUrl, auth, route, body);
   await eventually(
     'the organisation and the template in the catalogue',
     async () => {

@@ -24,6 +24,7 @@ import {
   startChildBackend,
 } from './childBackend';
 import { ROOT, eventually, freePort, logMessage } from './wiring';
+import { callApi, pickerAuthorization } from './pickerApi';
 
 /** A started real backend and what it talks to. */
 export interface RealBackend {
@@ -133,38 +134,9 @@ export async function startRealBackend(
       },
     },
   });
-  const tokens = new Map<string, string>();
-  const authorization = async (caller: string) => {
-    if (!tokens.has(caller)) {
-      const res = await fetch(`${baseUrl}/api/auth/picker/refresh`, {
-        headers: {
-          'x-requested-with': 'XMLHttpRequest',
-          'x-paved-picker-user': caller,
-        },
-      });
-      if (!res.ok) throw new Error(`no token for ${caller}: ${res.status}`);
-      tokens.set(caller, (await res.json()).backstageIdentity.token);
-    }
-    return `Bearer ${tokens.get(caller)}`;
-  };
-  const api: RealBackend['api'] = async (caller, route, body) => {
-    const res = await fetch(`${baseUrl}/api${route}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: await authorization(caller),
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: parsed };
-  };
+  const authorization = pickerAuthorization(baseUrl);
+  const api: RealBackend['api'] = async (caller, route, body) =>
+    callApi(baseUrl, await authorization(caller), route, body);
   const runTask: RealBackend['runTask'] = async (
     caller,
     templateRef,
