@@ -96,9 +96,21 @@ describe('the golden path: from Create Component to the team’s own image in de
       );
     }
     expect(paved.github.driver.repository('kestrel', NAME)).toBeDefined();
-    const entity = await paved.call(
-      auth,
-      `/catalog/entities/by-name/component/default/${NAME}`,
+    // catalog:register adds the location; the catalogue processes it a
+    // moment later, so a fast task can end before the entity exists.
+    const entity = await eventually(
+      'the component in the catalogue',
+      async () => {
+        const res = await paved.call(
+          auth,
+          `/catalog/entities/by-name/component/default/${NAME}`,
+        );
+        return res.status === 200 ? res : undefined;
+      },
+      undefined,
+      30_000,
+    ).catch(async () =>
+      paved.call(auth, `/catalog/entities/by-name/component/default/${NAME}`),
     );
     expect(entity.status).toBe(200);
     expect(entity.body.metadata.annotations['github.com/project-slug']).toBe(
